@@ -1,0 +1,80 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from mecto.api_base import OrgModelSerializer, TimeZoneField
+from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES
+
+from ..models import Invitation, Membership, Organization, User
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    time_zone = TimeZoneField()
+    currency = serializers.ChoiceField(choices=CURRENCY_CHOICES)
+    unit_system = serializers.ChoiceField(choices=UNIT_SYSTEM_CHOICES)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "time_zone", "currency", "unit_system", "created_at"]
+        read_only_fields = ["id", "slug", "created_at"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    time_zone = TimeZoneField()
+    unit_system = serializers.ChoiceField(choices=UNIT_SYSTEM_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "time_zone", "unit_system"]
+        read_only_fields = ["id", "email"]
+
+
+class MembershipOrgSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="organization.id")
+    name = serializers.CharField(source="organization.name")
+    slug = serializers.CharField(source="organization.slug")
+    role = serializers.CharField()
+
+
+class MeClientSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    status = serializers.CharField()
+    coach_name = serializers.SerializerMethodField()
+
+    def get_coach_name(self, client) -> str:
+        return str(client.coach) if client.coach_id else ""
+
+
+class MeSerializer(serializers.Serializer):
+    """The signed-in person, their current organisation and their role there."""
+
+    user = UserSerializer()
+    role = serializers.ChoiceField(
+        choices=[*Membership.Role.choices, ("client", _("Client"))],
+        allow_null=True,
+        help_text=_("owner, coach, assistant, client, or null for a person with no business yet."),
+    )
+    organization = OrganizationSerializer(allow_null=True)
+    client = MeClientSerializer(allow_null=True, help_text=_("Set when the person is a client."))
+    capabilities = serializers.ListField(child=serializers.CharField())
+    organizations = MembershipOrgSerializer(many=True, help_text=_("Businesses this person works in."))
+
+
+class MemberSerializer(OrgModelSerializer):
+    user = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "is_active", "created_at"]
+        read_only_fields = ["id", "user", "is_active", "created_at"]
+
+
+class InvitationSerializer(OrgModelSerializer):
+    status = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "created_at", "expires_at", "accepted_at", "revoked_at"]
+        read_only_fields = ["id", "status", "created_at", "expires_at", "accepted_at", "revoked_at"]

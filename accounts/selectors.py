@@ -1,0 +1,22 @@
+from django.db.models import QuerySet
+
+from .models import Invitation, Membership, Organization
+
+
+def team_members(*, organization: Organization) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_org(organization)
+        .filter(is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name", "user__email")
+    )
+
+
+def pending_member_invitations(*, organization: Organization) -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.for_org(organization)
+        .pending()
+        .filter(client__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )

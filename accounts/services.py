@@ -1,0 +1,297 @@
+"""Every write about people and businesses: sign-up, invitations, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from automation.events import emit, register_event_type
+from mecto.email import send_templated_email
+from mecto.errors import DomainError
+from mecto.roles import OWNER
+
+from .models import Invitation, Membership, Organization, User
+
+register_event_type("organization.created", _("A business signed up"))
+register_event_type("member.invited", _("A team member was invited"))
+register_event_type("member.joined", _("A team member joined"))
+register_event_type("member.role_changed", _("A team member's role changed"))
+register_event_type("member.removed", _("A team member was removed"))
+register_event_type("client.invited", _("A client was invited to the portal"))
+register_event_type("client.portal_joined", _("A client activated their portal account"))
+
+_org_initializers: list[Callable[[Organization], None]] = []
+
+
+def register_org_initializer(func: Callable[[Organization], None]) -> Callable[[Organization], None]:
+    """Apps register what every new business starts with (a default intake form, ...)."""
+    _org_initializers.append(func)
+    return func
+
+
+def unique_org_slug(name: str) -> str:
+    base = slugify(name)[:40].strip("-") or "business"
+    slug, n = base, 1
+    while Organization.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def create_organization(
+    *, owner: User, name: str, time_zone: str = "UTC", currency: str = "USD", unit_system: str = "metric"
+) -> Organization:
+    """Create a business with `owner` as its owner; apps seed their defaults."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Enter the name of your business."), field="name")
+    org = Organization(
+        name=name, slug=unique_org_slug(name), time_zone=time_zone, currency=currency, unit_system=unit_system
+    )
+    org.full_clean()
+    org.save()
+    Membership.objects.create(organization=org, user=owner, role=Membership.Role.OWNER)
+    for initialize in _org_initializers:
+        initialize(org)
+    emit(org, "organization.created", {"organization_id": org.pk, "name": org.name}, actor=owner)
+    return org
+
+
+@transaction.atomic
+def update_organization(*, organization: Organization, actor: User, **fields) -> Organization:
+    allowed = {"name", "time_zone", "currency", "unit_system"}
+    for key, value in fields.items():
+        if key not in allowed:
+            raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
+        setattr(organization, key, value)
+    organization.full_clean(exclude=["slug"])
+    organization.save()
+    return organization
+
+
+def _invitation_url(token: str) -> str:
+    from django.conf import settings
+
+    return settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
+
+
+def _send_invitation(invitation: Invitation, token: str) -> None:
+    from .tasks import send_invitation_email
+
+    url = _invitation_url(token)
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, url))
+
+
+def deliver_invitation_email(*, invitation_id: int, url: str) -> None:
+    invitation = Invitation.objects.select_related("organization", "invited_by", "client").get(pk=invitation_id)
+    if not invitation.is_usable:
+        return
+    send_templated_email(
+        to=invitation.email,
+        template="client_invitation" if invitation.is_client_invitation else "member_invitation",
+        context={"invitation": invitation, "url": url},
+        organization=invitation.organization,
+    )
+
+
+def _check_can_invite(organization: Organization, email: str) -> None:
+    if Membership.objects.filter(organization=organization, user__email__iexact=email, is_active=True).exists():
+        raise DomainError(_("%(email)s is already on your team.") % {"email": email}, field="email")
+
+
+@transaction.atomic
+def invite_member(*, organization: Organization, email: str, role: str, invited_by: User) -> tuple[Invitation, str]:
+    """Invite a coach, assistant or co-owner by email: a single-use link valid for 7 days."""
+    email = (email or "").strip().lower()
+    if role not in Membership.Role.values:
+        raise DomainError(_("Choose a role: owner, coach or assistant."), field="role")
+    _check_can_invite(organization, email)
+    # A new invitation to the same address replaces any pending one.
+    Invitation.objects.for_org(organization).pending().filter(email__iexact=email, client__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation(
+        organization=organization,
+        email=email,
+        role=role,
+        token_hash=token_hash,
+        invited_by=invited_by,
+        expires_at=timezone.now() + Invitation.TTL,
+    )
+    invitation.full_clean(exclude=["token_hash", "client"])
+    invitation.save()
+    emit(organization, "member.invited", {"email": email, "role": role}, actor=invited_by)
+    _send_invitation(invitation, token)
+    return invitation, token
+
+
+@transaction.atomic
+def invite_client(*, client, invited_by: User) -> tuple[Invitation, str]:
+    """Invite a client to their portal account (the mobile app and client pages)."""
+    if not client.email:
+        raise DomainError(_("Add an email address to this client before inviting them."), field="email")
+    if client.user_id:
+        raise DomainError(_("This client already has a portal account."), field="email")
+    organization = client.organization
+    Invitation.objects.for_org(organization).pending().filter(client=client).update(revoked_at=timezone.now())
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        organization=organization,
+        email=client.email,
+        role=Invitation.CLIENT,
+        client=client,
+        token_hash=token_hash,
+        invited_by=invited_by,
+        expires_at=timezone.now() + Invitation.TTL,
+    )
+    emit(organization, "client.invited", {"client_id": client.pk}, actor=invited_by, client=client)
+    _send_invitation(invitation, token)
+    return invitation, token
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The usable invitation for a token, or None (unknown, used, revoked or expired)."""
+    invitation = (
+        Invitation.objects.select_related("organization", "client")
+        .filter(token_hash=Invitation.hash_token(token or ""))
+        .first()
+    )
+    return invitation if invitation is not None and invitation.is_usable else None
+
+
+@transaction.atomic
+def accept_invitation(
+    *, token: str, user: User | None = None, password: str | None = None, full_name: str = ""
+) -> User:
+    """Use an invitation once: create the account if needed and join the business.
+
+    A signed-in `user` must own the invited address; otherwise a new account is
+    created with `password` (validated by Django's password validators).
+    """
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    invitation = invitation_for_token(token)
+    if invitation is None:
+        raise DomainError(_("This invitation link is invalid, already used or expired. Ask for a new one."))
+    # Lock the row: two clicks on the same link must not both succeed.
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise DomainError(_("This invitation has already been used."))
+    if user is not None and user.is_authenticated:
+        if user.email.lower() != invitation.email.lower():
+            raise DomainError(
+                _("This invitation is for %(email)s. Log out and open the link again.") % {"email": invitation.email}
+            )
+    else:
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            raise DomainError(_("You already have an account: log in, then open the link again."))
+        candidate = User(email=invitation.email, full_name=full_name)
+        try:
+            validate_password(password or "", user=candidate)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), field="password1") from exc
+        user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+        _mark_email_verified(user)
+    organization = invitation.organization
+    if invitation.is_client_invitation:
+        client = invitation.client
+        client.user = user
+        client.save(update_fields=["user", "updated_at"])
+        emit(organization, "client.portal_joined", {"client_id": client.pk}, actor=user, client=client)
+    else:
+        membership, created = Membership.objects.get_or_create(
+            organization=organization, user=user, defaults={"role": invitation.role}
+        )
+        if not created:
+            membership.role, membership.is_active = invitation.role, True
+            membership.save(update_fields=["role", "is_active"])
+        emit(organization, "member.joined", {"user_id": user.pk, "role": invitation.role}, actor=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return user
+
+
+def _mark_email_verified(user: User) -> None:
+    """The invitation link proved the address: record it as verified for allauth."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
+    if invitation.accepted_at:
+        raise DomainError(_("This invitation was already accepted."))
+    invitation.revoked_at = invitation.revoked_at or timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def _owners_left(organization: Organization, excluding: Membership) -> int:
+    return Membership.objects.for_org(organization).filter(role=OWNER, is_active=True).exclude(pk=excluding.pk).count()
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, role: str, actor: User) -> Membership:
+    """Owners change roles; nobody raises their own role, and a business keeps an owner."""
+    if role not in Membership.Role.values:
+        raise DomainError(_("Choose a role: owner, coach or assistant."), field="role")
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot change your own role."), field="role")
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == OWNER and role != OWNER and _owners_left(membership.organization, membership) == 0:
+        raise DomainError(_("A business needs at least one owner."), field="role")
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    emit(
+        membership.organization,
+        "member.role_changed",
+        {"user_id": membership.user_id, "from": old, "to": role},
+        actor=actor,
+    )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: User) -> Membership:
+    if membership.user_id == actor.pk:
+        raise DomainError(_("You cannot remove yourself."))
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == OWNER and _owners_left(membership.organization, membership) == 0:
+        raise DomainError(_("A business needs at least one owner."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    emit(membership.organization, "member.removed", {"user_id": membership.user_id}, actor=actor)
+    return membership
+
+
+@transaction.atomic
+def sign_up_business(
+    *,
+    email: str,
+    password: str,
+    business_name: str,
+    full_name: str = "",
+    time_zone: str = "UTC",
+    currency: str = "USD",
+    unit_system: str = "metric",
+) -> tuple[User, Organization]:
+    """Create an owner account and their business in one step (operators and tests)."""
+    try:
+        user = User.objects.create_user(email=email, password=password, full_name=full_name, time_zone=time_zone)
+    except IntegrityError as exc:
+        raise DomainError(_("An account with this email already exists."), field="email") from exc
+    org = create_organization(
+        owner=user, name=business_name, time_zone=time_zone, currency=currency, unit_system=unit_system
+    )
+    return user, org

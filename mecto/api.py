@@ -1,0 +1,8 @@
+"""The /api/v1/ router: each app contributes its routes from `<app>/api/urls.py`."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("accounts.api.urls")),
+    path("", include("clients.api.urls")),
+]

@@ -1,0 +1,136 @@
+"""API conventions shared by every app: tenancy-scoped viewsets and serializers,
+pagination, and one error shape: {"detail": "...", "errors": {"field": ["..."]}}."""
+
+from __future__ import annotations
+
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from mecto.api_errors import ErrorSerializer  # noqa: F401  (re-exported for apps)
+from mecto.pagination import CursorPagination, PageNumberPagination  # noqa: F401
+from mecto.permissions import HasCapability, IsClient, IsOrgMember
+from mecto.tenancy import get_tenant
+
+
+# --- Serializers ----------------------------------------------------------------------------------
+def _scope_to_request(queryset, context):
+    request = context.get("request")
+    if queryset is None or not hasattr(queryset, "for_org"):
+        return queryset
+    tenant = get_tenant(request) if request is not None else None
+    return queryset.for_org(tenant.organization if tenant else None)
+
+
+class OrgPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id is accepted only when it belongs to the request's organisation."""
+
+    def get_queryset(self):
+        return _scope_to_request(super().get_queryset(), self.context)
+
+
+class OrgSlugRelatedField(serializers.SlugRelatedField):
+    def get_queryset(self):
+        return _scope_to_request(super().get_queryset(), self.context)
+
+
+class OrgModelSerializer(serializers.ModelSerializer):
+    """Model serializer whose related fields refuse ids from another organisation (400)."""
+
+    serializer_related_field = OrgPrimaryKeyRelatedField
+
+
+# --- Views ------------------------------------------------------------------------------------------
+class TenantAPIMixin:
+    """Resolve the tenant after authentication (token or session), before permissions."""
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        request.tenant = get_tenant(request)
+        super().initial(request, *args, **kwargs)
+
+
+class OrgGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):
+    """Coach-side base: reads scoped to the organisation, writes stamped with it.
+
+    Subclasses set `queryset` (an OrgOwned model), `serializer_class`,
+    `required_capability` and, where writes need more, `write_capability`, and compose
+    DRF's mixins (or use OrgViewSet / OrgReadOnlyViewSet). Writes with side effects
+    override perform_create/update/destroy to call a service.
+    """
+
+    permission_classes = [IsAuthenticated, IsOrgMember, HasCapability]
+    required_capability: str | None = None
+    write_capability: str | None = None
+
+    @property
+    def organization(self):
+        return self.request.tenant.organization
+
+    def get_queryset(self):
+        return super().get_queryset().for_org(self.organization)
+
+    def perform_create(self, serializer):
+        serializer.save(organization=self.organization)
+
+
+class OrgViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    OrgGenericViewSet,
+):
+    """Full CRUD for coaches."""
+
+
+class OrgReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGenericViewSet):
+    """List and retrieve for coaches."""
+
+
+class ClientOwnedQuerysetMixin:
+    """The signed-in client's own rows: `client_field` names the path to the Client."""
+
+    client_field = "client"
+
+    def get_queryset(self):
+        tenant = self.request.tenant
+        qs = super().get_queryset().for_org(tenant.organization)
+        return qs.filter(**{self.client_field: tenant.client})
+
+
+class ClientViewSet(TenantAPIMixin, ClientOwnedQuerysetMixin, viewsets.GenericViewSet):
+    """Client-side (`/api/v1/me/...`): only the signed-in client's own records.
+
+    Compose with DRF's mixins for the actions a client may take.
+    """
+
+    permission_classes = [IsAuthenticated, IsClient]
+
+
+class ClientReadOnlyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientViewSet):
+    pass
+
+
+class TenantAPIView(TenantAPIMixin, viewsets.GenericViewSet):
+    """A view with no queryset of its own (for example `/me/`): subclasses say why in
+    `tenant_exempt` and return only the signed-in person's data."""
+
+    tenant_exempt = ""
+
+
+def error_response(message: str, status: int = 400, field: str | None = None) -> Response:
+    errors = {field: [message]} if field else {}
+    return Response({"detail": message, "errors": errors}, status=status)
+
+
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name such as `Europe/London`."""
+
+    def __init__(self, **kwargs):
+        from mecto.localization import validate_time_zone
+
+        kwargs.setdefault("max_length", 64)
+        kwargs.setdefault("help_text", "IANA time zone name, for example Europe/London.")
+        super().__init__(validators=[validate_time_zone], **kwargs)

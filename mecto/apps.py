@@ -1,0 +1,18 @@
+from pathlib import Path
+
+from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+
+class MectoConfig(AppConfig):
+    name = "mecto"
+    verbose_name = _("Platform")
+
+    def ready(self):
+        # The filesystem broker (embedded default) needs its folders before the first task.
+        options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
+        if settings.CELERY_BROKER_URL.startswith("filesystem"):
+            for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+                if options.get(key):
+                    Path(options[key]).mkdir(parents=True, exist_ok=True)

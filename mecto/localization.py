@@ -1,0 +1,121 @@
+"""Time zones, currencies and units: validated lists and conversions shared by every app."""
+
+from decimal import Decimal
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+METRIC, IMPERIAL = "metric", "imperial"
+UNIT_SYSTEM_CHOICES = [(METRIC, _("Metric (kg, cm)")), (IMPERIAL, _("Imperial (lb, in)"))]
+
+# ISO 4217 codes businesses are likely to charge in, with their minor-unit exponent.
+CURRENCIES: dict[str, int] = {
+    "AED": 2,
+    "AUD": 2,
+    "BRL": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "CLP": 0,
+    "CNY": 2,
+    "CZK": 2,
+    "DKK": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "HUF": 2,
+    "IDR": 2,
+    "ILS": 2,
+    "INR": 2,
+    "ISK": 0,
+    "JPY": 0,
+    "KRW": 0,
+    "MXN": 2,
+    "MYR": 2,
+    "NOK": 2,
+    "NZD": 2,
+    "PHP": 2,
+    "PLN": 2,
+    "RON": 2,
+    "SAR": 2,
+    "SEK": 2,
+    "SGD": 2,
+    "THB": 2,
+    "TRY": 2,
+    "TWD": 2,
+    "USD": 2,
+    "ZAR": 2,
+}
+CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCIES)]
+
+
+@lru_cache(maxsize=1)
+def time_zone_names() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))) + ["UTC"]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in available_timezones():
+        raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value}, code="invalid")
+
+
+def validate_currency(value: str) -> None:
+    if value not in CURRENCIES:
+        raise ValidationError(_("“%(value)s” is not a supported currency."), params={"value": value}, code="invalid")
+
+
+def zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name or "UTC")
+
+
+def minor_units(currency: str) -> int:
+    return CURRENCIES.get(currency, 2)
+
+
+def format_money(amount_minor: int, currency: str) -> str:
+    """1999, 'EUR' -> 'EUR 19.99' (amounts are integers in minor units)."""
+    exponent = minor_units(currency)
+    value = Decimal(amount_minor) / (Decimal(10) ** exponent)
+    return f"{currency} {value:,.{exponent}f}"
+
+
+# Body data is stored in SI units and shown in the person's preferred units.
+KG_PER_LB = Decimal("0.45359237")
+CM_PER_IN = Decimal("2.54")
+
+
+def kg_to_display(kg: Decimal | float | None, unit_system: str) -> Decimal | None:
+    if kg is None:
+        return None
+    kg = Decimal(str(kg))
+    return (kg / KG_PER_LB).quantize(Decimal("0.1")) if unit_system == IMPERIAL else kg.quantize(Decimal("0.1"))
+
+
+def display_to_kg(value: Decimal | float, unit_system: str) -> Decimal:
+    value = Decimal(str(value))
+    return (value * KG_PER_LB).quantize(Decimal("0.001")) if unit_system == IMPERIAL else value
+
+
+def cm_to_display(cm: Decimal | float | None, unit_system: str) -> Decimal | None:
+    if cm is None:
+        return None
+    cm = Decimal(str(cm))
+    return (cm / CM_PER_IN).quantize(Decimal("0.1")) if unit_system == IMPERIAL else cm.quantize(Decimal("0.1"))
+
+
+def display_to_cm(value: Decimal | float, unit_system: str) -> Decimal:
+    value = Decimal(str(value))
+    return (value * CM_PER_IN).quantize(Decimal("0.01")) if unit_system == IMPERIAL else value
+
+
+def weight_unit(unit_system: str) -> str:
+    return "lb" if unit_system == IMPERIAL else "kg"
+
+
+def length_unit(unit_system: str) -> str:
+    return "in" if unit_system == IMPERIAL else "cm"

@@ -1,0 +1,43 @@
+"""Navigation registry: each app registers its sections in AppConfig.ready(), so the
+layout shows only sections that exist and that the person's role may open."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str
+    url_name: str
+    audience: str = "member"  # "member" (coach side) or "client" (portal)
+    capability: str | None = None
+    order: int = 100
+    icon: str = ""
+
+
+_items: dict[str, NavItem] = {}
+
+
+def register(item: NavItem) -> None:
+    _items[item.key] = item
+
+
+def items_for(tenant, path: str = "") -> list[dict]:
+    audience = "member" if tenant.is_member else "client" if tenant.is_client else None
+    if audience is None:
+        return []
+    visible = []
+    for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
+        if item.audience != audience:
+            continue
+        if item.capability and not tenant.can(item.capability):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = path == url or (url != "/" and path.startswith(url))
+        visible.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active})
+    return visible

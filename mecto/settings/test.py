@@ -1,0 +1,28 @@
+"""Test settings: fast hashing, in-memory email, eager tasks unless a test runs a worker."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "mecto.sms.backends.LocmemBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+MEDIA_ROOT = str(VAR_DIR / "test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES["default"]["KEY_PREFIX"] = "test"
+FIELD_ENCRYPTION_KEYS = ["o3pqtrsdB4Ebl6c2fSxXf8k3K1fAX0aqEFtjjpXLJkA="]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "100000/minute"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": env("LOG_LEVEL", default="WARNING")}}

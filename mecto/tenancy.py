@@ -1,0 +1,140 @@
+"""Tenancy in one place.
+
+Every domain row belongs to one organisation through `OrgOwned`; querysets are scoped
+with `.for_org(org)`; the organisation of a request is resolved once by `get_tenant`
+(the middleware for pages, the API base classes after token authentication).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import Membership, Organization
+    from clients.models import Client
+
+SESSION_ORG_KEY = "mecto_organization_id"
+ORG_HEADER = "HTTP_X_ORGANIZATION"
+
+
+class OrgQuerySet(models.QuerySet):
+    def for_org(self, organization: Organization | None) -> OrgQuerySet:
+        """Rows of this organisation only; nothing at all without one."""
+        if organization is None:
+            return self.none()
+        return self.filter(organization=organization)
+
+
+class OrgOwned(models.Model):
+    """Base of every domain model: the row belongs to exactly one organisation."""
+
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    objects = OrgQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+@dataclass
+class Tenant:
+    """Who is asking, for which organisation, and in which role."""
+
+    organization: Organization | None = None
+    membership: Membership | None = None
+    client: Client | None = None
+    memberships: list = field(default_factory=list)
+
+    @property
+    def is_member(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_client(self) -> bool:
+        return self.membership is None and self.client is not None
+
+    @property
+    def role(self) -> str | None:
+        if self.membership is not None:
+            return self.membership.role
+        if self.client is not None:
+            return "client"
+        return None
+
+    def can(self, capability: str) -> bool:
+        from mecto.roles import role_can
+
+        return self.membership is not None and role_can(self.membership.role, capability)
+
+
+def get_tenant(request) -> Tenant:
+    """Resolve the organisation and role of a request; cached per request and user."""
+    user = getattr(request, "user", None)
+    user_pk = getattr(user, "pk", None)
+    cached = getattr(request, "_mecto_tenant", None)
+    if cached is not None and cached[0] == user_pk:
+        return cached[1]
+    tenant = _resolve(request, user)
+    request._mecto_tenant = (user_pk, tenant)
+    return tenant
+
+
+def _resolve(request, user) -> Tenant:
+    if user is None or not user.is_authenticated:
+        return Tenant()
+    from accounts.models import Membership
+    from clients.models import Client
+
+    wanted = request.META.get(ORG_HEADER) or _session_org(request)
+    memberships = list(
+        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
+        .select_related("organization")
+        .order_by("created_at")
+    )
+    if memberships:
+        chosen = _pick(memberships, wanted, lambda m: m.organization)
+        return Tenant(organization=chosen.organization, membership=chosen, memberships=memberships)
+    clients = list(
+        Client.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("-created_at")
+    )
+    if clients:
+        chosen = _pick(clients, wanted, lambda c: c.organization)
+        return Tenant(organization=chosen.organization, client=chosen)
+    return Tenant()
+
+
+def _session_org(request) -> str | None:
+    session = getattr(request, "session", None)
+    return str(session.get(SESSION_ORG_KEY)) if session and session.get(SESSION_ORG_KEY) else None
+
+
+def _pick(rows, wanted, org_of):
+    if wanted:
+        for row in rows:
+            org = org_of(row)
+            if wanted in (str(org.pk), org.slug):
+                return row
+    return rows[0]
+
+
+class TenantMiddleware:
+    """Attach `request.tenant` lazily, so static files and anonymous pages pay nothing."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = SimpleLazyObject(lambda: get_tenant(request))
+        return self.get_response(request)

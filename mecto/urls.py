@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from mecto import views
+
+admin.site.site_header = "Mecto back office"
+admin.site.site_title = "Mecto"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ops/status", views.ops_status, name="ops_status"),
+    path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("", include("accounts.urls")),
+    path("portal/", include("accounts.portal_urls")),
+    path("clients/", include("clients.urls")),
+    path("api/v1/", include("mecto.api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+]

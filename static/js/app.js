@@ -1,0 +1,20 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("change", (event) => {
+  const el = event.target;
+  if (el.matches("select[data-autosubmit]") && el.form) el.form.requestSubmit();
+});
+// Mark invalid fields for assistive technology.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".field.has-error").forEach((field) => {
+    const input = field.querySelector("input, select, textarea");
+    const errors = field.querySelector(".errorlist");
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      if (errors && errors.id) {
+        const ids = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (!ids.includes(errors.id)) ids.push(errors.id);
+        input.setAttribute("aria-describedby", ids.join(" "));
+      }
+    }
+  });
+});
