@@ -5,4 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("clients.api.urls")),
+    path("", include("training.api.urls")),
+    path("", include("booking.api.urls")),
+    path("", include("billing.api.urls")),
+    path("", include("integrations.api.urls")),
 ]

@@ -26,3 +26,9 @@ def _record_beat_heartbeat(sender=None, **kwargs):
         from mecto.models import Heartbeat
 
         Heartbeat.record(Heartbeat.BEAT)
+
+
+def add_periodic_task(name: str, task: str, schedule, **options) -> None:
+    """Apps register their beat entries in AppConfig.ready(); beat (DatabaseScheduler)
+    syncs them into django-celery-beat's tables, where operators can pause or retime them."""
+    app.conf.beat_schedule = {**(app.conf.beat_schedule or {}), name: {"task": task, "schedule": schedule, **options}}
