@@ -1,7 +1,7 @@
 """Test settings: fast hashing, in-memory email, eager tasks unless a test runs a worker."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, REDIS_URL, VAR_DIR, env
+from .base import CACHES, DATABASES, REDIS_URL, VAR_DIR, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -26,3 +26,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/minute", "user": "100000/minute"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": env("LOG_LEVEL", default="WARNING")}}
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not memory: tests that race several connections (bookings, invoice numbers)
+    # need every thread to see the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
