@@ -4,7 +4,7 @@ from rest_framework import serializers
 from mecto.api_base import OrgModelSerializer, TimeZoneField
 from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES
 
-from ..models import Invitation, Membership, Organization, User
+from ..models import PERSON_ROLE_CHOICES, Invitation, Membership, Organization, User
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

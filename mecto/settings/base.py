@@ -336,7 +336,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "accounts.models.Membership.Role",
+        "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+    },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
     "DISABLE_ERRORS_AND_WARNINGS": False,
