@@ -51,7 +51,7 @@ class MeSerializer(serializers.Serializer):
 
     user = UserSerializer()
     role = serializers.ChoiceField(
-        choices=[*Membership.Role.choices, ("client", _("Client"))],
+        choices=PERSON_ROLE_CHOICES,
         allow_null=True,
         help_text=_("owner, coach, assistant, client, or null for a person with no business yet."),
     )

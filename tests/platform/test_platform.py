@@ -4,7 +4,6 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.test import override_settings
 from rest_framework.test import APIClient
 
 from mecto.models import Heartbeat
@@ -80,29 +79,29 @@ def test_api_lists_are_paginated(coach_api, org):
     assert coach_api.get("/api/v1/clients/?page=99").status_code == 404
 
 
-@override_settings(
-    REST_FRAMEWORK={
-        **__import__("django.conf").conf.settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "5/minute"},
-    }
-)
-def test_api_throttles_anonymous_and_signed_in_callers(org):
+@pytest.fixture
+def tight_throttles(settings):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
+    original = settings.REST_FRAMEWORK
+    settings.REST_FRAMEWORK = {**original, "DEFAULT_THROTTLE_RATES": {"anon": "3/minute", "user": "5/minute"}}
     api_settings.reload()
     SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
-    try:
-        anon = APIClient()
-        codes = [anon.get("/api/schema/").status_code for _ in range(5)]
-        assert codes[-1] == 429
-        api = api_as(MembershipFactory(organization=org).user)
-        codes = [api.get("/api/v1/me/").status_code for _ in range(7)]
-        assert codes[:5] == [200] * 5 and codes[-1] == 429
-        assert set(api.get("/api/v1/me/").json()) == {"detail", "errors"}
-    finally:
-        api_settings.reload()
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    yield
+    settings.REST_FRAMEWORK = original
+    api_settings.reload()
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+
+
+def test_api_throttles_anonymous_and_signed_in_callers(org, tight_throttles):
+    anon = APIClient()
+    codes = [anon.get("/api/schema/").status_code for _ in range(5)]
+    assert codes[-1] == 429
+    api = api_as(MembershipFactory(organization=org).user)
+    codes = [api.get("/api/v1/me/").status_code for _ in range(7)]
+    assert codes[:5] == [200] * 5 and codes[-1] == 429
+    assert set(api.get("/api/v1/me/").json()) == {"detail", "errors"}
 
 
 def test_openapi_schema_is_valid_and_documents_errors(tmp_path):
