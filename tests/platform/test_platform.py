@@ -122,3 +122,11 @@ def test_schema_endpoint(client):
     response = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     assert "paths" in response.json()
+
+
+def test_cors_answers_only_allow_listed_origins(client, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
+    evil = client.get("/api/schema/", HTTP_ORIGIN="https://evil.example.net")
+    assert "Access-Control-Allow-Origin" not in evil
+    good = client.get("/api/schema/", HTTP_ORIGIN="https://app.example.com")
+    assert good["Access-Control-Allow-Origin"] == "https://app.example.com"
