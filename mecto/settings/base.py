@@ -40,6 +40,7 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
     "django_htmx",
     "csp",
+    "corsheaders",
     "anymail",
     "allauth",
     "allauth.account",
@@ -64,6 +65,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -336,7 +338,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "accounts.models.Membership.Role",
+        "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+    },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
     "DISABLE_ERRORS_AND_WARNINGS": False,
@@ -372,6 +377,9 @@ if AWS_STORAGE_BUCKET_NAME:
 
 # --- CORS: an explicit allow-list for the app's web build, never a reflected origin ----------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|_allauth)/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "content-type", "x-session-token", "x-organization", "x-csrftoken"]
 
 # --- Security ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
