@@ -1,4 +1,4 @@
-"""Every write about clients."""
+"""Client records: create, update, lifecycle."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from automation.events import emit, register_event_type
 from mecto.errors import DomainError
 
-from .models import Client
+from ..models import Client
+
+__all__ = ["CLIENT_FIELDS", "create_client", "update_client"]
 
 register_event_type("client.created", _("A client or lead was added"))
 register_event_type("client.updated", _("A client's details changed"))
