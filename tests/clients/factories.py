@@ -2,7 +2,17 @@
 
 import factory
 
-from clients.models import IntakeForm, IntakeQuestion, IntakeRequest, IntakeSection, IntakeSubmission
+from clients.models import (
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeRequest,
+    IntakeSection,
+    IntakeSubmission,
+    Note,
+    StatusChange,
+    Tag,
+)
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -61,3 +71,45 @@ class IntakeSubmissionFactory(factory.django.DjangoModelFactory):
     form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     answers = factory.LazyFunction(lambda: {"goal": "strength"})
+
+
+@register
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+@register
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    body = "Prefers morning sessions."
+
+
+@register
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    from_status = "lead"
+    to_status = "active"
+
+
+@register
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    channel = "email"
+    granted = True
+    method = "Signed paper form"
