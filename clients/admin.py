@@ -9,7 +9,10 @@ from .models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Metric,
+    MetricTarget,
     Note,
+    ProgressEntry,
     StatusChange,
     Tag,
 )
@@ -187,3 +190,30 @@ class IntakeSubmissionAdmin(admin.ModelAdmin):
     list_select_related = ["client", "form", "organization"]
     raw_id_fields = ["client", "form", "request"]
     date_hierarchy = "submitted_at"
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "organization", "kind", "quantity", "unit", "direction", "is_builtin", "is_active"]
+    list_filter = ["kind", "quantity", "direction", "is_builtin", "is_active", "organization"]
+    search_fields = ["name", "key", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(MetricTarget)
+class MetricTargetAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "value", "organization", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["client__email", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric"]
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "recorded_on", "value", "source", "organization"]
+    list_filter = ["source", "metric__key", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric", "logged_by"]
+    date_hierarchy = "recorded_on"

@@ -3,12 +3,13 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
 
-from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Note
+from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note
 
 
 class DateInput(forms.DateInput):
@@ -252,3 +253,80 @@ def answers_form(questions, data=None, initial=None) -> forms.Form:
     form_class = type("AnswersForm", (forms.Form,), fields)
     form = form_class(data=data, initial=initial or {}, prefix="q")
     return form
+
+
+class MetricForm(forms.ModelForm):
+    target_display = forms.CharField(
+        label=_("Default target"),
+        required=False,
+        help_text=_("Optional; drawn as a line on charts. In your business's units."),
+    )
+
+    class Meta:
+        model = Metric
+        fields = ["name", "kind", "quantity", "unit", "direction", "target_display", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_builtin:
+            del self.fields["kind"]
+            del self.fields["quantity"]
+        if self.instance.pk and self.instance.target is not None:
+            from .units import to_display
+
+            self.fields["target_display"].initial = to_display(
+                self.instance, self.instance.target, self.instance.organization.unit_system
+            )
+        if not self.instance.pk:
+            del self.fields["is_active"]
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["target"] = data.pop("target_display", "")
+        return data
+
+
+def progress_form(metric_list, client, data=None):
+    """Today's values: one optional field per metric, labelled in the client's units."""
+    from .units import MEASUREMENT_KEYS, display_unit
+
+    fields = {
+        "recorded_on": forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate),
+        "note": forms.CharField(label=_("Note"), required=False, max_length=300),
+    }
+    for metric in metric_list:
+        unit = display_unit(metric, client.unit_system)
+        label = f"{metric.name} ({unit})" if unit and metric.kind != "scale" else metric.name
+        if metric.kind == "yes_no":
+            field = forms.ChoiceField(
+                label=label, required=False, choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+            )
+        elif metric.kind == "scale":
+            field = forms.ChoiceField(
+                label=_("%(name)s (1–10)") % {"name": metric.name},
+                required=False,
+                choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 11)],
+            )
+        else:
+            field = forms.CharField(label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+        field.group = "measurements" if metric.key in MEASUREMENT_KEYS and metric.is_builtin else "metrics"
+        field.metric = metric
+        fields[f"m_{metric.key}"] = field
+    form_class = type("ProgressForm", (forms.Form,), fields)
+    return form_class(data=data)
+
+
+class TargetForm(forms.Form):
+    metric = forms.ModelChoiceField(label=_("Metric"), queryset=Metric.objects.none(), empty_label=None)
+    value = forms.CharField(
+        label=_("Target"), required=False, help_text=_("In the client's units; leave empty to remove.")
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = (
+            Metric.objects.for_org(organization).filter(is_active=True).exclude(kind="yes_no")
+        )

@@ -397,3 +397,103 @@ class IntakeSubmission(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.submitted_at:%Y-%m-%d}"
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+class Metric(OrgOwned):
+    """Something a business tracks over time: body measurements (built in, stored in SI),
+    mood, energy and sleep (built in), or a metric the coach defines."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("Number")
+        SCALE = "scale", _("Scale 1–10")
+        YES_NO = "yes_no", _("Yes / no")
+
+    class Quantity(models.TextChoices):
+        NONE = "", _("Plain number")
+        MASS = "mass", _("Body mass (kg / lb)")
+        LENGTH = "length", _("Length (cm / in)")
+        PERCENT = "percent", _("Percentage")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+        NEUTRAL = "neutral", _("Neither")
+
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.NUMBER)
+    quantity = models.CharField(_("measures"), max_length=8, choices=Quantity.choices, blank=True, default="")
+    unit = models.CharField(_("unit"), max_length=16, blank=True, help_text=_("For plain numbers, e.g. steps, h, bpm."))
+    direction = models.CharField(_("better when"), max_length=8, choices=Direction.choices, default=Direction.UP)
+    target = models.DecimalField(
+        _("default target"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Stored in SI units (kg, cm); each client can have their own."),
+    )
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["position", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="metric_unique_key_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricTarget(OrgOwned):
+    """A client's own target for a metric (in SI units), drawn as a line on their chart."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="metric_targets")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="client_targets")
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("client target")
+        verbose_name_plural = _("client targets")
+        constraints = [models.UniqueConstraint(fields=["client", "metric"], name="metric_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric}: {self.value}"
+
+
+class ProgressEntry(OrgOwned):
+    """One value of one metric for one client on one day, in SI units (kg, cm, %).
+    Logging the same metric again on the same day replaces the value."""
+
+    class Source(models.TextChoices):
+        COACH = "coach", _("Coach")
+        CLIENT = "client", _("Client")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="progress_entries")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="entries")
+    recorded_on = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("logged by"), max_length=8, choices=Source.choices, default=Source.COACH)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-recorded_on", "metric__position", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "metric", "recorded_on"], name="progress_entry_one_per_day")
+        ]
+        indexes = [models.Index(fields=["client", "metric", "recorded_on"], name="progress_client_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric} {self.recorded_on}: {self.value}"

@@ -7,7 +7,19 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from automation.models import Event
 
 from .intake_defaults import EQUIPMENT, EXPERIENCE_LEVELS, GOALS, INJURY_AREAS
-from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSubmission, Note, StatusChange, Tag
+from .models import (
+    Client,
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeSubmission,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    StatusChange,
+    Tag,
+)
 
 SORTS = {
     "name": ["first_name", "last_name", "id"],
@@ -216,3 +228,69 @@ def submission_sections(submission: IntakeSubmission) -> list[dict]:
         flagged = bool(q.get("health_screening") and value is True)
         sections[-1]["rows"].append({"label": q["label"], "text": text, "flagged": flagged})
     return sections
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+def metrics(*, organization, include_inactive: bool = False) -> QuerySet[Metric]:
+    qs = Metric.objects.for_org(organization)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def progress_entries(*, client: Client) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric", "logged_by")
+        .order_by("-recorded_on", "metric__position", "-id")
+    )
+
+
+def progress_charts(*, client: Client) -> list[dict]:
+    """One chart per metric with data: points in the client's units, the target line and
+    the change since the first entry (three queries, whatever the history length)."""
+    from .units import display_unit, to_display
+
+    units = client.unit_system
+    targets = dict(
+        MetricTarget.objects.for_org(client.organization).filter(client=client).values_list("metric_id", "value")
+    )
+    by_metric: dict[int, dict] = {}
+    entries = (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric")
+        .order_by("metric__position", "metric_id", "recorded_on")
+    )
+    for entry in entries:
+        metric = entry.metric
+        chart = by_metric.get(metric.pk)
+        if chart is None:
+            target = targets.get(metric.pk, metric.target)
+            chart = by_metric[metric.pk] = {
+                "metric": metric,
+                "key": metric.key,
+                "name": metric.name,
+                "unit": display_unit(metric, units),
+                "kind": metric.kind,
+                "direction": metric.direction,
+                "target": to_display(metric, target, units),
+                "has_own_target": metric.pk in targets,
+                "labels": [],
+                "values": [],
+            }
+        chart["labels"].append(entry.recorded_on.isoformat())
+        chart["values"].append(to_display(metric, entry.value, units))
+    charts = list(by_metric.values())
+    for chart in charts:
+        first, last = chart["values"][0], chart["values"][-1]
+        chart["latest"] = last
+        chart["change"] = round(last - first, 2) if len(chart["values"]) > 1 else None
+        change = chart["change"] or 0
+        chart["trend"] = (
+            "good"
+            if (change > 0 and chart["direction"] == "up") or (change < 0 and chart["direction"] == "down")
+            else "bad"
+            if change and chart["direction"] in ("up", "down")
+            else "neutral"
+        )
+    return charts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, records
+from .views import intake, progress, records
 
 app_name = "clients"
 
@@ -19,6 +19,15 @@ urlpatterns = [
     path("clients/<int:pk>/notes/<int:note_pk>/", records.NoteActionView.as_view(), name="note_action"),
     path("clients/<int:pk>/intake/", records.ClientIntakeView.as_view(), name="intake"),
     path("clients/<int:pk>/invite/", records.ClientInviteView.as_view(), name="invite"),
+    path("clients/<int:pk>/progress/", progress.ClientProgressView.as_view(), name="progress"),
+    path("clients/<int:pk>/progress/targets/", progress.ClientTargetView.as_view(), name="progress_target"),
+    path(
+        "clients/<int:pk>/progress/entries/<int:entry_pk>/delete/",
+        progress.ProgressEntryDeleteView.as_view(),
+        name="progress_entry_delete",
+    ),
+    path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
+    path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder
     path("clients/intake-forms/", intake.IntakeFormListView.as_view(), name="intake_forms"),
     path("clients/intake-forms/<int:pk>/", intake.IntakeFormEditView.as_view(), name="intake_form_edit"),

@@ -11,7 +11,9 @@ from ..models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Metric,
     Note,
+    ProgressEntry,
     StatusChange,
     Tag,
 )
@@ -258,3 +260,65 @@ class MyIntakeSerializer(serializers.Serializer):
     form = IntakeFormSerializer(allow_null=True)
     answers = serializers.DictField(help_text=_("My latest answers by question key."))
     open_requests = IntakeRequestSerializer(many=True)
+
+
+# --- Progress -----------------------------------------------------------------------------------------
+class MetricSerializer(OrgModelSerializer):
+    target = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        required=False,
+        allow_null=True,
+        help_text=_("Default target in SI units (kg, cm, %)."),
+    )
+
+    class Meta:
+        model = Metric
+        fields = ["id", "key", "name", "kind", "quantity", "unit", "direction", "target", "is_builtin", "is_active"]
+        read_only_fields = ["id", "key", "is_builtin"]
+
+    def get_validators(self):
+        return []
+
+
+class ProgressEntrySerializer(OrgModelSerializer):
+    metric_key = serializers.CharField(source="metric.key", read_only=True)
+    value = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        help_text=_("In SI units: kg, cm, %; 1–10 for scales; 1 or 0 for yes/no."),
+    )
+    display_value = serializers.SerializerMethodField()
+    display_unit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProgressEntry
+        fields = [
+            "id",
+            "metric",
+            "metric_key",
+            "recorded_on",
+            "value",
+            "display_value",
+            "display_unit",
+            "note",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = ["id", "metric_key", "display_value", "display_unit", "source", "created_at"]
+
+    def get_validators(self):
+        return []
+
+    def _units(self, entry) -> str:
+        return entry.client.unit_system if entry.client_id else "metric"
+
+    def get_display_value(self, entry) -> float | None:
+        from ..units import to_display
+
+        return to_display(entry.metric, entry.value, self._units(entry))
+
+    def get_display_unit(self, entry) -> str:
+        from ..units import display_unit
+
+        return display_unit(entry.metric, self._units(entry))

@@ -1,5 +1,8 @@
 """Factories of the clients app, registered for the cross-tenant checker."""
 
+import datetime
+from decimal import Decimal
+
 import factory
 
 from clients.models import (
@@ -9,7 +12,10 @@ from clients.models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Metric,
+    MetricTarget,
     Note,
+    ProgressEntry,
     StatusChange,
     Tag,
 )
@@ -113,3 +119,38 @@ class ConsentRecordFactory(factory.django.DjangoModelFactory):
     channel = "email"
     granted = True
     method = "Signed paper form"
+
+
+@register
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    organization = factory.SubFactory(OrganizationFactory)
+    key = factory.Sequence(lambda n: f"metric_{n}")
+    name = factory.Sequence(lambda n: f"Metric {n}")
+    kind = Metric.Kind.NUMBER
+    unit = "steps"
+
+
+@register
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressEntry
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    recorded_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    value = Decimal("7500")
+
+
+@register
+class MetricTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricTarget
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    value = Decimal("10000")
