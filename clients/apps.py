@@ -19,6 +19,7 @@ class ClientsConfig(AppConfig):
 
 def _start_organization(organization) -> None:
     """What every new business starts with."""
-    from .services import ensure_default_intake_form
+    from .services import ensure_builtin_metrics, ensure_default_intake_form
 
     ensure_default_intake_form(organization=organization)
+    ensure_builtin_metrics(organization=organization)
