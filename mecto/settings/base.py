@@ -118,7 +118,6 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # links people type without a scheme are https
 
 # --- Cache (rate limits, throttles) ---------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
