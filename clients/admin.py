@@ -13,6 +13,7 @@ from .models import (
     MetricTarget,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
 )
@@ -217,3 +218,17 @@ class ProgressEntryAdmin(admin.ModelAdmin):
     list_select_related = ["client", "metric", "organization"]
     raw_id_fields = ["client", "metric", "logged_by"]
     date_hierarchy = "recorded_on"
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ["client", "pose", "taken_on", "width", "height", "size_bytes", "source", "organization"]
+    list_filter = ["pose", "source", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "uploaded_by"]
+    readonly_fields = ["public_id", "image", "thumbnail", "width", "height", "size_bytes", "created_at"]
+    date_hierarchy = "taken_on"
+
+    def has_add_permission(self, request):
+        return False  # photos are uploaded through the checked path (pages or API), never raw

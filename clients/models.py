@@ -497,3 +497,45 @@ class ProgressEntry(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.metric} {self.recorded_on}: {self.value}"
+
+
+def _private_upload_path(instance, filename: str) -> str:
+    # Never a guessable path: a random name under the business; served only through a checked view.
+    extension = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"clients/{instance.organization_id}/{uuid.uuid4().hex}{extension}"
+
+
+class ProgressPhoto(OrgOwned):
+    """A progress photo: re-encoded without EXIF (no GPS), upright, with a thumbnail; readable
+    only by the client and their business's coaches."""
+
+    class Pose(models.TextChoices):
+        FRONT = "front", _("Front")
+        SIDE = "side", _("Side")
+        BACK = "back", _("Back")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="photos")
+    taken_on = models.DateField(_("taken on"))
+    pose = models.CharField(_("pose"), max_length=8, choices=Pose.choices, default=Pose.FRONT)
+    image = models.FileField(_("photo"), upload_to=_private_upload_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_private_upload_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size_bytes = models.PositiveIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("uploaded by"), max_length=8, choices=ProgressEntry.Source.choices, default="coach")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["-taken_on", "pose", "-id"]
+        indexes = [models.Index(fields=["client", "pose", "taken_on"], name="photo_client_pose_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_pose_display()} {self.taken_on}"

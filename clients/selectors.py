@@ -17,6 +17,7 @@ from .models import (
     MetricTarget,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
 )
@@ -294,3 +295,7 @@ def progress_charts(*, client: Client) -> list[dict]:
             else "neutral"
         )
     return charts
+
+
+def client_photos(*, client: Client) -> QuerySet[ProgressPhoto]:
+    return ProgressPhoto.objects.for_org(client.organization).filter(client=client)

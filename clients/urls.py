@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, progress, records
+from .views import intake, photos, progress, records
 
 app_name = "clients"
 
@@ -26,6 +26,10 @@ urlpatterns = [
         progress.ProgressEntryDeleteView.as_view(),
         name="progress_entry_delete",
     ),
+    path("clients/<int:pk>/photos/", photos.ClientPhotoUploadView.as_view(), name="photo_upload"),
+    path("clients/<int:pk>/photos/compare/", photos.PhotoCompareView.as_view(), name="photo_compare"),
+    path("clients/<int:pk>/photos/<int:photo_pk>/delete/", photos.ClientPhotoDeleteView.as_view(), name="photo_delete"),
+    path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
     path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder

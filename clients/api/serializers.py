@@ -14,6 +14,7 @@ from ..models import (
     Metric,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
 )
@@ -226,6 +227,7 @@ class IntakeFormSerializer(OrgModelSerializer):
 
 class IntakeSubmissionSerializer(serializers.ModelSerializer):
     form_name = serializers.CharField(source="form.name", default="", read_only=True)
+    source = serializers.CharField(read_only=True, help_text=_("public_link, request, client_app or coach"))
 
     class Meta:
         model = IntakeSubmission
@@ -290,6 +292,7 @@ class ProgressEntrySerializer(OrgModelSerializer):
     )
     display_value = serializers.SerializerMethodField()
     display_unit = serializers.SerializerMethodField()
+    source = serializers.CharField(read_only=True, help_text=_("coach or client"))
 
     class Meta:
         model = ProgressEntry
@@ -322,3 +325,49 @@ class ProgressEntrySerializer(OrgModelSerializer):
         from ..units import display_unit
 
         return display_unit(entry.metric, self._units(entry))
+
+
+# --- Photos -------------------------------------------------------------------------------------------
+class ProgressPhotoSerializer(OrgModelSerializer):
+    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG or WebP up to 15 MB (multipart)."))
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    source = serializers.CharField(read_only=True, help_text=_("coach or client"))
+
+    class Meta:
+        model = ProgressPhoto
+        fields = [
+            "id",
+            "public_id",
+            "taken_on",
+            "pose",
+            "note",
+            "image",
+            "image_url",
+            "thumbnail_url",
+            "width",
+            "height",
+            "size_bytes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = ["id", "public_id", "width", "height", "size_bytes", "source", "created_at"]
+        extra_kwargs = {"taken_on": {"required": False}}
+
+    def _url(self, photo, size: str) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None) if request else None
+        if tenant is not None and tenant.is_client:
+            path = reverse("me-photo-image", args=[photo.pk])
+        else:
+            path = reverse("client-photo-image", args=[photo.client_id, photo.pk])
+        path += "?size=thumb" if size == "thumb" else ""
+        return request.build_absolute_uri(path) if request else path
+
+    def get_image_url(self, photo) -> str:
+        return self._url(photo, "full")
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._url(photo, "thumb")

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import me, progress
+from . import me, photos, progress
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -29,7 +29,9 @@ router.register(f"{CLIENT}/status-history", StatusHistoryViewSet, basename="clie
 router.register(f"{CLIENT}/consents", ConsentViewSet, basename="client-consent")
 router.register(f"{CLIENT}/intake-submissions", IntakeSubmissionViewSet, basename="client-intake-submission")
 router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, basename="client-progress-entry")
+router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
 router.register("clients", ClientViewSet, basename="client")
+router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
 router.register("me/progress", progress.MyProgressViewSet, basename="me-progress")
 
 urlpatterns = [
