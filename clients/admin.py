@@ -9,6 +9,8 @@ from .models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
+    MessageNotification,
     Metric,
     MetricTarget,
     Note,
@@ -16,6 +18,8 @@ from .models import (
     ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
+    ThreadRead,
 )
 
 
@@ -232,3 +236,53 @@ class ProgressPhotoAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # photos are uploaded through the checked path (pages or API), never raw
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "from_client", "sender", "body", "attachment_name"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "organization", "created_at", "last_message_at"]
+    list_filter = ["organization"]
+    search_fields = ["subject", "client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "created_by"]
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "from_client", "sender", "attachment_name", "created_at", "organization"]
+    list_filter = ["from_client", "organization"]
+    search_fields = ["body", "client__email", "sender__email"]
+    list_select_related = ["client", "sender", "organization"]
+    raw_id_fields = ["thread", "client", "sender"]
+    readonly_fields = ["public_id", "attachment", "attachment_name", "attachment_type", "attachment_size", "created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(admin.ModelAdmin):
+    list_display = ["thread", "user", "last_read_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["user__email", "thread__client__email"]
+    list_select_related = ["thread", "user", "organization"]
+    raw_id_fields = ["thread", "user"]
+
+
+@admin.register(MessageNotification)
+class MessageNotificationAdmin(admin.ModelAdmin):
+    list_display = ["message", "recipient", "sent_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["recipient__email"]
+    list_select_related = ["message", "recipient", "organization"]
+    raw_id_fields = ["message", "recipient"]

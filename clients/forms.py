@@ -341,3 +341,21 @@ class PhotoForm(forms.Form):
     taken_on = forms.DateField(label=_("Taken on"), widget=DateInput(), initial=timezone.localdate)
     pose = forms.ChoiceField(label=_("Pose"), choices=ProgressPhoto.Pose.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(
+        label=_("Attach a photo or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+
+class ThreadForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    body = forms.CharField(
+        label=_("First message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -539,3 +539,83 @@ class ProgressPhoto(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.get_pose_display()} {self.taken_on}"
+
+
+# --- Messaging --------------------------------------------------------------------------------------
+class Thread(OrgOwned):
+    """A conversation between a client and their business's coaches."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="threads")
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject or f"{self.client}"
+
+
+class Message(OrgOwned):
+    """One message, with an optional attachment (stored privately, served after a check)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_client = models.BooleanField(_("from the client"), default=False)
+    body = models.TextField(_("message"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=_private_upload_path, max_length=200, blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=120, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=60, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["thread", "-created_at"], name="message_thread_recent")]
+
+    def __str__(self) -> str:
+        return self.body[:60] or self.attachment_name
+
+
+class ThreadRead(OrgOwned):
+    """Up to when a person has read a conversation: what came later is unread for them."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField(_("read up to"))
+
+    class Meta:
+        verbose_name = _("read marker")
+        verbose_name_plural = _("read markers")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.thread} up to {self.last_read_at:%Y-%m-%d %H:%M}"
+
+
+class MessageNotification(OrgOwned):
+    """The "you have a new message" email for one message and one recipient: sent once."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("emailed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message email")
+        verbose_name_plural = _("message emails")
+        constraints = [models.UniqueConstraint(fields=["message", "recipient"], name="message_notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.recipient}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, photos, progress, records
+from .views import intake, messages, photos, progress, records
 
 app_name = "clients"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("clients/<int:pk>/photos/compare/", photos.PhotoCompareView.as_view(), name="photo_compare"),
     path("clients/<int:pk>/photos/<int:photo_pk>/delete/", photos.ClientPhotoDeleteView.as_view(), name="photo_delete"),
     path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
+    path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
+    path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
+    path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
     path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder

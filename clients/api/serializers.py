@@ -11,12 +11,14 @@ from ..models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
     Metric,
     Note,
     ProgressEntry,
     ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
 )
 
 
@@ -371,3 +373,93 @@ class ProgressPhotoSerializer(OrgModelSerializer):
 
     def get_thumbnail_url(self, photo) -> str:
         return self._url(photo, "thumb")
+
+
+# --- Messaging ----------------------------------------------------------------------------------------
+class ThreadSerializer(OrgModelSerializer):
+    unread_count = serializers.IntegerField(read_only=True, help_text=_("Messages I have not read yet."))
+    body = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=5000, help_text=_("An optional first message.")
+    )
+
+    class Meta:
+        model = Thread
+        fields = ["id", "client", "subject", "created_at", "last_message_at", "unread_count", "body"]
+        read_only_fields = ["id", "created_at", "last_message_at", "unread_count"]
+
+
+class MyThreadSerializer(ThreadSerializer):
+    class Meta(ThreadSerializer.Meta):
+        read_only_fields = [*ThreadSerializer.Meta.read_only_fields, "client"]
+
+
+class MessageSerializer(OrgModelSerializer):
+    sender_name = serializers.SerializerMethodField()
+    attachment = serializers.FileField(
+        write_only=True, required=False, help_text=_("A photo (JPEG, PNG, WebP) or a PDF, up to 10 MB (multipart).")
+    )
+    attachment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "thread",
+            "body",
+            "from_client",
+            "sender_name",
+            "attachment",
+            "attachment_url",
+            "attachment_name",
+            "attachment_type",
+            "attachment_size",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "from_client",
+            "sender_name",
+            "attachment_url",
+            "attachment_name",
+            "attachment_type",
+            "attachment_size",
+            "created_at",
+        ]
+
+    def get_sender_name(self, message) -> str:
+        if message.from_client:
+            return message.client.first_name
+        return str(message.sender) if message.sender_id else ""
+
+    def get_attachment_url(self, message) -> str | None:
+        from django.urls import reverse
+
+        if not message.attachment:
+            return None
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None) if request else None
+        if tenant is not None and tenant.is_client:
+            path = reverse("me-message-attachment", args=[message.pk])
+        else:
+            path = reverse("thread-message-attachment", args=[message.thread_id, message.pk])
+        return request.build_absolute_uri(path) if request else path
+
+
+class ThreadMessageSerializer(MessageSerializer):
+    """Coach side, nested under /clients/threads/{id}/messages/: the thread comes from the URL."""
+
+    class Meta(MessageSerializer.Meta):
+        read_only_fields = [*MessageSerializer.Meta.read_only_fields, "thread"]
+
+
+class MyMessageSerializer(MessageSerializer):
+    """The client's side: `thread` must be one of their own conversations."""
+
+    thread = serializers.PrimaryKeyRelatedField(queryset=Thread.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.client is not None:
+            self.fields["thread"].queryset = Thread.objects.for_org(tenant.organization).filter(client=tenant.client)

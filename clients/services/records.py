@@ -245,11 +245,12 @@ def delete_client(*, client: Client, actor=None) -> None:
 
 
 def _stored_files_of(client: Client) -> list[str]:
-    from ..models import ProgressPhoto
+    from ..models import Message, ProgressPhoto
 
     names: list[str] = []
     for image, thumbnail in ProgressPhoto.objects.filter(client=client).values_list("image", "thumbnail"):
         names += [image, thumbnail]
+    names += list(Message.objects.filter(client=client).exclude(attachment="").values_list("attachment", flat=True))
     return names
 
 

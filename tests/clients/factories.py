@@ -14,6 +14,7 @@ from clients.models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
     Metric,
     MetricTarget,
     Note,
@@ -21,6 +22,7 @@ from clients.models import (
     ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
 )
 from tests.factories import ClientFactory, OrganizationFactory, register
 
@@ -181,3 +183,26 @@ class ProgressPhotoFactory(factory.django.DjangoModelFactory):
     width = 120
     height = 160
     size_bytes = 1000
+
+
+@register
+class ThreadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Thread
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    subject = "Check-in"
+
+
+@register
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    thread = factory.SubFactory(
+        ThreadFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
+    )
+    body = "How did the session feel?"
