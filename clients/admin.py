@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Client,
+    ClientImport,
     ClientTag,
     ConsentRecord,
     IntakeForm,
@@ -286,3 +287,45 @@ class MessageNotificationAdmin(admin.ModelAdmin):
     search_fields = ["recipient__email"]
     list_select_related = ["message", "recipient", "organization"]
     raw_id_fields = ["message", "recipient"]
+
+
+@admin.register(ClientImport)
+class ClientImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "organization",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["status", "organization"]
+    search_fields = ["original_name", "organization__name", "created_by__email"]
+    list_select_related = ["organization", "created_by"]
+    readonly_fields = [
+        "file",
+        "original_name",
+        "headers",
+        "mapping",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "errors",
+        "failure",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    actions = ["resume"]
+
+    @admin.action(description="Run the selected imports again from where they stopped")
+    def resume(self, request, queryset):
+        from .tasks import run_client_import
+
+        for client_import in queryset.exclude(status=ClientImport.Status.DONE):
+            ClientImport.objects.filter(pk=client_import.pk).update(status=ClientImport.Status.QUEUED, failure="")
+            run_client_import.delay(client_import.pk)

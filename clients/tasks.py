@@ -23,3 +23,11 @@ def deliver_message_email(recipient_id: int, message_ids: list[int]) -> bool:
     from .services.notifications import deliver_message_email as deliver
 
     return deliver(recipient_id=recipient_id, message_ids=message_ids)
+
+
+@shared_task(name="clients.run_import", acks_late=True)
+def run_client_import(import_id: int) -> int:
+    """Import a mapped CSV; a retried run continues after the last committed chunk."""
+    from .services import run_import
+
+    return run_import(import_id=import_id).created_count

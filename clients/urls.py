@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, messages, photos, progress, records
+from .views import imports, intake, messages, photos, progress, records
 
 app_name = "clients"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("clients/", records.ClientListView.as_view(), name="list"),
     path("clients/export.csv", records.ClientExportView.as_view(), name="export"),
     path("clients/new/", records.ClientCreateView.as_view(), name="create"),
+    path("clients/import/", imports.ImportUploadView.as_view(), name="import"),
+    path("clients/import/<int:pk>/", imports.ImportMappingView.as_view(), name="import_mapping"),
+    path("clients/import/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
     path("clients/<int:pk>/", records.ClientDetailView.as_view(), name="detail"),
     path("clients/<int:pk>/edit/", records.ClientEditView.as_view(), name="edit"),
     path("clients/<int:pk>/delete/", records.ClientDeleteView.as_view(), name="delete"),
