@@ -176,7 +176,7 @@ def send_unread_message_emails(*, now=None) -> int:
     candidates = (
         Message.objects.filter(created_at__lte=now - delay, created_at__gte=window_start)
         .select_related("client__user", "client__coach", "client__organization", "thread", "sender")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
     batches: dict[tuple[int, int], list[Message]] = {}
     for message in candidates:

@@ -39,7 +39,7 @@ def deliver_message_email(*, recipient_id: int, message_ids: list[int]) -> bool:
     messages = list(
         Message.objects.filter(pk__in=message_ids)
         .select_related("client", "organization", "sender", "thread")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
     if recipient is None or not messages:
         return False
