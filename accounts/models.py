@@ -131,6 +131,9 @@ class Membership(OrgOwned):
         return f"{self.user} — {self.get_role_display()} @ {self.organization_id}"
 
 
+PERSON_ROLE_CHOICES = [*Membership.Role.choices, ("client", _("Client"))]
+
+
 class InvitationQuerySet(OrgQuerySet):
     def pending(self):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())

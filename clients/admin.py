@@ -1,13 +1,219 @@
 from django.contrib import admin
 
-from .models import Client
+from .models import (
+    Client,
+    ClientTag,
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeRequest,
+    IntakeSection,
+    IntakeSubmission,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    StatusChange,
+    Tag,
+)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    fields = ["recorded_at", "channel", "granted", "method", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "email", "organization", "status", "coach", "created_at"]
-    list_filter = ["status", "unit_system", "organization"]
+    list_display = [
+        "__str__",
+        "email",
+        "organization",
+        "status",
+        "coach",
+        "source",
+        "needs_medical_clearance",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "source",
+        "needs_medical_clearance",
+        "email_consent",
+        "sms_consent",
+        "unit_system",
+        "organization",
+    ]
     search_fields = ["first_name", "last_name", "email", "phone", "organization__name"]
     list_select_related = ["organization", "coach"]
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    readonly_fields = [
+        "public_id",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "email_consent",
+        "email_consent_at",
+        "email_consent_method",
+        "sms_consent",
+        "sms_consent_at",
+        "sms_consent_method",
+    ]
     autocomplete_fields = ["organization", "coach", "user"]
+    inlines = [StatusChangeInline, ConsentInline]
+    date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, so history, checks and events are the same as on the pages."""
+        from . import services
+
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CLIENT_FIELDS}
+        if change:
+            services.update_client(client=obj, actor=request.user, **fields)
+            if "user" in form.changed_data:
+                Client.objects.filter(pk=obj.pk).update(user=obj.user)
+        else:
+            created = services.create_client(organization=obj.organization, actor=request.user, **fields)
+            obj.pk, obj.public_id = created.pk, created.public_id
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["client", "from_status", "to_status", "changed_by", "changed_at", "organization"]
+    list_filter = ["to_status", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
+    list_select_related = ["client", "changed_by", "organization"]
+    raw_id_fields = ["client", "changed_by"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["client", "channel", "granted", "method", "recorded_by", "recorded_at", "organization"]
+    list_filter = ["channel", "granted", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "method"]
+    list_select_related = ["client", "recorded_by", "organization"]
+    raw_id_fields = ["client", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # consent history is evidence: records are added, never edited
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(ClientTag)
+class ClientTagAdmin(admin.ModelAdmin):
+    list_display = ["client", "tag", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["client__email", "tag__name"]
+    list_select_related = ["client", "tag", "organization"]
+    raw_id_fields = ["client", "tag"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "author", "is_pinned", "created_at", "organization"]
+    list_filter = ["is_pinned", "organization"]
+    search_fields = ["body", "client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "author", "organization"]
+    raw_id_fields = ["client", "author"]
+
+
+class IntakeSectionInline(admin.TabularInline):
+    model = IntakeSection
+    extra = 0
+    fields = ["title", "is_health_screening", "position"]
+
+
+@admin.register(IntakeForm)
+class IntakeFormAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "is_default", "is_public", "is_archived", "updated_at"]
+    list_filter = ["is_default", "is_public", "is_archived", "organization"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["public_token", "created_at", "updated_at"]
+    inlines = [IntakeSectionInline]
+
+
+@admin.register(IntakeSection)
+class IntakeSectionAdmin(admin.ModelAdmin):
+    list_display = ["title", "form", "organization", "is_health_screening", "position"]
+    list_filter = ["is_health_screening", "organization"]
+    search_fields = ["title", "form__name"]
+    list_select_related = ["form", "organization"]
+
+
+@admin.register(IntakeQuestion)
+class IntakeQuestionAdmin(admin.ModelAdmin):
+    list_display = ["label", "key", "kind", "required", "form", "section", "position"]
+    list_filter = ["kind", "required", "organization"]
+    search_fields = ["label", "key", "form__name"]
+    list_select_related = ["form", "section"]
+
+
+@admin.register(IntakeRequest)
+class IntakeRequestAdmin(admin.ModelAdmin):
+    list_display = ["client", "form", "organization", "created_at", "completed_at", "revoked_at"]
+    list_filter = [("completed_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "form__name"]
+    list_select_related = ["client", "form", "organization"]
+    readonly_fields = ["token", "created_at"]
+    raw_id_fields = ["client", "form", "sent_by"]
+
+
+@admin.register(IntakeSubmission)
+class IntakeSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["client", "form", "organization", "source", "needs_medical_clearance", "submitted_at"]
+    list_filter = ["source", "needs_medical_clearance", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "form__name"]
+    list_select_related = ["client", "form", "organization"]
+    raw_id_fields = ["client", "form", "request"]
+    date_hierarchy = "submitted_at"
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "organization", "kind", "quantity", "unit", "direction", "is_builtin", "is_active"]
+    list_filter = ["kind", "quantity", "direction", "is_builtin", "is_active", "organization"]
+    search_fields = ["name", "key", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(MetricTarget)
+class MetricTargetAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "value", "organization", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["client__email", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric"]
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "recorded_on", "value", "source", "organization"]
+    list_filter = ["source", "metric__key", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric", "logged_by"]
+    date_hierarchy = "recorded_on"

@@ -1,11 +1,16 @@
 """Clients of a coaching business, from lead to former client."""
 
+import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mecto.localization import METRIC, UNIT_SYSTEM_CHOICES, validate_time_zone
@@ -21,6 +26,21 @@ class Client(OrgOwned):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
         FORMER = "former", _("Former")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Added by the coach")
+        INTAKE = "intake", _("Intake form")
+        IMPORT = "import", _("Imported")
+        REFERRAL = "referral", _("Referral")
+        WEBSITE = "website", _("Website")
+        SOCIAL = "social", _("Social media")
+        BOOKING = "booking", _("Booking page")
+        OTHER = "other", _("Other")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=80)
@@ -46,6 +66,34 @@ class Client(OrgOwned):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     unit_system = models.CharField(_("units"), max_length=8, choices=UNIT_SYSTEM_CHOICES, default=METRIC)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    height_cm = models.DecimalField(
+        _("height (cm)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("50")), MaxValueValidator(Decimal("260"))],
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=32, blank=True)
+    emergency_contact_relationship = models.CharField(_("relationship"), max_length=60, blank=True)
+    email_consent = models.BooleanField(_("email marketing consent"), default=False)
+    email_consent_at = models.DateTimeField(_("email consent changed"), null=True, blank=True)
+    email_consent_method = models.CharField(_("how email consent was given"), max_length=200, blank=True)
+    sms_consent = models.BooleanField(_("SMS marketing consent"), default=False)
+    sms_consent_at = models.DateTimeField(_("SMS consent changed"), null=True, blank=True)
+    sms_consent_method = models.CharField(_("how SMS consent was given"), max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
+    needs_medical_clearance = models.BooleanField(
+        _("medical clearance needed"),
+        default=False,
+        help_text=_("Set when the client answers “yes” to a health-screening question."),
+    )
+    tags = models.ManyToManyField("clients.Tag", through="clients.ClientTag", related_name="clients", blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -67,9 +115,385 @@ class Client(OrgOwned):
         return self.full_name
 
     @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+class StatusChange(OrgOwned):
+    """One step in a client's lifecycle (lead → trial → active → paused → former)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=Client.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Client.Status.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ConsentRecord(OrgOwned):
+    """Marketing consent given or withdrawn, per channel, with when and how: the proof."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_records")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    granted = models.BooleanField(_("granted"))
+    method = models.CharField(_("how"), max_length=200, help_text=_("e.g. intake form, signed paper form, import"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.channel} {'granted' if self.granted else 'withdrawn'}"
+
+
+class Tag(OrgOwned):
+    """A label coaches put on clients ("online", "marathon 2026") to filter and target them."""
+
+    name = models.CharField(_("name"), max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), "organization", name="tag_unique_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientTag(OrgOwned):
+    """A tag on a client (an explicit row so it carries its organisation like every other)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="client_tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client tag")
+        verbose_name_plural = _("client tags")
+        constraints = [models.UniqueConstraint(fields=["client", "tag"], name="client_tag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.tag}"
+
+
+class Note(OrgOwned):
+    """A private coach note about a client; clients never see these."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("edited"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-is_pinned", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+# --- Intake forms ---------------------------------------------------------------------------------
+def new_public_token() -> str:
+    """An unguessable token for a public link (≈190 bits)."""
+    return secrets.token_urlsafe(32)
+
+
+class IntakeForm(OrgOwned):
+    """A questionnaire prospects and clients fill in; every business starts with a default one.
+
+    Its public link carries `public_token`; turning the link off or making a new token revokes it.
+    """
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the questions."))
+    is_default = models.BooleanField(_("default form"), default=False)
+    public_token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
+    is_public = models.BooleanField(
+        _("public link on"), default=True, help_text=_("Anyone with the link can fill the form in.")
+    )
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("intake form")
+        verbose_name_plural = _("intake forms")
+        ordering = ["-is_default", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"], condition=Q(is_default=True), name="intake_form_one_default_per_org"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntakeSection(OrgOwned):
+    """A group of questions; a health-screening section flags any "yes" for medical clearance."""
+
+    form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="sections", verbose_name=_("form"))
+    title = models.CharField(_("title"), max_length=160)
+    description = models.TextField(_("description"), blank=True)
+    is_health_screening = models.BooleanField(
+        _("health screening"),
+        default=False,
+        help_text=_("A “yes” to any yes/no question here marks the client as needing medical clearance."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("intake section")
+        verbose_name_plural = _("intake sections")
+        ordering = ["form", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IntakeQuestion(OrgOwned):
+    """One question. `key` is a stable machine name (unique per form) that answers are stored under."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        SINGLE_CHOICE = "single_choice", _("Single choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+        DATE = "date", _("Date")
+        YES_NO = "yes_no", _("Yes / no")
+        SCALE = "scale", _("Scale")
+
+    CHOICE_KINDS = (Kind.SINGLE_CHOICE, Kind.MULTIPLE_CHOICE)
+
+    form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="questions", verbose_name=_("form"))
+    section = models.ForeignKey(
+        IntakeSection, on_delete=models.CASCADE, related_name="questions", verbose_name=_("section")
+    )
+    key = models.SlugField(_("key"), max_length=64, allow_unicode=False)
+    label = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_('[{"value": ..., "label": ...}]'))
+    required = models.BooleanField(_("required"), default=False)
+    min_value = models.DecimalField(_("minimum"), max_digits=10, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=10, decimal_places=2, null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("intake question")
+        verbose_name_plural = _("intake questions")
+        ordering = ["form", "section__position", "position", "id"]
+        constraints = [models.UniqueConstraint(fields=["form", "key"], name="intake_question_unique_key_per_form")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_values(self) -> list[str]:
+        return [str(c["value"]) for c in self.choices or []]
+
+    def choice_label(self, value) -> str:
+        for c in self.choices or []:
+            if str(c["value"]) == str(value):
+                return str(c["label"])
+        return str(value)
+
+
+class IntakeRequest(OrgOwned):
+    """An intake sent to an existing client: a single-use link that attaches the answers to them."""
+
+    form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="requests", verbose_name=_("form"))
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="intake_requests", verbose_name=_("client")
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake request")
+        verbose_name_plural = _("intake requests")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.form} → {self.client}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.revoked_at is None
+
+
+class IntakeSubmission(OrgOwned):
+    """A filled-in intake. `answers` maps question keys to cleaned values; `questions` keeps the
+    wording at the time, so answers stay readable after the form changes."""
+
+    class Source(models.TextChoices):
+        PUBLIC_LINK = "public_link", _("Public link")
+        REQUEST = "request", _("Sent to the client")
+        CLIENT_APP = "client_app", _("Client app")
+        COACH = "coach", _("Entered by the coach")
+
+    form = models.ForeignKey(IntakeForm, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions")
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="intake_submissions", verbose_name=_("client")
+    )
+    request = models.OneToOneField(
+        IntakeRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="submission"
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.PUBLIC_LINK)
+    answers = models.JSONField(_("answers"), default=dict, encoder=DjangoJSONEncoder)
+    questions = models.JSONField(_("questions as asked"), default=list, encoder=DjangoJSONEncoder)
+    needs_medical_clearance = models.BooleanField(_("health screening flagged"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("intake submission")
+        verbose_name_plural = _("intake submissions")
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["client", "-submitted_at"], name="intake_sub_client_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.submitted_at:%Y-%m-%d}"
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+class Metric(OrgOwned):
+    """Something a business tracks over time: body measurements (built in, stored in SI),
+    mood, energy and sleep (built in), or a metric the coach defines."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("Number")
+        SCALE = "scale", _("Scale 1–10")
+        YES_NO = "yes_no", _("Yes / no")
+
+    class Quantity(models.TextChoices):
+        NONE = "", _("Plain number")
+        MASS = "mass", _("Body mass (kg / lb)")
+        LENGTH = "length", _("Length (cm / in)")
+        PERCENT = "percent", _("Percentage")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+        NEUTRAL = "neutral", _("Neither")
+
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.NUMBER)
+    quantity = models.CharField(_("measures"), max_length=8, choices=Quantity.choices, blank=True, default="")
+    unit = models.CharField(_("unit"), max_length=16, blank=True, help_text=_("For plain numbers, e.g. steps, h, bpm."))
+    direction = models.CharField(_("better when"), max_length=8, choices=Direction.choices, default=Direction.UP)
+    target = models.DecimalField(
+        _("default target"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Stored in SI units (kg, cm); each client can have their own."),
+    )
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["position", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="metric_unique_key_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricTarget(OrgOwned):
+    """A client's own target for a metric (in SI units), drawn as a line on their chart."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="metric_targets")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="client_targets")
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("client target")
+        verbose_name_plural = _("client targets")
+        constraints = [models.UniqueConstraint(fields=["client", "metric"], name="metric_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric}: {self.value}"
+
+
+class ProgressEntry(OrgOwned):
+    """One value of one metric for one client on one day, in SI units (kg, cm, %).
+    Logging the same metric again on the same day replaces the value."""
+
+    class Source(models.TextChoices):
+        COACH = "coach", _("Coach")
+        CLIENT = "client", _("Client")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="progress_entries")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="entries")
+    recorded_on = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("logged by"), max_length=8, choices=Source.choices, default=Source.COACH)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-recorded_on", "metric__position", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "metric", "recorded_on"], name="progress_entry_one_per_day")
+        ]
+        indexes = [models.Index(fields=["client", "metric", "recorded_on"], name="progress_client_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric} {self.recorded_on}: {self.value}"

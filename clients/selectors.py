@@ -1,19 +1,296 @@
-from django.db.models import Q, QuerySet
+"""Reads worth naming, with their joins applied."""
 
-from .models import Client
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from automation.models import Event
+
+from .intake_defaults import EQUIPMENT, EXPERIENCE_LEVELS, GOALS, INJURY_AREAS
+from .models import (
+    Client,
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeSubmission,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    StatusChange,
+    Tag,
+)
+
+SORTS = {
+    "name": ["first_name", "last_name", "id"],
+    "-name": ["-first_name", "-last_name", "-id"],
+    "last_name": ["last_name", "first_name", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+    "status": ["status", "first_name", "id"],
+    "-status_changed": ["-status_changed_at", "-id"],
+}
 
 
-def client_list(*, organization, search: str = "", status: str = "", coach_id: int | None = None) -> QuerySet[Client]:
-    qs = Client.objects.for_org(organization).select_related("coach")
+def client_list(
+    *,
+    organization,
+    search: str = "",
+    status: str = "",
+    coach_id: int | str | None = None,
+    tag_id: int | str | None = None,
+    sort: str = "",
+) -> QuerySet[Client]:
+    """Clients of a business, filtered and sorted; coach and tags come with them (no N+1).
+
+    `coach_id="none"` finds clients without a coach.
+    """
+    qs = (
+        Client.objects.for_org(organization)
+        .select_related("coach")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+    search = (search or "").strip()
     if search:
-        qs = qs.filter(
-            Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(phone__icontains=search)
-        )
+        words = Q()
+        for word in search.split()[:5]:
+            words &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+            )
+        qs = qs.filter(words)
     if status:
         qs = qs.filter(status=status)
-    if coach_id:
-        qs = qs.filter(coach_id=coach_id)
+    if coach_id == "none":
+        qs = qs.filter(coach__isnull=True)
+    elif coach_id and str(coach_id).isdigit():
+        qs = qs.filter(coach_id=int(coach_id))
+    if tag_id and str(tag_id).isdigit():
+        qs = qs.filter(client_tags__tag_id=int(tag_id))
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def client_detail(*, organization, pk) -> Client:
+    return (
+        Client.objects.for_org(organization)
+        .select_related("coach", "user")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .get(pk=pk)
+    )
+
+
+def tags(*, organization) -> QuerySet[Tag]:
+    return Tag.objects.for_org(organization).annotate(client_count=Count("client_tags")).order_by("name")
+
+
+def status_history(*, client: Client) -> QuerySet[StatusChange]:
+    return StatusChange.objects.for_org(client.organization).filter(client=client).select_related("changed_by")
+
+
+def consent_history(*, client: Client) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.for_org(client.organization).filter(client=client).select_related("recorded_by")
+
+
+def client_notes(*, client: Client) -> QuerySet[Note]:
+    return Note.objects.for_org(client.organization).filter(client=client).select_related("author")
+
+
+def timeline(*, client: Client, limit: int = 50) -> QuerySet[Event]:
+    """What happened to this client, newest first: the outbox events that name them."""
+    return (
+        Event.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+# --- Intake -----------------------------------------------------------------------------------------
+def _as_int(value, low=None, high=None):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    if low is not None:
+        number = max(low, number)
+    if high is not None:
+        number = min(high, number)
+    return number
+
+
+def _as_list(value, vocabulary=None) -> list[str] | None:
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    values = [str(v) for v in values]
+    if vocabulary is not None:
+        values = [v for v in vocabulary if v in values]
+    return values
+
+
+def _as_bool(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("yes", "true", "no", "false"):
+        return value.lower() in ("yes", "true")
+    return None
+
+
+def _one_of(vocabulary):
+    return lambda value: value if isinstance(value, str) and value in vocabulary else None
+
+
+# How each contract key is normalised; a value that cannot be normalised is left out.
+_NORMALISERS = {
+    "goal": _one_of(GOALS),
+    "experience": _one_of(EXPERIENCE_LEVELS),
+    "days_per_week": lambda v: _as_int(v, 2, 6),
+    "session_minutes": lambda v: _as_int(v, 10, 240),
+    "equipment": lambda v: _as_list(v, EQUIPMENT),
+    "injuries": lambda v: _as_list(v, INJURY_AREAS),
+    "injury_notes": lambda v: str(v) if v is not None else None,
+    "preferences": lambda v: str(v) if v is not None else None,
+    "meals_per_day": lambda v: _as_int(v, 1, 10),
+    "food_allergies": _as_list,
+}
+
+
+def normalise_answers(answers: dict) -> dict:
+    out = {}
+    for key, value in answers.items():
+        if key in _NORMALISERS:
+            value = _NORMALISERS[key](value)
+        elif key.startswith("parq_"):
+            value = _as_bool(value)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def intake_answers(*, client: Client) -> dict:
+    """The client's intake answers by question key, normalised; the latest answer to each key
+    wins across submissions. Keys with no answer are absent (never None).
+
+    goal, experience, days_per_week (2–6), session_minutes, equipment (exercise data set
+    vocabulary), injuries (areas), injury_notes, preferences, diet, food_allergies,
+    meals_per_day, nutrition_notes and parq_* (bool) come from the default form; questions a
+    coach adds appear under their own keys.
+    """
+    merged: dict = {}
+    rows = (
+        IntakeSubmission.objects.for_org(client.organization)
+        .filter(client=client)
+        .order_by("submitted_at", "id")
+        .values_list("answers", flat=True)
+    )
+    for answers in rows:
+        merged.update(answers or {})
+    return normalise_answers(merged)
+
+
+def intake_forms(*, organization, include_archived: bool = False) -> QuerySet[IntakeForm]:
+    qs = IntakeForm.objects.for_org(organization)
+    if not include_archived:
+        qs = qs.filter(is_archived=False)
     return qs
+
+
+def form_questions(*, form: IntakeForm) -> QuerySet[IntakeQuestion]:
+    return form.questions.select_related("section").order_by("section__position", "section_id", "position", "id")
+
+
+def client_submissions(*, client: Client) -> QuerySet[IntakeSubmission]:
+    return IntakeSubmission.objects.for_org(client.organization).filter(client=client).select_related("form")
+
+
+def submission_sections(submission: IntakeSubmission) -> list[dict]:
+    """The answers as the client saw the questions: [{title, health_screening, rows: [(label, text, flagged)]}]."""
+    from django.utils.translation import gettext as _
+
+    sections: list[dict] = []
+    for q in submission.questions or []:
+        if not sections or sections[-1]["title"] != q.get("section"):
+            sections.append({"title": q.get("section"), "health_screening": q.get("health_screening"), "rows": []})
+        value = submission.answers.get(q["key"])
+        labels = {str(c["value"]): c["label"] for c in q.get("choices") or []}
+        if value is None:
+            text = "—"
+        elif isinstance(value, bool):
+            text = _("Yes") if value else _("No")
+        elif isinstance(value, list):
+            text = ", ".join(labels.get(str(v), str(v)) for v in value) or _("None")
+        else:
+            text = labels.get(str(value), str(value))
+        flagged = bool(q.get("health_screening") and value is True)
+        sections[-1]["rows"].append({"label": q["label"], "text": text, "flagged": flagged})
+    return sections
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+def metrics(*, organization, include_inactive: bool = False) -> QuerySet[Metric]:
+    qs = Metric.objects.for_org(organization)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def progress_entries(*, client: Client) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric", "logged_by")
+        .order_by("-recorded_on", "metric__position", "-id")
+    )
+
+
+def progress_charts(*, client: Client) -> list[dict]:
+    """One chart per metric with data: points in the client's units, the target line and
+    the change since the first entry (three queries, whatever the history length)."""
+    from .units import display_unit, to_display
+
+    units = client.unit_system
+    targets = dict(
+        MetricTarget.objects.for_org(client.organization).filter(client=client).values_list("metric_id", "value")
+    )
+    by_metric: dict[int, dict] = {}
+    entries = (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric")
+        .order_by("metric__position", "metric_id", "recorded_on")
+    )
+    for entry in entries:
+        metric = entry.metric
+        chart = by_metric.get(metric.pk)
+        if chart is None:
+            target = targets.get(metric.pk, metric.target)
+            chart = by_metric[metric.pk] = {
+                "metric": metric,
+                "key": metric.key,
+                "name": metric.name,
+                "unit": display_unit(metric, units),
+                "kind": metric.kind,
+                "direction": metric.direction,
+                "target": to_display(metric, target, units),
+                "has_own_target": metric.pk in targets,
+                "labels": [],
+                "values": [],
+            }
+        chart["labels"].append(entry.recorded_on.isoformat())
+        chart["values"].append(to_display(metric, entry.value, units))
+    charts = list(by_metric.values())
+    for chart in charts:
+        first, last = chart["values"][0], chart["values"][-1]
+        chart["latest"] = last
+        chart["change"] = round(last - first, 2) if len(chart["values"]) > 1 else None
+        change = chart["change"] or 0
+        chart["trend"] = (
+            "good"
+            if (change > 0 and chart["direction"] == "up") or (change < 0 and chart["direction"] == "down")
+            else "bad"
+            if change and chart["direction"] in ("up", "down")
+            else "neutral"
+        )
+    return charts

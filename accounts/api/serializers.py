@@ -4,7 +4,7 @@ from rest_framework import serializers
 from mecto.api_base import OrgModelSerializer, TimeZoneField
 from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES
 
-from ..models import Invitation, Membership, Organization, User
+from ..models import PERSON_ROLE_CHOICES, Invitation, Membership, Organization, User
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -51,7 +51,7 @@ class MeSerializer(serializers.Serializer):
 
     user = UserSerializer()
     role = serializers.ChoiceField(
-        choices=[*Membership.Role.choices, ("client", _("Client"))],
+        choices=PERSON_ROLE_CHOICES,
         allow_null=True,
         help_text=_("owner, coach, assistant, client, or null for a person with no business yet."),
     )

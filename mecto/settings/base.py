@@ -40,12 +40,14 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
     "django_htmx",
     "csp",
+    "corsheaders",
     "anymail",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.zoom",
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
@@ -64,6 +66,7 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,13 +170,15 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SESSION_REMEMBER = None
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_STORE_TOKENS = True
+# Tokens are not kept by allauth: integrations stores those of connected accounts, encrypted.
+SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = {
     "google": {
         "SCOPE": ["profile", "email"],
         "AUTH_PARAMS": {"access_type": "offline", "prompt": "consent"},
     },
     "microsoft": {"TENANT": "common"},
+    "zoom": {},
 }
 if env("GOOGLE_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["google"]["APPS"] = [
@@ -182,6 +187,15 @@ if env("GOOGLE_CLIENT_ID", default=""):
 if env("MICROSOFT_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["microsoft"]["APPS"] = [
         {"client_id": env("MICROSOFT_CLIENT_ID"), "secret": env("MICROSOFT_CLIENT_SECRET", default="")}
+    ]
+if env("ZOOM_CLIENT_ID", default=""):
+    # Zoom is for connecting a coach's meetings only, never a way to sign in (hidden).
+    SOCIALACCOUNT_PROVIDERS["zoom"]["APPS"] = [
+        {
+            "client_id": env("ZOOM_CLIENT_ID"),
+            "secret": env("ZOOM_CLIENT_SECRET", default=""),
+            "settings": {"hidden": True},
+        }
     ]
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -267,6 +281,10 @@ STRIPE_CONNECT_CLIENT_ID = env("STRIPE_CONNECT_CLIENT_ID", default="")
 # Fernet keys (comma-separated, newest first) used to encrypt OAuth tokens and API keys at rest.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
+# --- Booking and video ---------------------------------------------------------------------------
+BOOKING_MANAGE_LINK_MAX_AGE_DAYS = env.int("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", default=60)
+JITSI_BASE_URL = env("JITSI_BASE_URL", default="https://meet.jit.si")
+
 # --- Celery ---------------------------------------------------------------------------------
 if REDIS_URL:
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
@@ -336,7 +354,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "accounts.models.Membership.Role",
+        "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+    },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
     "DISABLE_ERRORS_AND_WARNINGS": False,
@@ -372,6 +393,9 @@ if AWS_STORAGE_BUCKET_NAME:
 
 # --- CORS: an explicit allow-list for the app's web build, never a reflected origin ----------------
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(api|_allauth)/.*$"
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ["accept", "content-type", "x-session-token", "x-organization", "x-csrftoken"]
 
 # --- Security ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,156 @@
+"""Factories of the clients app, registered for the cross-tenant checker."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+
+from clients.models import (
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeRequest,
+    IntakeSection,
+    IntakeSubmission,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    StatusChange,
+    Tag,
+)
+from tests.factories import ClientFactory, OrganizationFactory, register
+
+
+@register
+class IntakeFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeForm
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Form {n}")
+
+
+@register
+class IntakeSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeSection
+
+    organization = factory.SubFactory(OrganizationFactory)
+    form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
+    title = "Section"
+
+
+@register
+class IntakeQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeQuestion
+
+    organization = factory.SubFactory(OrganizationFactory)
+    form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
+    section = factory.SubFactory(
+        IntakeSectionFactory,
+        organization=factory.SelfAttribute("..organization"),
+        form=factory.SelfAttribute("..form"),
+    )
+    key = factory.Sequence(lambda n: f"question_{n}")
+    label = "How are you?"
+    kind = IntakeQuestion.Kind.TEXT
+
+
+@register
+class IntakeRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class IntakeSubmissionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntakeSubmission
+
+    organization = factory.SubFactory(OrganizationFactory)
+    form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    answers = factory.LazyFunction(lambda: {"goal": "strength"})
+
+
+@register
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+@register
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    body = "Prefers morning sessions."
+
+
+@register
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    from_status = "lead"
+    to_status = "active"
+
+
+@register
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    channel = "email"
+    granted = True
+    method = "Signed paper form"
+
+
+@register
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    organization = factory.SubFactory(OrganizationFactory)
+    key = factory.Sequence(lambda n: f"metric_{n}")
+    name = factory.Sequence(lambda n: f"Metric {n}")
+    kind = Metric.Kind.NUMBER
+    unit = "steps"
+
+
+@register
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressEntry
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    recorded_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    value = Decimal("7500")
+
+
+@register
+class MetricTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricTarget
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    value = Decimal("10000")
