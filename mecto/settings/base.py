@@ -360,6 +360,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "accounts.models.Membership.Role",
         "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+        "BlockKindEnum": "training.models.Block.Kind",
+        "WorkoutLogStatusEnum": "training.models.WorkoutLog.Status",
+        "ClientStatusEnum": "clients.models.Client.Status",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
