@@ -603,7 +603,9 @@ def public_service_slots(request, org_slug, service_slug, day):
     return render(
         request,
         "booking/public/slots.html",
-        _public_context(org, service=service, coach=coach, tz_name=tz_name, day=the_day, rows=rows),
+        _public_context(
+            org, service=service, coach=coach, tz_name=tz_name, day=the_day, rows=rows, show_coach=len(profiles) > 1
+        ),
     )
 
 
