@@ -363,3 +363,49 @@ def test_group_service_page_shows_places_left(client, studio):
         )
         url = reverse("booking:public_slots", args=[studio.org.slug, group.slug, "2026-06-02"])
         assert "3 places left" in client.get(url + "?tz=Europe/London").content.decode()
+
+
+ADMIN_MODELS = [
+    "booking/coachprofile",
+    "booking/bookingpolicy",
+    "booking/servicetype",
+    "booking/availabilityrule",
+    "booking/availabilityexception",
+    "booking/recurringseries",
+    "booking/session",
+    "booking/booking",
+    "booking/bookingpayment",
+    "booking/reminder",
+    "booking/reminderoptout",
+    "booking/creditgrant",
+    "booking/creditentry",
+    "integrations/connectedaccount",
+    "integrations/calendareventlink",
+    "integrations/externalbusytime",
+]
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("path", ADMIN_MODELS)
+def test_every_model_has_a_working_admin(client, studio, path):
+    from accounts.models import User
+
+    admin = User.objects.create_superuser(email=f"admin-{path.replace('/', '-')}@example.com", password="x")
+    services.book_session(
+        service=studio.service, coach=studio.coach, client=ClientFactory(organization=studio.org), start_at=TUE_10
+    )
+    client.force_login(admin)
+    assert client.get(f"/admin/{path}/").status_code == 200
+    assert client.get(f"/admin/{path}/add/").status_code in (200, 403)
+
+
+@freeze_time(NOW)
+def test_dashboard_shows_the_coming_week(coach_client, studio):
+    services.book_session(
+        service=studio.service,
+        coach=studio.coach,
+        client=ClientFactory(organization=studio.org, first_name="Dana", last_name="Dash"),
+        start_at=TUE_10,
+    )
+    body = coach_client.get(reverse("dashboard")).content.decode()
+    assert "Next 7 days" in body and "Dana Dash" in body

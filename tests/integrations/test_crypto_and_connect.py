@@ -1,5 +1,6 @@
 """Tokens are encrypted at rest and come from allauth's connect flow."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -110,3 +111,17 @@ def test_deploy_check_refuses_missing_encryption_keys(settings):
 
     settings.FIELD_ENCRYPTION_KEYS = []
     assert [e.id for e in encryption_keys_configured(None)] == ["integrations.E001"]
+
+
+def test_rotate_command_re_encrypts_with_the_newest_key(settings):
+    from django.core.management import call_command
+
+    account = ConnectedAccountFactory(access_token="ya29.rotate-me")
+    old_key = settings.FIELD_ENCRYPTION_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
+    out = io.StringIO()
+    call_command("rotate_integration_keys", stdout=out)
+    assert "1 connected accounts" in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key can now go
+    assert ConnectedAccount.objects.get(pk=account.pk).access_token == "ya29.rotate-me"
