@@ -182,6 +182,12 @@ class SessionDetailView(CoachPageMixin, View):
                         messages.success(request, _("Session moved; clients were told."))
                         return redirect("booking:session", pk=session.pk)
                 return self._render(request, session, move_form=form, status=400)
+            if action == "cancel_series" and session.series_id:
+                count = services.cancel_series(
+                    series=session.series, actor=request.user, from_date=session.start_at.date()
+                )
+                messages.success(request, _("%(n)s upcoming sessions of the series cancelled.") % {"n": count})
+                return redirect("booking:calendar")
             if action == "cancel":
                 services.cancel_session(session=session, actor=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Session cancelled; clients were told and credits returned."))

@@ -409,3 +409,21 @@ def test_dashboard_shows_the_coming_week(coach_client, studio):
     )
     body = coach_client.get(reverse("dashboard")).content.decode()
     assert "Next 7 days" in body and "Dana Dash" in body
+
+
+@freeze_time(NOW)
+def test_coach_ends_a_weekly_series_from_one_of_its_sessions(coach_client, studio):
+    client = ClientFactory(organization=studio.org)
+    series = services.create_recurring_series(
+        service=studio.service,
+        coach=studio.coach,
+        client=client,
+        first_date=datetime(2026, 6, 2).date(),
+        local_time=time(18, 0),
+        weeks=4,
+    )
+    third = series.sessions.order_by("start_at")[2]
+    response = coach_client.post(reverse("booking:session", args=[third.pk]), {"action": "cancel_series"})
+    assert response.status_code == 302
+    statuses = list(series.sessions.order_by("start_at").values_list("status", flat=True))
+    assert statuses == ["scheduled", "scheduled", "cancelled", "cancelled"]
