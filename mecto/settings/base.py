@@ -341,6 +341,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "accounts.models.Membership.Role",
         "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+        "MembershipStatusEnum": "billing.models.Subscription.Status",
+        "PaymentStatusEnum": "billing.models.Payment.Status",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
