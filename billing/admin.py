@@ -89,8 +89,16 @@ class SubscriptionAdmin(admin.ModelAdmin):
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    fields = ["description", "quantity", "unit_price_minor", "tax_rate", "tax_inclusive", "net_minor", "tax_minor",
-              "total_minor"]  # fmt: skip
+    fields = [
+        "description",
+        "quantity",
+        "unit_price_minor",
+        "tax_rate",
+        "tax_inclusive",
+        "net_minor",
+        "tax_minor",
+        "total_minor",
+    ]
     readonly_fields = fields
     can_delete = False
 

@@ -136,9 +136,21 @@ class RevenueCsvView(MemberRequiredMixin, View):
         if report == "invoices":
             response["Content-Disposition"] = f'attachment; filename="{org.slug}-invoices.csv"'
             writer.writerow(
-                ["number", "client", "status", "issued", "due", "paid", "currency", "subtotal", "tax", "total",
-                 "amount_paid", "amount_refunded"]
-            )  # fmt: skip
+                [
+                    "number",
+                    "client",
+                    "status",
+                    "issued",
+                    "due",
+                    "paid",
+                    "currency",
+                    "subtotal",
+                    "tax",
+                    "total",
+                    "amount_paid",
+                    "amount_refunded",
+                ]
+            )
             tz = timezone.get_fixed_timezone(0)
             for inv in selectors.invoice_list(organization=org).exclude(status=Invoice.Status.DRAFT).iterator():
                 writer.writerow(

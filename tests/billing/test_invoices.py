@@ -210,9 +210,17 @@ def test_plan_validation(org):
     with pytest.raises(BillingError):
         services.create_plan(organization=org, name="  ", kind="service", price_minor=1000)
     plan = services.create_plan(
-        organization=org, name="Club", kind="membership", price_minor=4999, interval="month", tax_rate=Decimal("20"),
-        price_includes_tax=False, sessions=8, trial_days=7, minimum_term_periods=3,
-    )  # fmt: skip
+        organization=org,
+        name="Club",
+        kind="membership",
+        price_minor=4999,
+        interval="month",
+        tax_rate=Decimal("20"),
+        price_includes_tax=False,
+        sessions=8,
+        trial_days=7,
+        minimum_term_periods=3,
+    )
     assert plan.currency == org.currency and plan.gross_minor == 5999
     assert plan.price_display == f"{org.currency} 59.99 / monthly"
     assert CreditNote.objects.count() == 0

@@ -87,9 +87,15 @@ def test_plans_sync_to_products_and_prices_on_the_connected_account(
     stripe_api.price_created("price_M1", unit_amount=14400, recurring={"interval": "month"})
     with django_capture_on_commit_callbacks(execute=True):
         plan = services.create_plan(
-            organization=org, name="Monthly club", kind="membership", price_minor=12000, interval="month",
-            tax_rate="20", price_includes_tax=False, sessions=4,
-        )  # fmt: skip
+            organization=org,
+            name="Monthly club",
+            kind="membership",
+            price_minor=12000,
+            interval="month",
+            tax_rate="20",
+            price_includes_tax=False,
+            sessions=4,
+        )
     product = stripe_api.calls("POST", "/v1/products")[0]
     price = stripe_api.calls("POST", "/v1/prices")[0]
     assert _account_header(product) == ACCOUNT and _account_header(price) == ACCOUNT
@@ -200,9 +206,11 @@ def test_stripe_errors_become_messages_and_store_nothing(org, connected, client_
 
 def test_checkout_for_an_open_invoice_charges_what_is_due(org, connected, client_record, stripe_api):
     invoice = services.create_invoice(
-        client=client_record, lines=[services.LineInput(description="Plan", unit_price_minor=9000)], issue=True,
+        client=client_record,
+        lines=[services.LineInput(description="Plan", unit_price_minor=9000)],
+        issue=True,
         send_email=False,
-    )  # fmt: skip
+    )
     services.record_payment(invoice=invoice, amount_minor=4000, method="cash")
     stripe_api.customer_created()
     stripe_api.checkout_created()
@@ -272,13 +280,18 @@ def test_cancelling_a_card_membership_tells_stripe(org, connected, client_record
 
 def test_refunding_a_card_payment_goes_through_stripe_once(org, connected, client_record, stripe_api, owner):
     invoice = services.create_invoice(
-        client=client_record, lines=[services.LineInput(description="Pack", unit_price_minor=50000)], issue=True,
+        client=client_record,
+        lines=[services.LineInput(description="Pack", unit_price_minor=50000)],
+        issue=True,
         send_email=False,
-    )  # fmt: skip
+    )
     payment = services.record_payment(
-        invoice=invoice, amount_minor=50000, method=Payment.Method.CARD_ONLINE, stripe_payment_intent_id="pi_1",
+        invoice=invoice,
+        amount_minor=50000,
+        method=Payment.Method.CARD_ONLINE,
+        stripe_payment_intent_id="pi_1",
         received_at=timezone.now(),
-    )  # fmt: skip
+    )
     stripe_api.refund_created("re_1", 20000, "pi_1")
     note = services.refund_payment(payment=payment, amount_minor=20000, reason="Injury", actor=owner)
     call = stripe_api.calls("POST", "/v1/refunds")[0]
@@ -293,9 +306,12 @@ def test_refund_api_is_for_managers_only(org, connected, assistant):
     payment = services.record_payment(
         invoice=services.create_invoice(
             client=SubscriptionFactory(organization=org).client,
-            lines=[services.LineInput(description="x", unit_price_minor=100)], issue=True, send_email=False,
+            lines=[services.LineInput(description="x", unit_price_minor=100)],
+            issue=True,
+            send_email=False,
         ),
-        amount_minor=100, method="cash",
-    )  # fmt: skip
+        amount_minor=100,
+        method="cash",
+    )
     response = api_as(assistant).post(f"/api/v1/billing/payments/{payment.pk}/refund/", {}, format="json")
     assert response.status_code == 403

@@ -134,9 +134,11 @@ def test_events_of_unknown_accounts_or_foreign_metadata_are_ignored(client, conn
 
 def test_paying_an_invoice_by_link_settles_it(client, connected, client_record, org):
     invoice = services.create_invoice(
-        client=client_record, lines=[services.LineInput(description="Plan", unit_price_minor=9000)], issue=True,
+        client=client_record,
+        lines=[services.LineInput(description="Plan", unit_price_minor=9000)],
+        issue=True,
         send_email=False,
-    )  # fmt: skip
+    )
     link, _url = services.create_payment_link(client=client_record, invoice=invoice, send=False)
     session = fake.checkout_session(
         amount_total=9000,
@@ -162,9 +164,13 @@ def _membership_events(client_record, plan, sub_id="sub_CLUB"):
         sub_id=sub_id, status="active", period_start=T0, period_end=T0 + MONTH, metadata=meta
     )
     first_invoice = fake.invoice(
-        sub_id=sub_id, metadata=meta, period_start=T0, period_end=T0 + MONTH, payment_intent="pi_M1",
+        sub_id=sub_id,
+        metadata=meta,
+        period_start=T0,
+        period_end=T0 + MONTH,
+        payment_intent="pi_M1",
         billing_reason="subscription_create",
-    )  # fmt: skip
+    )
     session = fake.checkout_session(mode="subscription", subscription=sub_id, amount_total=12000, metadata=meta)
     return [
         fake.event("checkout.session.completed", session, account_id=ACCOUNT, created=T0 + 5),
@@ -212,9 +218,13 @@ def test_membership_signup_events_in_any_order_give_the_same_books(client, conne
 def test_an_older_subscription_snapshot_never_overwrites_a_newer_one(client, connected, client_record, monthly):
     meta = _meta(client_record, monthly)
     newer = fake.subscription(
-        sub_id="sub_X", status="active", period_start=T0, period_end=T0 + MONTH, metadata=meta,
+        sub_id="sub_X",
+        status="active",
+        period_start=T0,
+        period_end=T0 + MONTH,
+        metadata=meta,
         cancel_at=T0 + MONTH,
-    )  # fmt: skip
+    )
     older = fake.subscription(sub_id="sub_X", status="active", period_start=T0, period_end=T0 + MONTH, metadata=meta)
     fake.post_event(client, fake.event("customer.subscription.updated", newer, account_id=ACCOUNT, created=T0 + 20))
     fake.post_event(client, fake.event("customer.subscription.updated", older, account_id=ACCOUNT, created=T0 + 10))
@@ -227,9 +237,14 @@ def test_a_deleted_subscription_ends_once_and_is_not_revived(client, connected, 
     meta = _meta(client_record, monthly)
     active = fake.subscription(sub_id="sub_D", status="active", period_start=T0, period_end=T0 + MONTH, metadata=meta)
     ended = fake.subscription(
-        sub_id="sub_D", status="canceled", period_start=T0, period_end=T0 + MONTH, metadata=meta,
-        canceled_at=T0 + 100, ended_at=T0 + 100,
-    )  # fmt: skip
+        sub_id="sub_D",
+        status="canceled",
+        period_start=T0,
+        period_end=T0 + MONTH,
+        metadata=meta,
+        canceled_at=T0 + 100,
+        ended_at=T0 + 100,
+    )
     fake.post_event(client, fake.event("customer.subscription.deleted", ended, account_id=ACCOUNT, created=T0 + 100))
     fake.post_event(client, fake.event("customer.subscription.updated", active, account_id=ACCOUNT, created=T0 + 50))
     sub = Subscription.objects.get()
@@ -249,9 +264,14 @@ def test_subscriptions_made_in_the_stripe_dashboard_are_matched_by_customer_and_
     monthly.stripe_price_id = "price_DASH"
     monthly.save()
     obj = fake.subscription(
-        sub_id="sub_DASH", customer="cus_DASH", price_id="price_DASH", status="trialing", period_start=T0,
-        period_end=T0 + 7 * 86400, trial_end=T0 + 7 * 86400,
-    )  # fmt: skip
+        sub_id="sub_DASH",
+        customer="cus_DASH",
+        price_id="price_DASH",
+        status="trialing",
+        period_start=T0,
+        period_end=T0 + 7 * 86400,
+        trial_end=T0 + 7 * 86400,
+    )
     fake.post_event(client, fake.event("customer.subscription.created", obj, account_id=ACCOUNT, created=T0))
     sub = Subscription.objects.get()
     assert sub.client == client_record and sub.plan == monthly and sub.status == Subscription.Status.TRIALING
@@ -264,9 +284,14 @@ def test_a_renewal_failure_opens_the_invoice_and_a_later_payment_settles_it(
     for event in _membership_events(client_record, monthly):
         fake.post_event(client, event)
     failed = fake.invoice(
-        invoice_id="in_RENEW", sub_id="sub_CLUB", metadata=meta, paid=False, period_start=T0 + MONTH,
-        period_end=T0 + 2 * MONTH, attempt_count=1,
-    )  # fmt: skip
+        invoice_id="in_RENEW",
+        sub_id="sub_CLUB",
+        metadata=meta,
+        paid=False,
+        period_start=T0 + MONTH,
+        period_end=T0 + 2 * MONTH,
+        attempt_count=1,
+    )
     failed_event = fake.event("invoice.payment_failed", failed, account_id=ACCOUNT, created=T0 + MONTH + 60)
     fake.post_event(client, failed_event)
     fake.post_event(client, failed_event)
@@ -287,9 +312,14 @@ def test_a_renewal_failure_opens_the_invoice_and_a_later_payment_settles_it(
     # The client updates their card; Stripe's next attempt succeeds. The payments list is not
     # in this payload, so the payment intent is looked up.
     paid = fake.invoice(
-        invoice_id="in_RENEW", sub_id="sub_CLUB", metadata=meta, period_start=T0 + MONTH, period_end=T0 + 2 * MONTH,
-        attempt_count=3, include_payments=False,
-    )  # fmt: skip
+        invoice_id="in_RENEW",
+        sub_id="sub_CLUB",
+        metadata=meta,
+        period_start=T0 + MONTH,
+        period_end=T0 + 2 * MONTH,
+        attempt_count=3,
+        include_payments=False,
+    )
     stripe_api.invoice_payments_listed("in_RENEW", "pi_RENEW")
     fake.post_event(client, fake.event("invoice.paid", paid, account_id=ACCOUNT, created=T0 + MONTH + 4 * 86400))
     invoice.refresh_from_db()
@@ -298,9 +328,14 @@ def test_a_renewal_failure_opens_the_invoice_and_a_later_payment_settles_it(
     assert CreditGrant.objects.count() == 2  # one per paid period
     # The failure notice for an invoice already paid (delivered late) changes nothing.
     late = fake.invoice(
-        invoice_id="in_RENEW", sub_id="sub_CLUB", metadata=meta, paid=False, period_start=T0 + MONTH,
-        period_end=T0 + 2 * MONTH, attempt_count=4,
-    )  # fmt: skip
+        invoice_id="in_RENEW",
+        sub_id="sub_CLUB",
+        metadata=meta,
+        paid=False,
+        period_start=T0 + MONTH,
+        period_end=T0 + 2 * MONTH,
+        attempt_count=4,
+    )
     fake.post_event(client, fake.event("invoice.payment_failed", late, account_id=ACCOUNT, created=T0 + MONTH + 86400))
     invoice.refresh_from_db()
     assert invoice.status == Invoice.Status.PAID
@@ -310,9 +345,13 @@ def test_a_renewal_failure_opens_the_invoice_and_a_later_payment_settles_it(
 def test_a_trial_invoice_of_zero_credits_the_trial_without_an_invoice(client, connected, client_record, org):
     plan = MembershipPlanFactory(organization=org, trial_days=7, sessions=2)
     trial = fake.invoice(
-        sub_id="sub_T", metadata=_meta(client_record, plan), amount=0, period_start=T0, period_end=T0 + 7 * 86400,
+        sub_id="sub_T",
+        metadata=_meta(client_record, plan),
+        amount=0,
+        period_start=T0,
+        period_end=T0 + 7 * 86400,
         billing_reason="subscription_create",
-    )  # fmt: skip
+    )
     with freeze_time(datetime.fromtimestamp(T0 + 60, tz=UTC)):
         fake.post_event(client, fake.event("invoice.paid", trial, account_id=ACCOUNT, created=T0))
         assert credit_balance(client=client_record) == 2
@@ -326,13 +365,17 @@ def test_refund_events_out_of_order_give_one_credit_note_per_refund(client, conn
     r1 = fake.refund(refund_id="re_1", amount=10000, payment_intent="pi_PACK", created=T0)
     r2 = fake.refund(refund_id="re_2", amount=20000, payment_intent="pi_PACK", created=T0 + 10)
     first = fake.event(
-        "charge.refunded", fake.charge(charge_id="ch_1", payment_intent="pi_PACK", amount=50000, refunds=[r1]),
-        account_id=ACCOUNT, created=T0,
-    )  # fmt: skip
+        "charge.refunded",
+        fake.charge(charge_id="ch_1", payment_intent="pi_PACK", amount=50000, refunds=[r1]),
+        account_id=ACCOUNT,
+        created=T0,
+    )
     second = fake.event(
-        "charge.refunded", fake.charge(charge_id="ch_1", payment_intent="pi_PACK", amount=50000, refunds=[r2, r1]),
-        account_id=ACCOUNT, created=T0 + 10,
-    )  # fmt: skip
+        "charge.refunded",
+        fake.charge(charge_id="ch_1", payment_intent="pi_PACK", amount=50000, refunds=[r2, r1]),
+        account_id=ACCOUNT,
+        created=T0 + 10,
+    )
     for event in (second, first, second, first):
         assert fake.post_event(client, event).status_code == 200
     notes = list(CreditNote.objects.order_by("issued_at").values_list("number", "amount_minor", "stripe_refund_id"))
@@ -364,9 +407,12 @@ def test_a_failing_event_is_kept_and_applied_by_the_retry_sweep(client, connecte
     stripe_api.mock.replace(
         "GET",
         fake.API + "/v1/refunds",
-        json={"object": "list", "data": [fake.refund(refund_id="re_S", amount=5000, payment_intent="pi_PACK")],
-              "has_more": False},
-    )  # fmt: skip
+        json={
+            "object": "list",
+            "data": [fake.refund(refund_id="re_S", amount=5000, payment_intent="pi_PACK")],
+            "has_more": False,
+        },
+    )
     StripeEvent.objects.filter(pk=event.pk).update(received_at=datetime(2020, 1, 1, tzinfo=UTC))
     assert webhooks.retry_pending() == 1
     event.refresh_from_db()
