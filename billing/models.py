@@ -272,9 +272,18 @@ class Invoice(OrgOwned):
         VOID = "void", _("Void")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A deleted client's invoices stay in the books (numbers are never reused), billed to
+    # the name and email they had when the invoice was issued.
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("client")
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="invoices",
+        verbose_name=_("client"),
     )
+    bill_to_name = models.CharField(_("billed to"), max_length=170, blank=True)
+    bill_to_email = models.EmailField(_("billing email"), blank=True)
     subscription = models.ForeignKey(
         Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="invoices"
     )
@@ -401,7 +410,9 @@ class Payment(OrgOwned):
         FAILED = "failed", _("Failed")
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments", verbose_name=_("invoice"))
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="payments")
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="payments"
+    )
     method = models.CharField(_("method"), max_length=16, choices=Method.choices)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.SUCCEEDED)
     amount_minor = models.PositiveIntegerField(_("amount"))
@@ -450,7 +461,9 @@ class CreditNote(OrgOwned):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_notes")
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
-    client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="credit_notes")
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL, related_name="credit_notes"
+    )
     sequence = models.PositiveIntegerField(editable=False)
     number = models.CharField(_("number"), max_length=32, editable=False)
     amount_minor = models.PositiveIntegerField(_("amount"))

@@ -57,7 +57,9 @@ def _pay_url(invoice: Invoice) -> str:
 def send_invoice_email(*, invoice_id: int, force: bool = False) -> bool:
     """Email an open invoice, or the receipt of a paid one, with the PDF attached."""
     invoice = invoice_with_details(invoice_id)
-    if invoice is None or not invoice.client.email or invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
+    if invoice is None or invoice.client is None or not invoice.client.email:
+        return False
+    if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
         return False
     paid = invoice.status == Invoice.Status.PAID
     stamp = "receipt_sent_at" if paid else "emailed_at"
@@ -87,7 +89,7 @@ def send_invoice_email(*, invoice_id: int, force: bool = False) -> bool:
 
 def send_credit_note_email(*, credit_note_id: int) -> bool:
     note = CreditNote.objects.select_related("client", "organization", "invoice").filter(pk=credit_note_id).first()
-    if note is None or not note.client.email:
+    if note is None or note.client is None or not note.client.email:
         return False
     send_templated_email(
         to=note.client.email,

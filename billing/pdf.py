@@ -97,10 +97,10 @@ def _header(brand, organization, title: str, facts: list[tuple[str, str]], s) ->
     ]
 
 
-def _bill_to(client, s) -> list:
-    lines = [Paragraph(_("Bill to"), s["muted"]), Paragraph(_esc(client.full_name), s["bold"])]
-    if client.email:
-        lines.append(Paragraph(_esc(client.email), s["base"]))
+def _bill_to(invoice: Invoice, s) -> list:
+    lines = [Paragraph(_("Bill to"), s["muted"]), Paragraph(_esc(invoice.bill_to_name), s["bold"])]
+    if invoice.bill_to_email:
+        lines.append(Paragraph(_esc(invoice.bill_to_email), s["base"]))
     return [*lines, Spacer(1, 6 * mm)]
 
 
@@ -167,7 +167,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         facts.append((_("Paid"), _date(invoice.paid_at, tz)))
     if invoice.period_start and invoice.period_end:
         facts.append((_("Period"), f"{_date(invoice.period_start, tz)} – {_date(invoice.period_end, tz)}"))
-    story = _header(brand, organization, title, facts, s) + _bill_to(invoice.client, s)
+    story = _header(brand, organization, title, facts, s) + _bill_to(invoice, s)
 
     rows = [[_("Description"), _("Qty"), _("Unit price"), _("Tax"), _("Amount")]]
     for line in invoice.lines.all():
@@ -216,7 +216,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     return _build(
         story,
         title=f"{title} {invoice.number or ''}".strip(),
-        subject=f"{invoice.number} {invoice.client.full_name}",
+        subject=f"{invoice.number} {invoice.bill_to_name}",
         author=brand.name,
     )
 
@@ -231,7 +231,7 @@ def credit_note_pdf(note: CreditNote) -> bytes:
         (_("Issued"), _date(note.issued_at, tz)),
         (_("For invoice"), note.invoice.number),
     ]
-    story = _header(brand, organization, _("Credit note"), facts, s) + _bill_to(note.client, s)
+    story = _header(brand, organization, _("Credit note"), facts, s) + _bill_to(note.invoice, s)
     rows = [[_("Description"), _("Amount")]]
     rows.append(
         [
@@ -257,7 +257,7 @@ def credit_note_pdf(note: CreditNote) -> bytes:
     return _build(
         story,
         title=f"{_('Credit note')} {note.number}",
-        subject=f"{note.number} {note.client.full_name}",
+        subject=f"{note.number} {note.invoice.bill_to_name}",
         author=brand.name,
     )
 

@@ -35,6 +35,7 @@ def invoice_list(*, organization, status: str = "", client=None, search: str = "
     if search:
         qs = qs.filter(
             Q(number__icontains=search)
+            | Q(bill_to_name__icontains=search)
             | Q(client__first_name__icontains=search)
             | Q(client__last_name__icontains=search)
             | Q(client__email__icontains=search)

@@ -312,6 +312,8 @@ def create_invoice(
     invoice = Invoice(
         organization=organization,
         client=client,
+        bill_to_name=client.full_name[:170],
+        bill_to_email=client.email,
         subscription=subscription,
         currency=currency,
         memo=(memo or "").strip(),
@@ -336,23 +338,6 @@ def create_invoice(
 
 
 @transaction.atomic
-def update_draft_invoice(
-    *, invoice: Invoice, lines: list[LineInput] | None = None, memo: str | None = None, actor=None
-):
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-    if invoice.status != Invoice.Status.DRAFT:
-        raise BillingError(_("Only a draft can be changed; void it and issue a new one."))
-    if memo is not None:
-        invoice.memo = memo.strip()[:500]
-    if lines is not None:
-        _check_lines(lines, invoice.currency)
-        invoice.lines.all().delete()
-        _write_lines(invoice, lines)
-    invoice.save()
-    return invoice
-
-
-@transaction.atomic
 def issue_invoice(*, invoice: Invoice, actor=None, send_email: bool = True, due_at: datetime | None = None) -> Invoice:
     """Give a draft its number and make it payable; the client gets it by email."""
     invoice = (
@@ -364,7 +349,10 @@ def issue_invoice(*, invoice: Invoice, actor=None, send_email: bool = True, due_
         raise BillingError(_("Add at least one line."), field="lines")
     if invoice.total_minor <= 0:
         raise BillingError(_("There is nothing to bill: the total is zero."), field="lines")
+    if invoice.client is None:
+        raise BillingError(_("The client of this draft was deleted; void it."))
     now = timezone.now()
+    invoice.bill_to_name, invoice.bill_to_email = invoice.client.full_name[:170], invoice.client.email
     invoice.sequence, invoice.number = _take_number(invoice.organization, "invoice")
     invoice.status = Invoice.Status.OPEN
     invoice.issued_at = now
@@ -575,6 +563,8 @@ def fulfil_invoice(*, invoice: Invoice, actor=None) -> list[Purchase]:
     from booking import services as booking_services
 
     made = []
+    if invoice.client is None:  # the client was deleted: nothing to give
+        return made
     paid_at = invoice.paid_at or timezone.now()
     lines = invoice.lines.select_related("plan").filter(plan__isnull=False)
     for line in lines:

@@ -156,7 +156,7 @@ class RevenueCsvView(MemberRequiredMixin, View):
                 writer.writerow(
                     [
                         inv.number,
-                        _csv_safe(inv.client.full_name),
+                        _csv_safe(inv.bill_to_name),
                         inv.status,
                         inv.issued_at.astimezone(tz).isoformat() if inv.issued_at else "",
                         inv.due_at.astimezone(tz).isoformat() if inv.due_at else "",
@@ -400,13 +400,13 @@ class InvoiceDetailView(MemberRequiredMixin, View):
                 services.void_invoice(invoice=invoice, actor=request.user)
                 messages.success(request, _("The invoice is void."))
             elif action == "email":
-                if not invoice.client.email or invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID):
+                if not invoice.bill_to_email or invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID):
                     raise services.BillingError(_("Only an issued invoice of a client with an email can be sent."))
                 from . import tasks
 
                 tasks.send_invoice_email.delay(invoice.pk, True)
                 messages.success(
-                    request, _("The invoice is on its way to %(email)s.") % {"email": invoice.client.email}
+                    request, _("The invoice is on its way to %(email)s.") % {"email": invoice.bill_to_email}
                 )
             elif action == "record_payment":
                 return self._record_payment(request, invoice)
@@ -484,7 +484,9 @@ class InvoiceDetailView(MemberRequiredMixin, View):
 
     def _send_link(self, request, invoice):
         form = InvoiceLinkForm(request.POST)
-        if form.is_valid():
+        if invoice.client is None:
+            messages.error(request, _("The client of this invoice was deleted."))
+        elif form.is_valid():
             try:
                 _link, url = services.create_payment_link(
                     client=invoice.client, invoice=invoice, message=form.cleaned_data["message"], actor=request.user

@@ -92,7 +92,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 class InvoiceSerializer(serializers.ModelSerializer):
     lines = InvoiceLineSerializer(many=True, read_only=True)
-    client_name = serializers.CharField(source="client.full_name", read_only=True)
+    client_name = serializers.CharField(source="bill_to_name", read_only=True)
     amount_due_minor = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     subscription = serializers.UUIDField(source="subscription.public_id", read_only=True, allow_null=True)

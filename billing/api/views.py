@@ -181,6 +181,8 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="payment-link")
     def payment_link(self, request, pk=None):
         invoice = self.get_object()
+        if invoice.client is None:
+            raise services.BillingError("The client of this invoice was deleted.")
         link, url = services.create_payment_link(client=invoice.client, invoice=invoice, actor=request.user)
         link.url = url
         return Response(PaymentLinkCreatedSerializer(link).data, status=status.HTTP_201_CREATED)
@@ -191,7 +193,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         invoice = self.get_object()
-        if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID) or not invoice.client.email:
+        if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID) or not invoice.bill_to_email:
             raise services.BillingError("Only an issued invoice of a client with an email can be sent.")
         from .. import tasks
 

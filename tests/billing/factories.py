@@ -62,6 +62,8 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory("tests.factories.OrganizationFactory")
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    bill_to_name = factory.LazyAttribute(lambda o: o.client.full_name)
+    bill_to_email = factory.LazyAttribute(lambda o: o.client.email)
     status = Invoice.Status.OPEN
     sequence = factory.Sequence(lambda n: n + 1000)
     number = factory.LazyAttribute(lambda o: f"INV-{o.sequence:05d}")

@@ -224,3 +224,20 @@ def test_plan_validation(org):
     assert plan.currency == org.currency and plan.gross_minor == 5999
     assert plan.price_display == f"{org.currency} 59.99 / monthly"
     assert CreditNote.objects.count() == 0
+
+
+def test_deleting_a_client_keeps_their_invoices_in_the_books(client_record, owner_api):
+    invoice = _charge(client_record, issue=True, send_email=False)
+    payment = services.record_payment(invoice=invoice, amount_minor=invoice.total_minor, method="cash")
+    services.refund_payment(payment=payment, amount_minor=100)
+    name, email = client_record.full_name, client_record.email
+    assert owner_api.delete(f"/api/v1/clients/{client_record.pk}/").status_code == 204
+    invoice.refresh_from_db()
+    assert invoice.client is None and (invoice.bill_to_name, invoice.bill_to_email) == (name, email)
+    assert invoice.number == "INV-00001" and Payment.objects.get().client is None
+    from billing import pdf, selectors
+
+    detail = selectors.invoice_detail_queryset(organization=invoice.organization).get(pk=invoice.pk)
+    assert pdf.invoice_pdf(detail).startswith(b"%PDF")
+    # The next invoice still takes the next number.
+    assert _charge(ClientFactory(organization=invoice.organization), issue=True, send_email=False).number == "INV-00002"

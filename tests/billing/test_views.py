@@ -406,3 +406,11 @@ def test_portal_is_for_clients_only(as_coach):
 
     assert as_coach.get("/portal/billing/").status_code == 404
     assert Client().get("/portal/billing/").status_code == 302
+
+
+def test_an_invoice_of_a_deleted_client_still_opens(as_coach, org, client_record):
+    invoice = InvoiceFactory(organization=org, client=client_record)
+    client_record.delete()
+    page = as_coach.get(f"/billing/invoices/{invoice.pk}/")
+    assert page.status_code == 200 and "client deleted" in page.content.decode()
+    assert as_coach.get("/billing/invoices/").status_code == 200
