@@ -252,7 +252,7 @@ class MembershipStartSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, help_text="Today (default) or up to 31 days ago.")
 
 
-class CancelSerializer(serializers.Serializer):
+class MembershipCancelSerializer(serializers.Serializer):
     immediately = serializers.BooleanField(default=False, help_text="End now instead of at the end of the period.")
 
 

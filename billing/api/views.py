@@ -25,12 +25,12 @@ from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
     BalanceSerializer,
-    CancelSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
     CreditNoteSerializer,
     InvoiceCreateSerializer,
     InvoiceSerializer,
+    MembershipCancelSerializer,
     MembershipStartSerializer,
     MyCreditSerializer,
     MyInvoiceSerializer,
@@ -288,12 +288,12 @@ class SubscriptionViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
 
     @extend_schema(
         summary="End a membership (at the end of the period and minimum term, or now)",
-        request=CancelSerializer,
+        request=MembershipCancelSerializer,
         responses={200: SubscriptionSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        serializer = CancelSerializer(data=request.data)
+        serializer = MembershipCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         subscription = services.cancel_membership(
             subscription=self.get_object(), actor=request.user, immediately=serializer.validated_data["immediately"]
