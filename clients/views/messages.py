@@ -24,6 +24,7 @@ class ConversationMixin:
 
     template_name = ""
     partial_name = "clients/_messages.html"
+    is_portal = False
 
     def threads(self, request, client):
         return list(selectors.threads_for(organization=client.organization, user=request.user, client=client))
@@ -46,7 +47,13 @@ class ConversationMixin:
     def respond(self, request, client, extra=None, status=200):
         threads = self.threads(request, client)
         thread = self.current_thread(request, threads)
-        context = {"client": client, "threads": threads, "message_form": MessageForm(), "thread_form": ThreadForm()}
+        context = {
+            "client": client,
+            "threads": threads,
+            "message_form": MessageForm(),
+            "thread_form": ThreadForm(prefix="thread"),
+            "portal": self.is_portal,
+        }
         context.update(self.conversation(request, thread))
         context.update(extra or {})
         if request.htmx and request.htmx.target == "conversation":
@@ -85,7 +92,7 @@ class ConversationMixin:
         return HttpResponseRedirect(f"{request.path}?thread={thread.pk}" if thread else request.path)
 
     def start(self, request, client):
-        form = ThreadForm(request.POST)
+        form = ThreadForm(request.POST, prefix="thread")
         if form.is_valid():
             try:
                 thread = services.start_thread(client=client, subject=form.cleaned_data["subject"], actor=request.user)
@@ -126,6 +133,7 @@ class PortalMessagesView(ConversationMixin, ClientRequiredMixin, View):
     """The client's own messages with their coaches (portal)."""
 
     template_name = "clients/portal_messages.html"
+    is_portal = True
 
     def get(self, request):
         return self.respond(request, request.tenant.client)
