@@ -30,9 +30,10 @@ class ConversationMixin:
         return list(selectors.threads_for(organization=client.organization, user=request.user, client=client))
 
     def current_thread(self, request, threads):
+        """The conversation named by its public id (`?thread=`), else the most recent one."""
         wanted = request.GET.get("thread") or request.POST.get("thread")
         for thread in threads:
-            if str(thread.pk) == str(wanted):
+            if str(thread.public_id) == str(wanted):
                 return thread
         return threads[0] if threads else None
 
@@ -85,11 +86,11 @@ class ConversationMixin:
             error = " ".join(e for errors in form.errors.values() for e in errors)
         if request.htmx:
             request.GET = request.GET.copy()
-            request.GET["thread"] = str(thread.pk) if thread else ""
+            request.GET["thread"] = str(thread.public_id) if thread else ""
             return self.respond(request, client, {"send_error": error}, status=400 if error else 200)
         if error:
             flash.error(request, error)
-        return HttpResponseRedirect(f"{request.path}?thread={thread.pk}" if thread else request.path)
+        return HttpResponseRedirect(f"{request.path}?thread={thread.public_id}" if thread else request.path)
 
     def start(self, request, client):
         form = ThreadForm(request.POST, prefix="thread")
@@ -101,7 +102,7 @@ class ConversationMixin:
             except DomainError as exc:
                 flash.error(request, exc.message)
                 return redirect(request.path)
-            return HttpResponseRedirect(f"{request.path}?thread={thread.pk}")
+            return HttpResponseRedirect(f"{request.path}?thread={thread.public_id}")
         flash.error(request, _("Give the conversation a subject."))
         return redirect(request.path)
 
