@@ -144,7 +144,7 @@ class RevokeInvitationView(MemberRequiredMixin, View):
             messages.success(request, _("Invitation revoked."))
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect(request.POST.get("back") if request.POST.get("back", "").startswith("/") else "accounts:team")
+        return redirect("accounts:team")
 
 
 class AcceptInvitationView(View):

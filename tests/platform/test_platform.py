@@ -130,3 +130,8 @@ def test_cors_answers_only_allow_listed_origins(client, settings):
     assert "Access-Control-Allow-Origin" not in evil
     good = client.get("/api/schema/", HTTP_ORIGIN="https://app.example.com")
     assert good["Access-Control-Allow-Origin"] == "https://app.example.com"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404 and b"This page does not exist" in response.content
