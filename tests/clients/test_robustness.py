@@ -2,7 +2,7 @@
 message, never a crash (property tests)."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from clients import services
@@ -53,6 +53,9 @@ def test_intake_answers_clean_or_explain(questions, raw):
     quantity=st.sampled_from(["", "mass", "length", "percent"]),
     units=st.sampled_from(["metric", "imperial"]),
 )
+@example(raw="1e30", kind="number", quantity="mass", units="imperial")
+@example(raw=-1e300, kind="number", quantity="length", units="metric")
+@example(raw="0.0000000001", kind="number", quantity="", units="metric")
 def test_progress_values_parse_or_explain(raw, kind, quantity, units):
     metric = Metric(key="m", name="M", kind=kind, quantity=quantity if kind == "number" else "")
     try:
