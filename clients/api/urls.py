@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from mecto.api_base import INT_ID
+
 from . import me, messaging, photos, progress
 from .views import (
     ClientViewSet,
@@ -14,8 +16,8 @@ from .views import (
     TagViewSet,
 )
 
-CLIENT = r"clients/(?P<client_pk>[0-9]+)"
-FORM = r"clients/intake-forms/(?P<form_pk>[0-9]+)"
+CLIENT = rf"clients/(?P<client_pk>{INT_ID})"
+FORM = rf"clients/intake-forms/(?P<form_pk>{INT_ID})"
 
 router = SimpleRouter()
 # Business-wide resources first, so their paths are never read as a client id.
@@ -24,7 +26,7 @@ router.register("clients/intake-forms", IntakeFormViewSet, basename="intake-form
 router.register("clients/metrics", progress.MetricViewSet, basename="client-metric")
 router.register("clients/threads", messaging.ThreadViewSet, basename="client-thread")
 router.register(
-    r"clients/threads/(?P<thread_pk>[0-9]+)/messages", messaging.ThreadMessageViewSet, basename="thread-message"
+    rf"clients/threads/(?P<thread_pk>{INT_ID})/messages", messaging.ThreadMessageViewSet, basename="thread-message"
 )
 router.register(f"{FORM}/sections", IntakeSectionViewSet, basename="intake-section")
 router.register(f"{FORM}/questions", IntakeQuestionViewSet, basename="intake-question")

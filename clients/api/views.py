@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts import services as account_services
 from accounts.api.serializers import InvitationSerializer
-from mecto.api_base import ErrorSerializer, OrgGenericViewSet, OrgViewSet
+from mecto.api_base import INT_ID, ErrorSerializer, OrgGenericViewSet, OrgViewSet
 
 from .. import selectors, services
 from ..models import (
@@ -42,7 +42,7 @@ from .serializers import (
 )
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
-ID = "[0-9]+"
+ID = INT_ID
 
 CLIENT_LIST_PARAMETERS = [
     OpenApiParameter("q", OpenApiTypes.STR, description="Search name, email and phone"),
