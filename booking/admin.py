@@ -1,12 +1,28 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
 
-from .models import CreditEntry, CreditGrant
+from . import services
+from .models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingPayment,
+    BookingPolicy,
+    CoachProfile,
+    CreditEntry,
+    CreditGrant,
+    RecurringSeries,
+    Reminder,
+    ReminderOptOut,
+    ServiceType,
+    Session,
+)
 
 
 class CreditEntryInline(admin.TabularInline):
     model = CreditEntry
     extra = 0
-    fields = ["kind", "delta", "reference", "note", "actor", "created_at"]
+    fields = ["kind", "delta", "reference", "booking", "note", "actor", "created_at"]
     readonly_fields = fields
     can_delete = False
 
@@ -23,8 +39,173 @@ class CreditGrantAdmin(admin.ModelAdmin):
 
 @admin.register(CreditEntry)
 class CreditEntryAdmin(admin.ModelAdmin):
-    list_display = ["client", "kind", "delta", "reference", "grant", "created_at"]
+    list_display = ["client", "kind", "delta", "reference", "grant", "booking", "created_at"]
     list_filter = ["kind", "organization"]
     search_fields = ["client__email", "reference", "idempotency_key"]
-    list_select_related = ["client", "grant"]
-    readonly_fields = ["grant", "client", "kind", "delta", "reference", "idempotency_key", "actor", "created_at"]
+    list_select_related = ["client", "grant", "booking"]
+    readonly_fields = [
+        "grant",
+        "client",
+        "booking",
+        "kind",
+        "delta",
+        "reference",
+        "idempotency_key",
+        "actor",
+        "created_at",
+    ]
+
+
+@admin.register(CoachProfile)
+class CoachProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "organization", "slug", "time_zone", "accepts_bookings", "video_provider"]
+    list_filter = ["accepts_bookings", "video_provider", "organization"]
+    search_fields = ["user__email", "user__full_name", "slug"]
+    list_select_related = ["user", "organization"]
+    autocomplete_fields = ["user", "organization"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(BookingPolicy)
+class BookingPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "organization",
+        "cancellation_deadline_hours",
+        "late_cancel_forfeits_credit",
+        "late_cancel_fee_minor",
+        "remind_by_email",
+        "remind_by_sms",
+    ]
+    list_filter = ["remind_by_email", "remind_by_sms", "public_booking_enabled"]
+    search_fields = ["organization__name", "organization__slug"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(ServiceType)
+class ServiceTypeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "organization",
+        "duration_minutes",
+        "capacity",
+        "price_minor",
+        "currency",
+        "payment_requirement",
+        "is_active",
+    ]
+    list_filter = ["location_type", "payment_requirement", "is_active", "is_public", "organization"]
+    search_fields = ["name", "slug", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization", "coaches"]
+
+
+@admin.register(AvailabilityRule)
+class AvailabilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["coach", "organization", "weekday", "start_time", "end_time"]
+    list_filter = ["weekday", "organization"]
+    search_fields = ["coach__email", "coach__full_name"]
+    list_select_related = ["coach", "organization"]
+    autocomplete_fields = ["coach", "organization"]
+
+
+@admin.register(AvailabilityException)
+class AvailabilityExceptionAdmin(admin.ModelAdmin):
+    list_display = ["coach", "organization", "date", "kind", "start_time", "end_time", "note"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["coach__email", "coach__full_name", "note"]
+    list_select_related = ["coach", "organization"]
+    autocomplete_fields = ["coach", "organization"]
+    date_hierarchy = "date"
+
+
+@admin.register(RecurringSeries)
+class RecurringSeriesAdmin(admin.ModelAdmin):
+    list_display = ["client", "service", "coach", "first_date", "local_time", "weeks", "cancelled_at"]
+    list_filter = ["organization", ("cancelled_at", admin.EmptyFieldListFilter)]
+    search_fields = ["client__first_name", "client__last_name", "client__email", "coach__email"]
+    list_select_related = ["client", "service", "coach"]
+    autocomplete_fields = ["client", "service", "coach", "organization", "created_by"]
+
+
+class BookingInline(admin.TabularInline):
+    model = Booking
+    extra = 0
+    fields = ["client", "seat", "status", "attendance", "payment_status", "source"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["service", "coach", "start_at", "end_at", "status", "capacity", "video_provider", "organization"]
+    list_filter = ["status", "location_type", "video_provider", "organization"]
+    search_fields = ["service__name", "coach__email", "coach__full_name", "notes"]
+    list_select_related = ["service", "coach", "organization"]
+    autocomplete_fields = ["service", "coach", "organization", "series", "created_by"]
+    readonly_fields = ["sequence", "created_at", "updated_at"]
+    date_hierarchy = "start_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [BookingInline]
+    actions = ["cancel_sessions"]
+
+    @admin.action(description="Cancel the selected sessions (clients are told, credits returned)")
+    def cancel_sessions(self, request, queryset):
+        for session in queryset.filter(status=Session.Status.SCHEDULED):
+            services.cancel_session(session=session, actor=request.user, reason="Cancelled by the business")
+        self.message_user(request, "Sessions cancelled.", messages.SUCCESS)
+
+
+class BookingPaymentInline(admin.TabularInline):
+    model = BookingPayment
+    extra = 0
+    fields = ["amount_minor", "reference", "created_at"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Booking)
+class BookingAdmin(admin.ModelAdmin):
+    list_display = ["client", "session", "status", "attendance", "payment_status", "source", "created_at"]
+    list_filter = ["status", "attendance", "payment_status", "source", "organization"]
+    search_fields = ["client__first_name", "client__last_name", "client__email", "public_id"]
+    list_select_related = ["client", "session", "session__service"]
+    autocomplete_fields = ["client", "session", "organization", "created_by"]
+    readonly_fields = ["public_id", "created_at", "updated_at", "cancelled_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [BookingPaymentInline]
+    actions = ["cancel_bookings"]
+
+    @admin.action(description="Cancel the selected bookings (no charge, credits returned)")
+    def cancel_bookings(self, request, queryset):
+        for booking in queryset.active():
+            services.cancel_booking(booking=booking, actor=request.user, by=Booking.CancelledBy.COACH, late=False)
+        self.message_user(request, "Bookings cancelled.", messages.SUCCESS)
+
+
+@admin.register(BookingPayment)
+class BookingPaymentAdmin(admin.ModelAdmin):
+    list_display = ["booking", "amount_minor", "reference", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["reference", "booking__public_id", "booking__client__email"]
+    list_select_related = ["booking", "booking__client", "organization"]
+    readonly_fields = ["booking", "amount_minor", "reference", "created_at"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["booking", "channel", "offset_minutes", "session_start", "status", "created_at"]
+    list_filter = ["channel", "status", "organization"]
+    search_fields = ["booking__client__email", "provider_id"]
+    list_select_related = ["booking", "booking__client", "booking__session"]
+    readonly_fields = ["booking", "channel", "offset_minutes", "session_start", "status", "provider_id", "created_at"]
+
+
+@admin.register(ReminderOptOut)
+class ReminderOptOutAdmin(admin.ModelAdmin):
+    list_display = ["client", "channel", "organization", "created_at"]
+    list_filter = ["channel", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "organization"]
+    autocomplete_fields = ["client", "organization"]

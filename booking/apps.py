@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class BookingConfig(AppConfig):
     name = "booking"
     verbose_name = _("Booking and calendar")
+
+    def ready(self):
+        from mecto import nav
+        from mecto.celery import add_periodic_task
+        from mecto.dashboard import register_card
+
+        from . import handlers  # noqa: F401  (event subscriptions)
+        from .dashboard import upcoming_sessions_card
+
+        nav.register(nav.NavItem("calendar", _("Calendar"), "booking:calendar", capability="booking.manage", order=20))
+        nav.register(nav.NavItem("my_bookings", _("Bookings"), "booking:portal_bookings", audience="client", order=20))
+        register_card(upcoming_sessions_card)
+        add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
+        add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)

@@ -1,16 +1,149 @@
 from django.contrib import admin
 
-from .models import Client, IntakeForm, IntakeQuestion, IntakeRequest, IntakeSection, IntakeSubmission
+from .models import (
+    Client,
+    ClientImport,
+    ClientTag,
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeRequest,
+    IntakeSection,
+    IntakeSubmission,
+    Message,
+    MessageNotification,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    ProgressPhoto,
+    StatusChange,
+    Tag,
+    Thread,
+    ThreadRead,
+)
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    fields = ["recorded_at", "channel", "granted", "method", "recorded_by"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "email", "organization", "status", "coach", "needs_medical_clearance", "created_at"]
-    list_filter = ["status", "needs_medical_clearance", "unit_system", "organization"]
+    list_display = [
+        "__str__",
+        "email",
+        "organization",
+        "status",
+        "coach",
+        "source",
+        "needs_medical_clearance",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "source",
+        "needs_medical_clearance",
+        "email_consent",
+        "sms_consent",
+        "unit_system",
+        "organization",
+    ]
     search_fields = ["first_name", "last_name", "email", "phone", "organization__name"]
     list_select_related = ["organization", "coach"]
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    readonly_fields = [
+        "public_id",
+        "created_at",
+        "updated_at",
+        "status_changed_at",
+        "email_consent",
+        "email_consent_at",
+        "email_consent_method",
+        "sms_consent",
+        "sms_consent_at",
+        "sms_consent_method",
+    ]
     autocomplete_fields = ["organization", "coach", "user"]
+    inlines = [StatusChangeInline, ConsentInline]
+    date_hierarchy = "created_at"
+
+    def save_model(self, request, obj, form, change):
+        """Through the services, so history, checks and events are the same as on the pages."""
+        from . import services
+
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CLIENT_FIELDS}
+        if change:
+            services.update_client(client=obj, actor=request.user, **fields)
+            if "user" in form.changed_data:
+                Client.objects.filter(pk=obj.pk).update(user=obj.user)
+        else:
+            created = services.create_client(organization=obj.organization, actor=request.user, **fields)
+            obj.pk, obj.public_id = created.pk, created.public_id
+
+
+@admin.register(StatusChange)
+class StatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["client", "from_status", "to_status", "changed_by", "changed_at", "organization"]
+    list_filter = ["to_status", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
+    list_select_related = ["client", "changed_by", "organization"]
+    raw_id_fields = ["client", "changed_by"]
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["client", "channel", "granted", "method", "recorded_by", "recorded_at", "organization"]
+    list_filter = ["channel", "granted", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "method"]
+    list_select_related = ["client", "recorded_by", "organization"]
+    raw_id_fields = ["client", "recorded_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # consent history is evidence: records are added, never edited
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["name", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(ClientTag)
+class ClientTagAdmin(admin.ModelAdmin):
+    list_display = ["client", "tag", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["client__email", "tag__name"]
+    list_select_related = ["client", "tag", "organization"]
+    raw_id_fields = ["client", "tag"]
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "author", "is_pinned", "created_at", "organization"]
+    list_filter = ["is_pinned", "organization"]
+    search_fields = ["body", "client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "author", "organization"]
+    raw_id_fields = ["client", "author"]
 
 
 class IntakeSectionInline(admin.TabularInline):
@@ -63,3 +196,136 @@ class IntakeSubmissionAdmin(admin.ModelAdmin):
     list_select_related = ["client", "form", "organization"]
     raw_id_fields = ["client", "form", "request"]
     date_hierarchy = "submitted_at"
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "organization", "kind", "quantity", "unit", "direction", "is_builtin", "is_active"]
+    list_filter = ["kind", "quantity", "direction", "is_builtin", "is_active", "organization"]
+    search_fields = ["name", "key", "organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(MetricTarget)
+class MetricTargetAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "value", "organization", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["client__email", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric"]
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(admin.ModelAdmin):
+    list_display = ["client", "metric", "recorded_on", "value", "source", "organization"]
+    list_filter = ["source", "metric__key", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "metric__name"]
+    list_select_related = ["client", "metric", "organization"]
+    raw_id_fields = ["client", "metric", "logged_by"]
+    date_hierarchy = "recorded_on"
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ["client", "pose", "taken_on", "width", "height", "size_bytes", "source", "organization"]
+    list_filter = ["pose", "source", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "uploaded_by"]
+    readonly_fields = ["public_id", "image", "thumbnail", "width", "height", "size_bytes", "created_at"]
+    date_hierarchy = "taken_on"
+
+    def has_add_permission(self, request):
+        return False  # photos are uploaded through the checked path (pages or API), never raw
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "from_client", "sender", "body", "attachment_name"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "organization", "created_at", "last_message_at"]
+    list_filter = ["organization"]
+    search_fields = ["subject", "client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "created_by"]
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "from_client", "sender", "attachment_name", "created_at", "organization"]
+    list_filter = ["from_client", "organization"]
+    search_fields = ["body", "client__email", "sender__email"]
+    list_select_related = ["client", "sender", "organization"]
+    raw_id_fields = ["thread", "client", "sender"]
+    readonly_fields = ["public_id", "attachment", "attachment_name", "attachment_type", "attachment_size", "created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(admin.ModelAdmin):
+    list_display = ["thread", "user", "last_read_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["user__email", "thread__client__email"]
+    list_select_related = ["thread", "user", "organization"]
+    raw_id_fields = ["thread", "user"]
+
+
+@admin.register(MessageNotification)
+class MessageNotificationAdmin(admin.ModelAdmin):
+    list_display = ["message", "recipient", "sent_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["recipient__email"]
+    list_select_related = ["message", "recipient", "organization"]
+    raw_id_fields = ["message", "recipient"]
+
+
+@admin.register(ClientImport)
+class ClientImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "organization",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["status", "organization"]
+    search_fields = ["original_name", "organization__name", "created_by__email"]
+    list_select_related = ["organization", "created_by"]
+    readonly_fields = [
+        "file",
+        "original_name",
+        "headers",
+        "mapping",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "errors",
+        "failure",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    actions = ["resume"]
+
+    @admin.action(description="Run the selected imports again from where they stopped")
+    def resume(self, request, queryset):
+        from .tasks import run_client_import
+
+        for client_import in queryset.exclude(status=ClientImport.Status.DONE):
+            ClientImport.objects.filter(pk=client_import.pk).update(status=ClientImport.Status.QUEUED, failure="")
+            run_client_import.delay(client_import.pk)

@@ -1,25 +1,361 @@
+"""Page forms of the clients app. Rules live in the services; forms parse and label input."""
+
+from decimal import Decimal
+
 from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from mecto.localization import time_zone_choices
+from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
 
-from .models import Client
+from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note, ProgressPhoto
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def split_tags(text: str) -> list[str]:
+    return [t.strip() for t in (text or "").replace(";", ",").split(",") if t.strip()]
 
 
 class ClientForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=time_zone_choices, label=Client._meta.get_field("time_zone").verbose_name)
+    """Add or edit a client. Height is entered in the business's (or client's) units."""
+
+    time_zone = forms.ChoiceField(choices=time_zone_choices, label=_("Time zone"))
+    height = forms.DecimalField(
+        label=_("Height"), required=False, min_value=Decimal("1"), max_digits=6, decimal_places=1
+    )
+    tag_names = forms.CharField(
+        label=_("Tags"), required=False, help_text=_("Separate tags with commas, e.g. online, marathon 2026.")
+    )
+    email_consent = forms.BooleanField(label=_("Agreed to marketing emails"), required=False)
+    sms_consent = forms.BooleanField(label=_("Agreed to marketing text messages"), required=False)
+    consent_method = forms.CharField(
+        label=_("How consent was given"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: signed paper form on 3 March, verbal at the first session."),
+    )
 
     class Meta:
         model = Client
-        fields = ["first_name", "last_name", "email", "phone", "status", "coach", "time_zone", "unit_system"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "status",
+            "coach",
+            "source",
+            "date_of_birth",
+            "sex",
+            "height",
+            "goals",
+            "time_zone",
+            "unit_system",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "tag_names",
+            "email_consent",
+            "sms_consent",
+            "consent_method",
+        ]
+        widgets = {"date_of_birth": DateInput(), "goals": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coach"].queryset = User.objects.for_org(organization)
-        if not self.instance.pk:
+        self.organization = organization
+        self.fields["coach"].queryset = User.objects.for_org(organization).order_by("full_name", "email")
+        self.fields["coach"].empty_label = _("No coach yet")
+        self.fields["sex"].choices = [("", _("Not given"))] + list(Client.Sex.choices)
+        self.units = self.instance.unit_system if self.instance.pk else organization.unit_system
+        self.fields["height"].label = _("Height (%(unit)s)") % {"unit": length_unit(self.units)}
+        if self.instance.pk:
+            self.fields["height"].initial = cm_to_display(self.instance.height_cm, self.units)
+            self.fields["tag_names"].initial = ", ".join(t.name for t in self.instance.tags.all())
+            # Consent changes with their proof are made on the client's page.
+            for name in ("email_consent", "sms_consent", "consent_method", "status"):
+                del self.fields[name]
+        else:
             self.fields["time_zone"].initial = organization.time_zone
             self.fields["unit_system"].initial = organization.unit_system
+            del self.fields["source"]
+
+    def clean(self):
+        data = super().clean()
+        height = data.get("height")
+        if height is not None:
+            units = data.get("unit_system") or self.units
+            data["height_cm"] = display_to_cm(height, IMPERIAL if units == IMPERIAL else "metric").quantize(
+                Decimal("0.1")
+            )
+        else:
+            data["height_cm"] = None
+        if (data.get("email_consent") or data.get("sms_consent")) and not data.get("consent_method"):
+            self.add_error("consent_method", _("Say how the client gave consent."))
+        return data
 
     def _post_clean(self):
         # Uniqueness and the rest are checked by the service, with messages for people.
         pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("height", None)
+        data["tags"] = split_tags(data.pop("tag_names", ""))
+        if not self.instance.pk and not data.get("consent_method"):
+            data.pop("consent_method", None)
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Client.Status.choices)
+    note = forms.CharField(label=_("Why (optional)"), required=False, max_length=300)
+
+
+class ConsentForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ConsentRecord.Channel.choices)
+    granted = forms.TypedChoiceField(
+        label=_("Consent"),
+        choices=[("1", _("Given")), ("0", _("Withdrawn"))],
+        coerce=lambda v: v == "1",
+    )
+    method = forms.CharField(
+        label=_("How"), max_length=200, help_text=_("e.g. asked by email on 4 May, unsubscribed by phone")
+    )
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = Note
+        fields = ["body", "is_pinned"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+        labels = {"body": _("New note"), "is_pinned": _("Pin to the top")}
+
+
+class IntakeFormForm(forms.ModelForm):
+    class Meta:
+        model = IntakeForm
+        fields = ["name", "description", "is_public"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = IntakeSection
+        fields = ["title", "description", "is_health_screening"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For single and multiple choice: one choice per line."),
+    )
+
+    class Meta:
+        model = IntakeQuestion
+        fields = ["label", "kind", "required", "help_text", "choices_text", "min_value", "max_value", "section"]
+
+    def __init__(self, *args, form_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = form_obj.sections.all()
+        self.fields["section"].empty_label = None
+        self.fields["min_value"].help_text = _("Number and scale questions only (a scale defaults to 1–10).")
+        if self.instance.pk and self.instance.choices:
+            self.fields["choices_text"].initial = "\n".join(c["label"] for c in self.instance.choices)
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        text = data.pop("choices_text", "")
+        choices = [line.strip() for line in text.splitlines() if line.strip()]
+        if self.instance.pk and self.instance.choices:
+            # Keep the stored values of choices whose label did not change, so answers still match.
+            by_label = {c["label"]: c for c in self.instance.choices}
+            choices = [by_label.get(label, label) for label in choices]
+        data["choices"] = choices
+        return data
+
+
+class SendIntakeForm(forms.Form):
+    form = forms.ModelChoiceField(label=_("Form"), queryset=IntakeForm.objects.none(), empty_label=None)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["form"].queryset = IntakeForm.objects.for_org(organization).filter(is_archived=False)
+
+
+class IntakeContactForm(forms.Form):
+    """Who is filling in a public intake form."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    email = forms.EmailField(label=_("Email"))
+    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    email_consent = forms.BooleanField(label=_("Send me news and offers by email"), required=False)
+    sms_consent = forms.BooleanField(label=_("Send me news and offers by text message"), required=False)
+    website = forms.CharField(required=False, label=_("Leave this empty"))  # a trap for bots
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off", "class": "hp"})
+
+
+def answers_form(questions, data=None, initial=None) -> forms.Form:
+    """A form with one field per question, named by key, for rendering and first checks;
+    the service checks the answers again (the API path has no form)."""
+    fields = {}
+    for q in questions:
+        label, help_text = q.label, q.help_text
+        common = {"label": label, "help_text": help_text, "required": q.required}
+        kind = q.kind
+        if kind == IntakeQuestion.Kind.LONG_TEXT:
+            field = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=5000, **common)
+        elif kind == IntakeQuestion.Kind.NUMBER:
+            attrs = {"inputmode": "decimal"}
+            if q.min_value is not None:
+                attrs["min"] = q.min_value
+            if q.max_value is not None:
+                attrs["max"] = q.max_value
+            field = forms.CharField(widget=forms.NumberInput(attrs={**attrs, "step": "any"}), **common)
+        elif kind == IntakeQuestion.Kind.SINGLE_CHOICE:
+            field = forms.ChoiceField(
+                choices=[(c["value"], c["label"]) for c in q.choices], widget=forms.RadioSelect, **common
+            )
+        elif kind == IntakeQuestion.Kind.MULTIPLE_CHOICE:
+            field = forms.MultipleChoiceField(
+                choices=[(c["value"], c["label"]) for c in q.choices], widget=forms.CheckboxSelectMultiple, **common
+            )
+        elif kind == IntakeQuestion.Kind.DATE:
+            field = forms.DateField(widget=DateInput(), **common)
+        elif kind == IntakeQuestion.Kind.YES_NO:
+            field = forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common)
+        elif kind == IntakeQuestion.Kind.SCALE:
+            low, high = int(q.min_value or 1), int(q.max_value or 10)
+            field = forms.ChoiceField(
+                choices=[(str(n), str(n)) for n in range(low, high + 1)],
+                widget=forms.RadioSelect(attrs={"class": "scale"}),
+                **common,
+            )
+        else:
+            field = forms.CharField(max_length=500, **common)
+        field.section = q.section
+        field.question = q
+        fields[q.key] = field
+    form_class = type("AnswersForm", (forms.Form,), fields)
+    form = form_class(data=data, initial=initial or {}, prefix="q")
+    return form
+
+
+class MetricForm(forms.ModelForm):
+    target_display = forms.CharField(
+        label=_("Default target"),
+        required=False,
+        help_text=_("Optional; drawn as a line on charts. In your business's units."),
+    )
+
+    class Meta:
+        model = Metric
+        fields = ["name", "kind", "quantity", "unit", "direction", "target_display", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.is_builtin:
+            del self.fields["kind"]
+            del self.fields["quantity"]
+        if self.instance.pk and self.instance.target is not None:
+            from .units import to_display
+
+            self.fields["target_display"].initial = to_display(
+                self.instance, self.instance.target, self.instance.organization.unit_system
+            )
+        if not self.instance.pk:
+            del self.fields["is_active"]
+
+    def _post_clean(self):
+        pass
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["target"] = data.pop("target_display", "")
+        return data
+
+
+def progress_form(metric_list, client, data=None):
+    """Today's values: one optional field per metric, labelled in the client's units."""
+    from .units import MEASUREMENT_KEYS, display_unit
+
+    fields = {
+        "recorded_on": forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate),
+        "note": forms.CharField(label=_("Note"), required=False, max_length=300),
+    }
+    for metric in metric_list:
+        unit = display_unit(metric, client.unit_system)
+        label = f"{metric.name} ({unit})" if unit and metric.kind != "scale" else metric.name
+        if metric.kind == "yes_no":
+            field = forms.ChoiceField(
+                label=label, required=False, choices=[("", "—"), ("yes", _("Yes")), ("no", _("No"))]
+            )
+        elif metric.kind == "scale":
+            field = forms.ChoiceField(
+                label=_("%(name)s (1–10)") % {"name": metric.name},
+                required=False,
+                choices=[("", "—")] + [(str(n), str(n)) for n in range(1, 11)],
+            )
+        else:
+            field = forms.CharField(label=label, required=False, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+        field.group = "measurements" if metric.key in MEASUREMENT_KEYS and metric.is_builtin else "metrics"
+        field.metric = metric
+        fields[f"m_{metric.key}"] = field
+    form_class = type("ProgressForm", (forms.Form,), fields)
+    return form_class(data=data)
+
+
+class TargetForm(forms.Form):
+    metric = forms.ModelChoiceField(label=_("Metric"), queryset=Metric.objects.none(), empty_label=None)
+    value = forms.CharField(
+        label=_("Target"), required=False, help_text=_("In the client's units; leave empty to remove.")
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["metric"].queryset = (
+            Metric.objects.for_org(organization).filter(is_active=True).exclude(kind="yes_no")
+        )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("JPEG, PNG or WebP, up to 15 MB. Location data is removed."),
+    )
+    taken_on = forms.DateField(label=_("Taken on"), widget=DateInput(), initial=timezone.localdate)
+    pose = forms.ChoiceField(label=_("Pose"), choices=ProgressPhoto.Pose.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(
+        label=_("Attach a photo or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+
+class ThreadForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    body = forms.CharField(
+        label=_("First message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -2,9 +2,11 @@
 
 import secrets
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -24,6 +26,21 @@ class Client(OrgOwned):
         ACTIVE = "active", _("Active")
         PAUSED = "paused", _("Paused")
         FORMER = "former", _("Former")
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Added by the coach")
+        INTAKE = "intake", _("Intake form")
+        IMPORT = "import", _("Imported")
+        REFERRAL = "referral", _("Referral")
+        WEBSITE = "website", _("Website")
+        SOCIAL = "social", _("Social media")
+        BOOKING = "booking", _("Booking page")
+        OTHER = "other", _("Other")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     first_name = models.CharField(_("first name"), max_length=80)
@@ -49,11 +66,34 @@ class Client(OrgOwned):
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     unit_system = models.CharField(_("units"), max_length=8, choices=UNIT_SYSTEM_CHOICES, default=METRIC)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices, blank=True)
+    height_cm = models.DecimalField(
+        _("height (cm)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("50")), MaxValueValidator(Decimal("260"))],
+    )
+    goals = models.TextField(_("goals"), blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=32, blank=True)
+    emergency_contact_relationship = models.CharField(_("relationship"), max_length=60, blank=True)
+    email_consent = models.BooleanField(_("email marketing consent"), default=False)
+    email_consent_at = models.DateTimeField(_("email consent changed"), null=True, blank=True)
+    email_consent_method = models.CharField(_("how email consent was given"), max_length=200, blank=True)
+    sms_consent = models.BooleanField(_("SMS marketing consent"), default=False)
+    sms_consent_at = models.DateTimeField(_("SMS consent changed"), null=True, blank=True)
+    sms_consent_method = models.CharField(_("how SMS consent was given"), max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(_("status since"), default=timezone.now)
     needs_medical_clearance = models.BooleanField(
         _("medical clearance needed"),
         default=False,
         help_text=_("Set when the client answers “yes” to a health-screening question."),
     )
+    tags = models.ManyToManyField("clients.Tag", through="clients.ClientTag", related_name="clients", blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -75,12 +115,119 @@ class Client(OrgOwned):
         return self.full_name
 
     @property
+    def age(self) -> int | None:
+        if not self.date_of_birth:
+            return None
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+class StatusChange(OrgOwned):
+    """One step in a client's lifecycle (lead → trial → active → paused → former)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(_("from"), max_length=16, choices=Client.Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, choices=Client.Status.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.from_status or '—'} → {self.to_status}"
+
+
+class ConsentRecord(OrgOwned):
+    """Marketing consent given or withdrawn, per channel, with when and how: the proof."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_records")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    granted = models.BooleanField(_("granted"))
+    method = models.CharField(_("how"), max_length=200, help_text=_("e.g. intake form, signed paper form, import"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent record")
+        verbose_name_plural = _("consent records")
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.client} {self.channel} {'granted' if self.granted else 'withdrawn'}"
+
+
+class Tag(OrgOwned):
+    """A label coaches put on clients ("online", "marathon 2026") to filter and target them."""
+
+    name = models.CharField(_("name"), max_length=40)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), "organization", name="tag_unique_name_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClientTag(OrgOwned):
+    """A tag on a client (an explicit row so it carries its organisation like every other)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="client_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="client_tags")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("client tag")
+        verbose_name_plural = _("client tags")
+        constraints = [models.UniqueConstraint(fields=["client", "tag"], name="client_tag_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.tag}"
+
+
+class Note(OrgOwned):
+    """A private coach note about a client; clients never see these."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("edited"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        ordering = ["-is_pinned", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
 
 
 # --- Intake forms ---------------------------------------------------------------------------------
@@ -250,3 +397,272 @@ class IntakeSubmission(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.submitted_at:%Y-%m-%d}"
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+class Metric(OrgOwned):
+    """Something a business tracks over time: body measurements (built in, stored in SI),
+    mood, energy and sleep (built in), or a metric the coach defines."""
+
+    class Kind(models.TextChoices):
+        NUMBER = "number", _("Number")
+        SCALE = "scale", _("Scale 1–10")
+        YES_NO = "yes_no", _("Yes / no")
+
+    class Quantity(models.TextChoices):
+        NONE = "", _("Plain number")
+        MASS = "mass", _("Body mass (kg / lb)")
+        LENGTH = "length", _("Length (cm / in)")
+        PERCENT = "percent", _("Percentage")
+
+    class Direction(models.TextChoices):
+        UP = "up", _("Higher is better")
+        DOWN = "down", _("Lower is better")
+        NEUTRAL = "neutral", _("Neither")
+
+    key = models.SlugField(_("key"), max_length=50)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices, default=Kind.NUMBER)
+    quantity = models.CharField(_("measures"), max_length=8, choices=Quantity.choices, blank=True, default="")
+    unit = models.CharField(_("unit"), max_length=16, blank=True, help_text=_("For plain numbers, e.g. steps, h, bpm."))
+    direction = models.CharField(_("better when"), max_length=8, choices=Direction.choices, default=Direction.UP)
+    target = models.DecimalField(
+        _("default target"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Stored in SI units (kg, cm); each client can have their own."),
+    )
+    is_builtin = models.BooleanField(_("built in"), default=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveIntegerField(_("position"), default=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("metric")
+        verbose_name_plural = _("metrics")
+        ordering = ["position", "name", "id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="metric_unique_key_per_org")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MetricTarget(OrgOwned):
+    """A client's own target for a metric (in SI units), drawn as a line on their chart."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="metric_targets")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="client_targets")
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=3)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("client target")
+        verbose_name_plural = _("client targets")
+        constraints = [models.UniqueConstraint(fields=["client", "metric"], name="metric_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric}: {self.value}"
+
+
+class ProgressEntry(OrgOwned):
+    """One value of one metric for one client on one day, in SI units (kg, cm, %).
+    Logging the same metric again on the same day replaces the value."""
+
+    class Source(models.TextChoices):
+        COACH = "coach", _("Coach")
+        CLIENT = "client", _("Client")
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="progress_entries")
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="entries")
+    recorded_on = models.DateField(_("date"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("logged by"), max_length=8, choices=Source.choices, default=Source.COACH)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("logged"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-recorded_on", "metric__position", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "metric", "recorded_on"], name="progress_entry_one_per_day")
+        ]
+        indexes = [models.Index(fields=["client", "metric", "recorded_on"], name="progress_client_metric_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.metric} {self.recorded_on}: {self.value}"
+
+
+def _private_upload_path(instance, filename: str) -> str:
+    # Never a guessable path: a random name under the business; served only through a checked view.
+    extension = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"clients/{instance.organization_id}/{uuid.uuid4().hex}{extension}"
+
+
+class ProgressPhoto(OrgOwned):
+    """A progress photo: re-encoded without EXIF (no GPS), upright, with a thumbnail; readable
+    only by the client and their business's coaches."""
+
+    class Pose(models.TextChoices):
+        FRONT = "front", _("Front")
+        SIDE = "side", _("Side")
+        BACK = "back", _("Back")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="photos")
+    taken_on = models.DateField(_("taken on"))
+    pose = models.CharField(_("pose"), max_length=8, choices=Pose.choices, default=Pose.FRONT)
+    image = models.FileField(_("photo"), upload_to=_private_upload_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_private_upload_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size_bytes = models.PositiveIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("uploaded by"), max_length=8, choices=ProgressEntry.Source.choices, default="coach")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["-taken_on", "pose", "-id"]
+        indexes = [models.Index(fields=["client", "pose", "taken_on"], name="photo_client_pose_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_pose_display()} {self.taken_on}"
+
+
+# --- Messaging --------------------------------------------------------------------------------------
+class Thread(OrgOwned):
+    """A conversation between a client and their business's coaches."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="threads")
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject or f"{self.client}"
+
+
+class Message(OrgOwned):
+    """One message, with an optional attachment (stored privately, served after a check)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_client = models.BooleanField(_("from the client"), default=False)
+    body = models.TextField(_("message"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=_private_upload_path, max_length=200, blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=120, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=60, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["thread", "-created_at"], name="message_thread_recent")]
+
+    def __str__(self) -> str:
+        return self.body[:60] or self.attachment_name
+
+
+class ThreadRead(OrgOwned):
+    """Up to when a person has read a conversation: what came later is unread for them."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField(_("read up to"))
+
+    class Meta:
+        verbose_name = _("read marker")
+        verbose_name_plural = _("read markers")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.thread} up to {self.last_read_at:%Y-%m-%d %H:%M}"
+
+
+class MessageNotification(OrgOwned):
+    """The "you have a new message" email for one message and one recipient: sent once."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("emailed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message email")
+        verbose_name_plural = _("message emails")
+        constraints = [models.UniqueConstraint(fields=["message", "recipient"], name="message_notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.recipient}"
+
+
+# --- Import -----------------------------------------------------------------------------------------
+class ClientImport(OrgOwned):
+    """A CSV of clients: uploaded, mapped column by column, previewed, then run as a task that
+    records its progress and every refused row (with the row number and the field)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=_private_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    headers = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict, help_text=_("Column index → client field"))
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("clients added"), default=0)
+    error_count = models.PositiveIntegerField(_("rows refused"), default=0)
+    errors = models.JSONField(_("refused rows"), default=list, help_text=_("[{row, field, message}]"))
+    failure = models.TextField(_("failure"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client import")
+        verbose_name_plural = _("client imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 100
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -2,26 +2,116 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from automation.models import Event
 
 from .intake_defaults import EQUIPMENT, EXPERIENCE_LEVELS, GOALS, INJURY_AREAS
-from .models import Client, IntakeForm, IntakeQuestion, IntakeSubmission
+from .models import (
+    Client,
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeSubmission,
+    Message,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    ProgressPhoto,
+    StatusChange,
+    Tag,
+    Thread,
+    ThreadRead,
+)
+
+SORTS = {
+    "name": ["first_name", "last_name", "id"],
+    "-name": ["-first_name", "-last_name", "-id"],
+    "last_name": ["last_name", "first_name", "id"],
+    "-created": ["-created_at", "-id"],
+    "created": ["created_at", "id"],
+    "status": ["status", "first_name", "id"],
+    "-status_changed": ["-status_changed_at", "-id"],
+}
 
 
-def client_list(*, organization, search: str = "", status: str = "", coach_id: int | None = None) -> QuerySet[Client]:
-    qs = Client.objects.for_org(organization).select_related("coach")
+def client_list(
+    *,
+    organization,
+    search: str = "",
+    status: str = "",
+    coach_id: int | str | None = None,
+    tag_id: int | str | None = None,
+    sort: str = "",
+) -> QuerySet[Client]:
+    """Clients of a business, filtered and sorted; coach and tags come with them (no N+1).
+
+    `coach_id="none"` finds clients without a coach.
+    """
+    qs = (
+        Client.objects.for_org(organization)
+        .select_related("coach")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    )
+    search = (search or "").strip()
     if search:
-        qs = qs.filter(
-            Q(first_name__icontains=search)
-            | Q(last_name__icontains=search)
-            | Q(email__icontains=search)
-            | Q(phone__icontains=search)
-        )
+        words = Q()
+        for word in search.split()[:5]:
+            words &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(phone__icontains=word)
+            )
+        qs = qs.filter(words)
     if status:
         qs = qs.filter(status=status)
-    if coach_id:
-        qs = qs.filter(coach_id=coach_id)
-    return qs
+    if coach_id == "none":
+        qs = qs.filter(coach__isnull=True)
+    elif coach_id and str(coach_id).isdigit():
+        qs = qs.filter(coach_id=int(coach_id))
+    if tag_id and str(tag_id).isdigit():
+        qs = qs.filter(client_tags__tag_id=int(tag_id))
+    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def client_detail(*, organization, pk) -> Client:
+    return (
+        Client.objects.for_org(organization)
+        .select_related("coach", "user")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+        .get(pk=pk)
+    )
+
+
+def tags(*, organization) -> QuerySet[Tag]:
+    return Tag.objects.for_org(organization).annotate(client_count=Count("client_tags")).order_by("name")
+
+
+def status_history(*, client: Client) -> QuerySet[StatusChange]:
+    return StatusChange.objects.for_org(client.organization).filter(client=client).select_related("changed_by")
+
+
+def consent_history(*, client: Client) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.for_org(client.organization).filter(client=client).select_related("recorded_by")
+
+
+def client_notes(*, client: Client) -> QuerySet[Note]:
+    return Note.objects.for_org(client.organization).filter(client=client).select_related("author")
+
+
+def timeline(*, client: Client, limit: int = 50) -> QuerySet[Event]:
+    """What happened to this client, newest first: the outbox events that name them."""
+    return (
+        Event.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 # --- Intake -----------------------------------------------------------------------------------------
@@ -122,3 +212,126 @@ def form_questions(*, form: IntakeForm) -> QuerySet[IntakeQuestion]:
 
 def client_submissions(*, client: Client) -> QuerySet[IntakeSubmission]:
     return IntakeSubmission.objects.for_org(client.organization).filter(client=client).select_related("form")
+
+
+def submission_sections(submission: IntakeSubmission) -> list[dict]:
+    """The answers as the client saw the questions: [{title, health_screening, rows: [(label, text, flagged)]}]."""
+    from django.utils.translation import gettext as _
+
+    sections: list[dict] = []
+    for q in submission.questions or []:
+        if not sections or sections[-1]["title"] != q.get("section"):
+            sections.append({"title": q.get("section"), "health_screening": q.get("health_screening"), "rows": []})
+        value = submission.answers.get(q["key"])
+        labels = {str(c["value"]): c["label"] for c in q.get("choices") or []}
+        if value is None:
+            text = "—"
+        elif isinstance(value, bool):
+            text = _("Yes") if value else _("No")
+        elif isinstance(value, list):
+            text = ", ".join(labels.get(str(v), str(v)) for v in value) or _("None")
+        else:
+            text = labels.get(str(value), str(value))
+        flagged = bool(q.get("health_screening") and value is True)
+        sections[-1]["rows"].append({"label": q["label"], "text": text, "flagged": flagged})
+    return sections
+
+
+# --- Progress ---------------------------------------------------------------------------------------
+def metrics(*, organization, include_inactive: bool = False) -> QuerySet[Metric]:
+    qs = Metric.objects.for_org(organization)
+    return qs if include_inactive else qs.filter(is_active=True)
+
+
+def progress_entries(*, client: Client) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric", "logged_by")
+        .order_by("-recorded_on", "metric__position", "-id")
+    )
+
+
+def progress_charts(*, client: Client) -> list[dict]:
+    """One chart per metric with data: points in the client's units, the target line and
+    the change since the first entry (three queries, whatever the history length)."""
+    from .units import display_unit, to_display
+
+    units = client.unit_system
+    targets = dict(
+        MetricTarget.objects.for_org(client.organization).filter(client=client).values_list("metric_id", "value")
+    )
+    by_metric: dict[int, dict] = {}
+    entries = (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("metric")
+        .order_by("metric__position", "metric_id", "recorded_on")
+    )
+    for entry in entries:
+        metric = entry.metric
+        chart = by_metric.get(metric.pk)
+        if chart is None:
+            target = targets.get(metric.pk, metric.target)
+            chart = by_metric[metric.pk] = {
+                "metric": metric,
+                "key": metric.key,
+                "name": metric.name,
+                "unit": display_unit(metric, units),
+                "kind": metric.kind,
+                "direction": metric.direction,
+                "target": to_display(metric, target, units),
+                "has_own_target": metric.pk in targets,
+                "labels": [],
+                "values": [],
+            }
+        chart["labels"].append(entry.recorded_on.isoformat())
+        chart["values"].append(to_display(metric, entry.value, units))
+    charts = list(by_metric.values())
+    for chart in charts:
+        first, last = chart["values"][0], chart["values"][-1]
+        chart["latest"] = last
+        chart["change"] = round(last - first, 2) if len(chart["values"]) > 1 else None
+        change = chart["change"] or 0
+        chart["trend"] = (
+            "good"
+            if (change > 0 and chart["direction"] == "up") or (change < 0 and chart["direction"] == "down")
+            else "bad"
+            if change and chart["direction"] in ("up", "down")
+            else "neutral"
+        )
+    return charts
+
+
+def client_photos(*, client: Client) -> QuerySet[ProgressPhoto]:
+    return ProgressPhoto.objects.for_org(client.organization).filter(client=client)
+
+
+# --- Messaging --------------------------------------------------------------------------------------
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _read_at(user):
+    return Subquery(ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1])
+
+
+def threads_for(*, organization, user, client: Client | None = None) -> QuerySet[Thread]:
+    """Conversations with the number of messages `user` has not read (others' messages after
+    their read marker), newest activity first; one query however many threads."""
+    qs = Thread.objects.for_org(organization).select_related("client")
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.annotate(
+        unread_count=Count(
+            "messages",
+            filter=Q(messages__created_at__gt=Coalesce(_read_at(user), Value(_EPOCH))) & ~Q(messages__sender=user),
+        )
+    ).order_by(F("last_message_at").desc(nulls_last=True), "-id")
+
+
+def unread_total(*, organization, user, client: Client | None = None) -> int:
+    return sum(t.unread_count for t in threads_for(organization=organization, user=user, client=client))
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    return Message.objects.for_org(thread.organization).filter(thread=thread).select_related("sender")

@@ -1,13 +1,54 @@
 from django.urls import path
 
-from . import views
+from .views import imports, intake, messages, photos, progress, records
 
 app_name = "clients"
 
 # Mounted at the site root: every path carries its own prefix.
 urlpatterns = [
-    path("clients/", views.ClientListView.as_view(), name="list"),
-    path("clients/new/", views.ClientCreateView.as_view(), name="create"),
-    path("clients/<int:pk>/", views.ClientDetailView.as_view(), name="detail"),
-    path("clients/<int:pk>/invite/", views.ClientInviteView.as_view(), name="invite"),
+    path("clients/", records.ClientListView.as_view(), name="list"),
+    path("clients/export.csv", records.ClientExportView.as_view(), name="export"),
+    path("clients/new/", records.ClientCreateView.as_view(), name="create"),
+    path("clients/import/", imports.ImportUploadView.as_view(), name="import"),
+    path("clients/import/<int:pk>/", imports.ImportMappingView.as_view(), name="import_mapping"),
+    path("clients/import/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
+    path("clients/<int:pk>/", records.ClientDetailView.as_view(), name="detail"),
+    path("clients/<int:pk>/edit/", records.ClientEditView.as_view(), name="edit"),
+    path("clients/<int:pk>/delete/", records.ClientDeleteView.as_view(), name="delete"),
+    path("clients/<int:pk>/status/", records.ClientStatusView.as_view(), name="status"),
+    path("clients/<int:pk>/consent/", records.ClientConsentView.as_view(), name="consent"),
+    path("clients/<int:pk>/clearance/", records.ClientClearanceView.as_view(), name="clearance"),
+    path("clients/<int:pk>/notes/", records.ClientNotesView.as_view(), name="notes"),
+    path("clients/<int:pk>/notes/<int:note_pk>/", records.NoteActionView.as_view(), name="note_action"),
+    path("clients/<int:pk>/intake/", records.ClientIntakeView.as_view(), name="intake"),
+    path("clients/<int:pk>/invite/", records.ClientInviteView.as_view(), name="invite"),
+    path("clients/<int:pk>/progress/", progress.ClientProgressView.as_view(), name="progress"),
+    path("clients/<int:pk>/progress/targets/", progress.ClientTargetView.as_view(), name="progress_target"),
+    path(
+        "clients/<int:pk>/progress/entries/<int:entry_pk>/delete/",
+        progress.ProgressEntryDeleteView.as_view(),
+        name="progress_entry_delete",
+    ),
+    path("clients/<int:pk>/photos/", photos.ClientPhotoUploadView.as_view(), name="photo_upload"),
+    path("clients/<int:pk>/photos/compare/", photos.PhotoCompareView.as_view(), name="photo_compare"),
+    path("clients/<int:pk>/photos/<int:photo_pk>/delete/", photos.ClientPhotoDeleteView.as_view(), name="photo_delete"),
+    path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
+    path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
+    path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
+    path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
+    path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
+    path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
+    # Intake form builder
+    path("clients/intake-forms/", intake.IntakeFormListView.as_view(), name="intake_forms"),
+    path("clients/intake-forms/<int:pk>/", intake.IntakeFormEditView.as_view(), name="intake_form_edit"),
+    path(
+        "clients/intake-forms/<int:pk>/questions/<int:question_pk>/",
+        intake.IntakeQuestionEditView.as_view(),
+        name="intake_question_edit",
+    ),
+    path("clients/intake-forms/<int:pk>/reorder/", intake.IntakeReorderView.as_view(), name="intake_reorder"),
+    # Public pages: addressed only by unguessable tokens
+    path("intake/thanks/", intake.intake_thanks, name="intake_thanks"),
+    path("intake/<str:token>/", intake.PublicIntakeView.as_view(), name="intake_public"),
+    path("intake/r/<str:token>/", intake.RequestedIntakeView.as_view(), name="intake_request"),
 ]

@@ -531,6 +531,7 @@ def submit_intake(
     intake_request: IntakeRequest | None = None,
     source: str = IntakeSubmission.Source.PUBLIC_LINK,
     actor=None,
+    consents: dict | None = None,
 ) -> IntakeSubmission:
     """Store a filled-in intake and emit `intake.submitted`.
 
@@ -538,7 +539,7 @@ def submit_intake(
     gets the answers, anyone else becomes a new lead. A "yes" in the health screening marks the
     client as needing medical clearance.
     """
-    from .records import create_client
+    from .records import create_client, record_consent
 
     organization = form.organization
     questions = list(form_questions(form=form))
@@ -557,6 +558,7 @@ def submit_intake(
                 organization=organization,
                 actor=actor,
                 status=Client.Status.LEAD,
+                source=Client.Source.INTAKE,
                 **person,
             )
             created = True
@@ -573,6 +575,14 @@ def submit_intake(
     if flagged and not client.needs_medical_clearance:
         Client.objects.filter(pk=client.pk).update(needs_medical_clearance=True)
         client.needs_medical_clearance = True
+    for channel, granted in (consents or {}).items():
+        if granted and not getattr(client, f"{channel}_consent", False):
+            record_consent(
+                client=client,
+                channel=channel,
+                granted=True,
+                method=_("Ticked on the intake form “%(name)s”") % {"name": form.name},
+            )
     if intake_request is not None:
         intake_request.completed_at = timezone.now()
         intake_request.save(update_fields=["completed_at"])

@@ -1,22 +1,72 @@
-"""Client records: create, update, lifecycle."""
+"""Client records: create, update, lifecycle with history, consent, tags and notes."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from automation.events import emit, register_event_type
 from mecto.errors import DomainError
 
-from ..models import Client
+from ..models import Client, ClientTag, ConsentRecord, Note, StatusChange, Tag
 
-__all__ = ["CLIENT_FIELDS", "create_client", "update_client"]
+__all__ = [
+    "CLIENT_FIELDS",
+    "ClientError",
+    "create_client",
+    "update_client",
+    "change_status",
+    "delete_client",
+    "record_consent",
+    "set_client_tags",
+    "get_or_create_tags",
+    "rename_tag",
+    "delete_tag",
+    "add_note",
+    "update_note",
+    "delete_note",
+]
 
 register_event_type("client.created", _("A client or lead was added"))
 register_event_type("client.updated", _("A client's details changed"))
 register_event_type("client.status_changed", _("A client's status changed (lead, trial, active, paused, former)"))
+register_event_type("client.consent_changed", _("A client gave or withdrew marketing consent"))
+register_event_type("client.deleted", _("A client was deleted"))
+register_event_type("note.added", _("A coach wrote a note about a client"))
 
-CLIENT_FIELDS = {"first_name", "last_name", "email", "phone", "status", "coach", "time_zone", "unit_system"}
+CLIENT_FIELDS = {
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "status",
+    "coach",
+    "time_zone",
+    "unit_system",
+    "date_of_birth",
+    "sex",
+    "height_cm",
+    "goals",
+    "source",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "needs_medical_clearance",
+}
+# Accepted beside the model fields: tags (names or Tag rows), consent per channel and how it was given.
+EXTRA_FIELDS = {"tags", "email_consent", "sms_consent", "consent_method"}
+TRACKED_FIELDS = CLIENT_FIELDS - {"status"}
+
+
+class ClientError(DomainError):
+    pass
+
+
+def _check_unknown(fields: dict) -> None:
+    unknown = set(fields) - CLIENT_FIELDS - EXTRA_FIELDS
+    if unknown:
+        raise ClientError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
 
 
 def _check_email_free(organization, email: str, exclude_pk: int | None = None) -> None:
@@ -26,41 +76,91 @@ def _check_email_free(organization, email: str, exclude_pk: int | None = None) -
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     if qs.exists():
-        raise DomainError(_("A client with the email %(email)s already exists.") % {"email": email}, field="email")
+        raise ClientError(_("A client with the email %(email)s already exists.") % {"email": email}, field="email")
 
 
 def _check_coach(organization, coach) -> None:
     if coach is not None and not coach.memberships.filter(organization=organization, is_active=True).exists():
-        raise DomainError(_("Choose a coach from your team."), field="coach")
+        raise ClientError(_("Choose a coach from your team."), field="coach")
+
+
+def _full_clean(client: Client) -> None:
+    from django.core.exceptions import ValidationError
+
+    try:
+        client.full_clean(exclude=["organization", "coach", "user"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ClientError(messages[0], field=None if field == "__all__" else field) from exc
 
 
 @transaction.atomic
 def create_client(*, organization, actor=None, **fields) -> Client:
     """Add a client (or lead); duplicate emails within a business are refused."""
-    unknown = set(fields) - CLIENT_FIELDS
-    if unknown:
-        raise DomainError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    _check_unknown(fields)
+    tags = fields.pop("tags", None)
+    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in ConsentRecord.Channel.values}
+    consent_method = fields.pop("consent_method", "") or _("Recorded by the coach")
     fields["email"] = (fields.get("email") or "").strip().lower()
+    fields = {k: ("" if v is None and k in _TEXT_FIELDS else v) for k, v in fields.items()}
     fields.setdefault("time_zone", organization.time_zone)
     fields.setdefault("unit_system", organization.unit_system)
     _check_email_free(organization, fields["email"])
     _check_coach(organization, fields.get("coach"))
     client = Client(organization=organization, **fields)
-    client.full_clean(exclude=["organization", "coach", "user"])
+    client.status_changed_at = timezone.now()
+    _full_clean(client)
     try:
         with transaction.atomic():
             client.save()
     except IntegrityError as exc:  # a concurrent insert of the same email
-        raise DomainError(_("A client with this email already exists."), field="email") from exc
-    emit(organization, "client.created", {"client_id": client.pk, "status": client.status}, actor=actor, client=client)
+        raise ClientError(_("A client with this email already exists."), field="email") from exc
+    StatusChange.objects.create(
+        organization=organization,
+        client=client,
+        from_status="",
+        to_status=client.status,
+        changed_by=_user(actor),
+        changed_at=client.status_changed_at,
+    )
+    if tags:
+        set_client_tags(client=client, tags=tags)
+    for channel, granted in consents.items():
+        if granted:
+            record_consent(client=client, channel=channel, granted=True, method=consent_method, actor=actor)
+    emit(
+        organization,
+        "client.created",
+        {"client_id": client.pk, "status": client.status, "source": client.source},
+        actor=actor,
+        client=client,
+    )
     return client
 
 
+_TEXT_FIELDS = {
+    "first_name",
+    "last_name",
+    "phone",
+    "sex",
+    "goals",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+}
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) and getattr(actor, "is_authenticated", False) else None
+
+
 @transaction.atomic
-def update_client(*, client: Client, actor=None, **fields) -> Client:
-    unknown = set(fields) - CLIENT_FIELDS
-    if unknown:
-        raise DomainError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+def update_client(*, client: Client, actor=None, status_note: str = "", **fields) -> Client:
+    """Change a client's details; a status change is kept in the history, consent with proof."""
+    _check_unknown(fields)
+    tags = fields.pop("tags", None)
+    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in ConsentRecord.Channel.values}
+    consent_method = fields.pop("consent_method", "") or _("Changed by the coach")
     client = Client.objects.select_for_update().get(pk=client.pk)
     if "email" in fields:
         fields["email"] = (fields["email"] or "").strip().lower()
@@ -68,16 +168,212 @@ def update_client(*, client: Client, actor=None, **fields) -> Client:
     if "coach" in fields:
         _check_coach(client.organization, fields["coach"])
     old_status = client.status
+    changed = []
     for key, value in fields.items():
+        if value is None and key in _TEXT_FIELDS:
+            value = ""
+        if getattr(client, key) != value:
+            changed.append(key)
         setattr(client, key, value)
-    client.full_clean(exclude=["organization", "coach", "user"])
-    client.save()
+    _full_clean(client)
     if client.status != old_status:
+        client.status_changed_at = timezone.now()
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError as exc:
+        raise ClientError(_("A client with this email already exists."), field="email") from exc
+    if client.status != old_status:
+        _record_status(client, old_status, actor, status_note)
+    if tags is not None:
+        set_client_tags(client=client, tags=tags)
+    for channel, granted in consents.items():
+        if granted is not None and bool(granted) != getattr(client, f"{channel}_consent"):
+            record_consent(client=client, channel=channel, granted=bool(granted), method=consent_method, actor=actor)
+    tracked = [f for f in changed if f in TRACKED_FIELDS]
+    if tracked:
         emit(
             client.organization,
-            "client.status_changed",
-            {"client_id": client.pk, "from": old_status, "to": client.status},
+            "client.updated",
+            {"client_id": client.pk, "fields": tracked},
             actor=actor,
             client=client,
         )
     return client
+
+
+def _record_status(client: Client, old_status: str, actor, note: str = "") -> None:
+    StatusChange.objects.create(
+        organization=client.organization,
+        client=client,
+        from_status=old_status,
+        to_status=client.status,
+        note=(note or "")[:300],
+        changed_by=_user(actor),
+        changed_at=client.status_changed_at,
+    )
+    emit(
+        client.organization,
+        "client.status_changed",
+        {"client_id": client.pk, "from": old_status, "to": client.status},
+        actor=actor,
+        client=client,
+    )
+
+
+@transaction.atomic
+def change_status(*, client: Client, status: str, actor=None, note: str = "") -> Client:
+    """Move a client along the lifecycle (lead, trial, active, paused, former)."""
+    if status not in Client.Status.values:
+        raise ClientError(_("Choose a status: lead, trial, active, paused or former."), field="status")
+    return update_client(client=client, actor=actor, status=status, status_note=note)
+
+
+@transaction.atomic
+def delete_client(*, client: Client, actor=None) -> None:
+    """Delete a client and everything kept about them, stored files included (GDPR erasure)."""
+    from .photos import delete_files_on_commit
+
+    delete_files_on_commit(_stored_files_of(client))
+    emit(
+        client.organization,
+        "client.deleted",
+        {"client_id": client.pk, "name": client.full_name},
+        actor=actor,
+    )
+    client.delete()
+
+
+def _stored_files_of(client: Client) -> list[str]:
+    from ..models import Message, ProgressPhoto
+
+    names: list[str] = []
+    for image, thumbnail in ProgressPhoto.objects.filter(client=client).values_list("image", "thumbnail"):
+        names += [image, thumbnail]
+    names += list(Message.objects.filter(client=client).exclude(attachment="").values_list("attachment", flat=True))
+    return names
+
+
+@transaction.atomic
+def record_consent(*, client: Client, channel: str, granted: bool, method: str, actor=None) -> ConsentRecord:
+    """Give or withdraw marketing consent on one channel; the history keeps when and how."""
+    if channel not in ConsentRecord.Channel.values:
+        raise ClientError(_("Choose a channel: email or SMS."), field="channel")
+    method = (method or "").strip()[:200]
+    if not method:
+        raise ClientError(_("Say how consent was given or withdrawn."), field="method")
+    now = timezone.now()
+    record = ConsentRecord.objects.create(
+        organization=client.organization,
+        client=client,
+        channel=channel,
+        granted=bool(granted),
+        method=method,
+        recorded_by=_user(actor),
+        recorded_at=now,
+    )
+    Client.objects.filter(pk=client.pk).update(
+        **{f"{channel}_consent": bool(granted), f"{channel}_consent_at": now, f"{channel}_consent_method": method}
+    )
+    setattr(client, f"{channel}_consent", bool(granted))
+    setattr(client, f"{channel}_consent_at", now)
+    setattr(client, f"{channel}_consent_method", method)
+    emit(
+        client.organization,
+        "client.consent_changed",
+        {"client_id": client.pk, "channel": channel, "granted": bool(granted), "method": method},
+        actor=actor,
+        client=client,
+    )
+    return record
+
+
+def _clean_tag_name(name: str) -> str:
+    name = " ".join(str(name or "").split())[:40]
+    return name
+
+
+@transaction.atomic
+def get_or_create_tags(*, organization, names) -> list[Tag]:
+    tags = []
+    for raw in names:
+        name = _clean_tag_name(raw)
+        if not name:
+            continue
+        tag = Tag.objects.for_org(organization).filter(name__iexact=name).first()
+        if tag is None:
+            try:
+                with transaction.atomic():
+                    tag = Tag.objects.create(organization=organization, name=name)
+            except IntegrityError:
+                tag = Tag.objects.for_org(organization).get(name__iexact=name)
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def set_client_tags(*, client: Client, tags) -> list[Tag]:
+    """Replace the client's tags with `tags` (Tag rows of the business, or names to find or create)."""
+    names = [t for t in tags if isinstance(t, str)]
+    rows = [t for t in tags if isinstance(t, Tag)]
+    if any(t.organization_id != client.organization_id for t in rows):
+        raise ClientError(_("Choose tags of your business."), field="tags")
+    wanted = {t.pk: t for t in rows + get_or_create_tags(organization=client.organization, names=names)}
+    ClientTag.objects.filter(client=client).exclude(tag_id__in=wanted).delete()
+    have = set(ClientTag.objects.filter(client=client).values_list("tag_id", flat=True))
+    ClientTag.objects.bulk_create(
+        ClientTag(organization=client.organization, client=client, tag_id=pk) for pk in wanted if pk not in have
+    )
+    return list(wanted.values())
+
+
+@transaction.atomic
+def rename_tag(*, tag: Tag, name: str) -> Tag:
+    name = _clean_tag_name(name)
+    if not name:
+        raise ClientError(_("Give the tag a name."), field="name")
+    if Tag.objects.for_org(tag.organization).filter(name__iexact=name).exclude(pk=tag.pk).exists():
+        raise ClientError(_("A tag with this name already exists."), field="name")
+    tag.name = name
+    tag.save(update_fields=["name"])
+    return tag
+
+
+@transaction.atomic
+def delete_tag(*, tag: Tag) -> None:
+    tag.delete()
+
+
+@transaction.atomic
+def add_note(*, client: Client, author, body: str, is_pinned: bool = False) -> Note:
+    body = (body or "").strip()
+    if not body:
+        raise ClientError(_("Write something first."), field="body")
+    if len(body) > 10000:
+        raise ClientError(_("Keep a note under 10,000 characters."), field="body")
+    note = Note.objects.create(
+        organization=client.organization, client=client, author=_user(author), body=body, is_pinned=is_pinned
+    )
+    emit(client.organization, "note.added", {"client_id": client.pk, "note_id": note.pk}, actor=author, client=client)
+    return note
+
+
+@transaction.atomic
+def update_note(*, note: Note, actor=None, body: str | None = None, is_pinned: bool | None = None) -> Note:
+    if body is not None:
+        body = body.strip()
+        if not body:
+            raise ClientError(_("Write something first."), field="body")
+        if len(body) > 10000:
+            raise ClientError(_("Keep a note under 10,000 characters."), field="body")
+        note.body = body
+    if is_pinned is not None:
+        note.is_pinned = is_pinned
+    note.save()
+    return note
+
+
+@transaction.atomic
+def delete_note(*, note: Note, actor=None) -> None:
+    note.delete()

@@ -47,6 +47,7 @@ THIRD_PARTY_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.microsoft",
+    "allauth.socialaccount.providers.zoom",
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
@@ -169,13 +170,15 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_SESSION_REMEMBER = None
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
-SOCIALACCOUNT_STORE_TOKENS = True
+# Tokens are not kept by allauth: integrations stores those of connected accounts, encrypted.
+SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = {
     "google": {
         "SCOPE": ["profile", "email"],
         "AUTH_PARAMS": {"access_type": "offline", "prompt": "consent"},
     },
     "microsoft": {"TENANT": "common"},
+    "zoom": {},
 }
 if env("GOOGLE_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["google"]["APPS"] = [
@@ -184,6 +187,15 @@ if env("GOOGLE_CLIENT_ID", default=""):
 if env("MICROSOFT_CLIENT_ID", default=""):
     SOCIALACCOUNT_PROVIDERS["microsoft"]["APPS"] = [
         {"client_id": env("MICROSOFT_CLIENT_ID"), "secret": env("MICROSOFT_CLIENT_SECRET", default="")}
+    ]
+if env("ZOOM_CLIENT_ID", default=""):
+    # Zoom is for connecting a coach's meetings only, never a way to sign in (hidden).
+    SOCIALACCOUNT_PROVIDERS["zoom"]["APPS"] = [
+        {
+            "client_id": env("ZOOM_CLIENT_ID"),
+            "secret": env("ZOOM_CLIENT_SECRET", default=""),
+            "settings": {"hidden": True},
+        }
     ]
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -259,6 +271,9 @@ TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 
+# Seconds a client-coach message may stay unread before its recipient gets an email.
+CLIENT_MESSAGE_EMAIL_DELAY = env.int("CLIENT_MESSAGE_EMAIL_DELAY", default=900)
+
 # --- Payments --------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
@@ -268,6 +283,10 @@ STRIPE_CONNECT_CLIENT_ID = env("STRIPE_CONNECT_CLIENT_ID", default="")
 # --- Secrets of connected accounts --------------------------------------------------------------
 # Fernet keys (comma-separated, newest first) used to encrypt OAuth tokens and API keys at rest.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# --- Booking and video ---------------------------------------------------------------------------
+BOOKING_MANAGE_LINK_MAX_AGE_DAYS = env.int("BOOKING_MANAGE_LINK_MAX_AGE_DAYS", default=60)
+JITSI_BASE_URL = env("JITSI_BASE_URL", default="https://meet.jit.si")
 
 # --- Celery ---------------------------------------------------------------------------------
 if REDIS_URL:
@@ -341,6 +360,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MemberRoleEnum": "accounts.models.Membership.Role",
         "PersonRoleEnum": "accounts.models.PERSON_ROLE_CHOICES",
+        "BlockKindEnum": "training.models.Block.Kind",
+        "WorkoutLogStatusEnum": "training.models.WorkoutLog.Status",
+        "ClientStatusEnum": "clients.models.Client.Status",
+        "BookingStatusEnum": "booking.models.Booking.Status",
+        "SessionStatusEnum": "booking.models.Session.Status",
+        "BookingAttendanceEnum": "booking.models.Booking.Attendance",
+        "ConnectedAccountStatusEnum": "integrations.models.ConnectedAccount.Status",
         "InvoiceStatusEnum": "billing.models.Invoice.Status",
         "MembershipStatusEnum": "billing.models.Subscription.Status",
         "PaymentStatusEnum": "billing.models.Payment.Status",

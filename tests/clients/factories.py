@@ -1,8 +1,29 @@
 """Factories of the clients app, registered for the cross-tenant checker."""
 
-import factory
+import datetime
+import io
+from decimal import Decimal
 
-from clients.models import IntakeForm, IntakeQuestion, IntakeRequest, IntakeSection, IntakeSubmission
+import factory
+from django.core.files.base import ContentFile
+
+from clients.models import (
+    ConsentRecord,
+    IntakeForm,
+    IntakeQuestion,
+    IntakeRequest,
+    IntakeSection,
+    IntakeSubmission,
+    Message,
+    Metric,
+    MetricTarget,
+    Note,
+    ProgressEntry,
+    ProgressPhoto,
+    StatusChange,
+    Tag,
+    Thread,
+)
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -61,3 +82,127 @@ class IntakeSubmissionFactory(factory.django.DjangoModelFactory):
     form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     answers = factory.LazyFunction(lambda: {"goal": "strength"})
+
+
+@register
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"tag {n}")
+
+
+@register
+class NoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Note
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    body = "Prefers morning sessions."
+
+
+@register
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    from_status = "lead"
+    to_status = "active"
+
+
+@register
+class ConsentRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentRecord
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    channel = "email"
+    granted = True
+    method = "Signed paper form"
+
+
+@register
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    organization = factory.SubFactory(OrganizationFactory)
+    key = factory.Sequence(lambda n: f"metric_{n}")
+    name = factory.Sequence(lambda n: f"Metric {n}")
+    kind = Metric.Kind.NUMBER
+    unit = "steps"
+
+
+@register
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressEntry
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    recorded_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    value = Decimal("7500")
+
+
+@register
+class MetricTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MetricTarget
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
+    value = Decimal("10000")
+
+
+def jpeg_bytes(width=120, height=160, color=(200, 80, 40)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+@register
+class ProgressPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressPhoto
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    taken_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    pose = ProgressPhoto.Pose.FRONT
+    image = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
+    thumbnail = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(60, 80), name="thumb.jpg"))
+    width = 120
+    height = 160
+    size_bytes = 1000
+
+
+@register
+class ThreadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Thread
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    subject = "Check-in"
+
+
+@register
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    thread = factory.SubFactory(
+        ThreadFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
+    )
+    body = "How did the session feel?"

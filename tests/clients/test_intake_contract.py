@@ -65,8 +65,8 @@ def test_a_new_business_starts_with_the_default_form():
 def test_existing_businesses_get_the_default_form_from_the_command_once():
     org = OrganizationFactory()  # created without the initializer, like a business from before
     assert not IntakeForm.objects.for_org(org).exists()
-    call_command("ensure_default_intake_forms", verbosity=0)
-    call_command("ensure_default_intake_forms", verbosity=0)
+    call_command("ensure_client_defaults", verbosity=0)
+    call_command("ensure_client_defaults", verbosity=0)
     assert IntakeForm.objects.for_org(org).filter(is_default=True).count() == 1
 
 

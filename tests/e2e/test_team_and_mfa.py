@@ -43,7 +43,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.get_by_role("link", name="Clients").first.click()
     page.get_by_role("link", name=re.compile("Add (your first )?client")).first.click()
     page.get_by_label("First name").fill("Chloe")
-    page.get_by_label("Email").fill("chloe@example.com")
+    page.get_by_role("textbox", name="Email").fill("chloe@example.com")
     page.get_by_role("button", name="Save client").click()
     page.get_by_role("button", name="Invite to the client portal").click()
     assert page.get_by_text("Portal invitation sent to chloe@example.com").is_visible()

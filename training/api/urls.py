@@ -1,1 +1,27 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+# Coaches
+router.register("exercises", views.ExerciseViewSet, basename="exercise")
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("program-weeks", views.ProgramWeekViewSet, basename="program-week")
+router.register("workouts", views.WorkoutViewSet, basename="workout")
+router.register("blocks", views.BlockViewSet, basename="block")
+router.register("prescribed-exercises", views.PrescribedExerciseViewSet, basename="prescribed-exercise")
+router.register("program-drafts", views.ProgramDraftViewSet, basename="program-draft")
+router.register("scheduled-workouts", views.ScheduledWorkoutViewSet, basename="scheduled-workout")
+router.register("workout-logs", views.CoachWorkoutLogViewSet, basename="workout-log")
+router.register("personal-records", views.CoachPersonalRecordViewSet, basename="personal-record")
+# The client's app
+router.register("me/workouts", views.MyWorkoutViewSet, basename="my-workout")
+router.register("me/workout-logs", views.MyWorkoutLogViewSet, basename="my-workout-log")
+router.register("me/programs", views.MyProgramViewSet, basename="my-program")
+router.register("me/personal-records", views.MyRecordViewSet, basename="my-personal-record")
+
+urlpatterns = [
+    path("me/training-summary/", views.MyTrainingSummaryView.as_view({"get": "retrieve"}), name="my-training-summary"),
+    *router.urls,
+]

@@ -1,0 +1,35 @@
+"""The coach dashboard card: today's and upcoming sessions."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mecto.dashboard import Card
+
+from .selectors import calendar_sessions
+
+
+def upcoming_sessions_card(request):
+    tenant = request.tenant
+    if not tenant.can("booking.manage"):
+        return None
+    now = timezone.now()
+    sessions = list(calendar_sessions(organization=tenant.organization, start=now, end=now + timedelta(days=7))[:5])
+    tz = ZoneInfo(tenant.organization.time_zone)
+    rows = [
+        f"{s.start_at.astimezone(tz):%a %d %b %H:%M} · {s.service.name} · "
+        + (", ".join(b.client.full_name for b in s.bookings.all()) or "—")
+        for s in sessions
+    ]
+    return Card(
+        title=_("Next 7 days"),
+        value=str(len(rows)) if rows else "",
+        body="" if rows else _("No sessions booked. Set your hours and share your booking page."),
+        rows=rows,
+        url=reverse("booking:calendar"),
+        action=_("Open calendar"),
+        order=20,
+    )

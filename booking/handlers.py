@@ -1,0 +1,58 @@
+"""Booking reacts to its own events after commit: the client hears about every change,
+with an invite (and a meeting link, made first for online sessions)."""
+
+from datetime import datetime
+
+from automation.events import subscribe
+
+from . import notifications
+from .models import Booking
+
+
+def _booking(event) -> Booking | None:
+    return (
+        Booking.objects.select_related(
+            "organization", "client", "session", "session__service", "session__coach", "session__organization"
+        )
+        .filter(pk=event.payload.get("booking_id"))
+        .first()
+    )
+
+
+def _with_meeting(booking: Booking) -> Booking:
+    from integrations.video import ensure_meeting
+
+    ensure_meeting(booking.session)
+    return booking
+
+
+@subscribe("booking.created", name="booking.confirm_new_booking")
+@subscribe("booking.confirmed", name="booking.confirm_paid_booking")
+def send_confirmation(event):
+    booking = _booking(event)
+    if booking is None or booking.status != Booking.Status.CONFIRMED:
+        return  # awaiting payment: confirmed when billing reports it (booking.confirmed)
+    notifications.send_confirmation(_with_meeting(booking))
+
+
+@subscribe("booking.rescheduled", name="booking.tell_client_of_move")
+def send_rescheduled(event):
+    booking = _booking(event)
+    if booking is None or booking.status == Booking.Status.CANCELLED:
+        return
+    previous = event.payload.get("previous_start_at")
+    previous_when = ""
+    if previous:
+        from .notifications import _local
+
+        start, _end, tz = _local(booking)
+        previous_when = datetime.fromisoformat(previous).astimezone(tz).strftime("%A %d %B %Y, %H:%M")
+    notifications.send_rescheduled(_with_meeting(booking), previous_when)
+
+
+@subscribe("booking.cancelled", name="booking.tell_client_of_cancel")
+def send_cancelled(event):
+    booking = _booking(event)
+    if booking is None:
+        return
+    notifications.send_cancelled(booking, credit=event.payload.get("credit"))

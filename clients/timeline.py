@@ -1,0 +1,80 @@
+"""Turn outbox events into lines a coach reads on the client's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from automation.events import EVENT_TYPES
+
+
+@dataclass
+class TimelineItem:
+    when: datetime
+    name: str
+    title: str
+    actor: str
+    kind: str
+
+
+def _status_label(value: str) -> str:
+    from .models import Client
+
+    return str(dict(Client.Status.choices).get(value, value or "—"))
+
+
+def _title(event) -> str:
+    p = event.payload or {}
+    name = event.name
+    if name == "client.created":
+        return _("Added as %(status)s") % {"status": _status_label(p.get("status", "")).lower()}
+    if name == "client.status_changed":
+        return _("Status changed from %(old)s to %(new)s") % {
+            "old": _status_label(p.get("from", "")),
+            "new": _status_label(p.get("to", "")),
+        }
+    if name == "client.updated":
+        return _("Details changed: %(fields)s") % {
+            "fields": ", ".join(f.replace("_", " ") for f in p.get("fields", []))
+        }
+    if name == "client.consent_changed":
+        channel = _("email") if p.get("channel") == "email" else _("SMS")
+        if p.get("granted"):
+            return _("Gave %(channel)s marketing consent (%(how)s)") % {"channel": channel, "how": p.get("method", "")}
+        return _("Withdrew %(channel)s marketing consent (%(how)s)") % {"channel": channel, "how": p.get("method", "")}
+    if name == "intake.submitted":
+        text = _("Submitted an intake form")
+        if p.get("needs_medical_clearance"):
+            text += " · " + _("health screening flagged: medical clearance needed")
+        return text
+    if name == "intake.sent":
+        return _("Intake form sent")
+    if name == "progress.logged":
+        return _("Progress logged: %(what)s") % {"what": ", ".join(p.get("metrics", [])) or "—"}
+    if name == "photo.uploaded":
+        return _("Progress photo added (%(pose)s)") % {"pose": p.get("pose", "")}
+    if name == "message.sent":
+        return _("Message from the client") if p.get("from_client") else _("Message from the coach")
+    if name == "note.added":
+        return _("Coach note added")
+    return str(EVENT_TYPES.get(name, name))
+
+
+def describe_events(events) -> list[TimelineItem]:
+    items = []
+    for event in events:
+        actor = ""
+        if event.actor_id:
+            actor = event.actor.full_name or event.actor.email
+        items.append(
+            TimelineItem(
+                when=event.created_at,
+                name=event.name,
+                title=_title(event),
+                actor=actor,
+                kind=event.name.split(".")[0],
+            )
+        )
+    return items

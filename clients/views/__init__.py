@@ -1,0 +1,1 @@
+"""Pages of the clients app (coach side and the public intake pages)."""

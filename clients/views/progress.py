@@ -1,0 +1,191 @@
+"""Progress pages: the client's progress tab (log, charts, targets) and the metric settings."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.forms import apply_domain_error
+from mecto.errors import DomainError
+from mecto.permissions import MemberRequiredMixin
+
+from .. import selectors, services
+from ..forms import MetricForm, TargetForm, progress_form
+from ..models import Metric, ProgressEntry
+from ..units import display_unit, to_display
+from .records import ClientTabMixin, get_client
+
+
+class ClientProgressView(ClientTabMixin, View):
+    tab = "progress"
+
+    def render_page(self, request, client, form=None, status=200):
+        org = request.tenant.organization
+        metric_list = list(selectors.metrics(organization=org))
+        form = form or progress_form(metric_list, client)
+        charts = selectors.progress_charts(client=client)
+        entries = [
+            {
+                "entry": e,
+                "value": _entry_text(e, client.unit_system),
+            }
+            for e in selectors.progress_entries(client=client)[:30]
+        ]
+        context = self.tab_context(request, client)
+        context.update(
+            {
+                "form": form,
+                "measurement_fields": [f for f in form if getattr(f.field, "group", "") == "measurements"],
+                "metric_fields": [f for f in form if getattr(f.field, "group", "") == "metrics"],
+                "charts": charts,
+                "chart_data": [
+                    {k: c[k] for k in ("key", "name", "unit", "kind", "target", "labels", "values")} for c in charts
+                ],
+                "entries": entries,
+                "target_form": TargetForm(organization=org),
+                **self.photo_context(request, client),
+            }
+        )
+        return render(request, "clients/progress.html", context, status=status)
+
+    def photo_context(self, request, client) -> dict:
+        from ..forms import PhotoForm
+
+        photos = list(selectors.client_photos(client=client)[:24])
+        return {"photos": photos, "photo_form": PhotoForm()}
+
+    def get(self, request, pk):
+        return self.render_page(request, get_client(request, pk))
+
+    def post(self, request, pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        client = get_client(request, pk)
+        metric_list = list(selectors.metrics(organization=request.tenant.organization))
+        form = progress_form(metric_list, client, data=request.POST)
+        if form.is_valid():
+            values = {
+                f.field.metric: form.cleaned_data[name]
+                for name, f in ((n, form[n]) for n in form.fields)
+                if hasattr(f.field, "metric")
+            }
+            try:
+                services.log_progress(
+                    client=client,
+                    values=values,
+                    recorded_on=form.cleaned_data["recorded_on"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+            except services.ProgressValuesError as exc:
+                for key, message in exc.errors.items():
+                    form.add_error(f"m_{key}" if f"m_{key}" in form.fields else None, message)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Progress saved."))
+                return redirect("clients:progress", pk=client.pk)
+        return self.render_page(request, client, form, status=400)
+
+
+def _entry_text(entry: ProgressEntry, unit_system: str) -> str:
+    metric = entry.metric
+    if metric.kind == "yes_no":
+        return _("Yes") if entry.value else _("No")
+    value = to_display(metric, entry.value, unit_system)
+    unit = display_unit(metric, unit_system)
+    return f"{value} {unit}".strip() if metric.kind != "scale" else f"{value}/10"
+
+
+class ClientTargetView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        form = TargetForm(request.POST, organization=request.tenant.organization)
+        if form.is_valid():
+            try:
+                services.set_client_target(
+                    client=client,
+                    metric=form.cleaned_data["metric"],
+                    value=form.cleaned_data["value"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Target saved."))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("Choose a metric."))
+        return redirect("clients:progress", pk=client.pk)
+
+
+class ProgressEntryDeleteView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk, entry_pk):
+        client = get_client(request, pk)
+        entry = get_object_or_404(
+            ProgressEntry.objects.for_org(request.tenant.organization), pk=entry_pk, client=client
+        )
+        services.delete_progress_entry(entry=entry, actor=request.user)
+        messages.success(request, _("Entry deleted."))
+        return redirect("clients:progress", pk=client.pk)
+
+
+class MetricListView(MemberRequiredMixin, View):
+    required_capability = "clients.view"
+
+    def get(self, request, form=None, status=200):
+        org = request.tenant.organization
+        metric_list = [
+            {"metric": m, "unit": display_unit(m, org.unit_system), "target": to_display(m, m.target, org.unit_system)}
+            for m in selectors.metrics(organization=org, include_inactive=True)
+        ]
+        return render(
+            request, "clients/metrics.html", {"metrics": metric_list, "form": form or MetricForm()}, status=status
+        )
+
+    def post(self, request):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        form = MetricForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_metric(
+                    organization=request.tenant.organization, actor=request.user, **form.service_fields()
+                )
+            except DomainError as exc:
+                apply_domain_error(form, _target_field(exc))
+            else:
+                messages.success(request, _("Metric added: log it from any client's Progress tab."))
+                return redirect("clients:metrics")
+        return self.get(request, form=form, status=400)
+
+
+def _target_field(exc: DomainError) -> DomainError:
+    if exc.field == "target":
+        exc.field = "target_display"
+    return exc
+
+
+class MetricEditView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def get(self, request, pk, form=None, status=200):
+        metric = get_object_or_404(Metric.objects.for_org(request.tenant.organization), pk=pk)
+        form = form or MetricForm(instance=metric)
+        return render(request, "clients/metric_edit.html", {"metric": metric, "form": form}, status=status)
+
+    def post(self, request, pk):
+        metric = get_object_or_404(Metric.objects.for_org(request.tenant.organization), pk=pk)
+        form = MetricForm(request.POST, instance=metric)
+        if form.is_valid():
+            try:
+                services.update_metric(metric=metric, actor=request.user, **form.service_fields())
+            except DomainError as exc:
+                apply_domain_error(form, _target_field(exc))
+            else:
+                messages.success(request, _("Metric saved."))
+                return redirect("clients:metrics")
+        return self.get(request, pk, form=form, status=400)

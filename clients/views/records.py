@@ -1,0 +1,405 @@
+"""Coach pages for client records: the list, adding and editing, the client page and its tabs."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts import services as account_services
+from accounts.forms import apply_domain_error
+from accounts.models import User
+from mecto.errors import DomainError
+from mecto.localization import cm_to_display, length_unit
+from mecto.permissions import MemberRequiredMixin
+
+from .. import selectors, services
+from ..forms import ClientForm, ConsentForm, NoteForm, SendIntakeForm, StatusForm
+from ..models import Client, Note
+from ..timeline import describe_events
+
+PAGE_SIZE = 25
+
+
+def list_filters(request) -> dict:
+    return {
+        "search": request.GET.get("q", "").strip()[:100],
+        "status": request.GET.get("status", "") if request.GET.get("status") in Client.Status.values else "",
+        "coach_id": request.GET.get("coach", ""),
+        "tag_id": request.GET.get("tag", ""),
+        "sort": request.GET.get("sort", "") if request.GET.get("sort") in selectors.SORTS else "",
+    }
+
+
+class ClientListView(MemberRequiredMixin, View):
+    """Search, filter (status, tag, coach), sort and page; htmx swaps only the results."""
+
+    required_capability = "clients.view"
+
+    def get(self, request):
+        org = request.tenant.organization
+        filters = list_filters(request)
+        qs = selectors.client_list(organization=org, **filters)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        context = {
+            "page": page,
+            "filters": filters,
+            "statuses": Client.Status.choices,
+            "coaches": User.objects.for_org(org).order_by("full_name", "email"),
+            "tags": selectors.tags(organization=org),
+            "sorts": SORT_LABELS,
+            "querystring": request.GET.urlencode(),
+        }
+        if request.htmx and request.htmx.target == "client-results":
+            return render(request, "clients/_list_results.html", context)
+        context["has_any"] = Client.objects.for_org(org).exists()
+        return render(request, "clients/list.html", context)
+
+
+SORT_LABELS = [
+    ("name", _("Name A–Z")),
+    ("-name", _("Name Z–A")),
+    ("last_name", _("Last name")),
+    ("-created", _("Newest first")),
+    ("created", _("Oldest first")),
+    ("status", _("Status")),
+    ("-status_changed", _("Status changed recently")),
+]
+
+EXPORT_COLUMNS = [
+    ("first_name", _("First name")),
+    ("last_name", _("Last name")),
+    ("email", _("Email")),
+    ("phone", _("Phone")),
+    ("status", _("Status")),
+    ("coach", _("Coach")),
+    ("tags", _("Tags")),
+    ("date_of_birth", _("Date of birth")),
+    ("sex", _("Sex")),
+    ("height_cm", _("Height (cm)")),
+    ("source", _("Source")),
+    ("goals", _("Goals")),
+    ("email_consent", _("Email consent")),
+    ("sms_consent", _("SMS consent")),
+    ("emergency_contact_name", _("Emergency contact")),
+    ("emergency_contact_phone", _("Emergency contact phone")),
+    ("time_zone", _("Time zone")),
+    ("unit_system", _("Units")),
+    ("created_at", _("Added")),
+]
+
+
+def _csv_safe(value) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def export_rows(qs):
+    for client in qs.iterator(chunk_size=500):
+        row = {
+            "first_name": client.first_name,
+            "last_name": client.last_name,
+            "email": client.email,
+            "phone": client.phone,
+            "status": client.status,
+            "coach": client.coach.email if client.coach else "",
+            "tags": "; ".join(t.name for t in client.tags.all()),
+            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else "",
+            "sex": client.sex,
+            "height_cm": client.height_cm if client.height_cm is not None else "",
+            "source": client.source,
+            "goals": client.goals,
+            "email_consent": "yes" if client.email_consent else "no",
+            "sms_consent": "yes" if client.sms_consent else "no",
+            "emergency_contact_name": client.emergency_contact_name,
+            "emergency_contact_phone": client.emergency_contact_phone,
+            "time_zone": client.time_zone,
+            "unit_system": client.unit_system,
+            "created_at": client.created_at.isoformat(timespec="seconds"),
+        }
+        yield [_csv_safe(row[key]) for key, _label in EXPORT_COLUMNS]
+
+
+class ClientExportView(MemberRequiredMixin, View):
+    """The filtered list as CSV (the same filters as the page)."""
+
+    required_capability = "clients.view"
+
+    def get(self, request):
+        qs = selectors.client_list(organization=request.tenant.organization, **list_filters(request))
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow([str(label) for _key, label in EXPORT_COLUMNS])
+            for row in export_rows(qs):
+                yield writer.writerow(row)
+
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="clients-{stamp}.csv"'
+        return response
+
+
+class ClientCreateView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def get(self, request):
+        return render(request, "clients/form.html", {"form": ClientForm(organization=request.tenant.organization)})
+
+    def post(self, request):
+        org = request.tenant.organization
+        form = ClientForm(request.POST, organization=org)
+        if form.is_valid():
+            try:
+                client = services.create_client(organization=org, actor=request.user, **form.service_fields())
+            except DomainError as exc:
+                apply_domain_error(form, _with_form_field(exc))
+            else:
+                messages.success(request, _("%(name)s was added.") % {"name": client.full_name})
+                return redirect("clients:detail", pk=client.pk)
+        return render(request, "clients/form.html", {"form": form}, status=400)
+
+
+def _with_form_field(exc: DomainError) -> DomainError:
+    """The form asks for height in the person's units; the service checks height_cm."""
+    if exc.field == "height_cm":
+        exc.field = "height"
+    return exc
+
+
+def get_client(request, pk) -> Client:
+    try:
+        return selectors.client_detail(organization=request.tenant.organization, pk=pk)
+    except Client.DoesNotExist:
+        raise Http404
+
+
+class ClientEditView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def get(self, request, pk):
+        client = get_client(request, pk)
+        form = ClientForm(instance=client, organization=request.tenant.organization)
+        return render(request, "clients/form.html", {"form": form, "client": client})
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        form = ClientForm(request.POST, instance=client, organization=request.tenant.organization)
+        if form.is_valid():
+            try:
+                services.update_client(client=client, actor=request.user, **form.service_fields())
+            except DomainError as exc:
+                apply_domain_error(form, _with_form_field(exc))
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("clients:detail", pk=client.pk)
+        return render(request, "clients/form.html", {"form": form, "client": client}, status=400)
+
+
+class ClientDeleteView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        if request.POST.get("confirm") != client.full_name:
+            messages.error(request, _("Type the client's full name to confirm the deletion."))
+            return redirect("clients:edit", pk=client.pk)
+        name = client.full_name
+        services.delete_client(client=client, actor=request.user)
+        messages.success(request, _("%(name)s and everything kept about them were deleted.") % {"name": name})
+        return redirect("clients:list")
+
+
+class ClientTabMixin(MemberRequiredMixin):
+    """The client page: a header and tabs (overview, intake, progress, messages, notes)."""
+
+    required_capability = "clients.view"
+    tab = "overview"
+
+    def tab_context(self, request, client) -> dict:
+        return {
+            "client": client,
+            "tab": self.tab,
+            "pending_invitation": client.invitations.pending().first(),
+            "height_display": cm_to_display(client.height_cm, client.unit_system),
+            "length_unit": length_unit(client.unit_system),
+            "can_manage": request.tenant.can("clients.manage"),
+        }
+
+
+class ClientDetailView(ClientTabMixin, View):
+    tab = "overview"
+
+    def get(self, request, pk):
+        client = get_client(request, pk)
+        context = self.tab_context(request, client)
+        context.update(
+            {
+                "status_form": StatusForm(initial={"status": client.status}),
+                "consent_form": ConsentForm(),
+                "status_history": selectors.status_history(client=client)[:20],
+                "consent_history": selectors.consent_history(client=client)[:20],
+                "timeline": describe_events(selectors.timeline(client=client, limit=40)),
+                "pinned_notes": selectors.client_notes(client=client).filter(is_pinned=True)[:3],
+            }
+        )
+        return render(request, "clients/detail.html", context)
+
+
+class ClientStatusView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        form = StatusForm(request.POST)
+        if form.is_valid():
+            try:
+                services.change_status(
+                    client=client,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    actor=request.user,
+                )
+                messages.success(request, _("Status changed."))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("Choose a valid status."))
+        return redirect("clients:detail", pk=client.pk)
+
+
+class ClientConsentView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        form = ConsentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.record_consent(client=client, actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Consent recorded."))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("Choose the channel and say how consent was given or withdrawn."))
+        return redirect("clients:detail", pk=client.pk)
+
+
+class ClientClearanceView(MemberRequiredMixin, View):
+    """The coach received medical clearance: lift the flag (kept in the timeline)."""
+
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        services.update_client(client=client, actor=request.user, needs_medical_clearance=False)
+        messages.success(request, _("Medical clearance recorded."))
+        return redirect("clients:detail", pk=client.pk)
+
+
+class ClientNotesView(ClientTabMixin, View):
+    tab = "notes"
+
+    def render_page(self, request, client, form=None, status=200):
+        context = self.tab_context(request, client)
+        context.update({"notes": selectors.client_notes(client=client), "form": form or NoteForm()})
+        return render(request, "clients/notes.html", context, status=status)
+
+    def get(self, request, pk):
+        return self.render_page(request, get_client(request, pk))
+
+    def post(self, request, pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        client = get_client(request, pk)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            try:
+                services.add_note(client=client, author=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Note saved."))
+                return redirect("clients:notes", pk=client.pk)
+        return self.render_page(request, client, form, status=400)
+
+
+class NoteActionView(MemberRequiredMixin, View):
+    """Pin, unpin, edit or delete a note."""
+
+    required_capability = "clients.manage"
+
+    def post(self, request, pk, note_pk):
+        client = get_client(request, pk)
+        note = get_object_or_404(Note.objects.for_org(request.tenant.organization), pk=note_pk, client=client)
+        action = request.POST.get("action")
+        try:
+            if action == "delete":
+                services.delete_note(note=note, actor=request.user)
+                messages.success(request, _("Note deleted."))
+            elif action in ("pin", "unpin"):
+                services.update_note(note=note, actor=request.user, is_pinned=action == "pin")
+            elif action == "edit":
+                services.update_note(note=note, actor=request.user, body=request.POST.get("body", ""))
+                messages.success(request, _("Note saved."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("clients:notes", pk=client.pk)
+
+
+class ClientIntakeView(ClientTabMixin, View):
+    tab = "intake"
+
+    def get(self, request, pk):
+        client = get_client(request, pk)
+        context = self.tab_context(request, client)
+        context.update(
+            {
+                "submissions": [
+                    (submission, selectors.submission_sections(submission))
+                    for submission in selectors.client_submissions(client=client)[:10]
+                ],
+                "requests": client.intake_requests.select_related("form").order_by("-created_at")[:10],
+                "send_form": SendIntakeForm(organization=request.tenant.organization),
+            }
+        )
+        return render(request, "clients/intake_tab.html", context)
+
+    def post(self, request, pk):
+        """Send an intake form to this client."""
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        client = get_client(request, pk)
+        form = SendIntakeForm(request.POST, organization=request.tenant.organization)
+        if form.is_valid():
+            try:
+                services.send_intake_to_client(form=form.cleaned_data["form"], client=client, actor=request.user)
+                messages.success(request, _("Intake sent to %(email)s.") % {"email": client.email})
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, _("Choose a form."))
+        return redirect("clients:intake", pk=client.pk)
+
+
+class ClientInviteView(MemberRequiredMixin, View):
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_object_or_404(Client.objects.for_org(request.tenant.organization), pk=pk)
+        try:
+            account_services.invite_client(client=client, invited_by=request.user)
+            messages.success(request, _("Portal invitation sent to %(email)s.") % {"email": client.email})
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("clients:detail", pk=client.pk)

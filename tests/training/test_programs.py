@@ -1,0 +1,250 @@
+"""Builder operations, progression, templates and assignment across time zones."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from freezegun import freeze_time
+
+from automation.models import Event
+from tests.factories import ClientFactory, OrganizationFactory
+from training import services
+from training.models import Block, PrescribedExercise, Program, ScheduledWorkout, Workout
+from training.services import TrainingError
+
+from .factories import ExerciseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program(org):
+    return services.create_program(organization=org, name="Strong base", goal="strength")
+
+
+def build_week_one(program, org):
+    week = program.weeks.get()
+    squat = ExerciseFactory(organization=org, name="Back Squat", movement_pattern="squat")
+    bench = ExerciseFactory(organization=org, name="Bench Press")
+    row = ExerciseFactory(organization=org, name="Row", movement_pattern="horizontal_pull")
+    day_a = services.add_workout(week=week, name="Day A", day=1)
+    main = services.add_block(workout=day_a)
+    services.add_prescribed_exercise(
+        block=main,
+        exercise=squat,
+        sets=5,
+        reps_min=5,
+        load_type="kg",
+        load_value=Decimal("100"),
+        progression="load",
+        progression_amount=Decimal("2.5"),
+        deload_every=4,
+    )
+    superset = services.add_block(workout=day_a, kind="superset", rest_seconds=120)
+    services.add_prescribed_exercise(
+        block=superset,
+        exercise=bench,
+        reps_type="range",
+        reps_min=8,
+        reps_max=10,
+        progression="reps",
+        progression_amount=1,
+    )
+    services.add_prescribed_exercise(block=superset, exercise=row, reps_min=10)
+    return day_a
+
+
+def test_create_program_starts_with_one_week_and_refuses_a_blank_name(org, program):
+    assert program.weeks.count() == 1
+    with pytest.raises(TrainingError) as err:
+        services.create_program(organization=org, name="  ")
+    assert err.value.field == "name"
+
+
+def test_add_workouts_blocks_and_exercises_in_order(org, program):
+    day_a = build_week_one(program, org)
+    assert [b.kind for b in day_a.blocks.order_by("position")] == ["straight", "superset"]
+    superset = day_a.blocks.get(kind="superset")
+    assert [i.exercise.name for i in superset.items.order_by("position")] == ["Bench Press", "Row"]
+    assert superset.items.first().summary == "3 × 8–10"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"reps_type": "range", "reps_min": 10, "reps_max": 8}, "reps_max"),
+        ({"reps_type": "time"}, "duration_seconds"),
+        ({"load_type": "rpe", "load_value": Decimal("11")}, "load_value"),
+        ({"load_type": "kg"}, "load_value"),
+        ({"sets": 0}, "sets"),
+        ({"tempo": "slow"}, "tempo"),
+        ({"progression": "load", "progression_amount": Decimal("2.5")}, "progression"),
+        ({"progression": "reps"}, "progression_amount"),
+        ({"deload_every": 1}, "deload_every"),
+    ],
+)
+def test_bad_prescriptions_are_refused_with_the_field(org, program, fields, field):
+    workout = services.add_workout(week=program.weeks.get())
+    block = services.add_block(workout=workout)
+    with pytest.raises(TrainingError) as err:
+        services.add_prescribed_exercise(block=block, exercise=ExerciseFactory(organization=org), **fields)
+    assert err.value.field == field
+    assert not PrescribedExercise.objects.exists()
+
+
+def test_an_exercise_of_another_business_cannot_be_prescribed(org, program):
+    workout = services.add_workout(week=program.weeks.get())
+    block = services.add_block(workout=workout)
+    foreign = ExerciseFactory(organization=OrganizationFactory())
+    with pytest.raises(TrainingError) as err:
+        services.add_prescribed_exercise(block=block, exercise=foreign)
+    assert err.value.field == "exercise"
+
+
+def test_duplicate_week_and_workout_copy_everything(org, program):
+    day_a = build_week_one(program, org)
+    copy = services.duplicate_workout(workout=day_a)
+    assert copy.day == 2 and copy.name == "Day A (copy)"
+    assert copy.blocks.count() == 2 and PrescribedExercise.objects.filter(block__workout=copy).count() == 3
+    week2 = services.duplicate_week(week=program.weeks.get(position=1))
+    assert week2.position == 2 and week2.workouts.count() == 2
+    assert PrescribedExercise.objects.filter(block__workout__week=week2).count() == 6
+    # Copies are independent of their originals.
+    PrescribedExercise.objects.filter(block__workout__week=week2).update(sets=1)
+    assert not PrescribedExercise.objects.filter(block__workout=day_a, sets=1).exists()
+
+
+def test_reorder_and_move_including_between_blocks(org, program):
+    day_a = build_week_one(program, org)
+    straight, superset = day_a.blocks.order_by("position")
+    services.reorder(parent=day_a, ids=[superset.pk, straight.pk])
+    assert list(day_a.blocks.order_by("position").values_list("kind", flat=True)) == ["superset", "straight"]
+    bench, row = superset.items.order_by("position")
+    services.move(obj=row, direction="up")
+    assert list(superset.items.order_by("position")) == [row, bench]
+    # Drag the row into the straight block.
+    squat = straight.items.get()
+    services.reorder(parent=straight, ids=[squat.pk, row.pk])
+    assert list(straight.items.order_by("position")) == [squat, row]
+    assert list(superset.items.values_list("position", flat=True)) == [1]
+    with pytest.raises(TrainingError):
+        services.reorder(parent=straight, ids=[squat.pk])  # leaves the row out
+    other = PrescribedExercise.objects.create(
+        organization=org,
+        block=Block.objects.create(
+            organization=org,
+            workout=services.add_workout(week=services.create_program(organization=org, name="Other").weeks.get()),
+        ),
+        exercise=squat.exercise,
+        reps_min=5,
+    )
+    with pytest.raises(TrainingError):
+        services.reorder(parent=straight, ids=[squat.pk, row.pk, other.pk])
+
+
+def test_progression_writes_later_weeks_from_week_one_with_a_deload(org, program):
+    build_week_one(program, org)
+    services.apply_progression(program=program, weeks=6)
+    weeks = list(program.weeks.order_by("position"))
+    assert len(weeks) == 6
+    assert [w.is_deload for w in weeks] == [False, False, False, True, False, False]
+    squats = [PrescribedExercise.objects.get(block__workout__week=w, exercise__name="Back Squat") for w in weeks]
+    assert [s.load_value for s in squats] == [
+        Decimal("100"),
+        Decimal("102.50"),
+        Decimal("105.00"),
+        Decimal("94.50"),
+        Decimal("107.50"),
+        Decimal("110.00"),
+    ]
+    assert [s.sets for s in squats] == [5, 5, 5, 3, 5, 5]
+    benches = [PrescribedExercise.objects.get(block__workout__week=w, exercise__name="Bench Press") for w in weeks]
+    assert [(b.reps_min, b.reps_max) for b in benches[:3]] == [(8, 10), (9, 11), (10, 12)]
+    # The row has no rule: the same in every week.
+    assert {PrescribedExercise.objects.get(block__workout__week=w, exercise__name="Row").reps_min for w in weeks} == {
+        10
+    }
+
+
+def test_percentage_progression_compounds(org, program):
+    week = program.weeks.get()
+    block = services.add_block(workout=services.add_workout(week=week))
+    services.add_prescribed_exercise(
+        block=block,
+        exercise=ExerciseFactory(organization=org),
+        load_type="kg",
+        load_value=Decimal("100"),
+        reps_min=5,
+        progression="load",
+        progression_unit="percent",
+        progression_amount=Decimal("5"),
+    )
+    services.apply_progression(program=program, weeks=3)
+    loads = list(
+        PrescribedExercise.objects.order_by("block__workout__week__position").values_list("load_value", flat=True)
+    )
+    assert loads == [Decimal("100"), Decimal("105.00"), Decimal("110.25")]
+
+
+def test_save_as_template_and_copy_from_template(org, program):
+    build_week_one(program, org)
+    template = services.save_as_template(program=program, name="Strong base template")
+    assert template.is_template and template.source == program
+    assert PrescribedExercise.objects.filter(block__workout__program=template).count() == 3
+    fresh = services.copy_program(program=template)
+    assert not fresh.is_template and fresh.name == "Strong base template"
+    assert Program.objects.library().filter(is_template=True).count() == 1
+
+
+@freeze_time("2026-03-20 12:00:00")
+def test_assign_schedules_each_client_in_their_time_zone_across_dst(org, program):
+    build_week_one(program, org)
+    services.duplicate_week(week=program.weeks.get(position=1))
+    london = ClientFactory(organization=org, time_zone="Europe/London")
+    sydney = ClientFactory(organization=org, time_zone="Australia/Sydney")
+    copies = services.assign_program(program=program, clients=[london, sydney], start_date=date(2026, 3, 23))
+    assert len(copies) == 2 and all(c.client for c in copies)
+    london_days = ScheduledWorkout.objects.filter(client=london).order_by("date")
+    assert [s.date for s in london_days] == [date(2026, 3, 23), date(2026, 3, 30)]
+    # Europe/London moves to BST on 29 March 2026: local midnight is 00:00 UTC before, 23:00 UTC the day before after.
+    assert [s.due_at for s in london_days] == [
+        datetime(2026, 3, 23, 0, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 23, 0, tzinfo=UTC),
+    ]
+    sydney_days = ScheduledWorkout.objects.filter(client=sydney).order_by("date")
+    # Australia/Sydney leaves daylight time on 5 April 2026: +11 before, +10 after.
+    assert [s.due_at for s in sydney_days] == [
+        datetime(2026, 3, 22, 13, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 13, 0, tzinfo=UTC),
+    ]
+    events = Event.objects.filter(name="program.assigned")
+    assert events.count() == 2 and {e.client_id for e in events} == {london.pk, sydney.pk}
+
+
+def test_a_day_whose_midnight_does_not_exist_starts_at_its_first_instant():
+    # America/Santiago springs forward at 00:00 on 6 September 2026 (00:00 → 01:00).
+    start = services.local_day_start(date(2026, 9, 6), "America/Santiago")
+    assert start == datetime(2026, 9, 6, 4, 0, tzinfo=UTC)
+
+
+def test_assign_refuses_empty_programs_and_foreign_clients(org, program):
+    client = ClientFactory(organization=org)
+    with pytest.raises(TrainingError):
+        services.assign_program(program=program, clients=[client], start_date=date(2026, 1, 5))
+    build_week_one(program, org)
+    with pytest.raises(TrainingError) as err:
+        services.assign_program(
+            program=program, clients=[ClientFactory(organization=OrganizationFactory())], start_date=date(2026, 1, 5)
+        )
+    assert err.value.field == "clients"
+    assert not ScheduledWorkout.objects.exists() and Program.objects.count() == 1
+
+
+def test_delete_keeps_positions_contiguous(org, program):
+    day_a = build_week_one(program, org)
+    straight, superset = day_a.blocks.order_by("position")
+    services.delete_block(block=straight)
+    assert list(day_a.blocks.values_list("position", flat=True)) == [1]
+    with pytest.raises(TrainingError):
+        services.delete_week(week=program.weeks.get())
+    assert Workout.objects.count() == 1

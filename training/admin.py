@@ -1,0 +1,191 @@
+from django.contrib import admin
+
+from .models import (
+    Block,
+    Exercise,
+    ExerciseOverride,
+    LogComment,
+    PersonalRecord,
+    PrescribedExercise,
+    Program,
+    ProgramWeek,
+    ScheduledWorkout,
+    SetLog,
+    Workout,
+    WorkoutLog,
+)
+
+
+class LibraryFilter(admin.SimpleListFilter):
+    title = "source"
+    parameter_name = "source"
+
+    def lookups(self, request, model_admin):
+        return [("library", "Shared library"), ("own", "A business's own")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "library":
+            return queryset.filter(organization__isnull=True)
+        if self.value() == "own":
+            return queryset.filter(organization__isnull=False)
+        return queryset
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "movement_pattern", "equipment", "level", "category", "is_archived"]
+    list_filter = [LibraryFilter, "movement_pattern", "equipment", "level", "category", "is_archived"]
+    search_fields = ["name", "slug", "search_text"]
+    list_select_related = ["organization"]
+    readonly_fields = ["search_text", "common_name", "muscle_index", "created_at", "updated_at"]
+    autocomplete_fields = ["organization", "created_by"]
+
+
+@admin.register(ExerciseOverride)
+class ExerciseOverrideAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "organization", "video_url", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["exercise__name", "instructions", "cues"]
+    list_select_related = ["exercise", "organization"]
+    autocomplete_fields = ["exercise", "organization", "updated_by"]
+
+
+class WeekInline(admin.TabularInline):
+    model = ProgramWeek
+    extra = 0
+    fields = ["position", "is_deload", "notes"]
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "client", "is_template", "origin", "goal", "start_date", "updated_at"]
+    list_filter = ["is_template", "origin", "goal", "organization"]
+    search_fields = ["name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["organization", "client"]
+    autocomplete_fields = ["organization", "client", "source", "created_by"]
+    inlines = [WeekInline]
+
+
+@admin.register(ProgramWeek)
+class ProgramWeekAdmin(admin.ModelAdmin):
+    list_display = ["program", "position", "is_deload", "organization"]
+    list_filter = ["is_deload", "organization"]
+    search_fields = ["program__name"]
+    list_select_related = ["program", "organization"]
+    autocomplete_fields = ["program"]
+
+
+class BlockInline(admin.TabularInline):
+    model = Block
+    extra = 0
+    fields = ["position", "kind", "rounds", "rest_seconds", "notes"]
+
+
+@admin.register(Workout)
+class WorkoutAdmin(admin.ModelAdmin):
+    list_display = ["name", "program", "week", "day", "position", "organization"]
+    list_filter = ["day", "organization"]
+    search_fields = ["name", "program__name"]
+    list_select_related = ["program", "week", "organization"]
+    autocomplete_fields = ["program", "week"]
+    inlines = [BlockInline]
+
+
+class ItemInline(admin.TabularInline):
+    model = PrescribedExercise
+    extra = 0
+    fk_name = "block"
+    fields = [
+        "position",
+        "exercise",
+        "sets",
+        "reps_type",
+        "reps_min",
+        "reps_max",
+        "load_type",
+        "load_value",
+        "rest_seconds",
+    ]
+    autocomplete_fields = ["exercise"]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workout", "kind", "position", "organization"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["workout__name", "workout__program__name"]
+    list_select_related = ["workout", "organization"]
+    autocomplete_fields = ["workout"]
+    inlines = [ItemInline]
+
+
+@admin.register(PrescribedExercise)
+class PrescribedExerciseAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "block", "sets", "reps_type", "reps_min", "load_type", "load_value", "progression"]
+    list_filter = ["reps_type", "load_type", "progression", "organization"]
+    search_fields = ["exercise__name", "block__workout__name", "block__workout__program__name"]
+    list_select_related = ["exercise", "block__workout", "organization"]
+    autocomplete_fields = ["exercise", "block", "progression_source"]
+
+
+@admin.register(ScheduledWorkout)
+class ScheduledWorkoutAdmin(admin.ModelAdmin):
+    list_display = ["workout", "client", "date", "due_at", "program", "organization"]
+    list_filter = ["organization", "date"]
+    search_fields = ["workout__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["workout", "client", "program", "organization"]
+    autocomplete_fields = ["workout", "client", "program"]
+    date_hierarchy = "date"
+
+
+class SetLogInline(admin.TabularInline):
+    model = SetLog
+    extra = 0
+    fields = ["set_number", "exercise", "reps", "load_kg", "rpe", "is_done", "e1rm_kg", "notes"]
+    readonly_fields = ["e1rm_kg"]
+    autocomplete_fields = ["exercise"]
+
+
+class CommentInline(admin.TabularInline):
+    model = LogComment
+    extra = 0
+    fields = ["author", "body", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(WorkoutLog)
+class WorkoutLogAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "status", "performed_at", "organization", "created_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["name", "client__first_name", "client__last_name", "client__email", "client_uuid"]
+    list_select_related = ["client", "workout", "organization"]
+    autocomplete_fields = ["client", "scheduled", "workout"]
+    readonly_fields = ["client_uuid", "created_at"]
+    inlines = [SetLogInline, CommentInline]
+
+
+@admin.register(SetLog)
+class SetLogAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "client", "set_number", "reps", "load_kg", "rpe", "is_done", "e1rm_kg", "performed_at"]
+    list_filter = ["is_done", "organization"]
+    search_fields = ["exercise__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["exercise", "client", "organization"]
+    autocomplete_fields = ["exercise", "client", "workout_log", "prescribed"]
+
+
+@admin.register(LogComment)
+class LogCommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workout_log", "author", "created_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["body", "author__email"]
+    list_select_related = ["workout_log", "author", "organization"]
+    autocomplete_fields = ["workout_log", "author"]
+
+
+@admin.register(PersonalRecord)
+class PersonalRecordAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "client", "kind", "value_kg", "previous_kg", "achieved_at", "organization"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["exercise__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["exercise", "client", "organization"]
+    autocomplete_fields = ["exercise", "client", "set_log"]

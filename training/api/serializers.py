@@ -1,0 +1,488 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clients.models import Client
+from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
+
+from .. import movement
+from ..generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
+from ..models import (
+    Block,
+    Exercise,
+    ExerciseOverride,
+    Goal,
+    LogComment,
+    PersonalRecord,
+    PrescribedExercise,
+    Program,
+    ProgramWeek,
+    ScheduledWorkout,
+    SetLog,
+    Workout,
+    WorkoutLog,
+)
+from ..video import embed_url
+
+
+# --- Exercises ------------------------------------------------------------------------------------
+def _string_list(values: list[str]) -> dict:
+    # Listed in the description rather than as an enum: the same values appear under several
+    # field names, and one enum component per name would collide.
+    return {"type": "array", "items": {"type": "string"}, "description": "Any of: " + ", ".join(values) + "."}
+
+
+@extend_schema_field(_string_list(movement.MUSCLES))
+class MuscleListField(serializers.ListField):
+    child = serializers.ChoiceField(choices=movement.MUSCLES)
+
+
+@extend_schema_field(_string_list(EQUIPMENT))
+class EquipmentListField(serializers.ListField):
+    child = serializers.ChoiceField(choices=EQUIPMENT)
+
+
+@extend_schema_field(_string_list(INJURIES))
+class InjuryListField(serializers.ListField):
+    child = serializers.ChoiceField(choices=INJURIES)
+
+
+class ExerciseSerializer(OrgModelSerializer):
+    """An exercise with the business's own instructions, cues and video when it has some."""
+
+    primary_muscles = MuscleListField(min_length=1)
+    secondary_muscles = MuscleListField(required=False)
+    aliases = serializers.ListField(child=serializers.CharField(max_length=160), required=False)
+    movement_pattern = serializers.ChoiceField(choices=movement.PATTERNS, required=False)
+    is_library = serializers.BooleanField(read_only=True)
+    instructions = serializers.SerializerMethodField()
+    cues = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField()
+    video_embed_url = serializers.SerializerMethodField()
+    video_clip_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id",
+            "name",
+            "aliases",
+            "primary_muscles",
+            "secondary_muscles",
+            "equipment",
+            "mechanic",
+            "force",
+            "level",
+            "category",
+            "movement_pattern",
+            "is_library",
+            "is_archived",
+            "instructions",
+            "cues",
+            "video_url",
+            "video_embed_url",
+            "video_clip_url",
+        ]
+        read_only_fields = ["id", "is_library"]
+
+    def _override(self, exercise) -> ExerciseOverride | None:
+        found = getattr(exercise, "org_overrides", None)
+        if found is not None:
+            return found[0] if found else None
+        request = self.context.get("request")
+        org = getattr(getattr(request, "tenant", None), "organization", None)
+        return ExerciseOverride.objects.for_org(org).filter(exercise=exercise).first() if org else None
+
+    def get_instructions(self, exercise) -> str:
+        override = self._override(exercise)
+        return override.instructions if override else ""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_cues(self, exercise) -> list[str]:
+        override = self._override(exercise)
+        return override.cue_list if override else []
+
+    def get_video_url(self, exercise) -> str:
+        override = self._override(exercise)
+        return override.video_url if override else ""
+
+    def get_video_embed_url(self, exercise) -> str | None:
+        override = self._override(exercise)
+        return embed_url(override.video_url) if override and override.video_url else None
+
+    def get_video_clip_url(self, exercise) -> str | None:
+        from django.urls import reverse
+
+        override = self._override(exercise)
+        if override and override.video_file:
+            return reverse("training:exercise_clip", args=[exercise.pk])
+        return None
+
+
+class ExerciseOverrideSerializer(serializers.Serializer):
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    cues = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="One cue per line.")
+    video_url = serializers.URLField(required=False, allow_blank=True)
+    video_file = serializers.FileField(required=False, help_text="An MP4, WebM or MOV clip up to 50 MB.")
+    remove_video_file = serializers.BooleanField(required=False, default=False)
+
+
+class ExerciseBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Exercise
+        fields = ["id", "name", "movement_pattern", "equipment", "primary_muscles"]
+
+
+class SwapSuggestionSerializer(serializers.Serializer):
+    exercise = ExerciseBriefSerializer()
+    distance = serializers.FloatField()
+    reason = serializers.CharField()
+
+
+# --- Programs ---------------------------------------------------------------------------------------
+class PrescribedExerciseSerializer(OrgModelSerializer):
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PrescribedExercise
+        fields = [
+            "id",
+            "block",
+            "exercise",
+            "exercise_name",
+            "position",
+            "sets",
+            "reps_type",
+            "reps_min",
+            "reps_max",
+            "duration_seconds",
+            "distance_m",
+            "load_type",
+            "load_value",
+            "tempo",
+            "rest_seconds",
+            "notes",
+            "progression",
+            "progression_unit",
+            "progression_amount",
+            "deload_every",
+            "progress_on_target",
+            "reason",
+            "summary",
+        ]
+        read_only_fields = ["id", "position", "summary"]
+
+
+class BlockSerializer(OrgModelSerializer):
+    items = PrescribedExerciseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["id", "workout", "kind", "position", "rounds", "rest_seconds", "notes", "items"]
+        read_only_fields = ["id", "position", "items"]
+
+
+class WorkoutSerializer(OrgModelSerializer):
+    blocks = BlockSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Workout
+        fields = ["id", "week", "program", "name", "day", "position", "notes", "blocks"]
+        read_only_fields = ["id", "program", "position", "blocks"]
+        extra_kwargs = {"name": {"required": False}, "day": {"required": False}}
+
+
+class ProgramWeekSerializer(OrgModelSerializer):
+    workouts = WorkoutSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = ProgramWeek
+        fields = ["id", "program", "position", "is_deload", "notes", "workouts"]
+        read_only_fields = ["id", "position", "is_deload", "workouts"]
+
+
+class ProgramSerializer(OrgModelSerializer):
+    week_count = serializers.IntegerField(read_only=True, required=False)
+    workout_count = serializers.IntegerField(read_only=True, required=False)
+    weeks = serializers.IntegerField(
+        write_only=True, required=False, min_value=1, max_value=52, help_text="Weeks to start with (create only)."
+    )
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "name",
+            "description",
+            "goal",
+            "is_template",
+            "origin",
+            "client",
+            "start_date",
+            "week_count",
+            "workout_count",
+            "weeks",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "origin", "client", "start_date", "created_at", "updated_at"]
+
+
+class ProgramDetailSerializer(ProgramSerializer):
+    weeks_detail = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+
+    class Meta(ProgramSerializer.Meta):
+        fields = [*ProgramSerializer.Meta.fields, "weeks_detail", "reasons"]
+
+    @extend_schema_field(ProgramWeekSerializer(many=True))
+    def get_weeks_detail(self, program) -> list:
+        from ..selectors import program_tree
+
+        return ProgramWeekSerializer(program_tree(program=program), many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_reasons(self, program) -> list[str]:
+        return list((program.generation or {}).get("reasons", []))
+
+
+class ReorderSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=200)
+
+
+class MoveSerializer(serializers.Serializer):
+    direction = serializers.ChoiceField(choices=["up", "down"])
+
+
+class DuplicateWorkoutSerializer(serializers.Serializer):
+    week = OrgPrimaryKeyRelatedField(queryset=ProgramWeek.objects.all(), required=False, allow_null=True)
+
+
+class NameSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False, allow_blank=True, max_length=160)
+
+
+class ProgressionSerializer(serializers.Serializer):
+    weeks = serializers.IntegerField(min_value=2, max_value=52)
+
+
+class AssignSerializer(serializers.Serializer):
+    clients = OrgPrimaryKeyRelatedField(queryset=Client.objects.all(), many=True)
+    start_date = serializers.DateField()
+
+
+class SwapSerializer(serializers.Serializer):
+    exercise = OrgPrimaryKeyRelatedField(queryset=Exercise.objects.all())
+
+
+# --- Generation and validation -----------------------------------------------------------------------
+class ProfileSerializer(serializers.Serializer):
+    goal = serializers.ChoiceField(choices=Goal.choices)
+    experience = serializers.ChoiceField(choices=[(e, e.capitalize()) for e in EXPERIENCE])
+    days_per_week = serializers.IntegerField(min_value=MIN_DAYS, max_value=MAX_DAYS)
+    session_minutes = serializers.IntegerField(min_value=MIN_MINUTES, max_value=MAX_MINUTES)
+    equipment = EquipmentListField(required=False)
+    injuries = InjuryListField(required=False)
+    injury_notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    preferences = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class GenerateSerializer(ProfileSerializer):
+    seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, default=0)
+    client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=160)
+
+
+class ViolationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    week = serializers.IntegerField(allow_null=True)
+
+
+class ValidationReportSerializer(serializers.Serializer):
+    profile = serializers.DictField()
+    violations = ViolationSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+
+
+# --- Schedules, logs and records -------------------------------------------------------------------------
+class ScheduledWorkoutSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="workout.name", read_only=True)
+    week = serializers.IntegerField(source="workout.week.position", read_only=True)
+    program_name = serializers.CharField(source="program.name", read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScheduledWorkout
+        fields = [
+            "id",
+            "public_id",
+            "client",
+            "program",
+            "program_name",
+            "workout",
+            "name",
+            "week",
+            "date",
+            "due_at",
+            "status",
+        ]
+
+    def get_status(self, scheduled) -> str:
+        logs = list(scheduled.logs.all())
+        if logs:
+            return logs[0].status
+        return "scheduled"
+
+
+class ClientPrescriptionSerializer(serializers.ModelSerializer):
+    exercise = serializers.SerializerMethodField()
+    summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PrescribedExercise
+        fields = [
+            "id",
+            "exercise",
+            "position",
+            "sets",
+            "reps_type",
+            "reps_min",
+            "reps_max",
+            "duration_seconds",
+            "distance_m",
+            "load_type",
+            "load_value",
+            "tempo",
+            "rest_seconds",
+            "notes",
+            "summary",
+        ]
+
+    @extend_schema_field(ExerciseSerializer)
+    def get_exercise(self, item) -> dict:
+        return ExerciseSerializer(item.exercise, context=self.context).data
+
+
+class ClientBlockSerializer(serializers.ModelSerializer):
+    items = ClientPrescriptionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Block
+        fields = ["id", "kind", "position", "rounds", "rest_seconds", "notes", "items"]
+
+
+class ScheduledWorkoutDetailSerializer(ScheduledWorkoutSerializer):
+    blocks = ClientBlockSerializer(source="workout.blocks", many=True, read_only=True)
+    notes = serializers.CharField(source="workout.notes", read_only=True)
+
+    class Meta(ScheduledWorkoutSerializer.Meta):
+        fields = [*ScheduledWorkoutSerializer.Meta.fields, "notes", "blocks"]
+
+
+class SetLogSerializer(serializers.ModelSerializer):
+    exercise = OrgPrimaryKeyRelatedField(queryset=Exercise.objects.all())
+    prescribed = OrgPrimaryKeyRelatedField(queryset=PrescribedExercise.objects.all(), required=False, allow_null=True)
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+
+    class Meta:
+        model = SetLog
+        fields = [
+            "id",
+            "exercise",
+            "exercise_name",
+            "prescribed",
+            "set_number",
+            "reps",
+            "load_kg",
+            "duration_seconds",
+            "distance_m",
+            "rpe",
+            "is_done",
+            "notes",
+            "e1rm_kg",
+        ]
+        read_only_fields = ["id", "e1rm_kg"]
+        extra_kwargs = {
+            "reps": {"min_value": 0, "max_value": 1000},
+            "load_kg": {"min_value": 0, "max_value": 1000},
+            "rpe": {"min_value": 1, "max_value": 10},
+            "set_number": {"required": False},
+        }
+
+
+class LogCommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LogComment
+        fields = ["id", "author_name", "body", "created_at"]
+        read_only_fields = ["id", "author_name", "created_at"]
+
+    def get_author_name(self, comment) -> str:
+        return str(comment.author) if comment.author else ""
+
+
+class WorkoutLogSerializer(serializers.ModelSerializer):
+    sets = SetLogSerializer(many=True)
+    scheduled = OrgSlugRelatedField(
+        slug_field="public_id", queryset=ScheduledWorkout.objects.all(), required=False, allow_null=True
+    )
+    comments = LogCommentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = WorkoutLog
+        fields = [
+            "id",
+            "client_uuid",
+            "client",
+            "scheduled",
+            "workout",
+            "name",
+            "performed_at",
+            "status",
+            "duration_minutes",
+            "notes",
+            "sets",
+            "comments",
+            "created_at",
+        ]
+        read_only_fields = ["id", "client", "workout", "comments", "created_at"]
+        extra_kwargs = {"client_uuid": {"validators": []}, "duration_minutes": {"max_value": 1440}}
+
+    def validate_sets(self, value):
+        if len(value) > 300:
+            raise serializers.ValidationError("A workout has at most 300 sets.")
+        return value
+
+
+class CommentCreateSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=4000)
+
+
+class PersonalRecordSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="e1rm (estimated 1RM, Epley) or load (heaviest load).")
+
+    class Meta:
+        model = PersonalRecord
+        fields = [
+            "id",
+            "client",
+            "exercise",
+            "exercise_name",
+            "kind",
+            "value_kg",
+            "previous_kg",
+            "reps",
+            "load_kg",
+            "achieved_at",
+        ]
+
+
+class TrainingSummarySerializer(serializers.Serializer):
+    volume = serializers.DictField(help_text="weeks: Monday dates; muscles: sets per week per muscle.")
+    adherence = serializers.DictField()
+    e1rm = serializers.DictField()

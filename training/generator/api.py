@@ -1,0 +1,51 @@
+"""The generator's entry points for pages and the API: profiles, validation and swaps."""
+
+from __future__ import annotations
+
+from .catalogue import from_exercise, load_catalogue
+from .plan import plan_from_program
+from .profile import Profile, profile_from_answers, profile_from_dict
+from .swaps import suggest_swaps
+from .validator import validate
+
+
+def intake_answers_for(client) -> dict | None:
+    """The client's intake answers when the clients app provides them, else None."""
+    if client is None:
+        return None
+    try:
+        from clients import selectors as client_selectors
+    except ImportError:  # pragma: no cover - the clients app is always installed
+        return None
+    reader = getattr(client_selectors, "intake_answers", None)
+    if reader is None:
+        return None
+    answers = reader(client=client)
+    return answers or None
+
+
+def profile_for_program(program) -> Profile | None:
+    """The profile a program was generated for, or None for a coach's own program."""
+    data = (program.generation or {}).get("profile")
+    return profile_from_dict(data) if data else None
+
+
+def validate_program(program, profile: Profile, organization=None):
+    """Violations and notes of a saved program against a profile."""
+    catalogue = load_catalogue(organization or program.organization)
+    return validate(plan_from_program(program), profile, catalogue)
+
+
+def swap_suggestions(*, organization, exercise, profile: Profile | None = None, count: int = 5, exclude=()):
+    catalogue = load_catalogue(organization)
+    return suggest_swaps(from_exercise(exercise), catalogue, profile, count=count, exclude=exclude)
+
+
+__all__ = [
+    "Profile",
+    "intake_answers_for",
+    "profile_for_program",
+    "profile_from_answers",
+    "swap_suggestions",
+    "validate_program",
+]

@@ -1,0 +1,220 @@
+"""Reads about training, with their joins applied."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from mecto.localization import zone
+
+from .models import (
+    Block,
+    Exercise,
+    ExerciseOverride,
+    LogComment,
+    PersonalRecord,
+    PrescribedExercise,
+    Program,
+    ProgramWeek,
+    ScheduledWorkout,
+    SetLog,
+    Workout,
+    WorkoutLog,
+)
+
+
+def program_list(*, organization, templates: bool | None = None, search: str = "", client=None) -> QuerySet[Program]:
+    """Programs of the business with their counts; `templates` narrows to templates or not,
+    `client` to one client's assigned programs (None: the library, not clients' copies)."""
+    qs = Program.objects.for_org(organization).select_related("client", "created_by")
+    qs = qs.filter(client=client) if client is not None else qs.filter(client__isnull=True)
+    if templates is not None:
+        qs = qs.filter(is_template=templates)
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs.annotate(
+        week_count=Count("weeks", distinct=True), workout_count=Count("workouts", distinct=True)
+    ).order_by("-updated_at", "-id")
+
+
+def items_queryset() -> QuerySet[PrescribedExercise]:
+    return PrescribedExercise.objects.select_related("exercise").order_by("position", "id")
+
+
+def program_tree(*, program: Program) -> list[ProgramWeek]:
+    """Weeks → workouts → blocks → prescribed exercises (with their exercise), in order."""
+    return list(
+        ProgramWeek.objects.filter(program=program)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch(
+                "workouts",
+                queryset=Workout.objects.order_by("day", "position", "id").prefetch_related(
+                    Prefetch(
+                        "blocks",
+                        queryset=Block.objects.order_by("position", "id").prefetch_related(
+                            Prefetch("items", queryset=items_queryset())
+                        ),
+                    )
+                ),
+            )
+        )
+    )
+
+
+def workout_tree(*, workout_ids) -> QuerySet[Workout]:
+    return Workout.objects.filter(pk__in=workout_ids).prefetch_related(
+        Prefetch(
+            "blocks",
+            queryset=Block.objects.order_by("position", "id").prefetch_related(
+                Prefetch("items", queryset=items_queryset())
+            ),
+        )
+    )
+
+
+def overrides_for(*, organization, exercise_ids) -> dict[int, ExerciseOverride]:
+    return {
+        o.exercise_id: o for o in ExerciseOverride.objects.for_org(organization).filter(exercise_id__in=exercise_ids)
+    }
+
+
+def client_today(client) -> date:
+    return timezone.now().astimezone(zone(client.time_zone)).date()
+
+
+def scheduled_workouts(*, client, start: date | None = None, end: date | None = None) -> QuerySet[ScheduledWorkout]:
+    """A client's scheduled workouts between two dates of their calendar, with their prescription."""
+    qs = (
+        ScheduledWorkout.objects.for_org(client.organization)
+        .filter(client=client)
+        .select_related("workout__week", "program")
+        .prefetch_related(
+            Prefetch(
+                "workout__blocks",
+                queryset=Block.objects.order_by("position", "id").prefetch_related(
+                    Prefetch("items", queryset=items_queryset())
+                ),
+            ),
+            Prefetch("logs", queryset=WorkoutLog.objects.only("id", "scheduled_id", "status", "performed_at")),
+        )
+        .order_by("date", "workout__position", "id")
+    )
+    if start is not None:
+        qs = qs.filter(date__gte=start)
+    if end is not None:
+        qs = qs.filter(date__lte=end)
+    return qs
+
+
+def workout_logs(*, organization, client=None) -> QuerySet[WorkoutLog]:
+    qs = (
+        WorkoutLog.objects.for_org(organization)
+        .select_related("client", "workout", "scheduled")
+        .prefetch_related(
+            Prefetch("sets", queryset=SetLog.objects.select_related("exercise").order_by("set_number", "id")),
+            Prefetch("comments", queryset=LogComment.objects.select_related("author").order_by("created_at", "id")),
+        )
+        .order_by("-performed_at", "-id")
+    )
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs
+
+
+def personal_records(*, organization, client=None) -> QuerySet[PersonalRecord]:
+    qs = (
+        PersonalRecord.objects.for_org(organization)
+        .select_related("exercise", "client")
+        .order_by("-achieved_at", "-id")
+    )
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs
+
+
+def week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_volume(*, client, weeks: int = 8, today: date | None = None) -> dict:
+    """Hard sets per primary muscle per week (Monday-based, client's calendar): a set counts
+    once for each primary muscle of its exercise."""
+    today = today or client_today(client)
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    tz = zone(client.time_zone)
+    since = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    rows = (
+        SetLog.objects.for_org(client.organization)
+        .filter(client=client, is_done=True, performed_at__gte=since)
+        .values_list("performed_at", "exercise__primary_muscles")
+    )
+    labels = [first + timedelta(weeks=i) for i in range(weeks)]
+    volume: dict[str, dict[date, int]] = defaultdict(lambda: dict.fromkeys(labels, 0))
+    for performed_at, muscles in rows:
+        key = week_start(performed_at.astimezone(tz).date())
+        for muscle in muscles or []:
+            if key in volume[muscle]:
+                volume[muscle][key] += 1
+    return {"weeks": labels, "muscles": {m: [v[w] for w in labels] for m, v in sorted(volume.items())}}
+
+
+def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
+    """Scheduled workouts due so far versus those logged as completed (or partly done), per week
+    and overall."""
+    today = today or client_today(client)
+    first = week_start(today) - timedelta(weeks=weeks - 1)
+    scheduled = (
+        ScheduledWorkout.objects.for_org(client.organization)
+        .filter(client=client, date__gte=first, date__lte=today)
+        .annotate(done=Count("logs", filter=Q(logs__status__in=["completed", "partial"])))
+        .values_list("date", "done")
+    )
+    labels = [first + timedelta(weeks=i) for i in range(weeks)]
+    per_week = {w: [0, 0] for w in labels}
+    for day, done in scheduled:
+        bucket = per_week[week_start(day)]
+        bucket[0] += 1
+        bucket[1] += 1 if done else 0
+    total = sum(v[0] for v in per_week.values())
+    completed = sum(v[1] for v in per_week.values())
+    return {
+        "weeks": labels,
+        "scheduled": [per_week[w][0] for w in labels],
+        "completed": [per_week[w][1] for w in labels],
+        "total_scheduled": total,
+        "total_completed": completed,
+        "rate": round(100 * completed / total) if total else None,
+    }
+
+
+def e1rm_history(*, client, limit_exercises: int = 4) -> dict:
+    """The best estimated 1RM per day for the client's most-logged exercises."""
+    top = (
+        SetLog.objects.for_org(client.organization)
+        .filter(client=client, e1rm_kg__isnull=False)
+        .values("exercise")
+        .annotate(n=Count("id"))
+        .order_by("-n", "exercise")[:limit_exercises]
+    )
+    ids = [row["exercise"] for row in top]
+    names = dict(Exercise.objects.filter(pk__in=ids).values_list("pk", "name"))
+    tz = zone(client.time_zone)
+    series: dict[int, dict[date, float]] = {pk: {} for pk in ids}
+    for exercise_id, performed_at, e1rm in (
+        SetLog.objects.for_org(client.organization)
+        .filter(client=client, exercise_id__in=ids, e1rm_kg__isnull=False)
+        .values_list("exercise_id", "performed_at", "e1rm_kg")
+        .order_by("performed_at")
+    ):
+        day = performed_at.astimezone(tz).date()
+        series[exercise_id][day] = max(series[exercise_id].get(day, 0), float(e1rm))
+    return {
+        "series": [
+            {"exercise": names.get(pk, ""), "points": [{"date": d.isoformat(), "e1rm": v} for d, v in pts.items()]}
+            for pk, pts in series.items()
+        ]
+    }
