@@ -370,6 +370,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStatusEnum": "billing.models.Invoice.Status",
         "MembershipStatusEnum": "billing.models.Subscription.Status",
         "PaymentStatusEnum": "billing.models.Payment.Status",
+        "PlanKindEnum": "billing.models.Plan.Kind",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
