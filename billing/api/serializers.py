@@ -252,7 +252,7 @@ class MembershipStartSerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, help_text="Today (default) or up to 31 days ago.")
 
 
-class CancelSerializer(serializers.Serializer):
+class MembershipCancelSerializer(serializers.Serializer):
     immediately = serializers.BooleanField(default=False, help_text="End now instead of at the end of the period.")
 
 
@@ -408,10 +408,6 @@ class MyCreditSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField())
     def get_remaining(self, grant) -> int:
         return max(getattr(grant, "remaining", grant.quantity), 0)
-
-
-class BalanceSerializer(serializers.Serializer):
-    balance = serializers.IntegerField(help_text="Session credits usable now.")
 
 
 class PurchaseRequestSerializer(serializers.Serializer):

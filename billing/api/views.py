@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from booking.models import CreditGrant
-from booking.selectors import credit_balance, grants_with_remaining
+from booking.selectors import grants_with_remaining
 from mecto.api_base import (
     ClientReadOnlyViewSet,
     ClientViewSet,
@@ -24,13 +24,12 @@ from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
-    BalanceSerializer,
-    CancelSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
     CreditNoteSerializer,
     InvoiceCreateSerializer,
     InvoiceSerializer,
+    MembershipCancelSerializer,
     MembershipStartSerializer,
     MyCreditSerializer,
     MyInvoiceSerializer,
@@ -288,12 +287,12 @@ class SubscriptionViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
 
     @extend_schema(
         summary="End a membership (at the end of the period and minimum term, or now)",
-        request=CancelSerializer,
+        request=MembershipCancelSerializer,
         responses={200: SubscriptionSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        serializer = CancelSerializer(data=request.data)
+        serializer = MembershipCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         subscription = services.cancel_membership(
             subscription=self.get_object(), actor=request.user, immediately=serializer.validated_data["immediately"]
@@ -486,19 +485,19 @@ class MyPackageViewSet(ClientReadOnlyViewSet):
     lookup_field = "public_id"
 
 
-@extend_schema_view(list=extend_schema(summary="My session credits (unexpired grants, soonest expiry first)"))
-class MyCreditViewSet(mixins.ListModelMixin, ClientViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="My session credits by grant: what is left of each and until when (soonest expiry first)",
+        description="The ledger's movements and the balance are at /api/v1/me/credits/ (booking).",
+    )
+)
+class MyCreditGrantViewSet(mixins.ListModelMixin, ClientViewSet):
     queryset = CreditGrant.objects.all()
     serializer_class = MyCreditSerializer
 
     def get_queryset(self):
         # The selector scopes to the signed-in client (and their organisation) like the base class.
         return grants_with_remaining(client=self.request.tenant.client)
-
-    @extend_schema(summary="My session credit balance", responses={200: BalanceSerializer, 403: ErrorSerializer})
-    @action(detail=False, methods=["get"])
-    def balance(self, request):
-        return Response(BalanceSerializer({"balance": credit_balance(client=request.tenant.client)}).data)
 
 
 class MyPurchaseView(TenantAPIView):

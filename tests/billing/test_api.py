@@ -300,9 +300,9 @@ def test_my_invoices_with_pdf(me, client_record, org, django_assert_max_num_quer
 def test_my_credits_and_balance(me, client_record):
     booking_services.grant_credits(client=client_record, quantity=10, source_ref="a")
     booking_services.consume_credit(client=client_record, reference="booking:1")
-    rows = me.get("/api/v1/me/credits/").data["results"]
+    rows = me.get("/api/v1/me/credit-grants/").data["results"]
     assert [(r["quantity"], r["remaining"]) for r in rows] == [(10, 9)]
-    assert me.get("/api/v1/me/credits/balance/").data == {"balance": 9}
+    assert me.get("/api/v1/me/credits/balance/").data == {"balance": 9}  # booking's ledger agrees
 
 
 def test_my_memberships_and_packages(me, client_record, org):
