@@ -179,3 +179,17 @@ def test_pending_payment_bookings_get_no_reminders(studio):
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.PENDING_PAYMENT)
     with freeze_time("2026-06-02 07:30"):
         assert services.send_due_reminders() == 0
+
+
+def test_no_sms_reminder_after_the_client_withdrew_sms_consent(studio):
+    from clients.services import record_consent
+
+    BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[120], remind_by_sms=True)
+    with freeze_time("2026-05-30 09:00"):
+        booking = _booked(studio, TUE_10, phone="+447700900123")
+        record_consent(client=booking.client, channel="sms", granted=False, method="Asked by phone to stop texts")
+    sms_backends.outbox.clear()
+    mail.outbox.clear()
+    with freeze_time("2026-06-02 07:01"):
+        assert services.send_due_reminders() == 1  # the email only
+    assert sms_backends.outbox == [] and len(mail.outbox) == 1
