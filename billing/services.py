@@ -115,6 +115,7 @@ PLAN_FIELDS = {
     "trial_days",
     "minimum_term_periods",
     "sold_online",
+    "is_active",
 }
 
 
@@ -174,7 +175,7 @@ def create_plan(*, organization, actor=None, **fields) -> Plan:
 @transaction.atomic
 def update_plan(*, plan: Plan, actor=None, **fields) -> Plan:
     """Change a plan. Running memberships keep the price they signed up for."""
-    unknown = set(fields) - PLAN_FIELDS - {"is_active"}
+    unknown = set(fields) - PLAN_FIELDS
     if unknown:
         raise BillingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
