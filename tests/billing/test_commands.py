@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
-from billing import services
+from billing import selectors, services
 from billing.models import Plan
 
 from .factories import MembershipPlanFactory, PlanFactory
@@ -33,3 +33,16 @@ def test_sync_stripe_plans(org, connected, stripe_api):
     assert Plan.objects.get().stripe_price_id == "price_C"
     with pytest.raises(CommandError):
         call_command("sync_stripe_plans", organization="nobody")
+
+
+def test_seed_billing_demo_fills_the_demo_business(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("seed_billing_demo", stdout=out)
+    assert "Billing demo data added" in out.getvalue()
+    org = Plan.objects.first().organization
+    summary = selectors.revenue_summary(organization=org)
+    assert sum(1 for m in summary.months if m["net_minor"]) >= 4
+    call_command("seed_billing_demo", stdout=out)  # a second run changes nothing
+    assert Plan.objects.filter(organization=org).count() == 3
