@@ -75,6 +75,7 @@ def verify(payload: bytes, signature: str | None) -> dict:
         and isinstance(data.get("id"), str)
         and isinstance(data.get("type"), str)
         and isinstance(data.get("created"), int)
+        and 0 < data["created"] < 10**11
         and isinstance((data.get("data") or {}).get("object"), dict)
     ):
         raise InvalidWebhook("not an event")

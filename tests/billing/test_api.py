@@ -176,6 +176,12 @@ def test_invoice_input_errors(coach_api, client_record, org):
         format="json",
     )
     assert negative.status_code == 400
+    too_many = coach_api.post(
+        "/api/v1/billing/invoices/",
+        {"client": client_record.pk, "lines": [{"description": "x", "unit_price_minor": 1}] * 51},
+        format="json",
+    )
+    assert too_many.status_code == 400 and "lines" in too_many.data["errors"]
     assert not Invoice.objects.exists()
 
 

@@ -70,7 +70,12 @@ def test_missing_bad_or_stale_signatures_are_refused_and_change_nothing(client, 
 
 
 def test_a_signed_body_that_is_not_an_event_is_refused(client):
-    for payload in ("[1, 2, 3]", "{not json", '{"id": "evt_1", "type": "x", "created": "soon", "data": {}}'):
+    for payload in (
+        "[1, 2, 3]",
+        "{not json",
+        '{"id": "evt_1", "type": "x", "created": "soon", "data": {}}',
+        '{"id": "evt_1", "type": "x", "created": 99999999999999999999, "data": {"object": {}}}',
+    ):
         response = client.post(
             "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=fake.sign(payload)
         )
