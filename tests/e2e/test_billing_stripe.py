@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import pytest
 import responses
 from django.test import Client as WebhookSender
+from playwright.sync_api import expect
 
 from billing.models import BillingSettings, Invoice
 from booking.selectors import credit_balance
@@ -74,7 +75,7 @@ def test_owner_connects_stripe_and_a_client_buys_a_package_by_card(page, live_se
         page.wait_for_url(CONNECT_URL)
         page.get_by_role("link", name="Continue").click()
         page.wait_for_url(re.compile(r"/billing/settings/"))
-        assert page.get_by_text("Stripe is connected: clients can pay by card.").is_visible()
+        expect(page.get_by_text("Stripe is connected: clients can pay by card.")).to_be_visible()
         page.screenshot(path=f"{screenshot_dir}/billing-stripe-connected.png", full_page=True)
         assert BillingSettings.objects.get(organization=org).stripe_account_id == "acct_E2E"
 
@@ -85,7 +86,7 @@ def test_owner_connects_stripe_and_a_client_buys_a_package_by_card(page, live_se
         page.get_by_label(re.compile(r"Price \(")).fill("450.00")
         page.get_by_label("Sessions included").fill("5")
         page.get_by_role("button", name="Create plan").click()
-        assert page.get_by_text("On Stripe").is_visible()
+        expect(page.get_by_text("On Stripe")).to_be_visible()
         page.get_by_role("button", name="Log out").click()
 
         # The client buys it from the portal and goes through (fake) Checkout.
@@ -107,9 +108,9 @@ def test_owner_connects_stripe_and_a_client_buys_a_package_by_card(page, live_se
 
         page.get_by_role("link", name="Continue").click()
         page.wait_for_url(re.compile(r"/portal/billing/\?checkout=success"))
-        assert page.get_by_text("Thank you!").is_visible()
-        assert page.locator('[data-figure="balance"]').inner_text() == "5"
-        assert page.get_by_role("cell", name="INV-00001").is_visible()
+        expect(page.get_by_text("Thank you!")).to_be_visible()
+        expect(page.locator('[data-figure="balance"]')).to_have_text("5")
+        expect(page.get_by_role("cell", name="INV-00001")).to_be_visible()
         page.screenshot(path=f"{screenshot_dir}/billing-portal-after-checkout.png", full_page=True)
 
     assert Invoice.objects.get().status == "paid"
