@@ -21,9 +21,10 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import HRFlowable
 
 from mecto.branding import brand_for
@@ -83,8 +84,38 @@ def _esc(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _logo(brand):
+    """The brand's logo when it is a PNG or JPEG this deployment stores (media or static
+    files); never fetched over the network while a PDF renders."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+    from django.core.files.storage import default_storage
+
+    url = brand.logo_url or ""
+    if not url.lower().endswith((".png", ".jpg", ".jpeg")):
+        return None
+    try:
+        if url.startswith(settings.MEDIA_URL):
+            with default_storage.open(url[len(settings.MEDIA_URL) :]) as handle:
+                data = io.BytesIO(handle.read())
+        elif url.startswith(settings.STATIC_URL) and (path := finders.find(url[len(settings.STATIC_URL) :])):
+            data = io.BytesIO(Path(path).read_bytes())
+        else:
+            return None
+        reader = ImageReader(data)
+        width, height = reader.getSize()
+        logo = Image(data, width=14 * mm * width / height, height=14 * mm)
+        logo.hAlign = "LEFT"
+        return logo
+    except (OSError, ValueError, ZeroDivisionError):
+        logger.warning("Could not draw the logo %s", url)
+        return None
+
+
 def _header(brand, organization, title: str, facts: list[tuple[str, str]], s) -> list:
     left = [Paragraph(_esc(brand.name), s["brand"]), Paragraph(_esc(organization.name), s["muted"])]
+    if (logo := _logo(brand)) is not None:
+        left.insert(0, logo)
     right = [Paragraph(_esc(title), s["title"])]
     right += [Paragraph(f"{_esc(label)}: <b>{_esc(value)}</b>", s["right"]) for label, value in facts]
     table = Table([[left, right]], colWidths=[95 * mm, 80 * mm])

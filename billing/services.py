@@ -50,6 +50,7 @@ register_event_type("subscription.past_due", _("A membership became past due aft
 
 MAX_UNIT_MINOR = 100_000_000
 MAX_QUANTITY = 1000
+MAX_LINES = 50
 
 
 def _actor(actor):
@@ -115,6 +116,7 @@ PLAN_FIELDS = {
     "trial_days",
     "minimum_term_periods",
     "sold_online",
+    "is_active",
 }
 
 
@@ -174,7 +176,7 @@ def create_plan(*, organization, actor=None, **fields) -> Plan:
 @transaction.atomic
 def update_plan(*, plan: Plan, actor=None, **fields) -> Plan:
     """Change a plan. Running memberships keep the price they signed up for."""
-    unknown = set(fields) - PLAN_FIELDS - {"is_active"}
+    unknown = set(fields) - PLAN_FIELDS
     if unknown:
         raise BillingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -239,6 +241,8 @@ def _take_number(organization, kind: str = "invoice") -> tuple[int, str]:
 def _check_lines(lines: list[LineInput], currency: str) -> None:
     if not lines:
         raise BillingError(_("Add at least one line."), field="lines")
+    if len(lines) > MAX_LINES:
+        raise BillingError(_("An invoice has at most %(n)s lines.") % {"n": MAX_LINES}, field="lines")
     for line in lines:
         if not (line.description or "").strip():
             raise BillingError(_("Every line needs a description."), field="lines")

@@ -637,7 +637,10 @@ class PaymentLinkListView(MemberRequiredMixin, View):
             raise Http404
         org = _org(request)
         if request.POST.get("action") == "revoke":
-            link = get_object_or_404(PaymentLink.objects.for_org(org), pk=request.POST.get("link", "0") or 0)
+            link_id = request.POST.get("link", "")
+            if not link_id.isdigit():
+                raise Http404
+            link = get_object_or_404(PaymentLink.objects.for_org(org), pk=int(link_id))
             services.revoke_payment_link(link=link, actor=request.user)
             messages.success(request, _("The link no longer works."))
             return redirect("billing:links")

@@ -49,22 +49,33 @@ def _id(value) -> str:
 # --- Receiving -------------------------------------------------------------------------------------
 def verify(payload: bytes, signature: str | None) -> dict:
     """Check the `Stripe-Signature` header with the SDK and return the parsed event."""
-    secret = settings.STRIPE_WEBHOOK_SECRET
-    if not secret:
+    # Several secrets (comma-separated) let an operator roll the signing secret over.
+    secrets = [s.strip() for s in settings.STRIPE_WEBHOOK_SECRET.split(",") if s.strip()]
+    if not secrets:
         raise InvalidWebhook("webhooks are not configured")
+    tolerance = getattr(settings, "BILLING_WEBHOOK_TOLERANCE", 300)
     try:
         text = payload.decode("utf-8")
-        stripe.WebhookSignature.verify_header(
-            text, signature, secret, tolerance=getattr(settings, "BILLING_WEBHOOK_TOLERANCE", 300)
-        )
+    except UnicodeDecodeError as exc:
+        raise InvalidWebhook("not UTF-8") from exc
+    for secret in secrets:
+        try:
+            stripe.WebhookSignature.verify_header(text, signature, secret, tolerance=tolerance)
+            break
+        except stripe.SignatureVerificationError:
+            continue
+    else:
+        raise InvalidWebhook("no valid signature")
+    try:
         data = json.loads(text)
-    except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
-        raise InvalidWebhook(str(exc)) from exc
+    except ValueError as exc:
+        raise InvalidWebhook("not JSON") from exc
     if not (
         isinstance(data, dict)
         and isinstance(data.get("id"), str)
         and isinstance(data.get("type"), str)
         and isinstance(data.get("created"), int)
+        and 0 < data["created"] < 10**11
         and isinstance((data.get("data") or {}).get("object"), dict)
     ):
         raise InvalidWebhook("not an event")

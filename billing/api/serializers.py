@@ -142,7 +142,7 @@ class InvoiceCreateSerializer(serializers.Serializer):
     client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all())
     plan = OrgPrimaryKeyRelatedField(queryset=Plan.objects.all(), required=False, allow_null=True)
     quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
-    lines = LineInputSerializer(many=True, required=False)
+    lines = LineInputSerializer(many=True, required=False, max_length=50)
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     issue = serializers.BooleanField(default=True, help_text="Issue (number and email) at once; false keeps a draft.")
 
@@ -408,10 +408,6 @@ class MyCreditSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField())
     def get_remaining(self, grant) -> int:
         return max(getattr(grant, "remaining", grant.quantity), 0)
-
-
-class BalanceSerializer(serializers.Serializer):
-    balance = serializers.IntegerField(help_text="Session credits usable now.")
 
 
 class PurchaseRequestSerializer(serializers.Serializer):

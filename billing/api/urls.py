@@ -13,7 +13,7 @@ router.register("billing/payment-links", views.PaymentLinkViewSet, basename="bil
 router.register("me/invoices", views.MyInvoiceViewSet, basename="billing-my-invoice")
 router.register("me/memberships", views.MyMembershipViewSet, basename="billing-my-membership")
 router.register("me/packages", views.MyPackageViewSet, basename="billing-my-package")
-router.register("me/credit-grants", views.MyCreditViewSet, basename="billing-my-credit")
+router.register("me/credit-grants", views.MyCreditGrantViewSet, basename="billing-my-credit-grant")
 
 urlpatterns = [
     path("billing/revenue/", views.RevenueView.as_view({"get": "retrieve"}), name="billing-revenue"),

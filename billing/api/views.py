@@ -10,7 +10,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from booking.models import CreditGrant
-from booking.selectors import credit_balance, grants_with_remaining
+from booking.selectors import grants_with_remaining
 from mecto.api_base import (
     ClientReadOnlyViewSet,
     ClientViewSet,
@@ -24,7 +24,6 @@ from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
-    BalanceSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
     CreditNoteSerializer,
@@ -486,19 +485,19 @@ class MyPackageViewSet(ClientReadOnlyViewSet):
     lookup_field = "public_id"
 
 
-@extend_schema_view(list=extend_schema(summary="My session credits (unexpired grants, soonest expiry first)"))
-class MyCreditViewSet(mixins.ListModelMixin, ClientViewSet):
+@extend_schema_view(
+    list=extend_schema(
+        summary="My session credits by grant: what is left of each and until when (soonest expiry first)",
+        description="The ledger's movements and the balance are at /api/v1/me/credits/ (booking).",
+    )
+)
+class MyCreditGrantViewSet(mixins.ListModelMixin, ClientViewSet):
     queryset = CreditGrant.objects.all()
     serializer_class = MyCreditSerializer
 
     def get_queryset(self):
         # The selector scopes to the signed-in client (and their organisation) like the base class.
         return grants_with_remaining(client=self.request.tenant.client)
-
-    @extend_schema(summary="My session credit balance", responses={200: BalanceSerializer, 403: ErrorSerializer})
-    @action(detail=False, methods=["get"])
-    def balance(self, request):
-        return Response(BalanceSerializer({"balance": credit_balance(client=request.tenant.client)}).data)
 
 
 class MyPurchaseView(TenantAPIView):

@@ -401,7 +401,13 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'", "https://checkout.stripe.com"],
+        # Forms that redirect to Stripe's hosted pages: Checkout, Connect onboarding, the customer portal.
+        "form-action": [
+            "'self'",
+            "https://checkout.stripe.com",
+            "https://connect.stripe.com",
+            "https://billing.stripe.com",
+        ],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -176,6 +176,12 @@ def test_invoice_input_errors(coach_api, client_record, org):
         format="json",
     )
     assert negative.status_code == 400
+    too_many = coach_api.post(
+        "/api/v1/billing/invoices/",
+        {"client": client_record.pk, "lines": [{"description": "x", "unit_price_minor": 1}] * 51},
+        format="json",
+    )
+    assert too_many.status_code == 400 and "lines" in too_many.data["errors"]
     assert not Invoice.objects.exists()
 
 
@@ -302,7 +308,7 @@ def test_my_credits_and_balance(me, client_record):
     booking_services.consume_credit(client=client_record, reference="booking:1")
     rows = me.get("/api/v1/me/credit-grants/").data["results"]
     assert [(r["quantity"], r["remaining"]) for r in rows] == [(10, 9)]
-    assert me.get("/api/v1/me/credit-grants/balance/").data == {"balance": 9}
+    assert me.get("/api/v1/me/credits/balance/").data == {"balance": 9}  # booking's ledger agrees
 
 
 def test_my_memberships_and_packages(me, client_record, org):

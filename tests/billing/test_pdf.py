@@ -62,6 +62,22 @@ def test_the_brand_colour_and_name_are_used(client_record, monkeypatch):
     assert b".113725 .305882 .847059 rg" in _drawing(content)  # #1d4ed8 fills the table header
 
 
+def test_a_stored_logo_is_drawn_and_remote_ones_are_not_fetched(client_record, monkeypatch, settings):
+    from pathlib import Path
+
+    from PIL import Image
+
+    Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (200, 100), "#1d4ed8").save(Path(settings.MEDIA_ROOT) / "logo.png")
+    brand = branding.Brand(name="Northside Strength", logo_url=f"{settings.MEDIA_URL}logo.png")
+    monkeypatch.setattr(branding, "_providers", [lambda org: brand])
+    content = pdf.invoice_pdf(_invoice(client_record))
+    assert b"/Subtype /Image" in content and b"/Width 200" in content
+    remote = branding.Brand(name="N", logo_url="https://cdn.example.com/logo.png")
+    monkeypatch.setattr(branding, "_providers", [lambda org: remote])
+    assert b"/Subtype /Image" not in pdf.invoice_pdf(_invoice(client_record))
+
+
 def test_credit_note_pdf(client_record):
     invoice = _invoice(client_record)
     payment = services.record_payment(invoice=invoice, amount_minor=6000, method="cash")

@@ -350,6 +350,16 @@ def test_a_payment_link_with_card_payments_goes_to_checkout(client, org, connect
     assert client.get(path + "done/").status_code == 200
 
 
+def test_revoking_a_link_needs_a_real_link_id(as_coach, org):
+    assert as_coach.post("/billing/links/", {"action": "revoke", "link": "abc"}).status_code == 404
+    link = PaymentLinkFactory(organization=org)
+    assert as_coach.post("/billing/links/", {"action": "revoke", "link": str(link.pk)}).status_code == 302
+    assert PaymentLink.objects.get(pk=link.pk).revoked_at is not None
+    assert (
+        as_coach.post("/billing/links/", {"action": "revoke", "link": str(PaymentLinkFactory().pk)}).status_code == 404
+    )
+
+
 def test_unknown_revoked_and_expired_links(client, org, client_record):
     assert client.get("/pay/not-a-real-token/").status_code == 404
     plan = PlanFactory(organization=org)

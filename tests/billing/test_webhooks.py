@@ -70,12 +70,31 @@ def test_missing_bad_or_stale_signatures_are_refused_and_change_nothing(client, 
 
 
 def test_a_signed_body_that_is_not_an_event_is_refused(client):
-    payload = "[1, 2, 3]"
-    response = client.post(
-        "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=fake.sign(payload)
+    for payload in (
+        "[1, 2, 3]",
+        "{not json",
+        '{"id": "evt_1", "type": "x", "created": "soon", "data": {}}',
+        '{"id": "evt_1", "type": "x", "created": 99999999999999999999, "data": {"object": {}}}',
+    ):
+        response = client.post(
+            "/webhooks/stripe/", data=payload, content_type="application/json", HTTP_STRIPE_SIGNATURE=fake.sign(payload)
+        )
+        assert response.status_code == 400, payload
+    body = b"\xff\xfe"
+    assert (
+        client.post(
+            "/webhooks/stripe/", data=body, content_type="application/json", HTTP_STRIPE_SIGNATURE="t=1,v1=00"
+        ).status_code
+        == 400
     )
-    assert response.status_code == 400
     assert client.get("/webhooks/stripe/").status_code == 405
+
+
+def test_a_second_secret_lets_the_signing_secret_roll_over(client, settings, connected, client_record, package):
+    settings.STRIPE_WEBHOOK_SECRET = f"whsec_new_one, {fake.WEBHOOK_SECRET}"
+    assert fake.post_event(client, _package_paid(client_record, package)).status_code == 200
+    assert fake.post_event(client, _package_paid(client_record, package), secret="whsec_new_one").status_code == 200
+    assert fake.post_event(client, _package_paid(client_record, package), secret="whsec_other").status_code == 400
 
 
 def test_without_a_webhook_secret_nothing_is_accepted(client, settings, connected, client_record, package):

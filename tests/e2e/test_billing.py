@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from billing.models import Invoice
 from booking.selectors import credit_balance
@@ -41,18 +42,23 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
         "Pay by transfer to Northside Strength, sort code 12-34-56, account 12345678"
     )
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Billing settings saved.").is_visible()
+    expect(page.get_by_text("Billing settings saved.")).to_be_visible()
 
     # A 10-session package.
     page.get_by_role("link", name="Plans").click()
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Name").fill("10 PT sessions")
+    page.get_by_label("Kind").select_option("membership")
+    expect(page.get_by_label("Billed")).to_be_visible()
+    expect(page.get_by_label("Valid for (days)")).to_be_hidden()
     page.get_by_label("Kind").select_option("package")
+    expect(page.get_by_label("Billed")).to_be_hidden()
+    expect(page.get_by_label("Free trial (days)")).to_be_hidden()
     page.get_by_label(re.compile(r"Price \(")).fill("500.00")
     page.get_by_label("Sessions included").fill("10")
     page.get_by_label("Valid for (days)").fill("90")
     page.get_by_role("button", name="Create plan").click()
-    assert page.get_by_role("cell", name="10 PT sessions").is_visible()
+    expect(page.get_by_role("cell", name="10 PT sessions")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-plans.png", full_page=True)
 
     # Invoice it to Chloe.
@@ -61,12 +67,12 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     page.get_by_label("Client").select_option(label="Chloe Client")
     page.get_by_label("Package or service").select_option(label="10 PT sessions")
     page.get_by_role("button", name="Issue invoice").click()
-    assert page.get_by_role("heading", name=re.compile("Invoice INV-00001")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Invoice INV-00001"))).to_be_visible()
 
     # Send the payment link.
     page.get_by_label("Message").fill("Here is the link for your sessions. See you Monday!")
     page.get_by_role("button", name="Email payment link").click()
-    assert page.get_by_text("The payment link was emailed to chloe@example.com").is_visible()
+    expect(page.get_by_text("The payment link was emailed to chloe@example.com")).to_be_visible()
     link = page.get_by_label("Payment link").input_value()
     assert "/pay/" in link and link in mail.outbox[-1].body
     page.screenshot(path=f"{screenshot_dir}/billing-invoice-open.png", full_page=True)
@@ -75,21 +81,21 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     guest = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     phone = guest.new_page()
     phone.goto(re.sub(r"^https?://[^/]+", "", link))
-    assert phone.get_by_role("heading", name=re.compile("Invoice INV-00001")).is_visible()
-    assert phone.get_by_text("GBP 500.00").first.is_visible()
-    assert phone.get_by_text("sort code 12-34-56").is_visible()
-    assert phone.get_by_text("See you Monday!").is_visible()
+    expect(phone.get_by_role("heading", name=re.compile("Invoice INV-00001"))).to_be_visible()
+    expect(phone.get_by_text("GBP 500.00").first).to_be_visible()
+    expect(phone.get_by_text("sort code 12-34-56")).to_be_visible()
+    expect(phone.get_by_text("See you Monday!")).to_be_visible()
     phone.screenshot(path=f"{screenshot_dir}/billing-pay-link-phone.png", full_page=True)
     guest.close()
 
     # She pays cash at the session; the coach records it.
     page.reload()
-    assert page.get_by_label(re.compile(r"Amount \(GBP\)")).input_value() == "500.00"
+    expect(page.get_by_label(re.compile(r"Amount \(GBP\)"))).to_have_value("500.00")
     page.get_by_label("Paid by").select_option("cash")
     page.get_by_label("Reference").fill("Receipt book #42")
     page.get_by_role("button", name="Record payment").click()
-    assert page.get_by_text("The payment was recorded.").is_visible()
-    assert page.locator(".page-head .badge", has_text="Paid").is_visible()
+    expect(page.get_by_text("The payment was recorded.")).to_be_visible()
+    expect(page.locator(".page-head .badge", has_text="Paid")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-invoice-paid.png", full_page=True)
 
     invoice = Invoice.objects.get()
@@ -99,7 +105,7 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
 
     # The overview counts it and draws the chart.
     page.get_by_role("link", name="Overview").click()
-    assert page.locator('[data-figure="received"]').inner_text() == "GBP 500.00"
+    expect(page.locator('[data-figure="received"]')).to_have_text("GBP 500.00")
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('revenue-chart'))")
     page.screenshot(path=f"{screenshot_dir}/billing-overview.png", full_page=True)
 
@@ -107,6 +113,6 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     page.get_by_role("button", name="Log out").click()
     _login(page, chloe.email)
     page.get_by_role("link", name="Billing").click()
-    assert page.locator('[data-figure="balance"]').inner_text() == "10"
-    assert page.get_by_role("cell", name="INV-00001").is_visible()
+    expect(page.locator('[data-figure="balance"]')).to_have_text("10")
+    expect(page.get_by_role("cell", name="INV-00001")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-portal.png", full_page=True)

@@ -1,0 +1,96 @@
+"""The booking seam with the real booking app: a booking of a paid service asks billing for a
+Checkout page; the signed webhook pays it, billing invoices it and tells booking once."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from freezegun import freeze_time
+
+from billing.models import Invoice, Payment
+from billing.services import billing_settings
+from booking import services as booking_services
+from booking.models import Booking, BookingPayment
+from tests.booking.conftest import Studio
+from tests.booking.factories import ServiceTypeFactory
+from tests.factories import ClientFactory
+
+from . import stripe_fakes as fake
+from .conftest import ACCOUNT
+from .stripe_fakes import form
+
+pytestmark = pytest.mark.django_db
+
+NOW = "2026-06-01 06:00"  # Monday 07:00 in London
+TUE_10 = datetime(2026, 6, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+
+
+@pytest.fixture
+def studio():
+    studio = Studio()
+    row = billing_settings(studio.org)
+    row.stripe_account_id = ACCOUNT
+    row.stripe_charges_enabled = True
+    row.save()
+    return studio
+
+
+@freeze_time(NOW)
+def test_a_paid_booking_goes_through_checkout_and_is_confirmed_once(client, studio, stripe_api):
+    service = ServiceTypeFactory(
+        organization=studio.org, coaches=[studio.coach], price_minor=5000, payment_requirement="full", name="PT 1:1"
+    )
+    stripe_api.customer_created("cus_BOOK")
+    stripe_api.checkout_created(url="https://checkout.stripe.com/c/pay/cs_booking")
+    booking = booking_services.book_from_public_page(
+        service=service, coach=studio.coach, start_at=TUE_10, first_name="Bea", email="bea@example.com"
+    )
+    assert booking.status == Booking.Status.PENDING_PAYMENT
+    assert booking.checkout_url == "https://checkout.stripe.com/c/pay/cs_booking"
+    call = stripe_api.calls("POST", "/v1/checkout/sessions")[0]
+    sent = form(call)
+    assert call.request.headers["Stripe-Account"] == ACCOUNT
+    assert sent["metadata[booking_public_id]"] == str(booking.public_id)
+    assert sent["line_items[0][price_data][unit_amount]"] == "5000"
+    assert sent["line_items[0][price_data][currency]"] == "gbp"
+
+    metadata = {k[9:-1]: v for k, v in sent.items() if k.startswith("metadata[")}
+    session = fake.checkout_session(amount_total=5000, customer="cus_BOOK", metadata=metadata, payment_intent="pi_B")
+    event = fake.event("checkout.session.completed", session, account_id=ACCOUNT)
+    for _ in range(2):
+        assert fake.post_event(client, event).status_code == 200
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED and booking.payment_status == Booking.PaymentStatus.PAID
+    assert booking.amount_paid_minor == 5000
+    invoice = Invoice.objects.get()
+    assert invoice.status == Invoice.Status.PAID and invoice.total_minor == 5000 and invoice.client == booking.client
+    payment = Payment.objects.get()
+    assert BookingPayment.objects.get().reference == f"payment:{payment.pk}"
+
+
+@freeze_time(NOW)
+def test_without_card_payments_the_booking_is_paid_at_the_session(studio, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    service = ServiceTypeFactory(
+        organization=studio.org, coaches=[studio.coach], price_minor=5000, payment_requirement="full"
+    )
+    booking = booking_services.book_from_public_page(
+        service=service, coach=studio.coach, start_at=TUE_10, first_name="Cy", email="cy@example.com"
+    )
+    assert booking.status == Booking.Status.CONFIRMED
+    assert booking.payment_status == Booking.PaymentStatus.PAY_AT_SESSION
+
+
+@freeze_time(NOW)
+def test_a_payment_for_an_unknown_booking_is_ignored(client, studio):
+    bea = ClientFactory(organization=studio.org)
+    metadata = {
+        "organization_id": str(studio.org.pk),
+        "client_id": str(bea.public_id),
+        "kind": "booking",
+        "booking_public_id": "2b1e6d5c-1f7e-4a0e-9a51-6f3b7c1f0a11",
+    }
+    session = fake.checkout_session(amount_total=5000, metadata=metadata, payment_intent="pi_X")
+    fake.post_event(client, fake.event("checkout.session.completed", session, account_id=ACCOUNT))
+    assert not Invoice.objects.exists()
