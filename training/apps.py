@@ -7,6 +7,15 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from mecto import reference
+        from mecto import dashboard, nav, reference
+
+        from . import cards
 
         reference.register_loader("load_exercises")
+        nav.register(
+            nav.NavItem("programs", _("Programs"), "training:programs", capability="training.manage", order=20)
+        )
+        nav.register(
+            nav.NavItem("exercises", _("Exercises"), "training:exercises", capability="training.manage", order=25)
+        )
+        dashboard.register_card(cards.training_card)

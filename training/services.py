@@ -155,7 +155,10 @@ def _check_name_free(organization, name: str, exclude_pk: int | None = None) -> 
 @transaction.atomic
 def create_exercise(*, organization, actor=None, **fields) -> Exercise:
     """Add an exercise of the business's own; its movement pattern is derived when not given."""
-    fields = _clean_exercise_fields(dict(fields))
+    fields = dict(fields)
+    if not fields.get("movement_pattern"):
+        fields.pop("movement_pattern", None)
+    fields = _clean_exercise_fields(fields)
     if "name" not in fields:
         raise TrainingError(_("Give the exercise a name."), field="name")
     if not fields.get("primary_muscles"):
@@ -189,7 +192,10 @@ def update_exercise(*, exercise: Exercise, organization, actor=None, **fields) -
         raise TrainingError(
             _("Library exercises are shared: add your instructions, cues and video to them instead of editing.")
         )
-    fields = _clean_exercise_fields(dict(fields))
+    fields = dict(fields)
+    if "movement_pattern" in fields and not fields["movement_pattern"]:
+        fields.pop("movement_pattern")
+    fields = _clean_exercise_fields(fields)
     if "name" in fields:
         _check_name_free(organization, fields["name"], exclude_pk=exercise.pk)
     for key, value in fields.items():
