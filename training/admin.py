@@ -4,6 +4,8 @@ from .models import (
     Block,
     Exercise,
     ExerciseOverride,
+    InactivityAlert,
+    LanguageModelCall,
     LogComment,
     PersonalRecord,
     PrescribedExercise,
@@ -11,6 +13,7 @@ from .models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    TrainingSettings,
     Workout,
     WorkoutLog,
 )
@@ -189,3 +192,31 @@ class PersonalRecordAdmin(admin.ModelAdmin):
     search_fields = ["exercise__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["exercise", "client", "organization"]
     autocomplete_fields = ["exercise", "client", "set_log"]
+
+
+@admin.register(TrainingSettings)
+class TrainingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organization", "inactive_after_days", "llm_monthly_quota", "llm_requests_per_minute", "updated_at"]
+    list_filter = ["inactive_after_days"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(InactivityAlert)
+class InactivityAlertAdmin(admin.ModelAdmin):
+    list_display = ["client", "days", "last_activity_at", "created_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["client", "organization"]
+    autocomplete_fields = ["client"]
+
+
+@admin.register(LanguageModelCall)
+class LanguageModelCallAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "organization", "outcome", "model_name", "prompt_tokens", "completion_tokens"]
+    list_filter = ["outcome", "organization"]
+    search_fields = ["organization__name", "detail", "model_name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["program", "actor"]

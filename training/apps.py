@@ -7,7 +7,10 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from celery.schedules import crontab
+
         from mecto import dashboard, nav, reference
+        from mecto.celery import add_periodic_task
 
         from . import cards
 
@@ -19,3 +22,4 @@ class TrainingConfig(AppConfig):
             nav.NavItem("exercises", _("Exercises"), "training:exercises", capability="training.manage", order=25)
         )
         dashboard.register_card(cards.training_card)
+        add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))

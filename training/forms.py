@@ -134,10 +134,19 @@ class GenerateForm(ProfileForm):
         help_text=_("The same profile and variation give the same draft; change it for another."),
     )
     name = forms.CharField(label=_("Name"), required=False, max_length=160)
+    polish = forms.BooleanField(
+        label=_("Polish names and coaching notes with the language model"),
+        required=False,
+        help_text=_("Counts against your monthly allowance; exercises and sets stay as generated."),
+    )
 
     def __init__(self, *args, organization, **kwargs):
+        from .llm import is_available
+
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_org(organization)
+        if not is_available():
+            del self.fields["polish"]
 
 
 MUSCLE_CHOICES = [(m, m.capitalize()) for m in movement.MUSCLES]
@@ -206,6 +215,17 @@ class OverrideForm(forms.Form):
 
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TrainingSettingsForm(forms.Form):
+    inactive_after_days = forms.IntegerField(
+        label=_("A client is inactive after this many days without a workout"),
+        min_value=0,
+        max_value=365,
+        help_text=_("0 turns the daily check off. Automations can react to “client.inactive”."),
+    )
+    llm_monthly_quota = forms.IntegerField(label=_("Language-model calls per month"), min_value=0, max_value=100000)
+    llm_requests_per_minute = forms.IntegerField(label=_("Language-model calls per minute"), min_value=1, max_value=600)
 
 
 class ProgressionForm(forms.Form):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("training/items/<int:pk>/swaps/", views.SwapSuggestionsView.as_view(), name="swaps"),
     path("training/items/<int:pk>/<slug:action>/", views.ItemActionView.as_view(), name="item_action"),
     path("training/reorder/", views.ReorderView.as_view(), name="reorder"),
+    path("training/settings/", views.TrainingSettingsView.as_view(), name="settings"),
     path("training/clients/<int:pk>/", views.ClientTrainingView.as_view(), name="client"),
     path("training/logs/<int:pk>/comment/", views.LogCommentView.as_view(), name="log_comment"),
 ]

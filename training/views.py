@@ -19,7 +19,7 @@ from clients.models import Client
 from mecto.errors import DomainError
 from mecto.permissions import MemberRequiredMixin
 
-from . import movement, search, selectors, services
+from . import llm, movement, search, selectors, services
 from .forms import (
     AssignForm,
     BlockForm,
@@ -32,6 +32,7 @@ from .forms import (
     ProgramEditForm,
     ProgramForm,
     ProgressionForm,
+    TrainingSettingsForm,
     WorkoutForm,
 )
 from .generator import api as generator
@@ -189,7 +190,13 @@ class ProgramListView(TrainingView):
         return render(
             request,
             "training/programs/list.html",
-            {"page": page, "show": show, "query": query, "has_any": Program.objects.for_org(self.org).exists()},
+            {
+                "page": page,
+                "show": show,
+                "query": query,
+                "has_any": Program.objects.for_org(self.org).exists(),
+                "can_settings": request.tenant.can("org.manage"),
+            },
         )
 
 
@@ -642,6 +649,7 @@ class GenerateView(TrainingView):
         if form.is_valid():
             data = dict(form.cleaned_data)
             client, seed, name = data.pop("client"), data.pop("seed") or 0, data.pop("name")
+            polish = data.pop("polish", False)
             try:
                 profile = profile_from_answers(data)
                 program = services.generate_draft(
@@ -651,6 +659,8 @@ class GenerateView(TrainingView):
                 apply_domain_error(form, exc)
             else:
                 messages.success(request, _("Draft generated: review it, edit anything, then assign it."))
+                if polish:
+                    messages.info(request, llm.polish_program(program=program, actor=request.user))
                 return redirect("training:builder", pk=program.pk)
         return render(
             request,
@@ -715,3 +725,37 @@ class LogCommentView(TrainingView):
         view = ClientTrainingView()
         view.request = request
         return view.get(request, log.client_id, comment_form=form, failed_log=log.pk)
+
+
+class TrainingSettingsView(MemberRequiredMixin, View):
+    """The business's training settings: inactivity days and the language-model allowance."""
+
+    required_capability = "org.manage"
+
+    def _context(self, form):
+        org = self.request.tenant.organization
+        return {
+            "form": form,
+            "llm_available": llm.is_available(),
+            "llm_used": llm.usage_this_month(org),
+            "settings_row": services.training_settings(org),
+        }
+
+    def get(self, request):
+        row = services.training_settings(request.tenant.organization)
+        form = TrainingSettingsForm(initial={f: getattr(row, f) for f in TrainingSettingsForm.base_fields})
+        return render(request, "training/settings.html", self._context(form))
+
+    def post(self, request):
+        form = TrainingSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_training_settings(
+                    organization=request.tenant.organization, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Training settings saved."))
+                return redirect("training:settings")
+        return render(request, "training/settings.html", self._context(form), status=400)
