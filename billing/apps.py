@@ -5,3 +5,25 @@ from django.utils.translation import gettext_lazy as _
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = _("Billing")
+
+    def ready(self):
+        from celery.schedules import crontab
+
+        from mecto import dashboard, nav, payments
+        from mecto.celery import add_periodic_task
+
+        from . import services  # noqa: F401  (registers the event types)
+        from .stripe_services import booking_checkout
+        from .views import billing_dashboard_card
+
+        nav.register(nav.NavItem("billing", _("Billing"), "billing:overview", capability="billing.view", order=60))
+        nav.register(nav.NavItem("portal_billing", _("Billing"), "billing:portal", audience="client", order=60))
+        dashboard.register_card(billing_dashboard_card)
+        payments.register_booking_checkout(booking_checkout)
+
+        add_periodic_task("billing-renew-memberships", "billing.renew_memberships", crontab(minute=5))
+        add_periodic_task("billing-dunning", "billing.run_dunning", crontab(minute=20))
+        add_periodic_task(
+            "billing-expiring-packages", "billing.remind_expiring_packages", crontab(minute=35, hour="*/6")
+        )
+        add_periodic_task("billing-retry-stripe-events", "billing.retry_stripe_events", 300.0)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 
 from . import services
 from .models import (
@@ -145,6 +146,7 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["service", "coach", "organization", "series", "created_by"]
     readonly_fields = ["sequence", "created_at", "updated_at"]
     date_hierarchy = "start_at"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [BookingInline]
     actions = ["cancel_sessions"]
 
@@ -171,6 +173,7 @@ class BookingAdmin(admin.ModelAdmin):
     list_select_related = ["client", "session", "session__service"]
     autocomplete_fields = ["client", "session", "organization", "created_by"]
     readonly_fields = ["public_id", "created_at", "updated_at", "cancelled_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [BookingPaymentInline]
     actions = ["cancel_bookings"]
 

@@ -268,8 +268,8 @@ class ManualBookingForm(forms.Form):
 
 
 class MoveSessionForm(forms.Form):
-    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    time = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
 
 
 class SessionNotesForm(forms.Form):

@@ -92,11 +92,12 @@ def send_reminder(*, booking, reminder) -> str:
     """Send one reminder; returns the provider's id (SMS) or ''."""
     if reminder.channel == "sms":
         start, _end, _tz = _local(booking)
-        body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s Reply STOP to opt out.") % {
+        body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s No more texts: %(stop)s") % {
             "service": booking.session.service.name,
             "coach": booking.session.coach.get_short_name(),
             "when": f"{formats.date_format(start, 'D j M')} {start:%H:%M}",
             "url": manage_url(booking),
+            "stop": opt_out_url(booking.client, "sms"),
         }
         return send_sms(to=booking.client.phone, body=body, idempotency_key=f"booking-reminder:{reminder.pk}")
     send_templated_email(

@@ -359,18 +359,18 @@ def is_late_cancel(*, booking: Booking, at: datetime | None = None, policy: Book
 def client_accepts_reminders(*, client, channel: str) -> bool:
     """The one place that decides whether a client may get a reminder on `channel`.
 
-    Honours the client's own opt-out from a reminder link, and the consent fields of the
-    client record where it has them (email/SMS marketing consent is kept by the clients app).
+    Reminders are service messages, not marketing: they go unless the client opted out
+    of reminders (the link in every reminder) or withdrew their consent on that channel
+    (consent recorded as withdrawn on the client record). Marketing consent that was
+    simply never given does not stop a reminder of a session they booked.
     """
     if channel == Channel.EMAIL and not client.email:
         return False
     if channel == Channel.SMS and not client.phone:
         return False
-    for flag in (f"{channel}_opt_out", f"{channel}_opted_out", "reminders_opt_out"):
-        if getattr(client, flag, False) is True:
-            return False
     consent = getattr(client, f"{channel}_consent", None)
-    if channel == Channel.SMS and consent is False:
+    consent_changed_at = getattr(client, f"{channel}_consent_at", None)
+    if consent is False and consent_changed_at is not None:
         return False
     return not ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).exists()
 

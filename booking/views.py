@@ -51,6 +51,12 @@ def _parse_date(value: str | None, default: date) -> date:
         return default
 
 
+def _wall(moment: datetime, tz) -> datetime:
+    """Wall-clock time in `tz`, naive, so templates show it as is (they would convert an
+    aware datetime back to the active zone)."""
+    return moment.astimezone(tz if isinstance(tz, ZoneInfo) else ZoneInfo(tz)).replace(tzinfo=None)
+
+
 def _viewer_zone(request, default: str) -> str:
     tz = request.GET.get("tz") or request.POST.get("tz") or ""
     return tz if tz in set(time_zone_names()) else default
@@ -92,7 +98,7 @@ class CalendarView(CoachPageMixin, View):
         by_day = {d: [] for d in days}
         for session in sessions:
             local = session.start_at.astimezone(tz)
-            session.local_start, session.local_end = local, session.end_at.astimezone(tz)
+            session.local_start, session.local_end = _wall(session.start_at, tz), _wall(session.end_at, tz)
             by_day.setdefault(local.date(), []).append(session)
         step = timedelta(days=1 if view == "day" else 7)
         return render(
@@ -127,7 +133,7 @@ class SessionDetailView(CoachPageMixin, View):
     def _render(self, request, session, *, move_form=None, notes_form=None, status=200):
         tz = ZoneInfo(self.coach_zone())
         bookings = list(session.bookings.select_related("client").order_by("status", "seat"))
-        local = session.start_at.astimezone(tz)
+        local = _wall(session.start_at, tz)
         return render(
             request,
             "booking/session_detail.html",
@@ -135,7 +141,7 @@ class SessionDetailView(CoachPageMixin, View):
                 "session": session,
                 "bookings": bookings,
                 "local_start": local,
-                "local_end": session.end_at.astimezone(tz),
+                "local_end": _wall(session.end_at, tz),
                 "tz_name": tz.key,
                 "started": session.start_at <= timezone.now(),
                 "move_form": move_form or MoveSessionForm(initial={"date": local.date(), "time": local.time()}),
@@ -176,6 +182,12 @@ class SessionDetailView(CoachPageMixin, View):
                         messages.success(request, _("Session moved; clients were told."))
                         return redirect("booking:session", pk=session.pk)
                 return self._render(request, session, move_form=form, status=400)
+            if action == "cancel_series" and session.series_id:
+                count = services.cancel_series(
+                    series=session.series, actor=request.user, from_date=session.start_at.date()
+                )
+                messages.success(request, _("%(n)s upcoming sessions of the series cancelled.") % {"n": count})
+                return redirect("booking:calendar")
             if action == "cancel":
                 services.cancel_session(session=session, actor=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, _("Session cancelled; clients were told and credits returned."))
@@ -591,13 +603,15 @@ def public_service_slots(request, org_slug, service_slug, day):
     profiles = {p.user_id: p for p in selectors.service_coaches(service=service)}
     tz = ZoneInfo(tz_name)
     rows = [
-        {"slot": s, "local": s.start.astimezone(tz), "coach": profiles.get(s.coach_id), "iso": s.start.isoformat()}
+        {"slot": s, "local": _wall(s.start, tz), "coach": profiles.get(s.coach_id), "iso": s.start.isoformat()}
         for s in slots
     ]
     return render(
         request,
         "booking/public/slots.html",
-        _public_context(org, service=service, coach=coach, tz_name=tz_name, day=the_day, rows=rows),
+        _public_context(
+            org, service=service, coach=coach, tz_name=tz_name, day=the_day, rows=rows, show_coach=len(profiles) > 1
+        ),
     )
 
 
@@ -637,7 +651,7 @@ def public_book(request, org_slug, service_slug):
                     reverse("booking:manage", args=[booking.public_id, manage_token(booking)]) + "?booked=1"
                 )
         status = 400
-    local = start.astimezone(ZoneInfo(tz_name))
+    local = _wall(start, tz_name)
     return render(
         request,
         "booking/public/details.html",
@@ -648,7 +662,7 @@ def public_book(request, org_slug, service_slug):
             tz_name=tz_name,
             start=start,
             local_start=local,
-            local_end=local + timedelta(minutes=service.duration_minutes),
+            local_end=_wall(start + timedelta(minutes=service.duration_minutes), tz_name),
             form=form,
             price=format_money(service.price_minor, service.currency) if service.price_minor else "",
             deposit=format_money(service.deposit_minor, service.currency) if service.deposit_minor else "",
@@ -683,8 +697,8 @@ def manage_booking(request, public_id, token):
             booking=booking,
             session=booking.session,
             token=token,
-            local_start=booking.session.start_at.astimezone(tz),
-            local_end=booking.session.end_at.astimezone(tz),
+            local_start=_wall(booking.session.start_at, tz),
+            local_end=_wall(booking.session.end_at, tz),
             tz_name=tz_name,
             can_change=can_change,
             is_late=can_change and selectors.is_late_cancel(booking=booking, at=now, policy=policy),
@@ -729,7 +743,7 @@ def manage_reschedule(request, public_id, token):
     by_day = selectors.slots_by_day(all_slots, tz_name)
     tz = ZoneInfo(tz_name)
     rows = [
-        {"local": s.start.astimezone(tz), "iso": s.start.isoformat()}
+        {"local": _wall(s.start, tz), "iso": s.start.isoformat()}
         for s in by_day.get(the_day, [])
         if s.start != session.start_at
     ]
@@ -746,7 +760,7 @@ def manage_reschedule(request, public_id, token):
             days=sorted(by_day.items())[:DAYS_PER_PAGE],
             rows=rows,
             manage_url=manage,
-            local_start=session.start_at.astimezone(tz),
+            local_start=_wall(session.start_at, tz),
             can_change=booking.is_active and session.start_at > timezone.now(),
         ),
     )
@@ -816,7 +830,7 @@ class PortalBookingsView(ClientRequiredMixin, View):
         bookings = list(selectors.client_bookings(client=client)[:100])
         tz = ZoneInfo(client.time_zone or client.organization.time_zone)
         for booking in bookings:
-            booking.local_start = booking.session.start_at.astimezone(tz)
+            booking.local_start = _wall(booking.session.start_at, tz)
             booking.manage_url = reverse("booking:manage", args=[booking.public_id, manage_token(booking)])
         upcoming = [b for b in bookings if b.session.end_at >= now and b.is_active]
         upcoming.sort(key=lambda b: b.session.start_at)

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import (
     Client,
+    ClientImport,
     ClientTag,
     ConsentRecord,
     IntakeForm,
@@ -9,12 +10,17 @@ from .models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
+    MessageNotification,
     Metric,
     MetricTarget,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
+    ThreadRead,
 )
 
 
@@ -217,3 +223,109 @@ class ProgressEntryAdmin(admin.ModelAdmin):
     list_select_related = ["client", "metric", "organization"]
     raw_id_fields = ["client", "metric", "logged_by"]
     date_hierarchy = "recorded_on"
+
+
+@admin.register(ProgressPhoto)
+class ProgressPhotoAdmin(admin.ModelAdmin):
+    list_display = ["client", "pose", "taken_on", "width", "height", "size_bytes", "source", "organization"]
+    list_filter = ["pose", "source", "organization"]
+    search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "uploaded_by"]
+    readonly_fields = ["public_id", "image", "thumbnail", "width", "height", "size_bytes", "created_at"]
+    date_hierarchy = "taken_on"
+
+    def has_add_permission(self, request):
+        return False  # photos are uploaded through the checked path (pages or API), never raw
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "from_client", "sender", "body", "attachment_name"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "organization", "created_at", "last_message_at"]
+    list_filter = ["organization"]
+    search_fields = ["subject", "client__email", "client__first_name", "client__last_name"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "created_by"]
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "client", "from_client", "sender", "attachment_name", "created_at", "organization"]
+    list_filter = ["from_client", "organization"]
+    search_fields = ["body", "client__email", "sender__email"]
+    list_select_related = ["client", "sender", "organization"]
+    raw_id_fields = ["thread", "client", "sender"]
+    readonly_fields = ["public_id", "attachment", "attachment_name", "attachment_type", "attachment_size", "created_at"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ThreadRead)
+class ThreadReadAdmin(admin.ModelAdmin):
+    list_display = ["thread", "user", "last_read_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["user__email", "thread__client__email"]
+    list_select_related = ["thread", "user", "organization"]
+    raw_id_fields = ["thread", "user"]
+
+
+@admin.register(MessageNotification)
+class MessageNotificationAdmin(admin.ModelAdmin):
+    list_display = ["message", "recipient", "sent_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["recipient__email"]
+    list_select_related = ["message", "recipient", "organization"]
+    raw_id_fields = ["message", "recipient"]
+
+
+@admin.register(ClientImport)
+class ClientImportAdmin(admin.ModelAdmin):
+    list_display = [
+        "original_name",
+        "organization",
+        "status",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "created_at",
+    ]
+    list_filter = ["status", "organization"]
+    search_fields = ["original_name", "organization__name", "created_by__email"]
+    list_select_related = ["organization", "created_by"]
+    readonly_fields = [
+        "file",
+        "original_name",
+        "headers",
+        "mapping",
+        "total_rows",
+        "processed_rows",
+        "created_count",
+        "error_count",
+        "errors",
+        "failure",
+        "created_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    actions = ["resume"]
+
+    @admin.action(description="Run the selected imports again from where they stopped")
+    def resume(self, request, queryset):
+        from .tasks import run_client_import
+
+        for client_import in queryset.exclude(status=ClientImport.Status.DONE):
+            ClientImport.objects.filter(pk=client_import.pk).update(status=ClientImport.Status.QUEUED, failure="")
+            run_client_import.delay(client_import.pk)

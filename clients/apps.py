@@ -9,11 +9,21 @@ class ClientsConfig(AppConfig):
     def ready(self):
         from accounts.services import register_org_initializer
         from mecto import nav
+        from mecto.celery import add_periodic_task
+        from mecto.dashboard import register_card
 
         from . import services
 
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
+        nav.register(
+            nav.NavItem("portal_messages", _("Messages"), "clients:portal_messages", audience="client", order=20)
+        )
+        add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
         register_org_initializer(_start_organization)
+        from . import dashboard
+
+        register_card(dashboard.clients_card)
+        register_card(dashboard.messages_card)
         del services  # imported for its event type declarations
 
 

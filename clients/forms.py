@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
 
-from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note
+from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note, ProgressPhoto
 
 
 class DateInput(forms.DateInput):
@@ -330,3 +330,32 @@ class TargetForm(forms.Form):
         self.fields["metric"].queryset = (
             Metric.objects.for_org(organization).filter(is_active=True).exclude(kind="yes_no")
         )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label=_("Photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_("JPEG, PNG or WebP, up to 15 MB. Location data is removed."),
+    )
+    taken_on = forms.DateField(label=_("Taken on"), widget=DateInput(), initial=timezone.localdate)
+    pose = forms.ChoiceField(label=_("Pose"), choices=ProgressPhoto.Pose.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    attachment = forms.FileField(
+        label=_("Attach a photo or PDF"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+
+
+class ThreadForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    body = forms.CharField(
+        label=_("First message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -497,3 +497,172 @@ class ProgressEntry(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.client} · {self.metric} {self.recorded_on}: {self.value}"
+
+
+def _private_upload_path(instance, filename: str) -> str:
+    # Never a guessable path: a random name under the business; served only through a checked view.
+    extension = filename[filename.rfind(".") :] if "." in filename else ""
+    return f"clients/{instance.organization_id}/{uuid.uuid4().hex}{extension}"
+
+
+class ProgressPhoto(OrgOwned):
+    """A progress photo: re-encoded without EXIF (no GPS), upright, with a thumbnail; readable
+    only by the client and their business's coaches."""
+
+    class Pose(models.TextChoices):
+        FRONT = "front", _("Front")
+        SIDE = "side", _("Side")
+        BACK = "back", _("Back")
+        OTHER = "other", _("Other")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="photos")
+    taken_on = models.DateField(_("taken on"))
+    pose = models.CharField(_("pose"), max_length=8, choices=Pose.choices, default=Pose.FRONT)
+    image = models.FileField(_("photo"), upload_to=_private_upload_path, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=_private_upload_path, max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    size_bytes = models.PositiveIntegerField(_("size"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    source = models.CharField(_("uploaded by"), max_length=8, choices=ProgressEntry.Source.choices, default="coach")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")
+        ordering = ["-taken_on", "pose", "-id"]
+        indexes = [models.Index(fields=["client", "pose", "taken_on"], name="photo_client_pose_day")]
+
+    def __str__(self) -> str:
+        return f"{self.client} · {self.get_pose_display()} {self.taken_on}"
+
+
+# --- Messaging --------------------------------------------------------------------------------------
+class Thread(OrgOwned):
+    """A conversation between a client and their business's coaches."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="threads")
+    subject = models.CharField(_("subject"), max_length=120, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+        ordering = ["-last_message_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject or f"{self.client}"
+
+
+class Message(OrgOwned):
+    """One message, with an optional attachment (stored privately, served after a check)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="messages")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_client = models.BooleanField(_("from the client"), default=False)
+    body = models.TextField(_("message"), blank=True)
+    attachment = models.FileField(_("attachment"), upload_to=_private_upload_path, max_length=200, blank=True)
+    attachment_name = models.CharField(_("file name"), max_length=120, blank=True)
+    attachment_type = models.CharField(_("file type"), max_length=60, blank=True)
+    attachment_size = models.PositiveIntegerField(_("file size"), default=0)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["thread", "-created_at"], name="message_thread_recent")]
+
+    def __str__(self) -> str:
+        return self.body[:60] or self.attachment_name
+
+
+class ThreadRead(OrgOwned):
+    """Up to when a person has read a conversation: what came later is unread for them."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_read_at = models.DateTimeField(_("read up to"))
+
+    class Meta:
+        verbose_name = _("read marker")
+        verbose_name_plural = _("read markers")
+        constraints = [models.UniqueConstraint(fields=["thread", "user"], name="thread_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.thread} up to {self.last_read_at:%Y-%m-%d %H:%M}"
+
+
+class MessageNotification(OrgOwned):
+    """The "you have a new message" email for one message and one recipient: sent once."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(_("emailed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message email")
+        verbose_name_plural = _("message emails")
+        constraints = [models.UniqueConstraint(fields=["message", "recipient"], name="message_notification_once")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} → {self.recipient}"
+
+
+# --- Import -----------------------------------------------------------------------------------------
+class ClientImport(OrgOwned):
+    """A CSV of clients: uploaded, mapped column by column, previewed, then run as a task that
+    records its progress and every refused row (with the row number and the field)."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Waiting for column mapping")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    file = models.FileField(_("file"), upload_to=_private_upload_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    headers = models.JSONField(_("columns"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict, help_text=_("Column index → client field"))
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created_count = models.PositiveIntegerField(_("clients added"), default=0)
+    error_count = models.PositiveIntegerField(_("rows refused"), default=0)
+    errors = models.JSONField(_("refused rows"), default=list, help_text=_("[{row, field, message}]"))
+    failure = models.TextField(_("failure"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("client import")
+        verbose_name_plural = _("client imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        return int(self.processed_rows * 100 / self.total_rows) if self.total_rows else 100
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

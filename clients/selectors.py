@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+import datetime
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from automation.models import Event
 
@@ -13,12 +16,16 @@ from .models import (
     IntakeForm,
     IntakeQuestion,
     IntakeSubmission,
+    Message,
     Metric,
     MetricTarget,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
+    ThreadRead,
 )
 
 SORTS = {
@@ -294,3 +301,37 @@ def progress_charts(*, client: Client) -> list[dict]:
             else "neutral"
         )
     return charts
+
+
+def client_photos(*, client: Client) -> QuerySet[ProgressPhoto]:
+    return ProgressPhoto.objects.for_org(client.organization).filter(client=client)
+
+
+# --- Messaging --------------------------------------------------------------------------------------
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def _read_at(user):
+    return Subquery(ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1])
+
+
+def threads_for(*, organization, user, client: Client | None = None) -> QuerySet[Thread]:
+    """Conversations with the number of messages `user` has not read (others' messages after
+    their read marker), newest activity first; one query however many threads."""
+    qs = Thread.objects.for_org(organization).select_related("client")
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.annotate(
+        unread_count=Count(
+            "messages",
+            filter=Q(messages__created_at__gt=Coalesce(_read_at(user), Value(_EPOCH))) & ~Q(messages__sender=user),
+        )
+    ).order_by(F("last_message_at").desc(nulls_last=True), "-id")
+
+
+def unread_total(*, organization, user, client: Client | None = None) -> int:
+    return sum(t.unread_count for t in threads_for(organization=organization, user=user, client=client))
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    return Message.objects.for_org(thread.organization).filter(thread=thread).select_related("sender")

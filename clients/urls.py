@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import intake, progress, records
+from .views import imports, intake, messages, photos, progress, records
 
 app_name = "clients"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("clients/", records.ClientListView.as_view(), name="list"),
     path("clients/export.csv", records.ClientExportView.as_view(), name="export"),
     path("clients/new/", records.ClientCreateView.as_view(), name="create"),
+    path("clients/import/", imports.ImportUploadView.as_view(), name="import"),
+    path("clients/import/<int:pk>/", imports.ImportMappingView.as_view(), name="import_mapping"),
+    path("clients/import/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
     path("clients/<int:pk>/", records.ClientDetailView.as_view(), name="detail"),
     path("clients/<int:pk>/edit/", records.ClientEditView.as_view(), name="edit"),
     path("clients/<int:pk>/delete/", records.ClientDeleteView.as_view(), name="delete"),
@@ -26,6 +29,13 @@ urlpatterns = [
         progress.ProgressEntryDeleteView.as_view(),
         name="progress_entry_delete",
     ),
+    path("clients/<int:pk>/photos/", photos.ClientPhotoUploadView.as_view(), name="photo_upload"),
+    path("clients/<int:pk>/photos/compare/", photos.PhotoCompareView.as_view(), name="photo_compare"),
+    path("clients/<int:pk>/photos/<int:photo_pk>/delete/", photos.ClientPhotoDeleteView.as_view(), name="photo_delete"),
+    path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
+    path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
+    path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
+    path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
     path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder

@@ -16,7 +16,7 @@ def calendar_follows_sessions(event):
     for session in Session.objects.filter(pk__in=ids).select_related("service", "coach", "organization"):
         if event.name == "booking.rescheduled" and session.pk == event.payload.get("session_id"):
             update_meeting(session)
-        if session.status == Session.Status.CANCELLED and event.name in ("session.cancelled", "booking.cancelled"):
+        if session.status == Session.Status.CANCELLED and event.name == "session.cancelled":
             delete_meeting(session)
         if ConnectedAccount.objects.for_org(session.organization).calendars().filter(user=session.coach).exists():
             push_session.delay(session.pk)

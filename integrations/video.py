@@ -167,3 +167,5 @@ def delete_meeting(session) -> None:
         check(api_request(connection, "DELETE", url), "meeting removal", ok_missing=True)
     except (ProviderError, AccessRevoked) as exc:
         logger.warning("Could not remove the meeting of session %s: %s", session.pk, exc)
+        return
+    type(session).objects.filter(pk=session.pk).update(video_meeting_id="")

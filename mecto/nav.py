@@ -40,4 +40,8 @@ def items_for(tenant, path: str = "") -> list[dict]:
             continue
         active = path == url or (url != "/" and path.startswith(url))
         visible.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active})
+    # Only the most specific section is current: /portal/billing/ is Billing, not also Home (/portal/).
+    current = max((v for v in visible if v["active"]), key=lambda v: len(v["url"]), default=None)
+    for v in visible:
+        v["active"] = v is current
     return visible

@@ -1,1 +1,30 @@
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("billing/plans", views.PlanViewSet, basename="billing-plan")
+router.register("billing/invoices", views.InvoiceViewSet, basename="billing-invoice")
+router.register("billing/payments", views.PaymentViewSet, basename="billing-payment")
+router.register("billing/credit-notes", views.CreditNoteViewSet, basename="billing-credit-note")
+router.register("billing/memberships", views.SubscriptionViewSet, basename="billing-membership")
+router.register("billing/payment-links", views.PaymentLinkViewSet, basename="billing-payment-link")
+router.register("me/invoices", views.MyInvoiceViewSet, basename="billing-my-invoice")
+router.register("me/memberships", views.MyMembershipViewSet, basename="billing-my-membership")
+router.register("me/packages", views.MyPackageViewSet, basename="billing-my-package")
+router.register("me/credit-grants", views.MyCreditViewSet, basename="billing-my-credit")
+
+urlpatterns = [
+    path("billing/revenue/", views.RevenueView.as_view({"get": "retrieve"}), name="billing-revenue"),
+    path("billing/stripe/", views.StripeAccountView.as_view({"get": "retrieve"}), name="billing-stripe"),
+    path(
+        "billing/stripe/onboarding/",
+        views.StripeAccountView.as_view({"post": "onboarding"}),
+        name="billing-stripe-onboarding",
+    ),
+    path("me/plans/", views.MyPlansView.as_view({"get": "list"}), name="billing-my-plans"),
+    path("me/purchases/", views.MyPurchaseView.as_view({"post": "create"}), name="billing-my-purchase"),
+    path("me/billing-portal/", views.MyBillingPortalView.as_view({"post": "create"}), name="billing-my-portal"),
+    *router.urls,
+]

@@ -11,11 +11,14 @@ from ..models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
     Metric,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
 )
 
 
@@ -226,6 +229,7 @@ class IntakeFormSerializer(OrgModelSerializer):
 
 class IntakeSubmissionSerializer(serializers.ModelSerializer):
     form_name = serializers.CharField(source="form.name", default="", read_only=True)
+    source = serializers.CharField(read_only=True, help_text=_("public_link, request, client_app or coach"))
 
     class Meta:
         model = IntakeSubmission
@@ -290,6 +294,7 @@ class ProgressEntrySerializer(OrgModelSerializer):
     )
     display_value = serializers.SerializerMethodField()
     display_unit = serializers.SerializerMethodField()
+    source = serializers.CharField(read_only=True, help_text=_("coach or client"))
 
     class Meta:
         model = ProgressEntry
@@ -322,3 +327,139 @@ class ProgressEntrySerializer(OrgModelSerializer):
         from ..units import display_unit
 
         return display_unit(entry.metric, self._units(entry))
+
+
+# --- Photos -------------------------------------------------------------------------------------------
+class ProgressPhotoSerializer(OrgModelSerializer):
+    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG or WebP up to 15 MB (multipart)."))
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    source = serializers.CharField(read_only=True, help_text=_("coach or client"))
+
+    class Meta:
+        model = ProgressPhoto
+        fields = [
+            "id",
+            "public_id",
+            "taken_on",
+            "pose",
+            "note",
+            "image",
+            "image_url",
+            "thumbnail_url",
+            "width",
+            "height",
+            "size_bytes",
+            "source",
+            "created_at",
+        ]
+        read_only_fields = ["id", "public_id", "width", "height", "size_bytes", "source", "created_at"]
+        extra_kwargs = {"taken_on": {"required": False}}
+
+    def _url(self, photo, size: str) -> str:
+        from django.urls import reverse
+
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None) if request else None
+        if tenant is not None and tenant.is_client:
+            path = reverse("me-photo-image", args=[photo.pk])
+        else:
+            path = reverse("client-photo-image", args=[photo.client_id, photo.pk])
+        path += "?size=thumb" if size == "thumb" else ""
+        return request.build_absolute_uri(path) if request else path
+
+    def get_image_url(self, photo) -> str:
+        return self._url(photo, "full")
+
+    def get_thumbnail_url(self, photo) -> str:
+        return self._url(photo, "thumb")
+
+
+# --- Messaging ----------------------------------------------------------------------------------------
+class ThreadSerializer(OrgModelSerializer):
+    unread_count = serializers.IntegerField(read_only=True, help_text=_("Messages I have not read yet."))
+    body = serializers.CharField(
+        write_only=True, required=False, allow_blank=True, max_length=5000, help_text=_("An optional first message.")
+    )
+
+    class Meta:
+        model = Thread
+        fields = ["id", "client", "subject", "created_at", "last_message_at", "unread_count", "body"]
+        read_only_fields = ["id", "created_at", "last_message_at", "unread_count"]
+
+
+class MyThreadSerializer(ThreadSerializer):
+    class Meta(ThreadSerializer.Meta):
+        read_only_fields = [*ThreadSerializer.Meta.read_only_fields, "client"]
+
+
+class MessageSerializer(OrgModelSerializer):
+    sender_name = serializers.SerializerMethodField()
+    attachment = serializers.FileField(
+        write_only=True, required=False, help_text=_("A photo (JPEG, PNG, WebP) or a PDF, up to 10 MB (multipart).")
+    )
+    attachment_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "thread",
+            "body",
+            "from_client",
+            "sender_name",
+            "attachment",
+            "attachment_url",
+            "attachment_name",
+            "attachment_type",
+            "attachment_size",
+            "created_at",
+        ]
+        read_only_fields = [
+            "id",
+            "from_client",
+            "sender_name",
+            "attachment_url",
+            "attachment_name",
+            "attachment_type",
+            "attachment_size",
+            "created_at",
+        ]
+
+    def get_sender_name(self, message) -> str:
+        if message.from_client:
+            return message.client.first_name
+        return str(message.sender) if message.sender_id else ""
+
+    def get_attachment_url(self, message) -> str | None:
+        from django.urls import reverse
+
+        if not message.attachment:
+            return None
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None) if request else None
+        if tenant is not None and tenant.is_client:
+            path = reverse("me-message-attachment", args=[message.pk])
+        else:
+            path = reverse("thread-message-attachment", args=[message.thread_id, message.pk])
+        return request.build_absolute_uri(path) if request else path
+
+
+class ThreadMessageSerializer(MessageSerializer):
+    """Coach side, nested under /clients/threads/{id}/messages/: the thread comes from the URL."""
+
+    class Meta(MessageSerializer.Meta):
+        read_only_fields = [*MessageSerializer.Meta.read_only_fields, "thread"]
+
+
+class MyMessageSerializer(MessageSerializer):
+    """The client's side: `thread` must be one of their own conversations."""
+
+    thread = serializers.PrimaryKeyRelatedField(queryset=Thread.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.client is not None:
+            self.fields["thread"].queryset = Thread.objects.for_org(tenant.organization).filter(client=tenant.client)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import me, progress
+from . import me, messaging, photos, progress
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -22,6 +22,10 @@ router = SimpleRouter()
 router.register("clients/tags", TagViewSet, basename="client-tag")
 router.register("clients/intake-forms", IntakeFormViewSet, basename="intake-form")
 router.register("clients/metrics", progress.MetricViewSet, basename="client-metric")
+router.register("clients/threads", messaging.ThreadViewSet, basename="client-thread")
+router.register(
+    r"clients/threads/(?P<thread_pk>[0-9]+)/messages", messaging.ThreadMessageViewSet, basename="thread-message"
+)
 router.register(f"{FORM}/sections", IntakeSectionViewSet, basename="intake-section")
 router.register(f"{FORM}/questions", IntakeQuestionViewSet, basename="intake-question")
 router.register(f"{CLIENT}/notes", NoteViewSet, basename="client-note")
@@ -29,7 +33,11 @@ router.register(f"{CLIENT}/status-history", StatusHistoryViewSet, basename="clie
 router.register(f"{CLIENT}/consents", ConsentViewSet, basename="client-consent")
 router.register(f"{CLIENT}/intake-submissions", IntakeSubmissionViewSet, basename="client-intake-submission")
 router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, basename="client-progress-entry")
+router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
 router.register("clients", ClientViewSet, basename="client")
+router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
+router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
+router.register("me/messages", messaging.MyMessageViewSet, basename="me-message")
 router.register("me/progress", progress.MyProgressViewSet, basename="me-progress")
 
 urlpatterns = [

@@ -1,5 +1,8 @@
 """Every write about clients, one module per part of the domain; import from here."""
 
+from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
+from .messaging import *  # noqa: F403
+from .photos import *  # noqa: F403
 from .progress import *  # noqa: F403
 from .records import *  # noqa: F403

@@ -231,7 +231,10 @@ def change_status(*, client: Client, status: str, actor=None, note: str = "") ->
 
 @transaction.atomic
 def delete_client(*, client: Client, actor=None) -> None:
-    """Delete a client and everything kept about them (GDPR erasure)."""
+    """Delete a client and everything kept about them, stored files included (GDPR erasure)."""
+    from .photos import delete_files_on_commit
+
+    delete_files_on_commit(_stored_files_of(client))
     emit(
         client.organization,
         "client.deleted",
@@ -239,6 +242,16 @@ def delete_client(*, client: Client, actor=None) -> None:
         actor=actor,
     )
     client.delete()
+
+
+def _stored_files_of(client: Client) -> list[str]:
+    from ..models import Message, ProgressPhoto
+
+    names: list[str] = []
+    for image, thumbnail in ProgressPhoto.objects.filter(client=client).values_list("image", "thumbnail"):
+        names += [image, thumbnail]
+    names += list(Message.objects.filter(client=client).exclude(attachment="").values_list("attachment", flat=True))
+    return names
 
 
 @transaction.atomic

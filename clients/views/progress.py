@@ -50,7 +50,10 @@ class ClientProgressView(ClientTabMixin, View):
         return render(request, "clients/progress.html", context, status=status)
 
     def photo_context(self, request, client) -> dict:
-        return {}
+        from ..forms import PhotoForm
+
+        photos = list(selectors.client_photos(client=client)[:24])
+        return {"photos": photos, "photo_form": PhotoForm()}
 
     def get(self, request, pk):
         return self.render_page(request, get_client(request, pk))

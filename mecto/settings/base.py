@@ -271,6 +271,9 @@ TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 
+# Seconds a client-coach message may stay unread before its recipient gets an email.
+CLIENT_MESSAGE_EMAIL_DELAY = env.int("CLIENT_MESSAGE_EMAIL_DELAY", default=900)
+
 # --- Payments --------------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
@@ -360,6 +363,19 @@ SPECTACULAR_SETTINGS = {
         "BlockKindEnum": "training.models.Block.Kind",
         "WorkoutLogStatusEnum": "training.models.WorkoutLog.Status",
         "ClientStatusEnum": "clients.models.Client.Status",
+        "BookingStatusEnum": "booking.models.Booking.Status",
+        "SessionStatusEnum": "booking.models.Session.Status",
+        "BookingAttendanceEnum": "booking.models.Booking.Attendance",
+        "ConnectedAccountStatusEnum": "integrations.models.ConnectedAccount.Status",
+        "PersonalRecordKindEnum": "training.models.PersonalRecord.Kind",
+        "AvailabilityExceptionKindEnum": "booking.models.AvailabilityException.Kind",
+        "CreditEntryKindEnum": "booking.models.CreditEntry.Kind",
+        "PlanKindEnum": "billing.models.Plan.Kind",
+        "IntakeQuestionKindEnum": "clients.models.IntakeQuestion.Kind",
+        "MetricKindEnum": "clients.models.Metric.Kind",
+        "InvoiceStatusEnum": "billing.models.Invoice.Status",
+        "MembershipStatusEnum": "billing.models.Subscription.Status",
+        "PaymentStatusEnum": "billing.models.Payment.Status",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",

@@ -45,3 +45,14 @@ def run_on_commit(django_capture_on_commit_callbacks):
                 return func(*args, **kwargs)
 
     return Runner()
+
+
+@pytest.fixture(autouse=True)
+def _throttle_clock_under_freezegun(monkeypatch):
+    """DRF's throttles keep `time.time` as a class attribute; once freezegun swaps it for a
+    plain function it would bind as a method. Look the clock up at call time instead."""
+    import time as time_module
+
+    from rest_framework.throttling import SimpleRateThrottle
+
+    monkeypatch.setattr(SimpleRateThrottle, "timer", staticmethod(lambda: time_module.time()))

@@ -9,6 +9,7 @@ from booking.models import (
     Booking,
     BookingPolicy,
     CoachProfile,
+    CreditEntry,
     CreditGrant,
     RecurringSeries,
     ServiceType,
@@ -140,3 +141,21 @@ class RecurringSeriesFactory(factory.django.DjangoModelFactory):
     local_time = time(10, 0)
     time_zone = "Europe/London"
     weeks = 4
+
+
+@register
+class CreditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CreditEntry
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    grant = factory.SubFactory(
+        CreditGrantFactory,
+        organization=factory.SelfAttribute("..organization"),
+        client=factory.SelfAttribute("..client"),
+    )
+    kind = CreditEntry.Kind.CONSUME
+    delta = -1
+    reference = factory.Sequence(lambda n: f"booking:{n}")
+    idempotency_key = factory.LazyAttribute(lambda o: f"consume:{o.reference}")

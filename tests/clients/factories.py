@@ -1,9 +1,11 @@
 """Factories of the clients app, registered for the cross-tenant checker."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 
 from clients.models import (
     ConsentRecord,
@@ -12,12 +14,15 @@ from clients.models import (
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
+    Message,
     Metric,
     MetricTarget,
     Note,
     ProgressEntry,
+    ProgressPhoto,
     StatusChange,
     Tag,
+    Thread,
 )
 from tests.factories import ClientFactory, OrganizationFactory, register
 
@@ -154,3 +159,50 @@ class MetricTargetFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     metric = factory.SubFactory(MetricFactory, organization=factory.SelfAttribute("..organization"))
     value = Decimal("10000")
+
+
+def jpeg_bytes(width=120, height=160, color=(200, 80, 40)) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(out, "JPEG")
+    return out.getvalue()
+
+
+@register
+class ProgressPhotoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressPhoto
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    taken_on = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    pose = ProgressPhoto.Pose.FRONT
+    image = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(), name="photo.jpg"))
+    thumbnail = factory.LazyFunction(lambda: ContentFile(jpeg_bytes(60, 80), name="thumb.jpg"))
+    width = 120
+    height = 160
+    size_bytes = 1000
+
+
+@register
+class ThreadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Thread
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    subject = "Check-in"
+
+
+@register
+class MessageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    thread = factory.SubFactory(
+        ThreadFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
+    )
+    body = "How did the session feel?"

@@ -1,0 +1,422 @@
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from booking.models import CreditGrant
+from clients.models import Client
+from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField
+
+from ..models import CreditNote, Invoice, InvoiceLine, Payment, PaymentLink, Plan, Purchase, Subscription
+
+TAX_RATE = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal(0), "max_value": Decimal(100)}
+
+
+# --- Plans ------------------------------------------------------------------------------------------
+class PlanSerializer(OrgModelSerializer):
+    gross_minor = serializers.IntegerField(read_only=True, help_text="What the client pays, tax included.")
+    tax_rate = serializers.DecimalField(required=False, **TAX_RATE)
+    stripe_synced = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Plan
+        fields = [
+            "id",
+            "public_id",
+            "name",
+            "description",
+            "kind",
+            "price_minor",
+            "currency",
+            "tax_rate",
+            "price_includes_tax",
+            "gross_minor",
+            "sessions",
+            "validity_days",
+            "interval",
+            "trial_days",
+            "minimum_term_periods",
+            "sold_online",
+            "is_active",
+            "stripe_synced",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "public_id", "currency", "created_at", "updated_at"]
+        extra_kwargs = {"price_minor": {"help_text": "Price in minor units (1999 = 19.99)."}}
+
+    def get_stripe_synced(self, plan) -> bool:
+        return bool(plan.stripe_price_id) and plan.stripe_price_signature == plan.stripe_signature()
+
+
+class CatalogPlanSerializer(serializers.ModelSerializer):
+    """A plan as clients see it."""
+
+    gross_minor = serializers.IntegerField(read_only=True)
+    price_display = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "public_id",
+            "name",
+            "description",
+            "kind",
+            "gross_minor",
+            "currency",
+            "price_display",
+            "sessions",
+            "validity_days",
+            "interval",
+            "trial_days",
+            "minimum_term_periods",
+        ]
+
+
+# --- Invoices ----------------------------------------------------------------------------------------
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InvoiceLine
+        fields = [
+            "description",
+            "quantity",
+            "unit_price_minor",
+            "tax_rate",
+            "tax_inclusive",
+            "net_minor",
+            "tax_minor",
+            "total_minor",
+            "plan",
+        ]
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    client_name = serializers.CharField(source="bill_to_name", read_only=True)
+    amount_due_minor = serializers.IntegerField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    subscription = serializers.UUIDField(source="subscription.public_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "id",
+            "public_id",
+            "number",
+            "status",
+            "is_overdue",
+            "client",
+            "client_name",
+            "subscription",
+            "currency",
+            "subtotal_minor",
+            "tax_minor",
+            "total_minor",
+            "amount_paid_minor",
+            "amount_due_minor",
+            "amount_refunded_minor",
+            "memo",
+            "period_start",
+            "period_end",
+            "issued_at",
+            "due_at",
+            "paid_at",
+            "voided_at",
+            "lines",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class LineInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=200)
+    quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
+    unit_price_minor = serializers.IntegerField(min_value=0, max_value=100_000_000)
+    tax_rate = serializers.DecimalField(default=Decimal(0), **TAX_RATE)
+    tax_inclusive = serializers.BooleanField(default=True)
+
+
+class InvoiceCreateSerializer(serializers.Serializer):
+    """Either `plan` (a package or service, priced by the plan) or custom `lines`."""
+
+    client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all())
+    plan = OrgPrimaryKeyRelatedField(queryset=Plan.objects.all(), required=False, allow_null=True)
+    quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
+    lines = LineInputSerializer(many=True, required=False)
+    memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    issue = serializers.BooleanField(default=True, help_text="Issue (number and email) at once; false keeps a draft.")
+
+    def validate(self, attrs):
+        if bool(attrs.get("plan")) == bool(attrs.get("lines")):
+            raise serializers.ValidationError({"lines": ["Send either a plan or lines."]})
+        return attrs
+
+
+class RecordPaymentSerializer(serializers.Serializer):
+    amount_minor = serializers.IntegerField(min_value=1)
+    method = serializers.ChoiceField(
+        choices=[(m.value, m.label) for m in Payment.Method if m in Payment.MANUAL_METHODS]
+    )
+    reference = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    received_at = serializers.DateTimeField(required=False)
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+    refundable_minor = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = [
+            "id",
+            "invoice",
+            "invoice_number",
+            "client",
+            "method",
+            "status",
+            "amount_minor",
+            "currency",
+            "amount_refunded_minor",
+            "refundable_minor",
+            "reference",
+            "received_at",
+            "failure_message",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RefundSerializer(serializers.Serializer):
+    amount_minor = serializers.IntegerField(min_value=1, required=False, help_text="Default: all that is refundable.")
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CreditNoteSerializer(serializers.ModelSerializer):
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = CreditNote
+        fields = [
+            "id",
+            "public_id",
+            "number",
+            "invoice",
+            "invoice_number",
+            "payment",
+            "client",
+            "amount_minor",
+            "tax_minor",
+            "currency",
+            "reason",
+            "issued_at",
+        ]
+        read_only_fields = fields
+
+
+# --- Memberships ---------------------------------------------------------------------------------------
+class SubscriptionSerializer(serializers.ModelSerializer):
+    plan_name = serializers.CharField(source="plan.name", read_only=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "id",
+            "public_id",
+            "client",
+            "client_name",
+            "plan",
+            "plan_name",
+            "status",
+            "collection",
+            "price_minor",
+            "currency",
+            "tax_rate",
+            "interval",
+            "sessions_per_period",
+            "started_at",
+            "trial_ends_at",
+            "current_period_start",
+            "current_period_end",
+            "minimum_term_ends_at",
+            "cancel_at",
+            "cancelled_at",
+            "past_due_since",
+        ]
+        read_only_fields = fields
+
+
+class MembershipStartSerializer(serializers.Serializer):
+    client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all())
+    plan = OrgPrimaryKeyRelatedField(queryset=Plan.objects.all())
+    start_date = serializers.DateField(required=False, help_text="Today (default) or up to 31 days ago.")
+
+
+class MembershipCancelSerializer(serializers.Serializer):
+    immediately = serializers.BooleanField(default=False, help_text="End now instead of at the end of the period.")
+
+
+# --- Payment links --------------------------------------------------------------------------------------
+class PaymentLinkSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PaymentLink
+        fields = ["id", "client", "plan", "invoice", "message", "status", "created_at", "expires_at", "opened_at"]
+        read_only_fields = fields
+
+
+class PaymentLinkCreateSerializer(OrgModelSerializer):
+    send = serializers.BooleanField(default=True, write_only=True, help_text="Email the link to the client.")
+
+    class Meta:
+        model = PaymentLink
+        fields = ["client", "plan", "invoice", "message", "send"]
+        extra_kwargs = {"plan": {"required": False}, "invoice": {"required": False}}
+
+
+class PaymentLinkCreatedSerializer(PaymentLinkSerializer):
+    url = serializers.CharField(read_only=True, help_text="Shown once; only a hash of the token is kept.")
+
+    class Meta(PaymentLinkSerializer.Meta):
+        fields = [*PaymentLinkSerializer.Meta.fields, "url"]
+        read_only_fields = fields
+
+
+# --- Reports and Stripe ----------------------------------------------------------------------------------
+class MoneyCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount_minor = serializers.IntegerField()
+
+
+class RevenueMonthSerializer(serializers.Serializer):
+    month = serializers.DateField()
+    received_minor = serializers.IntegerField()
+    refunded_minor = serializers.IntegerField()
+    net_minor = serializers.IntegerField()
+    payments = serializers.IntegerField()
+
+
+class RevenueSerializer(serializers.Serializer):
+    currency = serializers.CharField()
+    mrr_minor = serializers.IntegerField()
+    active_memberships = serializers.IntegerField()
+    trialing_memberships = serializers.IntegerField()
+    past_due_memberships = serializers.IntegerField()
+    new_this_month = serializers.IntegerField()
+    churned_this_month = serializers.IntegerField()
+    outstanding = MoneyCountSerializer()
+    overdue = MoneyCountSerializer()
+    received_this_month_minor = serializers.IntegerField()
+    months = RevenueMonthSerializer(many=True)
+
+
+class StripeStatusSerializer(serializers.Serializer):
+    available = serializers.BooleanField(help_text="The platform has Stripe keys.")
+    connected = serializers.BooleanField()
+    account_id = serializers.CharField(allow_blank=True)
+    charges_enabled = serializers.BooleanField()
+    details_submitted = serializers.BooleanField()
+    payouts_enabled = serializers.BooleanField()
+
+
+class UrlSerializer(serializers.Serializer):
+    url = serializers.URLField()
+
+
+# --- The client's own ------------------------------------------------------------------------------------
+class MyInvoiceSerializer(serializers.ModelSerializer):
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+    amount_due_minor = serializers.IntegerField(read_only=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invoice
+        fields = [
+            "public_id",
+            "number",
+            "status",
+            "is_overdue",
+            "currency",
+            "subtotal_minor",
+            "tax_minor",
+            "total_minor",
+            "amount_paid_minor",
+            "amount_due_minor",
+            "amount_refunded_minor",
+            "memo",
+            "period_start",
+            "period_end",
+            "issued_at",
+            "due_at",
+            "paid_at",
+            "lines",
+            "pdf_url",
+        ]
+        read_only_fields = fields
+
+    def get_pdf_url(self, invoice) -> str:
+        from django.urls import reverse
+
+        return reverse("billing-my-invoice-pdf", kwargs={"public_id": invoice.public_id})
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    plan = CatalogPlanSerializer(read_only=True)
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "public_id",
+            "plan",
+            "status",
+            "collection",
+            "price_minor",
+            "currency",
+            "interval",
+            "sessions_per_period",
+            "started_at",
+            "trial_ends_at",
+            "current_period_start",
+            "current_period_end",
+            "minimum_term_ends_at",
+            "cancel_at",
+            "cancelled_at",
+        ]
+        read_only_fields = fields
+
+
+class MyPackageSerializer(serializers.ModelSerializer):
+    plan = CatalogPlanSerializer(read_only=True)
+    invoice = serializers.UUIDField(source="invoice.public_id", read_only=True)
+
+    class Meta:
+        model = Purchase
+        fields = ["public_id", "plan", "invoice", "sessions", "expires_at", "created_at"]
+        read_only_fields = fields
+
+
+class MyCreditSerializer(serializers.ModelSerializer):
+    remaining = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CreditGrant
+        fields = ["id", "quantity", "remaining", "expires_at", "reason", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_remaining(self, grant) -> int:
+        return max(getattr(grant, "remaining", grant.quantity), 0)
+
+
+class BalanceSerializer(serializers.Serializer):
+    balance = serializers.IntegerField(help_text="Session credits usable now.")
+
+
+class PurchaseRequestSerializer(serializers.Serializer):
+    plan = serializers.UUIDField(help_text="public_id of a plan from /me/plans/.")
+
+
+class CheckoutSerializer(serializers.Serializer):
+    checkout_url = serializers.URLField()

@@ -1,0 +1,268 @@
+"""Forms for the billing pages. Amounts are typed in major units (19.99) and handed to the
+services as integers in minor units (1999)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from mecto.localization import minor_units
+
+from .models import BillingSettings, Invoice, Payment, Plan
+from .money import from_minor, to_minor
+from .services import LineInput
+
+
+class MoneyField(forms.DecimalField):
+    """An amount in the currency's major unit, cleaned to an integer in minor units."""
+
+    def __init__(self, *, currency: str, **kwargs):
+        self.currency = currency
+        places = minor_units(currency)
+        kwargs.setdefault("min_value", Decimal(0))
+        kwargs.setdefault("max_value", Decimal(1_000_000))
+        super().__init__(max_digits=12, decimal_places=places, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs["step"] = str(Decimal(1).scaleb(-places)) if places else "1"
+
+    def clean(self, value):
+        amount = super().clean(value)
+        if amount is None:
+            return None
+        return to_minor(amount, self.currency)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return from_minor(value, self.currency)
+        return value
+
+
+def _client_choices(organization):
+    return Client.objects.for_org(organization).order_by("first_name", "last_name")
+
+
+class PlanForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5, initial=0
+    )
+    price_includes_tax = forms.BooleanField(label=_("The price includes tax"), required=False, initial=True)
+    sessions = forms.IntegerField(
+        label=_("Sessions included"),
+        min_value=0,
+        max_value=1000,
+        initial=0,
+        help_text=_("For a package: sessions bought. For a membership: sessions per period."),
+    )
+    validity_days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=3660,
+        required=False,
+        help_text=_("Packages and services: leave empty if they never expire."),
+    )
+    interval = forms.ChoiceField(
+        label=_("Billed"), choices=[("", "—"), *Plan.Interval.choices], required=False, help_text=_("Memberships only.")
+    )
+    trial_days = forms.IntegerField(label=_("Free trial (days)"), min_value=0, max_value=365, initial=0)
+    minimum_term_periods = forms.IntegerField(
+        label=_("Minimum term (periods)"),
+        min_value=0,
+        max_value=60,
+        initial=0,
+        help_text=_("Memberships: how many periods a member commits to before they can cancel."),
+    )
+    sold_online = forms.BooleanField(label=_("Clients can buy it online (portal, app)"), required=False, initial=True)
+
+    def __init__(self, *args, organization, instance: Plan | None = None, **kwargs):
+        self.instance = instance
+        currency = instance.currency if instance else organization.currency
+        if instance is not None and "data" not in kwargs and not args:
+            kwargs["initial"] = {
+                **{name: getattr(instance, name) for name in self.base_fields if hasattr(instance, name)},
+                "price_minor": instance.price_minor,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["price_minor"] = MoneyField(
+            currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}, min_value=Decimal("0.01")
+        )
+        if instance is not None:
+            self.fields["price_minor"].initial = instance.price_minor
+        order = ["name", "kind", "price_minor", "tax_rate", "price_includes_tax", "description"]
+        self.order_fields(order)
+
+
+class BillingSettingsForm(forms.ModelForm):
+    class Meta:
+        model = BillingSettings
+        fields = ["invoice_prefix", "credit_note_prefix", "payment_terms_days", "invoice_footer"]
+        widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self):
+        pass  # the service validates
+
+
+class InvoiceForm(forms.Form):
+    """A custom one-off charge: a client, up to five lines and a note."""
+
+    LINES = 5
+
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    memo = forms.CharField(label=_("Note to the client"), required=False, max_length=500)
+    issue_now = forms.BooleanField(label=_("Issue and email it now"), required=False, initial=True)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.currency = organization.currency
+        self.fields["client"].queryset = _client_choices(organization)
+        for i in range(self.LINES):
+            required = i == 0
+            self.fields[f"line{i}_description"] = forms.CharField(
+                label=_("Line %(n)s: description") % {"n": i + 1}, max_length=200, required=required
+            )
+            self.fields[f"line{i}_quantity"] = forms.IntegerField(
+                label=_("Line %(n)s: quantity") % {"n": i + 1}, min_value=1, max_value=1000, initial=1, required=False
+            )
+            self.fields[f"line{i}_price"] = MoneyField(
+                currency=self.currency,
+                label=_("Line %(n)s: unit price (%(currency)s)") % {"n": i + 1, "currency": self.currency},
+                required=required,
+            )
+            self.fields[f"line{i}_tax_rate"] = forms.DecimalField(
+                label=_("Line %(n)s: tax rate (%%)") % {"n": i + 1},
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                max_digits=5,
+                initial=0,
+                required=False,
+            )
+        self.fields["tax_inclusive"] = forms.BooleanField(label=_("Prices include tax"), required=False, initial=True)
+
+    def line_rows(self):
+        return [
+            [self[f"line{i}_description"], self[f"line{i}_quantity"], self[f"line{i}_price"], self[f"line{i}_tax_rate"]]
+            for i in range(self.LINES)
+        ]
+
+    def clean(self):
+        data = super().clean()
+        lines = []
+        for i in range(self.LINES):
+            description = (data.get(f"line{i}_description") or "").strip()
+            price = data.get(f"line{i}_price")
+            if not description and price in (None, 0):
+                continue
+            if not description:
+                self.add_error(f"line{i}_description", _("Describe this line."))
+                continue
+            if price is None:
+                self.add_error(f"line{i}_price", _("Enter a price."))
+                continue
+            lines.append(
+                LineInput(
+                    description=description,
+                    unit_price_minor=price,
+                    quantity=data.get(f"line{i}_quantity") or 1,
+                    tax_rate=data.get(f"line{i}_tax_rate") or Decimal(0),
+                    tax_inclusive=bool(data.get("tax_inclusive")),
+                )
+            )
+        data["lines"] = lines
+        return data
+
+
+class SellPlanForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    plan = forms.ModelChoiceField(label=_("Package or service"), queryset=Plan.objects.none())
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = _client_choices(organization)
+        self.fields["plan"].queryset = Plan.objects.for_org(organization).active().exclude(kind=Plan.Kind.MEMBERSHIP)
+
+
+class RecordPaymentForm(forms.Form):
+    amount_minor = MoneyField(currency="USD", label=_("Amount"))
+    method = forms.ChoiceField(
+        label=_("Paid by"), choices=[(m.value, m.label) for m in Payment.Method if m in Payment.MANUAL_METHODS]
+    )
+    received_on = forms.DateField(label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}))
+    reference = forms.CharField(
+        label=_("Reference"), max_length=120, required=False, help_text=_("Receipt or transfer reference.")
+    )
+
+    def __init__(self, *args, invoice: Invoice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount_minor"] = MoneyField(
+            currency=invoice.currency,
+            label=_("Amount (%(currency)s)") % {"currency": invoice.currency},
+            min_value=Decimal(1).scaleb(-minor_units(invoice.currency)),
+            initial=invoice.amount_due_minor,
+        )
+        self.order_fields(["amount_minor", "method", "received_on", "reference"])
+        self.fields["received_on"].initial = timezone.localdate(timezone=_tz(invoice))
+
+
+def _tz(invoice):
+    from mecto.localization import zone
+
+    return zone(invoice.organization.time_zone)
+
+
+class RefundForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, payment: Payment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount_minor"] = MoneyField(
+            currency=payment.currency,
+            label=_("Amount to refund (%(currency)s)") % {"currency": payment.currency},
+            min_value=Decimal(1).scaleb(-minor_units(payment.currency)),
+            initial=payment.refundable_minor,
+        )
+        self.order_fields(["amount_minor", "reason"])
+
+
+class MembershipForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    plan = forms.ModelChoiceField(label=_("Membership"), queryset=Plan.objects.none())
+    start_date = forms.DateField(
+        label=_("Starts on"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Today or up to 31 days ago. The first period is invoiced at once."),
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = _client_choices(organization)
+        self.fields["plan"].queryset = Plan.objects.for_org(organization).active().filter(kind=Plan.Kind.MEMBERSHIP)
+        from . import periods
+
+        self.fields["start_date"].initial = periods.local_today(organization.time_zone)
+
+
+class PaymentLinkForm(forms.Form):
+    client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    plan = forms.ModelChoiceField(label=_("Plan"), queryset=Plan.objects.none())
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = _client_choices(organization)
+        self.fields["plan"].queryset = Plan.objects.for_org(organization).active()
+
+
+class InvoiceLinkForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
+    )

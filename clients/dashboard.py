@@ -1,0 +1,62 @@
+"""Dashboard cards of the clients app: who is waiting for an answer, and what to do first."""
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from mecto.dashboard import Card
+
+
+def clients_card(request):
+    tenant = request.tenant
+    if not tenant.can("clients.view"):
+        return None
+    from .models import Client
+
+    org = tenant.organization
+    counts = dict.fromkeys(Client.Status.values, 0)
+    for row in Client.objects.for_org(org).values("status").order_by().annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    total = sum(counts.values())
+    if total == 0:
+        return Card(
+            title=_("Clients"),
+            body=_("Add your first client, import a spreadsheet or share your intake form link."),
+            url=reverse("clients:list"),
+            action=_("Add clients"),
+            order=10,
+        )
+    return Card(
+        title=_("Clients"),
+        value=str(counts["active"] + counts["trial"]),
+        body=ngettext("%(n)d lead to follow up", "%(n)d leads to follow up", counts["lead"]) % {"n": counts["lead"]},
+        url=reverse("clients:list"),
+        action=_("See clients"),
+        order=10,
+    )
+
+
+def messages_card(request):
+    tenant = request.tenant
+    if not tenant.can("clients.view"):
+        return None
+    from . import selectors
+
+    waiting = [
+        t for t in selectors.threads_for(organization=tenant.organization, user=request.user)[:50] if t.unread_count
+    ]
+    if not waiting:
+        return None
+    return Card(
+        title=_("Unread messages"),
+        value=str(sum(t.unread_count for t in waiting)),
+        rows=[
+            ngettext("%(name)s: %(n)d unread", "%(name)s: %(n)d unread", t.unread_count)
+            % {"name": t.client.full_name, "n": t.unread_count}
+            for t in waiting[:5]
+        ],
+        url=reverse("clients:messages", args=[waiting[0].client_id]) + f"?thread={waiting[0].pk}",
+        action=_("Reply"),
+        order=5,
+    )

@@ -1,0 +1,129 @@
+"""A coach sets hours and a service; a stranger books on the public page, gets the email
+with the invite, reschedules with its link; the coach sees it in the week view and marks
+attendance. A late cancel through the email link forfeits a package credit."""
+
+import re
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from icalendar import Calendar
+
+from booking import selectors, services
+from booking.models import Booking, Session
+from tests.factories import PASSWORD, ClientFactory, MembershipFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _log_in(page, user):
+    page.goto("/account/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(re.compile(r"/dashboard/"))
+
+
+def _path(url: str) -> str:
+    return "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, live_server, screenshot_dir):
+    org = OrganizationFactory(name="Northside Strength", slug="northside", time_zone="Europe/London")
+    coach = MembershipFactory(organization=org, role="owner", user__full_name="Casey Coach").user
+
+    # The coach sets hours (every day, two stretches) and a service.
+    _log_in(page, coach)
+    page.goto("/booking/availability/")
+    for day in ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]:
+        page.get_by_label(day).fill("00:00-12:00, 12:30-23:30")
+    page.get_by_role("button", name="Save hours").click()
+    page.wait_for_selector("text=Weekly hours saved.")
+    page.screenshot(path=f"{screenshot_dir}/booking-hours.png", full_page=True)
+    page.goto("/booking/services/new/")
+    page.get_by_label("Name").fill("Strength 1:1")
+    page.get_by_label("Duration (minutes)").fill("60")
+    page.get_by_label("Address").fill("4 Mill Lane, Leeds")
+    page.get_by_label("Price").fill("45")
+    page.get_by_role("button", name="Save service").click()
+    page.wait_for_url(re.compile(r"/booking/services/$"))
+    assert page.get_by_role("link", name="Strength 1:1").is_visible()
+    page.get_by_role("button", name="Log out").click()
+
+    # A stranger books on the public page: service → day → slot → details → confirm.
+    page.goto("/book/northside/")
+    page.screenshot(path=f"{screenshot_dir}/booking-public-services.png", full_page=True)
+    page.get_by_role("link", name=re.compile("Strength 1:1")).click()
+    page.locator("a.day-choice").nth(2).click()  # two days out: well before the 24 h deadline
+    page.screenshot(path=f"{screenshot_dir}/booking-public-slots.png", full_page=True)
+    page.locator("a.slot-choice").first.click()
+    page.get_by_label("First name").fill("Sally")
+    page.get_by_label("Last name").fill("Stranger")
+    page.get_by_label("Email").fill("sally@example.com")
+    page.screenshot(path=f"{screenshot_dir}/booking-public-details.png", full_page=True)
+    page.get_by_role("button", name="Confirm booking").click()
+    page.wait_for_selector("text=You're booked!")
+    page.screenshot(path=f"{screenshot_dir}/booking-public-booked.png", full_page=True)
+
+    booking = Booking.objects.get(client__email="sally@example.com")
+    assert booking.client.status == "lead"
+    [confirmation] = [m for m in mail.outbox if m.to == ["sally@example.com"]]
+    [invite] = [a for a in confirmation.attachments if a[0] == "invite.ics"]
+    [event] = Calendar.from_ical(invite[1]).walk("VEVENT")
+    assert event.decoded("dtstart") == booking.session.start_at
+
+    # She reschedules with the link from the email.
+    link = re.search(r"https?://\S+/book/manage/\S+/", confirmation.body).group(0)
+    page.goto(_path(link))
+    page.get_by_role("link", name="Reschedule").click()
+    old_start = booking.session.start_at
+    page.locator("button.slot-choice").nth(1).click()
+    page.wait_for_selector("text=Moved. We sent you an updated invite.")
+    booking.refresh_from_db()
+    assert booking.session.start_at != old_start
+    assert any("Moved" in m.subject for m in mail.outbox if m.to == ["sally@example.com"])
+
+    # The coach sees it in the week view, and marks attendance once it has taken place.
+    _log_in(page, coach)
+    local_day = booking.session.start_at.astimezone(ZoneInfo("Europe/London")).date()
+    page.goto(f"/booking/?date={local_day.isoformat()}")
+    assert page.get_by_text("Sally Stranger").first.is_visible()
+    page.screenshot(path=f"{screenshot_dir}/booking-week.png", full_page=True)
+    now = timezone.now()
+    Session.objects.filter(pk=booking.session_id).update(
+        start_at=now - timedelta(minutes=70), end_at=now - timedelta(minutes=10)
+    )  # the session has taken place
+    page.goto(f"/booking/sessions/{booking.session_id}/")
+    page.get_by_role("button", name="Attended").click()
+    page.wait_for_selector("text=Sally Stranger marked as Attended.")
+    page.screenshot(path=f"{screenshot_dir}/booking-session.png", full_page=True)
+    booking.refresh_from_db()
+    assert booking.attendance == Booking.Attendance.ATTENDED
+
+
+def test_late_cancel_through_the_email_link_forfeits_the_credit(page, live_server, screenshot_dir):
+    org = OrganizationFactory(name="Credit Gym", slug="credit-gym", time_zone="Europe/London")
+    coach = MembershipFactory(organization=org, role="owner").user
+    profile = services.ensure_coach_profile(organization=org, user=coach)
+    service = services.save_service_type(
+        organization=org, name="Package session", address="Gym", payment_requirement="credit", coaches=[coach]
+    )
+    client = ClientFactory(organization=org, email="pat@example.com", first_name="Pat")
+    services.grant_credits(client=client, quantity=1, source_ref="package:1")
+    soon = (timezone.now() + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    booking = services.book_session(service=service, coach=coach, client=client, start_at=soon)
+    assert selectors.credit_balance(client=client) == 0 and profile.pk
+
+    from booking.tokens import manage_url
+
+    page.goto(_path(manage_url(booking)))
+    assert page.get_by_text("cancelling now is a late cancel").is_visible()
+    page.screenshot(path=f"{screenshot_dir}/booking-late-cancel.png", full_page=True)
+    page.get_by_role("button", name="Cancel anyway (late cancel)").click()
+    page.wait_for_selector("text=This was a late cancel")
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.attendance == "late_cancel"
+    assert selectors.credit_balance(client=client) == 0
+    assert booking.credit_entries.filter(kind="forfeit").exists()
