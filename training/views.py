@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -698,7 +699,10 @@ class ClientTrainingView(TrainingView):
             "programs": selectors.program_list(organization=self.org, client=client),
             "upcoming": selectors.scheduled_workouts(client=client, start=today, end=today + timedelta(days=13)),
             "logs": logs,
-            "records": selectors.personal_records(organization=self.org, client=client)[:10],
+            "records": selectors.current_bests(client=client),
+            "recent_records": selectors.personal_records(organization=self.org, client=client)
+            .filter(achieved_at__gte=timezone.now() - timedelta(days=30))
+            .count(),
             "adherence": summary["adherence"],
             "chart_data": chart_data,
             "comment_form": comment_form or CommentForm(),

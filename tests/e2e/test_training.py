@@ -152,3 +152,40 @@ def test_coach_generates_a_draft_from_the_intake_and_swaps_an_exercise(page, liv
     page.get_by_role("button", name="Assign").click()
     page.wait_for_url(re.compile(rf"/training/clients/{client.pk}/"))
     assert ScheduledWorkout.objects.filter(client=client).count() == 3 * 5
+
+
+def test_a_logged_workout_shows_as_a_record_and_charts_on_the_client_page(page, live_server, screenshot_dir):
+    import uuid
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from training import services
+    from training.models import Exercise
+
+    load_exercise_library()
+    coach = MembershipFactory(role="coach")
+    client = ClientFactory(organization=coach.organization, first_name="Ana", last_name="Diaz")
+    squat = Exercise.objects.get(slug="Barbell_Full_Squat")
+    bench = Exercise.objects.get(slug="Dumbbell_Bench_Press")
+    now = timezone.now()
+    for weeks_ago, load in ((3, 80), (2, 85), (1, 90), (0, 95)):
+        services.log_workout(
+            client=client,
+            client_uuid=uuid.uuid4(),
+            performed_at=now - timedelta(weeks=weeks_ago, hours=1),
+            sets=[{"exercise": squat, "reps": 5, "load_kg": load}] * 3
+            + [{"exercise": bench, "reps": 10, "load_kg": load / 4}] * 3,
+        )
+    _login(page, coach.user.email)
+    page.goto(f"/training/clients/{client.pk}/")
+    assert page.get_by_role("link", name="Training").first.get_attribute("aria-current") == "page"
+    page.locator("#chart-volume").wait_for()
+    page.locator("#chart-e1rm").wait_for()
+    assert page.locator(".records li").count() >= 2
+    assert page.get_by_text("Barbell Full Squat").first.is_visible()
+    page.get_by_label("Comment").first.fill("Lovely progress, Ana!")
+    page.screenshot(path=f"{screenshot_dir}/training-client-charts.png", full_page=True)
+    page.get_by_role("button", name="Comment").first.click()
+    page.get_by_text("Comment added").wait_for()
+    assert page.get_by_text("Lovely progress, Ana!").is_visible()

@@ -12,6 +12,8 @@
     const node = document.getElementById("training-chart-data");
     if (!node || typeof window.Chart === "undefined") return;
     const data = JSON.parse(node.textContent);
+    // Numbers to read, not a show: no animation.
+    window.Chart.defaults.animation = false;
 
     const adherence = document.getElementById("chart-adherence");
     if (adherence) {
