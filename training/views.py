@@ -424,6 +424,14 @@ class WeekActionView(BuilderActionView):
         raise Http404
 
 
+def _posted_exercise(request, org) -> Exercise:
+    """The exercise chosen in a builder form; anything but an id of the business's library is a 404."""
+    value = request.POST.get("exercise", "")
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(Exercise.objects.for_org(org), pk=int(value))
+
+
 def _workout(org, pk) -> Workout:
     return get_object_or_404(Workout.objects.for_org(org).select_related("program", "week"), pk=pk)
 
@@ -473,7 +481,7 @@ class BlockActionView(BuilderActionView):
             elif action in ("up", "down"):
                 services.move(obj=block, direction=action, actor=request.user)
             elif action == "add-item":
-                exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=request.POST.get("exercise") or 0)
+                exercise = _posted_exercise(request, self.org)
                 services.add_prescribed_exercise(block=block, exercise=exercise, actor=request.user)
             else:
                 raise Http404
@@ -518,7 +526,7 @@ class ItemActionView(BuilderActionView):
             elif action in ("up", "down"):
                 services.move(obj=item, direction=action, actor=request.user)
             elif action == "swap":
-                exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=request.POST.get("exercise") or 0)
+                exercise = _posted_exercise(request, self.org)
                 services.swap_exercise(
                     item=item, exercise=exercise, actor=request.user, reason=request.POST.get("reason", "")
                 )

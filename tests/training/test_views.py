@@ -282,3 +282,18 @@ def test_generate_page_prefills_from_a_real_intake_submission(web, org, library)
     page = web.get(reverse("training:builder", args=[copy.pk])).content.decode()
     assert "From the client&#x27;s intake" in page or "From the client's intake" in page
     assert "Everything fits" in page
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "99999999"])
+def test_nonsense_exercise_ids_in_builder_forms_are_not_found_not_errors(web, org, value):
+    block = Block.objects.create(
+        organization=org,
+        workout=services.add_workout(week=services.create_program(organization=org, name="P").weeks.get()),
+    )
+    response = web.post(reverse("training:block_action", args=[block.pk, "add-item"]), {"exercise": value}, **HTMX)
+    assert response.status_code == 404
+    item = PrescribedExercise.objects.create(
+        organization=org, block=block, exercise=ExerciseFactory(organization=org), reps_min=5
+    )
+    assert web.post(reverse("training:item_action", args=[item.pk, "swap"]), {"exercise": value}).status_code == 404
+    assert web.post(reverse("training:item_action", args=[item.pk, "dance"])).status_code == 404
