@@ -179,12 +179,16 @@ class ExerciseForm(ServiceValidatedForm, forms.ModelForm):
             "level",
             "category",
             "movement_pattern",
+            "is_archived",
         ]
+        labels = {"is_archived": _("Archived: hidden from search and from new drafts")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["aliases"] = ", ".join(self.instance.aliases)
+        else:
+            del self.fields["is_archived"]
 
     def clean_aliases(self):
         return [a.strip() for a in self.cleaned_data.get("aliases", "").split(",") if a.strip()]

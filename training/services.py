@@ -346,6 +346,34 @@ def delete_program(*, program: Program, actor=None) -> None:
 
 def _touch(program: Program) -> None:
     Program.objects.filter(pk=program.pk).update(updated_at=timezone.now())
+    _sync_schedule(program)
+
+
+def _sync_schedule(program: Program) -> None:
+    """A client's program keeps its calendar in step with its workouts: a workout added or moved
+    to another day is (re)scheduled; a deleted one leaves the calendar with it."""
+    program = Program.objects.filter(pk=program.pk).select_related("client").first()
+    if program is None or program.client_id is None or program.start_date is None:
+        return
+    existing = {s.workout_id: s for s in ScheduledWorkout.objects.filter(program=program)}
+    tz = program.client.time_zone
+    new_rows = []
+    for workout, day in schedule_dates(program, program.start_date):
+        row = existing.get(workout.pk)
+        if row is None:
+            new_rows.append(
+                ScheduledWorkout(
+                    organization=program.organization,
+                    client=program.client,
+                    program=program,
+                    workout=workout,
+                    date=day,
+                    due_at=local_day_start(day, tz),
+                )
+            )
+        elif row.date != day:
+            ScheduledWorkout.objects.filter(pk=row.pk).update(date=day, due_at=local_day_start(day, tz))
+    ScheduledWorkout.objects.bulk_create(new_rows)
 
 
 def _renumber(queryset) -> None:
@@ -450,8 +478,7 @@ def add_workout(*, week: ProgramWeek, name: str = "", day: int | None = None, ac
     existing = list(week.workouts.all())
     day = _check_day(day if day is not None else min(7, (max((w.day for w in existing), default=0) + 1)))
     name = (name or "").strip() or _("Workout %(n)s") % {"n": len(existing) + 1}
-    _touch(program)
-    return Workout.objects.create(
+    workout = Workout.objects.create(
         organization=program.organization,
         week=week,
         program=program,
@@ -459,6 +486,8 @@ def add_workout(*, week: ProgramWeek, name: str = "", day: int | None = None, ac
         day=day,
         position=len(existing) + 1,
     )
+    _touch(program)
+    return workout
 
 
 @transaction.atomic

@@ -297,3 +297,19 @@ def test_nonsense_exercise_ids_in_builder_forms_are_not_found_not_errors(web, or
     )
     assert web.post(reverse("training:item_action", args=[item.pk, "swap"]), {"exercise": value}).status_code == 404
     assert web.post(reverse("training:item_action", args=[item.pk, "dance"])).status_code == 404
+
+
+def test_archiving_an_own_exercise_hides_it_from_search(web, org):
+    exercise = ExerciseFactory(organization=org, name="Sandbag Shouldering")
+    data = {
+        "name": exercise.name,
+        "primary_muscles": ["chest"],
+        "equipment": "other",
+        "level": "beginner",
+        "category": "strength",
+        "is_archived": "on",
+    }
+    assert web.post(reverse("training:exercise_edit", args=[exercise.pk]), data).status_code == 302
+    exercise.refresh_from_db()
+    assert exercise.is_archived
+    assert b"Sandbag" not in web.get(reverse("training:exercises"), {"q": "sandbag"}).content
