@@ -313,3 +313,40 @@ def test_archiving_an_own_exercise_hides_it_from_search(web, org):
     exercise.refresh_from_db()
     assert exercise.is_archived
     assert b"Sandbag" not in web.get(reverse("training:exercises"), {"q": "sandbag"}).content
+
+
+def test_builder_and_client_page_query_counts_do_not_grow_with_the_program(web, org, django_assert_max_num_queries):
+    program = services.create_program(organization=org, name="Big")
+    workout = services.add_workout(week=program.weeks.get())
+    for kind in ("straight", "superset"):
+        block = services.add_block(workout=workout, kind=kind)
+        for _ in range(2):
+            services.add_prescribed_exercise(block=block, exercise=ExerciseFactory(organization=org), reps_min=5)
+    url = reverse("training:builder", args=[program.pk])
+    with django_assert_max_num_queries(40) as small:
+        assert web.get(url).status_code == 200
+    services.apply_progression(program=program, weeks=8)
+    for _ in range(3):
+        services.duplicate_workout(workout=workout)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert web.get(url).status_code == 200
+    client = ClientFactory(organization=org)
+    with freeze_time("2026-06-01 09:00:00"):
+        services.assign_program(program=program, clients=[client], start_date=date(2026, 6, 1))
+        page = reverse("training:client", args=[client.pk])
+
+        def log(days):
+            for day in days:
+                services.log_workout(
+                    client=client,
+                    client_uuid=uuid.uuid4(),
+                    performed_at=datetime(2026, 5, day, 9, 0, tzinfo=UTC),
+                    sets=[{"exercise": ExerciseFactory(organization=org), "reps": 5, "load_kg": 50}],
+                )
+
+        log(range(1, 4))
+        with django_assert_max_num_queries(60) as small:
+            web.get(page)
+        log(range(4, 25))
+        with django_assert_max_num_queries(len(small.captured_queries)):
+            assert web.get(page).status_code == 200
