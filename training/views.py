@@ -700,6 +700,7 @@ class ClientTrainingView(TrainingView):
             },
             "adherence": {**summary["adherence"], "weeks": [w.isoformat() for w in summary["adherence"]["weeks"]]},
             "e1rm": summary["e1rm"],
+            "labels": {"scheduled": _("Scheduled"), "completed": _("Completed"), "kg": _("kg")},
         }
         context = {
             "client": client,

@@ -14,6 +14,7 @@
     const data = JSON.parse(node.textContent);
     // Numbers to read, not a show: no animation.
     window.Chart.defaults.animation = false;
+    const labels = data.labels || { scheduled: "Scheduled", completed: "Completed", kg: "kg" };
 
     const adherence = document.getElementById("chart-adherence");
     if (adherence) {
@@ -22,8 +23,8 @@
         data: {
           labels: data.adherence.weeks.map(label),
           datasets: [
-            { label: "Scheduled", data: data.adherence.scheduled, backgroundColor: "#d1d5db" },
-            { label: "Completed", data: data.adherence.completed, backgroundColor: PALETTE[0] },
+            { label: labels.scheduled, data: data.adherence.scheduled, backgroundColor: "#d1d5db" },
+            { label: labels.completed, data: data.adherence.completed, backgroundColor: PALETTE[0] },
           ],
         },
         options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
@@ -58,7 +59,7 @@
           datasets: series.map((s, i) => {
             const byDate = Object.fromEntries(s.points.map((p) => [p.date, p.e1rm]));
             return {
-              label: s.exercise + " (kg)",
+              label: s.exercise + " (" + labels.kg + ")",
               data: dates.map((d) => (d in byDate ? byDate[d] : null)),
               borderColor: PALETTE[i % PALETTE.length],
               backgroundColor: PALETTE[i % PALETTE.length],
