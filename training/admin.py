@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Block,
@@ -51,6 +52,7 @@ class ExerciseOverrideAdmin(admin.ModelAdmin):
     search_fields = ["exercise__name", "instructions", "cues"]
     list_select_related = ["exercise", "organization"]
     autocomplete_fields = ["exercise", "organization", "updated_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class WeekInline(admin.TabularInline):
