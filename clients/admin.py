@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Client,
@@ -46,8 +48,37 @@ class ConsentInline(admin.TabularInline):
         return False
 
 
+class ClientAdminForm(forms.ModelForm):
+    """The service's rules as form errors, so the back office shows them beside the field."""
+
+    class Meta:
+        model = Client
+        fields = "__all__"  # noqa: DJ007  (the ModelAdmin chooses the fields it shows)
+
+    def clean(self):
+        data = super().clean()
+        organization = data.get("organization") or getattr(self.instance, "organization", None)
+        email = (data.get("email") or "").strip().lower()
+        if organization is not None and email:
+            taken = Client.objects.for_org(organization).filter(email__iexact=email).exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error("email", _("A client with the email %(email)s already exists.") % {"email": email})
+        coach = data.get("coach")
+        if (
+            organization is not None
+            and coach is not None
+            and not coach.memberships.filter(organization=organization, is_active=True).exists()
+        ):
+            self.add_error("coach", _("Choose a coach from the client's business."))
+        return data
+
+    def validate_constraints(self):
+        pass  # checked in clean() with messages for people
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
+    form = ClientAdminForm
     list_display = [
         "__str__",
         "email",
@@ -322,7 +353,7 @@ class ClientImportAdmin(admin.ModelAdmin):
     ]
     actions = ["resume"]
 
-    @admin.action(description="Run the selected imports again from where they stopped")
+    @admin.action(description=_("Run the selected imports again from where they stopped"))
     def resume(self, request, queryset):
         from .tasks import run_client_import
 

@@ -56,7 +56,7 @@ def messages_card(request):
             % {"name": t.client.full_name, "n": t.unread_count}
             for t in waiting[:5]
         ],
-        url=reverse("clients:messages", args=[waiting[0].client_id]) + f"?thread={waiting[0].pk}",
+        url=reverse("clients:messages", args=[waiting[0].client_id]) + f"?thread={waiting[0].public_id}",
         action=_("Reply"),
         order=5,
     )

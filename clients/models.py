@@ -545,6 +545,7 @@ class ProgressPhoto(OrgOwned):
 class Thread(OrgOwned):
     """A conversation between a client and their business's coaches."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="threads")
     subject = models.CharField(_("subject"), max_length=120, blank=True)
     created_by = models.ForeignKey(

@@ -107,6 +107,8 @@ def from_display(metric, raw, unit_system: str) -> Decimal:
         raise ValueError(_("Enter a number."))
     if not number.is_finite():
         raise ValueError(_("Enter a number."))
+    if abs(number) >= PLAIN_LIMIT:
+        raise ValueError(_("Enter a smaller number."))
     if metric.kind == "scale":
         if number != number.to_integral_value() or not 1 <= number <= 10:
             raise ValueError(_("Choose a whole number from 1 to 10."))
@@ -122,8 +124,6 @@ def from_display(metric, raw, unit_system: str) -> Decimal:
             _("Enter a value from %(low)s to %(high)s %(unit)s.")
             % {"low": low, "high": high, "unit": display_unit(metric, unit_system)}
         )
-    if abs(number) >= PLAIN_LIMIT:
-        raise ValueError(_("Enter a smaller number."))
     return number.quantize(Decimal("0.001"))
 
 

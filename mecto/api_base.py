@@ -41,8 +41,26 @@ class OrgModelSerializer(serializers.ModelSerializer):
 
 
 # --- Views ------------------------------------------------------------------------------------------
+INT_ID = r"[0-9]+"
+UUID_ID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
 class TenantAPIMixin:
-    """Resolve the tenant after authentication (token or session), before permissions."""
+    """Resolve the tenant after authentication (token or session), before permissions.
+
+    Detail routes only match ids of the right shape (digits for `pk`, a UUID for
+    `public_id`-style lookups), so `/things/abc/` is a 404, never a server error.
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "lookup_value_regex" in cls.__dict__:
+            return
+        lookup = getattr(cls, "lookup_field", "pk")
+        if lookup in ("pk", "id"):
+            cls.lookup_value_regex = INT_ID
+        elif lookup.endswith(("public_id", "uuid")):
+            cls.lookup_value_regex = UUID_ID
 
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)

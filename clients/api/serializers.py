@@ -384,8 +384,8 @@ class ThreadSerializer(OrgModelSerializer):
 
     class Meta:
         model = Thread
-        fields = ["id", "client", "subject", "created_at", "last_message_at", "unread_count", "body"]
-        read_only_fields = ["id", "created_at", "last_message_at", "unread_count"]
+        fields = ["id", "public_id", "client", "subject", "created_at", "last_message_at", "unread_count", "body"]
+        read_only_fields = ["id", "public_id", "created_at", "last_message_at", "unread_count"]
 
 
 class MyThreadSerializer(ThreadSerializer):

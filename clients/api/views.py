@@ -318,9 +318,11 @@ class IntakeFormViewSet(
     filter_backends = []
 
     def perform_create(self, serializer):
-        form = services.create_intake_form(
-            organization=self.organization, actor=self.request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        is_public = data.pop("is_public", True)
+        form = services.create_intake_form(organization=self.organization, actor=self.request.user, **data)
+        if not is_public:
+            services.update_intake_form(form=form, actor=self.request.user, is_public=False)
         serializer.instance = self.get_queryset().get(pk=form.pk)
 
     def perform_update(self, serializer):

@@ -50,9 +50,13 @@ def deliver_message_email(*, recipient_id: int, message_ids: list[int]) -> bool:
     if read_at is not None and read_at >= latest.created_at:
         return False  # read meanwhile: no need to tell them
     if latest.from_client:
-        url = settings.SITE_URL + reverse("clients:messages", args=[latest.client_id]) + f"?thread={latest.thread_id}"
+        url = (
+            settings.SITE_URL
+            + reverse("clients:messages", args=[latest.client_id])
+            + f"?thread={latest.thread.public_id}"
+        )
     else:
-        url = settings.SITE_URL + reverse("clients:portal_messages") + f"?thread={latest.thread_id}"
+        url = settings.SITE_URL + reverse("clients:portal_messages") + f"?thread={latest.thread.public_id}"
     send_templated_email(
         to=recipient.email,
         template="new_message",

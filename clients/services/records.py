@@ -87,6 +87,9 @@ def _check_coach(organization, coach) -> None:
 def _full_clean(client: Client) -> None:
     from django.core.exceptions import ValidationError
 
+    born = client.date_of_birth
+    if born is not None and (born > timezone.localdate() or born.year < 1900):
+        raise ClientError(_("Enter a real date of birth (in the past, after 1900)."), field="date_of_birth")
     try:
         client.full_clean(exclude=["organization", "coach", "user"], validate_unique=False, validate_constraints=False)
     except ValidationError as exc:

@@ -24,14 +24,16 @@ class ConversationMixin:
 
     template_name = ""
     partial_name = "clients/_messages.html"
+    is_portal = False
 
     def threads(self, request, client):
         return list(selectors.threads_for(organization=client.organization, user=request.user, client=client))
 
     def current_thread(self, request, threads):
+        """The conversation named by its public id (`?thread=`), else the most recent one."""
         wanted = request.GET.get("thread") or request.POST.get("thread")
         for thread in threads:
-            if str(thread.pk) == str(wanted):
+            if str(thread.public_id) == str(wanted):
                 return thread
         return threads[0] if threads else None
 
@@ -46,7 +48,13 @@ class ConversationMixin:
     def respond(self, request, client, extra=None, status=200):
         threads = self.threads(request, client)
         thread = self.current_thread(request, threads)
-        context = {"client": client, "threads": threads, "message_form": MessageForm(), "thread_form": ThreadForm()}
+        context = {
+            "client": client,
+            "threads": threads,
+            "message_form": MessageForm(),
+            "thread_form": ThreadForm(prefix="thread"),
+            "portal": self.is_portal,
+        }
         context.update(self.conversation(request, thread))
         context.update(extra or {})
         if request.htmx and request.htmx.target == "conversation":
@@ -78,14 +86,14 @@ class ConversationMixin:
             error = " ".join(e for errors in form.errors.values() for e in errors)
         if request.htmx:
             request.GET = request.GET.copy()
-            request.GET["thread"] = str(thread.pk) if thread else ""
+            request.GET["thread"] = str(thread.public_id) if thread else ""
             return self.respond(request, client, {"send_error": error}, status=400 if error else 200)
         if error:
             flash.error(request, error)
-        return HttpResponseRedirect(f"{request.path}?thread={thread.pk}" if thread else request.path)
+        return HttpResponseRedirect(f"{request.path}?thread={thread.public_id}" if thread else request.path)
 
     def start(self, request, client):
-        form = ThreadForm(request.POST)
+        form = ThreadForm(request.POST, prefix="thread")
         if form.is_valid():
             try:
                 thread = services.start_thread(client=client, subject=form.cleaned_data["subject"], actor=request.user)
@@ -94,7 +102,7 @@ class ConversationMixin:
             except DomainError as exc:
                 flash.error(request, exc.message)
                 return redirect(request.path)
-            return HttpResponseRedirect(f"{request.path}?thread={thread.pk}")
+            return HttpResponseRedirect(f"{request.path}?thread={thread.public_id}")
         flash.error(request, _("Give the conversation a subject."))
         return redirect(request.path)
 
@@ -126,6 +134,7 @@ class PortalMessagesView(ConversationMixin, ClientRequiredMixin, View):
     """The client's own messages with their coaches (portal)."""
 
     template_name = "clients/portal_messages.html"
+    is_portal = True
 
     def get(self, request):
         return self.respond(request, request.tenant.client)

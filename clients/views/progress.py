@@ -40,7 +40,11 @@ class ClientProgressView(ClientTabMixin, View):
                 "metric_fields": [f for f in form if getattr(f.field, "group", "") == "metrics"],
                 "charts": charts,
                 "chart_data": [
-                    {k: c[k] for k in ("key", "name", "unit", "kind", "target", "labels", "values")} for c in charts
+                    {
+                        **{k: c[k] for k in ("key", "name", "unit", "kind", "target", "labels", "values")},
+                        "target_label": _("Target"),
+                    }
+                    for c in charts
                 ],
                 "entries": entries,
                 "target_form": TargetForm(organization=org),

@@ -6,8 +6,11 @@ from decimal import Decimal
 
 import factory
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from clients.models import (
+    ClientImport,
+    ClientTag,
     ConsentRecord,
     IntakeForm,
     IntakeQuestion,
@@ -15,6 +18,7 @@ from clients.models import (
     IntakeSection,
     IntakeSubmission,
     Message,
+    MessageNotification,
     Metric,
     MetricTarget,
     Note,
@@ -23,6 +27,7 @@ from clients.models import (
     StatusChange,
     Tag,
     Thread,
+    ThreadRead,
 )
 from tests.factories import ClientFactory, OrganizationFactory, register
 
@@ -206,3 +211,47 @@ class MessageFactory(factory.django.DjangoModelFactory):
         ThreadFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
     )
     body = "How did the session feel?"
+
+
+@register
+class ClientTagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientTag
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    tag = factory.SubFactory(TagFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class ThreadReadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ThreadRead
+
+    organization = factory.SubFactory(OrganizationFactory)
+    thread = factory.SubFactory(ThreadFactory, organization=factory.SelfAttribute("..organization"))
+    user = factory.SubFactory("tests.factories.UserFactory")
+    last_read_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class MessageNotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageNotification
+
+    organization = factory.SubFactory(OrganizationFactory)
+    message = factory.SubFactory(MessageFactory, organization=factory.SelfAttribute("..organization"))
+    recipient = factory.SubFactory("tests.factories.UserFactory")
+
+
+@register
+class ClientImportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClientImport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    file = factory.LazyFunction(lambda: ContentFile(b"First name,Email\nAna,ana@example.com\n", name="import.csv"))
+    original_name = "clients.csv"
+    headers = factory.LazyFunction(lambda: ["First name", "Email"])
+    mapping = factory.LazyFunction(lambda: {"0": "first_name", "1": "email"})
+    total_rows = 1

@@ -142,3 +142,35 @@ def test_me_intake_submits_to_the_default_form(client_record):
 
 def test_coaches_cannot_use_me_client_routes(coach_api):
     assert coach_api.get("/api/v1/me/profile/").status_code == 403
+
+
+def test_intake_form_builder_api(coach_api, org):
+    created = coach_api.post("/api/v1/clients/intake-forms/", {"name": "Check-in", "is_public": False}, format="json")
+    assert created.status_code == 201 and created.data["public_url"] is None
+    form_id = created.data["id"]
+    section = coach_api.post(
+        f"/api/v1/clients/intake-forms/{form_id}/sections/",
+        {"title": "Health", "is_health_screening": True},
+        format="json",
+    )
+    assert section.status_code == 201
+    question = coach_api.post(
+        f"/api/v1/clients/intake-forms/{form_id}/questions/",
+        {"section": section.data["id"], "label": "Any pain today?", "kind": "yes_no", "required": True},
+        format="json",
+    )
+    assert question.status_code == 201 and question.data["key"] == "any_pain_today"
+    choice = coach_api.post(
+        f"/api/v1/clients/intake-forms/{form_id}/questions/",
+        {"section": section.data["id"], "label": "Pick", "kind": "single_choice", "choices": []},
+        format="json",
+    )
+    assert choice.status_code == 400 and "choices" in choice.data["errors"]
+    renamed = coach_api.patch(
+        f"/api/v1/clients/intake-forms/{form_id}/questions/{question.data['id']}/",
+        {"label": "Any pain?", "key": "hacked"},
+        format="json",
+    )
+    assert renamed.status_code == 200 and renamed.data["key"] == "any_pain_today"
+    assert coach_api.post(f"/api/v1/clients/intake-forms/{form_id}/make-default/").status_code == 200
+    assert coach_api.delete(f"/api/v1/clients/intake-forms/{form_id}/").status_code == 400  # the default stays

@@ -168,7 +168,7 @@ def test_messages_tab_polls_and_sends_with_htmx(client, coach, org, member_clien
     assert 'hx-trigger="every 5s"' in body
     thread = member_client.threads.get()
     services.send_message(thread=thread, sender=member_client.user, body="Thanks coach")
-    poll = client.get(url, {"thread": thread.pk}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conversation")
+    poll = client.get(url, {"thread": thread.public_id}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conversation")
     assert "Thanks coach" in poll.content.decode()
     assert selectors.unread_total(organization=org, user=coach) == 0  # reading the page marks it read
     empty = client.post(url, {"body": ""}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="conversation")
@@ -181,7 +181,7 @@ def test_client_portal_messages_page(client, org, coach, member_client):
     client.force_login(member_client.user)
     page = client.get(reverse("clients:portal_messages"))
     assert page.status_code == 200 and "See you Monday" in page.content.decode()
-    client.post(reverse("clients:portal_messages"), {"body": "Will do", "thread": thread.pk})
+    client.post(reverse("clients:portal_messages"), {"body": "Will do", "thread": thread.public_id})
     assert thread.messages.filter(from_client=True, body="Will do").exists()
 
 
@@ -191,3 +191,15 @@ def test_dashboard_shows_unread_messages(client, org, coach, member_client):
     client.force_login(coach)
     page = client.get(reverse("dashboard")).content.decode()
     assert "Unread messages" in page and member_client.full_name in page
+
+
+def test_portal_addresses_conversations_by_public_id_only(client, org, coach, member_client):
+    mine = services.start_thread(client=member_client, actor=coach)
+    services.send_message(thread=mine, sender=coach, body="Mine")
+    other_client = ClientFactory(organization=org, user=UserFactory())
+    theirs = services.start_thread(client=other_client, actor=coach)
+    services.send_message(thread=theirs, sender=coach, body="Not yours")
+    client.force_login(member_client.user)
+    for wanted in (theirs.pk, theirs.public_id, mine.pk):
+        page = client.get(reverse("clients:portal_messages"), {"thread": wanted}).content.decode()
+        assert "Not yours" not in page and "Mine" in page

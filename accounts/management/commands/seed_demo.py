@@ -8,6 +8,7 @@ from django.db import transaction
 from accounts import services
 from accounts.models import Membership, Organization, User
 from clients import services as client_services
+from clients.demo import seed_client_demo
 from clients.models import Client
 
 DEMO_SLUG = "northside-strength"
@@ -91,6 +92,7 @@ class Command(BaseCommand):
                     if client.user_id != portal_user.pk:
                         client.user = portal_user
                         client.save(update_fields=["user"])
+            seed_client_demo(organization=org, coach=coach)
         self.stdout.write(
             self.style.SUCCESS(f"Demo business “{org.name}” is ready. Log in at {settings.SITE_URL}/account/login/")
         )

@@ -35,7 +35,7 @@ document.addEventListener("DOMContentLoaded", () => {
         })
           .then((r) => r.json())
           .then((data) => { if (status) status.textContent = data.detail || ""; })
-          .catch(() => { if (status) status.textContent = "The new order could not be saved; reload the page."; });
+          .catch(() => { if (status) status.textContent = status.dataset.failed || ""; });
       },
     });
   });

@@ -16,7 +16,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }];
     if (series.target !== null && series.target !== undefined) {
       datasets.push({
-        label: "Target",
+        label: series.target_label || "Target",
         data: series.labels.map(() => series.target),
         borderColor: "#b45309",
         borderDash: [6, 4],

@@ -1,0 +1,64 @@
+"""Demo content for the clients app (used by `manage.py seed_demo`): an answered intake, eight
+weeks of progress and a conversation, so a new person sees the pages filled in."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import services
+from .models import Client, IntakeForm, Metric, ProgressEntry
+
+
+@transaction.atomic
+def seed_client_demo(*, organization, coach) -> None:
+    """Idempotent: a client who already has intake answers or progress is left as is."""
+    services.ensure_default_intake_form(organization=organization)
+    services.ensure_builtin_metrics(organization=organization)
+    form = IntakeForm.objects.for_org(organization).get(is_default=True)
+    clients = list(Client.objects.for_org(organization).order_by("id"))
+    for index, client in enumerate(clients):
+        if client.intake_submissions.exists():
+            continue
+        answers = {
+            "goal": ["fat_loss", "strength", "general_fitness"][index % 3],
+            "experience": ["beginner", "intermediate", "advanced"][index % 3],
+            "days_per_week": 3 + index % 2,
+            "session_minutes": "60",
+            "equipment": ["dumbbell", "barbell", "bands"],
+            "injuries": ["knee"] if index == 1 else [],
+            "injury_notes": "Left knee sore after long runs" if index == 1 else "",
+            "preferences": "Enjoys lifting, dislikes treadmill runs",
+            "diet": "no_preference",
+            **{
+                q.key: index == 1 and q.key == "parq_bone_joint" for q in form.questions.filter(key__startswith="parq_")
+            },
+        }
+        services.submit_intake(form=form, answers=answers, client=client, source="coach", actor=coach)
+    main = clients[0] if clients else None
+    if main is None or ProgressEntry.objects.filter(client=main).exists():
+        return
+    today = timezone.localdate()
+    for week in range(8):
+        day = today - datetime.timedelta(weeks=7 - week)
+        services.log_progress(
+            client=main,
+            values={
+                "weight": str(Decimal("78.4") - Decimal("0.45") * week),
+                "waist": str(Decimal("86") - Decimal("0.6") * week),
+                "mood": 6 + week % 3,
+                "energy": 5 + min(week, 4),
+                "sleep": "7.5",
+            },
+            recorded_on=day,
+            actor=coach,
+        )
+    weight = Metric.objects.for_org(organization).get(key="weight")
+    services.set_client_target(client=main, metric=weight, value="74")
+    thread = services.start_thread(client=main, subject="Training week", actor=coach)
+    services.send_message(thread=thread, sender=coach, body="Great work this week! How did the Friday session feel?")
+    if main.user_id:
+        services.send_message(thread=thread, sender=main.user, body="Tough but good. Legs are sore today!")

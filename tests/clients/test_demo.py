@@ -1,0 +1,21 @@
+"""The demo business shows filled-in client pages: intake answers, progress and a conversation."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from clients.models import Client, IntakeSubmission, Message, ProgressEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_fills_the_clients_pages_once(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    chloe = Client.objects.get(email="client@demo.mecto.test")
+    assert IntakeSubmission.objects.filter(client=chloe).count() == 1
+    assert ProgressEntry.objects.filter(client=chloe, metric__key="weight").count() == 8
+    assert Message.objects.filter(client=chloe).count() == 2
+    assert Client.objects.get(email="sam.lead@demo.mecto.test").needs_medical_clearance
