@@ -37,6 +37,7 @@ from .forms import (
     WorkoutForm,
 )
 from .generator import api as generator
+from .generator.api import profile_from_intake
 from .generator.profile import ProfileError, profile_from_answers
 from .models import (
     Block,
@@ -281,27 +282,6 @@ def validation_report(request, program: Program) -> dict:
         "source": source,
         "form": form or ProfileForm(initial=profile.as_dict()),
     }
-
-
-def profile_from_intake(answers: dict):
-    """A profile from intake answers, with values outside the generator's range brought inside
-    it (an intake may allow 10-minute sessions; drafts start at 20)."""
-    from .generator.profile import MAX_MINUTES, MIN_MINUTES
-
-    cleaned = dict(answers)
-    if "session_minutes" in cleaned:
-        try:
-            cleaned["session_minutes"] = min(MAX_MINUTES, max(MIN_MINUTES, int(cleaned["session_minutes"])))
-        except (TypeError, ValueError):
-            cleaned.pop("session_minutes")
-    for key, allowed in (
-        ("equipment", ProfileForm.base_fields["equipment"].choices),
-        ("injuries", ProfileForm.base_fields["injuries"].choices),
-    ):
-        if key in cleaned:
-            values = {v for v, _label in allowed}
-            cleaned[key] = [v for v in cleaned[key] or [] if v in values]
-    return profile_from_answers(cleaned)
 
 
 def _profile_initial(profile) -> dict:

@@ -11,8 +11,8 @@ from freezegun import freeze_time
 from clients.selectors import intake_answers
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory
 from training import services
+from training.generator.api import profile_from_intake
 from training.models import Block, Exercise, ExerciseOverride, PrescribedExercise, Program, ScheduledWorkout
-from training.views import profile_from_intake
 
 from .factories import ExerciseFactory, ProgramFactory
 
