@@ -1,9 +1,12 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     Block,
     Exercise,
     ExerciseOverride,
+    InactivityAlert,
+    LanguageModelCall,
     LogComment,
     PersonalRecord,
     PrescribedExercise,
@@ -11,6 +14,7 @@ from .models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    TrainingSettings,
     Workout,
     WorkoutLog,
 )
@@ -48,6 +52,7 @@ class ExerciseOverrideAdmin(admin.ModelAdmin):
     search_fields = ["exercise__name", "instructions", "cues"]
     list_select_related = ["exercise", "organization"]
     autocomplete_fields = ["exercise", "organization", "updated_by"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class WeekInline(admin.TabularInline):
@@ -189,3 +194,31 @@ class PersonalRecordAdmin(admin.ModelAdmin):
     search_fields = ["exercise__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["exercise", "client", "organization"]
     autocomplete_fields = ["exercise", "client", "set_log"]
+
+
+@admin.register(TrainingSettings)
+class TrainingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organization", "inactive_after_days", "llm_monthly_quota", "llm_requests_per_minute", "updated_at"]
+    list_filter = ["inactive_after_days"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(InactivityAlert)
+class InactivityAlertAdmin(admin.ModelAdmin):
+    list_display = ["client", "days", "last_activity_at", "created_at", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["client", "organization"]
+    autocomplete_fields = ["client"]
+
+
+@admin.register(LanguageModelCall)
+class LanguageModelCallAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "organization", "outcome", "model_name", "prompt_tokens", "completion_tokens"]
+    list_filter = ["outcome", "organization"]
+    search_fields = ["organization__name", "detail", "model_name"]
+    list_select_related = ["organization"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["program", "actor"]

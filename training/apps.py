@@ -7,6 +7,19 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
-        from mecto import reference
+        from celery.schedules import crontab
+
+        from mecto import dashboard, nav, reference
+        from mecto.celery import add_periodic_task
+
+        from . import cards
 
         reference.register_loader("load_exercises")
+        nav.register(
+            nav.NavItem("programs", _("Programs"), "training:programs", capability="training.manage", order=20)
+        )
+        nav.register(
+            nav.NavItem("exercises", _("Exercises"), "training:exercises", capability="training.manage", order=25)
+        )
+        dashboard.register_card(cards.training_card)
+        add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))

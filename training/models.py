@@ -535,3 +535,76 @@ class PersonalRecord(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.exercise} {self.get_kind_display()} {self.value_kg} kg"
+
+
+# --- Settings, inactivity and language-model usage ------------------------------------------------------
+class TrainingSettings(OrgOwned):
+    """A business's training settings: when a client counts as inactive, and its language-model
+    allowance (used only when an OpenAI-compatible provider is configured)."""
+
+    inactive_after_days = models.PositiveSmallIntegerField(
+        _("inactive after (days)"), default=7, help_text=_("No workout logged for this many days; 0 turns it off.")
+    )
+    llm_monthly_quota = models.PositiveIntegerField(
+        _("language-model calls per month"), default=200, help_text=_("0 turns the language model off.")
+    )
+    llm_requests_per_minute = models.PositiveSmallIntegerField(_("language-model calls per minute"), default=5)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("training settings")
+        verbose_name_plural = _("training settings")
+        constraints = [models.UniqueConstraint(fields=["organization"], name="training_settings_once_per_org")]
+
+    def __str__(self) -> str:
+        return f"Training settings of {self.organization_id}"
+
+
+class InactivityAlert(OrgOwned):
+    """`client.inactive` was raised for a client's spell without workouts; one per spell."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="inactivity_alerts")
+    last_activity_at = models.DateTimeField(_("last workout or start"))
+    days = models.PositiveSmallIntegerField(_("days without a workout"))
+    created_at = models.DateTimeField(_("raised"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inactivity alert")
+        verbose_name_plural = _("inactivity alerts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "last_activity_at"], name="inactivity_alert_once_per_spell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} inactive since {self.last_activity_at:%Y-%m-%d}"
+
+
+class LanguageModelCall(OrgOwned):
+    """One call (or refused call) to the language-model provider, for metering and quotas."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", _("Answered")
+        ERROR = "error", _("Failed; the local text was kept")
+        OVER_QUOTA = "over_quota", _("Over the monthly quota")
+        RATE_LIMITED = "rate_limited", _("Over the per-minute limit")
+
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    model_name = models.CharField(_("model"), max_length=100, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    prompt_tokens = models.PositiveIntegerField(default=0)
+    completion_tokens = models.PositiveIntegerField(default=0)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("language-model call")
+        verbose_name_plural = _("language-model calls")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organization", "created_at"], name="llm_call_org_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -10,6 +10,7 @@ similarity reaches `THRESHOLD` or the text contains the query outright, best fir
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Case, FloatField, IntegerField, Q, QuerySet, Value, When
@@ -38,18 +39,26 @@ def _set_trigrams(words: list[str]) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=20000)
+def _windows(text: str, size: int) -> tuple[frozenset[str], ...]:
+    """Trigram sets of every run of `size` consecutive words of `text` (cached: the library's
+    texts repeat from one search to the next)."""
+    words = normalise(text).split()
+    return tuple(
+        frozenset(_set_trigrams(words[start : start + size])) for start in range(0, max(1, len(words) - size + 1))
+    )
+
+
 def word_similarity(query: str, text: str) -> float:
     """Like pg_trgm's word_similarity: the share of the query's trigrams found in the
     best-matching run of consecutive words of `text` (a run as long as the query, or one longer)."""
     q_words = normalise(query).split()
-    t_words = normalise(text).split()
-    if not q_words or not t_words:
+    if not q_words or not normalise(text):
         return 0.0
     q = _set_trigrams(q_words)
     best = 0.0
     for size in (len(q_words), len(q_words) + 1):
-        for start in range(0, max(1, len(t_words) - size + 1)):
-            window = _set_trigrams(t_words[start : start + size])
+        for window in _windows(text, size):
             best = max(best, len(q & window) / len(q))
     return best
 

@@ -136,6 +136,19 @@ def personal_records(*, organization, client=None) -> QuerySet[PersonalRecord]:
     return qs
 
 
+def current_bests(*, client, limit: int = 12) -> list[PersonalRecord]:
+    """The client's standing records: the latest record of each exercise and kind."""
+    seen, bests = set(), []
+    for record in personal_records(organization=client.organization, client=client)[:200]:
+        key = (record.exercise_id, record.kind)
+        if key not in seen:
+            seen.add(key)
+            bests.append(record)
+        if len(bests) == limit:
+            break
+    return bests
+
+
 def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from .models import (
     Exercise,
     ExerciseOverride,
     Goal,
+    InactivityAlert,
     LogComment,
     PersonalRecord,
     PrescribedExercise,
@@ -31,6 +32,7 @@ from .models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    TrainingSettings,
     Workout,
     WorkoutLog,
 )
@@ -155,7 +157,10 @@ def _check_name_free(organization, name: str, exclude_pk: int | None = None) -> 
 @transaction.atomic
 def create_exercise(*, organization, actor=None, **fields) -> Exercise:
     """Add an exercise of the business's own; its movement pattern is derived when not given."""
-    fields = _clean_exercise_fields(dict(fields))
+    fields = dict(fields)
+    if not fields.get("movement_pattern"):
+        fields.pop("movement_pattern", None)
+    fields = _clean_exercise_fields(fields)
     if "name" not in fields:
         raise TrainingError(_("Give the exercise a name."), field="name")
     if not fields.get("primary_muscles"):
@@ -189,7 +194,10 @@ def update_exercise(*, exercise: Exercise, organization, actor=None, **fields) -
         raise TrainingError(
             _("Library exercises are shared: add your instructions, cues and video to them instead of editing.")
         )
-    fields = _clean_exercise_fields(dict(fields))
+    fields = dict(fields)
+    if "movement_pattern" in fields and not fields["movement_pattern"]:
+        fields.pop("movement_pattern")
+    fields = _clean_exercise_fields(fields)
     if "name" in fields:
         _check_name_free(organization, fields["name"], exclude_pk=exercise.pk)
     for key, value in fields.items():
@@ -338,6 +346,34 @@ def delete_program(*, program: Program, actor=None) -> None:
 
 def _touch(program: Program) -> None:
     Program.objects.filter(pk=program.pk).update(updated_at=timezone.now())
+    _sync_schedule(program)
+
+
+def _sync_schedule(program: Program) -> None:
+    """A client's program keeps its calendar in step with its workouts: a workout added or moved
+    to another day is (re)scheduled; a deleted one leaves the calendar with it."""
+    program = Program.objects.filter(pk=program.pk).select_related("client").first()
+    if program is None or program.client_id is None or program.start_date is None:
+        return
+    existing = {s.workout_id: s for s in ScheduledWorkout.objects.filter(program=program)}
+    tz = program.client.time_zone
+    new_rows = []
+    for workout, day in schedule_dates(program, program.start_date):
+        row = existing.get(workout.pk)
+        if row is None:
+            new_rows.append(
+                ScheduledWorkout(
+                    organization=program.organization,
+                    client=program.client,
+                    program=program,
+                    workout=workout,
+                    date=day,
+                    due_at=local_day_start(day, tz),
+                )
+            )
+        elif row.date != day:
+            ScheduledWorkout.objects.filter(pk=row.pk).update(date=day, due_at=local_day_start(day, tz))
+    ScheduledWorkout.objects.bulk_create(new_rows)
 
 
 def _renumber(queryset) -> None:
@@ -442,8 +478,7 @@ def add_workout(*, week: ProgramWeek, name: str = "", day: int | None = None, ac
     existing = list(week.workouts.all())
     day = _check_day(day if day is not None else min(7, (max((w.day for w in existing), default=0) + 1)))
     name = (name or "").strip() or _("Workout %(n)s") % {"n": len(existing) + 1}
-    _touch(program)
-    return Workout.objects.create(
+    workout = Workout.objects.create(
         organization=program.organization,
         week=week,
         program=program,
@@ -451,6 +486,8 @@ def add_workout(*, week: ProgramWeek, name: str = "", day: int | None = None, ac
         day=day,
         position=len(existing) + 1,
     )
+    _touch(program)
+    return workout
 
 
 @transaction.atomic
@@ -1209,3 +1246,71 @@ def swap_exercise(*, item: PrescribedExercise, exercise: Exercise, actor=None, r
     if reason:
         fields["reason"] = reason[:300]
     return update_prescribed_exercise(item=item, actor=actor, **fields)
+
+
+# --- Settings and inactivity ---------------------------------------------------------------------------
+def training_settings(organization) -> TrainingSettings:
+    """The business's training settings (defaults until someone changes them)."""
+    found = TrainingSettings.objects.filter(organization=organization).first()
+    return found or TrainingSettings(organization=organization)
+
+
+@transaction.atomic
+def update_training_settings(*, organization, actor=None, **fields) -> TrainingSettings:
+    allowed = {"inactive_after_days", "llm_monthly_quota", "llm_requests_per_minute"}
+    _unknown(fields, allowed)
+    limits = {"inactive_after_days": (0, 365), "llm_monthly_quota": (0, 100000), "llm_requests_per_minute": (1, 600)}
+    for key, value in fields.items():
+        low, high = limits[key]
+        if value is None or not low <= int(value) <= high:
+            raise TrainingError(_("Choose a number from %(low)s to %(high)s.") % {"low": low, "high": high}, field=key)
+    settings_row, _created = TrainingSettings.objects.select_for_update().get_or_create(organization=organization)
+    for key, value in fields.items():
+        setattr(settings_row, key, int(value))
+    settings_row.save()
+    return settings_row
+
+
+def flag_inactive_clients(*, now: datetime | None = None) -> int:
+    """Raise `client.inactive` once per spell for every active client with a program who logged
+    no workout for the business's number of days (counted from their last workout, or from
+    their first scheduled workout when they never logged one). Returns alerts raised."""
+    from clients.models import Client
+
+    now = now or timezone.now()
+    days_by_org = dict(TrainingSettings.objects.values_list("organization_id", "inactive_after_days"))
+    default_days = TrainingSettings._meta.get_field("inactive_after_days").default
+    candidates = (
+        Client.objects.filter(status__in=["active", "trial"], scheduled_workouts__isnull=False)
+        .annotate(last_log=Max("workout_logs__performed_at"), first_due=Min("scheduled_workouts__due_at"))
+        .select_related("organization")
+        .distinct()
+    )
+    raised = 0
+    for client in candidates:
+        days = days_by_org.get(client.organization_id, default_days)
+        if not days:
+            continue
+        last = client.last_log or client.first_due
+        if last is None or last > now - timedelta(days=days):
+            continue
+        raised += _raise_inactivity(client=client, last_activity_at=last, days=(now - last).days)
+    return raised
+
+
+@transaction.atomic
+def _raise_inactivity(*, client, last_activity_at: datetime, days: int) -> int:
+    try:
+        with transaction.atomic():
+            InactivityAlert.objects.create(
+                organization=client.organization, client=client, last_activity_at=last_activity_at, days=days
+            )
+    except IntegrityError:  # already raised for this spell (a rerun of the daily task)
+        return 0
+    emit(
+        client.organization,
+        "client.inactive",
+        {"client_id": client.pk, "days": days, "last_activity_at": last_activity_at.isoformat()},
+        client=client,
+    )
+    return 1

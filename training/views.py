@@ -1,10 +1,168 @@
-"""Pages of the training app for coaches."""
+"""Pages of the training app for coaches: the exercise library, programs and the builder,
+draft generation, and each client's training page."""
 
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
-from .models import Exercise, ExerciseOverride
+from accounts.forms import apply_domain_error
+from clients.models import Client
+from mecto.errors import DomainError
+from mecto.permissions import MemberRequiredMixin
+
+from . import llm, movement, search, selectors, services
+from .forms import (
+    AssignForm,
+    BlockForm,
+    CommentForm,
+    ExerciseForm,
+    GenerateForm,
+    OverrideForm,
+    PrescribedExerciseForm,
+    ProfileForm,
+    ProgramEditForm,
+    ProgramForm,
+    ProgressionForm,
+    TrainingSettingsForm,
+    WorkoutForm,
+)
+from .generator import api as generator
+from .generator.api import profile_from_intake
+from .generator.profile import ProfileError, profile_from_answers
+from .models import (
+    Block,
+    Exercise,
+    ExerciseOverride,
+    PrescribedExercise,
+    Program,
+    ProgramWeek,
+    Workout,
+    WorkoutLog,
+)
+from .video import embed_url
+
+CAPABILITY = "training.manage"
+
+
+class TrainingView(MemberRequiredMixin, View):
+    required_capability = CAPABILITY
+
+    @property
+    def org(self):
+        return self.request.tenant.organization
+
+
+# --- Exercise library ------------------------------------------------------------------------------------
+class ExerciseListView(TrainingView):
+    def get(self, request):
+        params = request.GET
+        filters = {k: params.get(k, "") for k in ("muscle", "equipment", "pattern", "source")}
+        query = params.get("q", "").strip()
+        qs = search.search_exercises(organization=self.org, query=query, **filters)
+        page = Paginator(qs, 30).get_page(params.get("page"))
+        context = {
+            "page": page,
+            "query": query,
+            "filters": filters,
+            "muscles": movement.MUSCLES,
+            "equipment": movement.EQUIPMENT,
+            "patterns": Exercise.PATTERN_CHOICES,
+            "has_library": Exercise.objects.library().exists(),
+        }
+        template = "training/exercises/_results.html" if request.htmx else "training/exercises/list.html"
+        return render(request, template, context)
+
+
+class ExerciseCreateView(TrainingView):
+    def get(self, request):
+        return render(request, "training/exercises/form.html", {"form": ExerciseForm()})
+
+    def post(self, request):
+        form = ExerciseForm(request.POST)
+        if form.is_valid():
+            try:
+                exercise = services.create_exercise(organization=self.org, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("%(name)s was added to your library.") % {"name": exercise.name})
+                return redirect("training:exercise_detail", pk=exercise.pk)
+        return render(request, "training/exercises/form.html", {"form": form}, status=400)
+
+
+class ExerciseEditView(TrainingView):
+    def _exercise(self, pk):
+        return get_object_or_404(Exercise.objects.filter(organization=self.org), pk=pk)
+
+    def get(self, request, pk):
+        exercise = self._exercise(pk)
+        return render(
+            request, "training/exercises/form.html", {"form": ExerciseForm(instance=exercise), "exercise": exercise}
+        )
+
+    def post(self, request, pk):
+        exercise = self._exercise(pk)
+        form = ExerciseForm(request.POST, instance=exercise)
+        if form.is_valid():
+            try:
+                services.update_exercise(
+                    exercise=exercise, organization=self.org, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("training:exercise_detail", pk=exercise.pk)
+        return render(request, "training/exercises/form.html", {"form": form, "exercise": exercise}, status=400)
+
+
+class ExerciseDetailView(TrainingView):
+    def _context(self, exercise, form=None):
+        override = ExerciseOverride.objects.for_org(self.org).filter(exercise=exercise).first()
+        if form is None:
+            form = OverrideForm(
+                initial={
+                    "instructions": override.instructions if override else "",
+                    "cues": override.cues if override else "",
+                    "video_url": override.video_url if override else "",
+                }
+            )
+        return {
+            "exercise": exercise,
+            "override": override,
+            "embed": embed_url(override.video_url) if override and override.video_url else None,
+            "form": form,
+            "swaps": generator.swap_suggestions(organization=self.org, exercise=exercise),
+        }
+
+    def get(self, request, pk):
+        exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=pk)
+        return render(request, "training/exercises/detail.html", self._context(exercise))
+
+    def post(self, request, pk):
+        exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=pk)
+        form = OverrideForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.save_exercise_override(
+                    organization=self.org, exercise=exercise, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Your teaching for %(name)s was saved.") % {"name": exercise.name})
+                return redirect("training:exercise_detail", pk=exercise.pk)
+        return render(request, "training/exercises/detail.html", self._context(exercise, form), status=400)
 
 
 class ExerciseClipView(View):
@@ -22,3 +180,575 @@ class ExerciseClipView(View):
         response = FileResponse(override.video_file.open("rb"))
         response["Cache-Control"] = "private, max-age=300"
         return response
+
+
+# --- Programs ---------------------------------------------------------------------------------------------
+class ProgramListView(TrainingView):
+    def get(self, request):
+        show = request.GET.get("show", "programs")
+        query = request.GET.get("q", "").strip()
+        qs = selectors.program_list(organization=self.org, templates=(show == "templates"), search=query)
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "training/programs/list.html",
+            {
+                "page": page,
+                "show": show,
+                "query": query,
+                "has_any": Program.objects.for_org(self.org).exists(),
+                "can_settings": request.tenant.can("org.manage"),
+            },
+        )
+
+
+class ProgramCreateView(TrainingView):
+    def get(self, request):
+        initial = {"is_template": request.GET.get("template") == "1"}
+        return render(request, "training/programs/form.html", {"form": ProgramForm(initial=initial)})
+
+    def post(self, request):
+        form = ProgramForm(request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                program = services.create_program(
+                    organization=self.org,
+                    actor=request.user,
+                    weeks=data.pop("weeks"),
+                    is_template=data.pop("is_template"),
+                    **data,
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                return redirect("training:builder", pk=program.pk)
+        return render(request, "training/programs/form.html", {"form": form}, status=400)
+
+
+def _program(org, pk) -> Program:
+    return get_object_or_404(Program.objects.for_org(org).select_related("client"), pk=pk)
+
+
+class BuilderView(TrainingView):
+    """The program builder: weeks of workouts of blocks of prescribed exercises."""
+
+    def get(self, request, pk):
+        program = _program(self.org, pk)
+        return render(request, "training/builder/page.html", builder_context(request, program))
+
+
+def builder_context(request, program: Program) -> dict:
+    weeks = selectors.program_tree(program=program)
+    return {
+        "program": program,
+        "weeks": weeks,
+        "edit_form": ProgramEditForm(instance=program),
+        "progression_form": ProgressionForm(initial={"weeks": max(4, len(weeks))}),
+        "report": validation_report(request, program),
+        "blocks_kinds": Block.Kind.choices,
+        "item_forms": {
+            item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}")
+            for week in weeks
+            for workout in week.workouts.all()
+            for block in workout.blocks.all()
+            for item in block.items.all()
+        },
+    }
+
+
+def validation_report(request, program: Program) -> dict:
+    """The validator's findings against the draft's profile, the client's intake, or a profile
+    the coach enters (query string)."""
+    profile, source, form = generator.profile_for_program(program), "generation", None
+    if program.client_id:
+        answers = generator.intake_answers_for(program.client)
+        if answers:
+            try:
+                profile, source = profile_from_intake(answers), "intake"
+            except ProfileError:
+                pass
+    if request.GET.get("check"):
+        form = ProfileForm(request.GET)
+        if form.is_valid():
+            profile, source = profile_from_answers(form.cleaned_data), "entered"
+    if profile is None:
+        return {"profile": None, "form": form or ProfileForm(initial=_profile_initial(None)), "source": None}
+    violations, notes = generator.validate_program(program, profile)
+    return {
+        "profile": profile,
+        "violations": violations,
+        "notes": notes,
+        "source": source,
+        "form": form or ProfileForm(initial=profile.as_dict()),
+    }
+
+
+def _profile_initial(profile) -> dict:
+    if profile is None:
+        return {
+            "goal": "general_fitness",
+            "experience": "beginner",
+            "days_per_week": 3,
+            "session_minutes": 60,
+            "equipment": ["body only", "dumbbell"],
+        }
+    return profile.as_dict()
+
+
+class BuilderActionView(TrainingView):
+    """A write from the builder. With htmx the changed part is rendered back; without it, the
+    page reloads at the same place."""
+
+    def respond(self, request, program, anchor=""):
+        url = reverse("training:builder", args=[program.pk]) + (f"#{anchor}" if anchor else "")
+        if request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return redirect(url)
+
+    def error(self, request, program, exc: DomainError):
+        if request.htmx:
+            return render(request, "training/builder/_error.html", {"message": exc.message}, status=422)
+        messages.error(request, exc.message)
+        return redirect("training:builder", pk=program.pk)
+
+
+def render_workout(request, workout: Workout, status=200, message=""):
+    workout = selectors.workout_tree(workout_ids=[workout.pk]).select_related("week", "program").get()
+    items = [item for block in workout.blocks.all() for item in block.items.all()]
+    forms = {item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}") for item in items}
+    return render(
+        request,
+        "training/builder/_workout.html",
+        {
+            "workout": workout,
+            "program": workout.program,
+            "item_forms": forms,
+            "blocks_kinds": Block.Kind.choices,
+            "message": message,
+        },
+        status=status,
+    )
+
+
+class ProgramEditView(BuilderActionView):
+    def post(self, request, pk):
+        program = _program(self.org, pk)
+        form = ProgramEditForm(request.POST, instance=program)
+        if form.is_valid():
+            try:
+                services.update_program(program=program, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                return self.error(request, program, exc)
+            messages.success(request, _("Saved."))
+        else:
+            messages.error(request, _("Give the program a name."))
+        return self.respond(request, program)
+
+
+class ProgramActionView(BuilderActionView):
+    """Whole-program actions: add a week, progression, save as template, copy, delete."""
+
+    def post(self, request, pk, action):
+        program = _program(self.org, pk)
+        try:
+            if action == "add-week":
+                week = services.add_week(program=program, actor=request.user)
+                return self.respond(request, program, f"week-{week.pk}")
+            if action == "progression":
+                form = ProgressionForm(request.POST)
+                if not form.is_valid():
+                    raise DomainError(_("Progress over 2 to 52 weeks."), field="weeks")
+                services.apply_progression(program=program, weeks=form.cleaned_data["weeks"], actor=request.user)
+                messages.success(
+                    request, _("Weeks 2 to %(n)s were written from week 1.") % {"n": form.cleaned_data["weeks"]}
+                )
+                return self.respond(request, program)
+            if action == "save-as-template":
+                template = services.save_as_template(
+                    program=program, actor=request.user, name=request.POST.get("name", "")
+                )
+                messages.success(request, _("Saved as the template “%(name)s”.") % {"name": template.name})
+                return redirect("training:builder", pk=template.pk)
+            if action == "copy":
+                copy = services.copy_program(program=program, actor=request.user, name=request.POST.get("name", ""))
+                messages.success(request, _("A new program was made from “%(name)s”.") % {"name": program.name})
+                return redirect("training:builder", pk=copy.pk)
+            if action == "delete":
+                services.delete_program(program=program, actor=request.user)
+                messages.success(request, _("The program was deleted."))
+                return redirect("training:programs")
+        except DomainError as exc:
+            return self.error(request, program, exc)
+        raise Http404
+
+
+class WeekActionView(BuilderActionView):
+    def post(self, request, pk, action):
+        week = get_object_or_404(ProgramWeek.objects.for_org(self.org).select_related("program"), pk=pk)
+        program = week.program
+        try:
+            if action == "duplicate":
+                new = services.duplicate_week(week=week, actor=request.user)
+                return self.respond(request, program, f"week-{new.pk}")
+            if action == "delete":
+                services.delete_week(week=week, actor=request.user)
+                return self.respond(request, program)
+            if action == "add-workout":
+                workout = services.add_workout(week=week, name=request.POST.get("name", ""), actor=request.user)
+                return self.respond(request, program, f"workout-{workout.pk}")
+        except DomainError as exc:
+            return self.error(request, program, exc)
+        raise Http404
+
+
+def _posted_exercise(request, org) -> Exercise:
+    """The exercise chosen in a builder form; anything but an id of the business's library is a 404."""
+    value = request.POST.get("exercise", "")
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(Exercise.objects.for_org(org), pk=int(value))
+
+
+def _workout(org, pk) -> Workout:
+    return get_object_or_404(Workout.objects.for_org(org).select_related("program", "week"), pk=pk)
+
+
+class WorkoutActionView(BuilderActionView):
+    def post(self, request, pk, action):
+        workout = _workout(self.org, pk)
+        program = workout.program
+        try:
+            if action == "edit":
+                form = WorkoutForm(request.POST, instance=workout)
+                if not form.is_valid():
+                    raise DomainError(_("Give the workout a name and a day."))
+                services.update_workout(workout=workout, actor=request.user, **form.cleaned_data)
+                return render_workout(request, workout) if request.htmx else self.respond(request, program)
+            if action == "duplicate":
+                copy = services.duplicate_workout(workout=workout, actor=request.user)
+                return self.respond(request, program, f"workout-{copy.pk}")
+            if action == "delete":
+                services.delete_workout(workout=workout, actor=request.user)
+                return self.respond(request, program)
+            if action in ("up", "down"):
+                services.move(obj=workout, direction=action, actor=request.user)
+                return self.respond(request, program, f"workout-{workout.pk}")
+            if action == "add-block":
+                services.add_block(workout=workout, kind=request.POST.get("kind", "straight"), actor=request.user)
+                return render_workout(request, workout) if request.htmx else self.respond(request, program)
+        except DomainError as exc:
+            if request.htmx:
+                return render_workout(request, workout, status=422, message=exc.message)
+            return self.error(request, program, exc)
+        raise Http404
+
+
+class BlockActionView(BuilderActionView):
+    def post(self, request, pk, action):
+        block = get_object_or_404(Block.objects.for_org(self.org).select_related("workout__program"), pk=pk)
+        workout = block.workout
+        try:
+            if action == "edit":
+                form = BlockForm(request.POST, instance=block)
+                if not form.is_valid():
+                    raise DomainError(_("Check the block's rounds and rest."))
+                services.update_block(block=block, actor=request.user, **form.cleaned_data)
+            elif action == "delete":
+                services.delete_block(block=block, actor=request.user)
+            elif action in ("up", "down"):
+                services.move(obj=block, direction=action, actor=request.user)
+            elif action == "add-item":
+                exercise = _posted_exercise(request, self.org)
+                services.add_prescribed_exercise(block=block, exercise=exercise, actor=request.user)
+            else:
+                raise Http404
+        except DomainError as exc:
+            if request.htmx:
+                return render_workout(request, workout, status=422, message=exc.message)
+            return self.error(request, workout.program, exc)
+        if request.htmx:
+            return render_workout(request, workout)
+        return self.respond(request, workout.program, f"workout-{workout.pk}")
+
+
+class ItemActionView(BuilderActionView):
+    def post(self, request, pk, action):
+        item = get_object_or_404(
+            PrescribedExercise.objects.for_org(self.org).select_related("block__workout__program", "exercise"), pk=pk
+        )
+        workout = item.block.workout
+        if action == "edit":
+            form = PrescribedExerciseForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+            if form.is_valid():
+                try:
+                    services.update_prescribed_exercise(item=item, actor=request.user, **form.cleaned_data)
+                except DomainError as exc:
+                    apply_domain_error(form, exc)
+            if not form.errors:
+                item.refresh_from_db()
+                form = PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}")
+            if request.htmx:
+                return render(
+                    request,
+                    "training/builder/_item.html",
+                    {"item": item, "form": form, "saved": not form.errors},
+                    status=422 if form.errors else 200,
+                )
+            if form.errors:
+                messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return self.respond(request, workout.program, f"item-{item.pk}")
+        try:
+            if action == "delete":
+                services.delete_prescribed_exercise(item=item, actor=request.user)
+            elif action in ("up", "down"):
+                services.move(obj=item, direction=action, actor=request.user)
+            elif action == "swap":
+                exercise = _posted_exercise(request, self.org)
+                services.swap_exercise(
+                    item=item, exercise=exercise, actor=request.user, reason=request.POST.get("reason", "")
+                )
+            else:
+                raise Http404
+        except DomainError as exc:
+            if request.htmx:
+                return render_workout(request, workout, status=422, message=exc.message)
+            return self.error(request, workout.program, exc)
+        if request.htmx:
+            return render_workout(request, workout)
+        return self.respond(request, workout.program, f"workout-{workout.pk}")
+
+
+class SwapSuggestionsView(TrainingView):
+    def get(self, request, pk):
+        item = get_object_or_404(
+            PrescribedExercise.objects.for_org(self.org).select_related("exercise", "block__workout__program__client"),
+            pk=pk,
+        )
+        program = item.block.workout.program
+        profile = generator.profile_for_program(program)
+        if program.client_id:
+            answers = generator.intake_answers_for(program.client)
+            if answers:
+                try:
+                    profile = profile_from_intake(answers)
+                except ProfileError:
+                    pass
+        used = set(
+            PrescribedExercise.objects.filter(block__workout=item.block.workout).values_list("exercise_id", flat=True)
+        )
+        suggestions = generator.swap_suggestions(
+            organization=self.org, exercise=item.exercise, profile=profile, exclude=used
+        )
+        return render(
+            request, "training/builder/_swaps.html", {"item": item, "suggestions": suggestions, "profile": profile}
+        )
+
+
+class ExercisePickerView(TrainingView):
+    """Search results with an Add button for a block (htmx), typos allowed."""
+
+    def get(self, request, pk):
+        block = get_object_or_404(Block.objects.for_org(self.org), pk=pk)
+        query = request.GET.get("q", "").strip()
+        results = list(search.search_exercises(organization=self.org, query=query)[:8]) if query else []
+        return render(request, "training/builder/_picker.html", {"block": block, "results": results, "query": query})
+
+
+class ReorderView(TrainingView):
+    """Drag and drop: the new order of a list (workouts of a week, blocks of a workout, exercises
+    of a block). JSON in, 204 out; errors as 400 with a message."""
+
+    PARENTS = {"week": ProgramWeek, "workout": Workout, "block": Block}
+
+    def post(self, request):
+        try:
+            data = json.loads(request.body or b"{}")
+            model = self.PARENTS[data["parent"]]
+            parent = get_object_or_404(model.objects.for_org(self.org), pk=int(data["id"]))
+            services.reorder(parent=parent, ids=data["ids"], actor=request.user)
+        except (ValueError, KeyError, TypeError):
+            return JsonResponse({"detail": _("The new order was not understood.")}, status=400)
+        except DomainError as exc:
+            return JsonResponse({"detail": exc.message}, status=400)
+        return HttpResponse(status=204)
+
+
+class AssignView(TrainingView):
+    def get(self, request, pk):
+        program = _program(self.org, pk)
+        today = selectors.client_today(self.org)  # the business's calendar
+        next_monday = today + timedelta(days=7 - today.weekday())
+        form = AssignForm(organization=self.org, initial={"start_date": next_monday})
+        return render(request, "training/programs/assign.html", {"program": program, "form": form})
+
+    def post(self, request, pk):
+        program = _program(self.org, pk)
+        form = AssignForm(request.POST, organization=self.org)
+        if form.is_valid():
+            try:
+                copies = services.assign_program(program=program, actor=request.user, **form.cleaned_data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                names = ", ".join(c.client.full_name for c in copies)
+                messages.success(
+                    request, _("%(program)s was assigned to %(names)s.") % {"program": program.name, "names": names}
+                )
+                if len(copies) == 1:
+                    return redirect("training:client", pk=copies[0].client_id)
+                return redirect("training:builder", pk=program.pk)
+        return render(request, "training/programs/assign.html", {"program": program, "form": form}, status=400)
+
+
+class GenerateView(TrainingView):
+    """The coach reviews the client profile (pre-filled from the intake when there is one) and
+    generates a draft."""
+
+    def _client(self, request):
+        client_id = request.GET.get("client") or request.POST.get("client")
+        if client_id and str(client_id).isdigit():
+            return Client.objects.for_org(self.org).filter(pk=client_id).first()
+        return None
+
+    def get(self, request):
+        client = self._client(request)
+        initial, prefilled, missing = _profile_initial(None), False, []
+        answers = generator.intake_answers_for(client)
+        if answers:
+            try:
+                profile = profile_from_intake(answers)
+            except ProfileError:
+                profile = None
+            if profile is not None:
+                initial, prefilled, missing = profile.as_dict(), True, list(profile.missing)
+        initial.update({"client": client.pk if client else None, "seed": 0})
+        form = GenerateForm(initial=initial, organization=self.org)
+        return render(
+            request,
+            "training/programs/generate.html",
+            {"form": form, "client": client, "prefilled": prefilled, "missing": missing},
+        )
+
+    def post(self, request):
+        form = GenerateForm(request.POST, organization=self.org)
+        client = None
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            client, seed, name = data.pop("client"), data.pop("seed") or 0, data.pop("name")
+            polish = data.pop("polish", False)
+            try:
+                profile = profile_from_answers(data)
+                program = services.generate_draft(
+                    organization=self.org, profile=profile, seed=seed, actor=request.user, client=client, name=name
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Draft generated: review it, edit anything, then assign it."))
+                if polish:
+                    messages.info(request, llm.polish_program(program=program, actor=request.user))
+                return redirect("training:builder", pk=program.pk)
+        return render(
+            request,
+            "training/programs/generate.html",
+            {"form": form, "client": client, "prefilled": False, "missing": []},
+            status=400,
+        )
+
+
+# --- A client's training page --------------------------------------------------------------------------------
+class ClientTrainingView(TrainingView):
+    def _client(self, pk):
+        return get_object_or_404(Client.objects.for_org(self.org), pk=pk)
+
+    def get(self, request, pk, comment_form=None, failed_log=None):
+        client = self._client(pk)
+        today = selectors.client_today(client)
+        logs = selectors.workout_logs(organization=self.org, client=client)[:10]
+        summary = {
+            "volume": selectors.weekly_volume(client=client),
+            "adherence": selectors.adherence(client=client),
+            "e1rm": selectors.e1rm_history(client=client),
+        }
+        chart_data = {
+            "volume": {
+                "weeks": [w.isoformat() for w in summary["volume"]["weeks"]],
+                "muscles": summary["volume"]["muscles"],
+            },
+            "adherence": {**summary["adherence"], "weeks": [w.isoformat() for w in summary["adherence"]["weeks"]]},
+            "e1rm": summary["e1rm"],
+            "labels": {"scheduled": _("Scheduled"), "completed": _("Completed"), "kg": _("kg")},
+        }
+        context = {
+            "client": client,
+            "tab": "training",
+            "programs": selectors.program_list(organization=self.org, client=client),
+            "upcoming": selectors.scheduled_workouts(client=client, start=today, end=today + timedelta(days=13)),
+            "logs": logs,
+            "records": selectors.current_bests(client=client),
+            "recent_records": selectors.personal_records(organization=self.org, client=client)
+            .filter(achieved_at__gte=timezone.now() - timedelta(days=30))
+            .count(),
+            "adherence": summary["adherence"],
+            "chart_data": chart_data,
+            "comment_form": comment_form or CommentForm(),
+            "failed_log": failed_log,
+            "can_manage": request.tenant.can("clients.manage"),
+        }
+        return render(request, "training/client.html", context)
+
+
+class LogCommentView(TrainingView):
+    def post(self, request, pk):
+        log = get_object_or_404(WorkoutLog.objects.for_org(self.org).select_related("client"), pk=pk)
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_on_log(workout_log=log, author=request.user, body=form.cleaned_data["body"])
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Comment added; %(name)s sees it in the app.") % {"name": log.client.first_name}
+                )
+                return redirect(reverse("training:client", args=[log.client_id]) + f"#log-{log.pk}")
+        view = ClientTrainingView()
+        view.request = request
+        return view.get(request, log.client_id, comment_form=form, failed_log=log.pk)
+
+
+class TrainingSettingsView(MemberRequiredMixin, View):
+    """The business's training settings: inactivity days and the language-model allowance."""
+
+    required_capability = "org.manage"
+
+    def _context(self, form):
+        org = self.request.tenant.organization
+        return {
+            "form": form,
+            "llm_available": llm.is_available(),
+            "llm_used": llm.usage_this_month(org),
+            "settings_row": services.training_settings(org),
+        }
+
+    def get(self, request):
+        row = services.training_settings(request.tenant.organization)
+        form = TrainingSettingsForm(initial={f: getattr(row, f) for f in TrainingSettingsForm.base_fields})
+        return render(request, "training/settings.html", self._context(form))
+
+    def post(self, request):
+        form = TrainingSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_training_settings(
+                    organization=request.tenant.organization, actor=request.user, **form.cleaned_data
+                )
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                messages.success(request, _("Training settings saved."))
+                return redirect("training:settings")
+        return render(request, "training/settings.html", self._context(form), status=400)

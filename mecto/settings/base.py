@@ -440,3 +440,10 @@ LOGGING = {
 
 # Demo data (make run): logins printed on screen. Never used outside DEBUG.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="mecto-demo-2026")
+
+# --- Training: an optional OpenAI-compatible language model polishes generated drafts --------------
+# Empty base URL: drafts keep the local generator's names and notes (the default).
+TRAINING_LLM_BASE_URL = env("TRAINING_LLM_BASE_URL", default="").rstrip("/")
+TRAINING_LLM_API_KEY = env("TRAINING_LLM_API_KEY", default="")
+TRAINING_LLM_MODEL = env("TRAINING_LLM_MODEL", default="gpt-4o-mini")
+TRAINING_LLM_TIMEOUT = env.float("TRAINING_LLM_TIMEOUT", default=20.0)

@@ -10,6 +10,8 @@ from training.models import (
     Block,
     Exercise,
     ExerciseOverride,
+    InactivityAlert,
+    LanguageModelCall,
     LogComment,
     PersonalRecord,
     PrescribedExercise,
@@ -17,6 +19,7 @@ from training.models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    TrainingSettings,
     Workout,
     WorkoutLog,
 )
@@ -170,3 +173,31 @@ class PersonalRecordFactory(factory.django.DjangoModelFactory):
     kind = "e1rm"
     value_kg = 120
     achieved_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class TrainingSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingSettings
+
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+@register
+class InactivityAlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = InactivityAlert
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    last_activity_at = factory.LazyFunction(timezone.now)
+    days = 7
+
+
+@register
+class LanguageModelCallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LanguageModelCall
+
+    organization = factory.SubFactory(OrganizationFactory)
+    outcome = "ok"

@@ -266,3 +266,35 @@ def test_validator_reports_each_violation_in_words(library):
     assert "lower back" in text
     assert "trains 3 days a week" in text
     assert "pushing but no pulling" in text
+
+
+def test_the_clients_stated_likes_and_dislikes_steer_the_choices(catalogue):
+    from training.generator.engine import preference_terms
+
+    assert preference_terms("Loves kettlebells; no burpees or running. Squats are fine") == (
+        {"burpee", "running"},
+        {"kettlebell"},
+    )
+    base = {
+        "goal": "fat_loss",
+        "experience": "intermediate",
+        "days_per_week": 3,
+        "session_minutes": 60,
+        "equipment": ["dumbbell", "kettlebells", "body only"],
+        "injuries": [],
+    }
+    plain = generate(profile_from_answers(base), catalogue, seed=4)
+    steered = generate(
+        profile_from_answers({**base, "preferences": "I love kettlebells but hate push-ups and lunges"}),
+        catalogue,
+        seed=4,
+    )
+
+    def names(plan):
+        return [i.exercise.name for w in plan.weeks[0].workouts for i in w.items]
+
+    assert sum("Kettlebell" in n for n in names(steered)) > sum("Kettlebell" in n for n in names(plain))
+    assert not any("lunge" in n.lower() for n in names(steered))
+    assert any("the client enjoys kettlebell" in i.reason for w in steered.weeks[0].workouts for i in w.items)
+    violations, _notes = validate(steered, profile_from_answers(base), catalogue)
+    assert violations == []

@@ -248,3 +248,23 @@ def test_delete_keeps_positions_contiguous(org, program):
     with pytest.raises(TrainingError):
         services.delete_week(week=program.weeks.get())
     assert Workout.objects.count() == 1
+
+
+@freeze_time("2026-06-01 09:00:00")
+def test_editing_a_clients_program_keeps_their_calendar_in_step(org, program):
+    build_week_one(program, org)
+    client = ClientFactory(organization=org, time_zone="America/New_York")
+    (copy,) = services.assign_program(program=program, clients=[client], start_date=date(2026, 6, 1))
+    week = copy.weeks.get()
+    added = services.add_workout(week=week, name="Day B", day=3)
+    scheduled = ScheduledWorkout.objects.get(workout=added)
+    assert scheduled.date == date(2026, 6, 3) and scheduled.due_at == datetime(2026, 6, 3, 4, 0, tzinfo=UTC)
+    services.update_workout(workout=added, day=5)
+    assert ScheduledWorkout.objects.get(workout=added).date == date(2026, 6, 5)
+    services.duplicate_week(week=week)
+    assert ScheduledWorkout.objects.filter(client=client).count() == 4
+    services.delete_workout(workout=added)
+    assert ScheduledWorkout.objects.filter(client=client).count() == 3
+    # The template it came from has no calendar.
+    services.add_workout(week=program.weeks.get(), name="Day C", day=6)
+    assert not ScheduledWorkout.objects.filter(program=program).exists()

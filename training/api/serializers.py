@@ -20,6 +20,7 @@ from ..models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    TrainingSettings,
     Workout,
     WorkoutLog,
 )
@@ -293,6 +294,46 @@ class GenerateSerializer(ProfileSerializer):
     seed = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False, default=0)
     client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=160)
+    polish = serializers.BooleanField(
+        required=False, default=False, help_text="Reword names and notes with the configured language model."
+    )
+
+
+class DraftSerializer(ProgramSerializer):
+    message = serializers.CharField(read_only=True, help_text="What the language model did, when asked.")
+
+    class Meta(ProgramSerializer.Meta):
+        fields = [*ProgramSerializer.Meta.fields, "message"]
+
+
+class TrainingSettingsSerializer(serializers.ModelSerializer):
+    llm_available = serializers.SerializerMethodField()
+    llm_used_this_month = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSettings
+        fields = [
+            "inactive_after_days",
+            "llm_monthly_quota",
+            "llm_requests_per_minute",
+            "llm_available",
+            "llm_used_this_month",
+        ]
+        extra_kwargs = {
+            "inactive_after_days": {"min_value": 0, "max_value": 365},
+            "llm_monthly_quota": {"min_value": 0, "max_value": 100000},
+            "llm_requests_per_minute": {"min_value": 1, "max_value": 600},
+        }
+
+    def get_llm_available(self, row) -> bool:
+        from ..llm import is_available
+
+        return is_available()
+
+    def get_llm_used_this_month(self, row) -> int:
+        from ..llm import usage_this_month
+
+        return usage_this_month(row.organization)
 
 
 class ViolationSerializer(serializers.Serializer):

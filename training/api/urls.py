@@ -22,6 +22,11 @@ router.register("me/programs", views.MyProgramViewSet, basename="my-program")
 router.register("me/personal-records", views.MyRecordViewSet, basename="my-personal-record")
 
 urlpatterns = [
+    path(
+        "training-settings/",
+        views.TrainingSettingsView.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="training-settings",
+    ),
     path("me/training-summary/", views.MyTrainingSummaryView.as_view({"get": "retrieve"}), name="my-training-summary"),
     *router.urls,
 ]

@@ -15,11 +15,11 @@ from rest_framework.response import Response
 from clients.models import Client
 from mecto.api_base import ClientViewSet, ErrorSerializer, OrgGenericViewSet, TenantAPIView
 from mecto.errors import DomainError
-from mecto.permissions import IsClient
+from mecto.permissions import HasCapability, IsClient, IsOrgMember
 
-from .. import search, selectors, services
+from .. import llm, search, selectors, services
 from ..generator import api as generator
-from ..generator.profile import ProfileError, profile_from_answers
+from ..generator.profile import profile_from_answers
 from ..models import (
     Block,
     Exercise,
@@ -562,7 +562,7 @@ class PrescribedExerciseViewSet(
     create=extend_schema(
         summary="Generate a draft program from a client profile (deterministic for the same profile and seed)",
         request=s.GenerateSerializer,
-        responses={201: s.ProgramSerializer, **ERRORS},
+        responses={201: s.DraftSerializer, **ERRORS},
     )
 )
 class ProgramDraftViewSet(mixins.CreateModelMixin, OrgGenericViewSet):
@@ -575,15 +575,15 @@ class ProgramDraftViewSet(mixins.CreateModelMixin, OrgGenericViewSet):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         seed, client, name = values.pop("seed", 0), values.pop("client", None), values.pop("name", "")
-        try:
-            profile = profile_from_answers(values)
-        except ProfileError:
-            raise
+        polish = values.pop("polish", False)
+        profile = profile_from_answers(values)
         program = services.generate_draft(
             organization=self.organization, profile=profile, seed=seed, actor=request.user, client=client, name=name
         )
+        message = llm.polish_program(program=program, actor=request.user) if polish else ""
         program = selectors.program_list(organization=self.organization).get(pk=program.pk)
-        return Response(s.ProgramSerializer(program).data, status=status.HTTP_201_CREATED)
+        program.message = message
+        return Response(s.DraftSerializer(program).data, status=status.HTTP_201_CREATED)
 
 
 # --- Coach views of schedules, logs and records ---------------------------------------------------------------
@@ -865,3 +865,29 @@ class MyTrainingSummaryView(TenantAPIView):
     )
     def retrieve(self, request):
         return Response(training_summary(request.tenant.client))
+
+
+class TrainingSettingsView(TenantAPIView):
+    tenant_exempt = "Reads and changes only the request's own organisation's training settings."
+    permission_classes = [IsAuthenticated, IsOrgMember, HasCapability]
+    required_capability = TRAINING
+    write_capability = "org.manage"
+    serializer_class = s.TrainingSettingsSerializer
+
+    @extend_schema(
+        summary="Training settings of my business", responses={200: s.TrainingSettingsSerializer, 403: ErrorSerializer}
+    )
+    def retrieve(self, request):
+        row = services.training_settings(request.tenant.organization)
+        return Response(s.TrainingSettingsSerializer(row).data)
+
+    @extend_schema(
+        summary="Change inactivity days and the language-model allowance",
+        responses={200: s.TrainingSettingsSerializer, **ERRORS},
+    )
+    def partial_update(self, request):
+        org = request.tenant.organization
+        data = s.TrainingSettingsSerializer(services.training_settings(org), data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = services.update_training_settings(organization=org, actor=request.user, **data.validated_data)
+        return Response(s.TrainingSettingsSerializer(row).data)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from .catalogue import from_exercise, load_catalogue
 from .plan import plan_from_program
-from .profile import Profile, profile_from_answers, profile_from_dict
+from .profile import (
+    EQUIPMENT,
+    INJURIES,
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Profile,
+    profile_from_answers,
+    profile_from_dict,
+)
 from .swaps import suggest_swaps
 from .validator import validate
 
@@ -22,6 +30,22 @@ def intake_answers_for(client) -> dict | None:
         return None
     answers = reader(client=client)
     return answers or None
+
+
+def profile_from_intake(answers: dict) -> Profile:
+    """A profile from intake answers, with values outside the generator's range brought inside
+    it (an intake may allow 10-minute sessions; drafts start at 20) and unknown equipment or
+    injury names left out."""
+    cleaned = dict(answers)
+    if "session_minutes" in cleaned:
+        try:
+            cleaned["session_minutes"] = min(MAX_MINUTES, max(MIN_MINUTES, int(cleaned["session_minutes"])))
+        except (TypeError, ValueError):
+            cleaned.pop("session_minutes")
+    for key, allowed in (("equipment", EQUIPMENT), ("injuries", INJURIES)):
+        if key in cleaned:
+            cleaned[key] = [v for v in cleaned[key] or [] if v in allowed]
+    return profile_from_answers(cleaned)
 
 
 def profile_for_program(program) -> Profile | None:
@@ -45,6 +69,7 @@ __all__ = [
     "Profile",
     "intake_answers_for",
     "profile_for_program",
+    "profile_from_intake",
     "profile_from_answers",
     "swap_suggestions",
     "validate_program",

@@ -15,6 +15,7 @@ Every exercise carries a one-line reason. The same profile and seed give the sam
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -56,6 +57,70 @@ PATTERN_LABEL = {
 MAX_SETS_PER_ITEM = 6
 
 
+NEGATIVE_CUES = (
+    "no",
+    "avoid",
+    "avoids",
+    "hate",
+    "hates",
+    "dislike",
+    "dislikes",
+    "not a fan of",
+    "don't like",
+    "do not like",
+    "without",
+)
+FILLER = {
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "to",
+    "doing",
+    "any",
+    "much",
+    "really",
+    "very",
+    "too",
+    "of",
+    "with",
+    "i",
+    "is",
+    "are",
+    "be",
+}
+POSITIVE_CUES = ("like", "likes", "love", "loves", "enjoy", "enjoys", "prefer", "prefers", "favourite", "favorite")
+
+
+def preference_terms(text: str) -> tuple[set[str], set[str]]:
+    """Words the client avoids and likes, from free text such as "loves kettlebells; no burpees
+    or running". A cue covers the words after it up to the next cue or punctuation."""
+    text = (text or "").lower()
+    for cue in NEGATIVE_CUES + POSITIVE_CUES:
+        if " " in cue:
+            text = text.replace(cue, cue.replace(" ", "_"))
+    avoid, like, mode = set(), set(), None
+    for token in re.findall(r"[a-z_'-]+|[,.;:!?]", text):
+        cue = token.replace("_", " ")
+        if token in ",.;:!?":
+            mode = None
+        elif cue in NEGATIVE_CUES:
+            mode = "avoid"
+        elif cue in POSITIVE_CUES:
+            mode = "like"
+        elif mode and token not in FILLER:
+            (avoid if mode == "avoid" else like).add(token.rstrip("s") if len(token) > 3 else token)
+    return avoid, like
+
+
+def _mentions(ex: CatalogueExercise, terms: set[str]) -> str:
+    words = {w.rstrip("s") if len(w) > 3 else w for w in re.findall(r"[a-z]+", ex.name.lower())}
+    words |= {ex.equipment.rstrip("s")} if ex.equipment else set()
+    found = sorted(words & terms)
+    return found[0] if found else ""
+
+
 class Generator:
     def __init__(self, profile, catalogue: list[CatalogueExercise], *, seed: int = 0, preferences=None):
         self.profile = profile
@@ -69,6 +134,7 @@ class Generator:
         self.reachable = reachable_groups(profile, self.allowed)
         self.weeks = rules.WEEKS_BY_LEVEL[profile.experience]
         self.notes: list[str] = []
+        self.avoid, self.like = preference_terms(profile.preferences)
 
     # --- Picking exercises ---------------------------------------------------------------------
     def _candidates(self, slot: rules.Slot) -> list[CatalogueExercise]:
@@ -104,6 +170,11 @@ class Generator:
             score += 0.5
         score -= len(ex.name) / 40
         score += self.preferences.score(ex)
+        # The client's own words: what they avoid comes last, what they enjoy comes first.
+        if self.avoid and _mentions(ex, self.avoid):
+            score -= 50.0
+        if self.like and _mentions(ex, self.like):
+            score += 2.5
         score -= 2.0 * self.week_use.get(ex.pk, 0)
         if ex.pk in used:
             score -= 100.0
@@ -130,6 +201,9 @@ class Generator:
             "conditioning": _("conditioning"),
         }[slot.role]
         why = []
+        liked = _mentions(ex, self.like) if self.like else ""
+        if liked:
+            why.append(_("the client enjoys %(w)s") % {"w": liked})
         pref = self.preferences.reason(ex)
         if pref:
             why.append(pref)

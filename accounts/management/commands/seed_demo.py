@@ -10,6 +10,7 @@ from accounts.models import Membership, Organization, User
 from clients import services as client_services
 from clients.demo import seed_client_demo
 from clients.models import Client
+from training.demo import seed_training_demo
 
 DEMO_SLUG = "northside-strength"
 PEOPLE = [
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                         client.user = portal_user
                         client.save(update_fields=["user"])
             seed_client_demo(organization=org, coach=coach)
+            seed_training_demo(organization=org, coach=coach)
         self.stdout.write(
             self.style.SUCCESS(f"Demo business “{org.name}” is ready. Log in at {settings.SITE_URL}/account/login/")
         )

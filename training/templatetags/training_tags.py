@@ -1,0 +1,30 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping|get_item:key` — a dict lookup in templates."""
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def label(value: str) -> str:
+    """`horizontal_push` → `Horizontal push`."""
+    return str(value or "").replace("_", " ").capitalize()
+
+
+@register.filter
+def num(value) -> str:
+    """A decimal without trailing zeros: 2.50 → 2.5, 5.00 → 5."""
+    if value is None or value == "":
+        return ""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except InvalidOperation:
+        return str(value)
