@@ -46,6 +46,19 @@ class MoneyField(forms.DecimalField):
         super().__init__(*args, **kwargs)
 
 
+class TeamMembersField(forms.ModelMultipleChoiceField):
+    """Team members by id; a value that cannot be an id is refused before the database sees it."""
+
+    def _check_values(self, value):
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def to_minor(value, currency: str) -> int:
     return int(round((value or 0) * (10 ** minor_units(currency))))
 
@@ -131,7 +144,7 @@ class ServiceTypeForm(forms.ModelForm):
     price = MoneyField(label=_("Price"), required=False, initial=0)
     deposit = MoneyField(label=_("Deposit"), required=False, initial=0, help_text=_("Only for “deposit at booking”."))
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Currency"))
-    coaches = forms.ModelMultipleChoiceField(
+    coaches = TeamMembersField(
         queryset=User.objects.none(), label=_("Coaches"), widget=forms.CheckboxSelectMultiple, required=True
     )
 
@@ -292,5 +305,22 @@ class CancelForm(forms.Form):
 
 class GrantCreditsForm(forms.Form):
     quantity = forms.IntegerField(label=_("Credits"), min_value=1, max_value=1000)
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for credits that never expire."),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on and self.today and expires_on < self.today:
+            raise forms.ValidationError(_("This date has passed. Choose a later date, or none."))
+        if expires_on and expires_on.year > 2100:
+            raise forms.ValidationError(_("Choose a date before 2100, or none."))
+        return expires_on

@@ -42,13 +42,22 @@ from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfi
 from .tokens import check_manage_token, manage_token, read_opt_out_token
 
 DAYS_PER_PAGE = 14
+# Days a page may be asked for; beyond them date arithmetic would overflow.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def _parse_date(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(value) if value else default
+        parsed = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return parsed if EARLIEST_DAY <= parsed <= LATEST_DAY else default
+
+
+def _id_param(value) -> int | None:
+    """A row id from a query string or form, or None ("²" is a digit to str.isdigit)."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _wall(moment: datetime, tz) -> datetime:
@@ -86,10 +95,9 @@ class CalendarView(CoachPageMixin, View):
         today = timezone.now().astimezone(tz).date()
         day = _parse_date(request.GET.get("date"), today)
         coaches = list(User.objects.for_org(org).order_by("full_name", "email"))
-        coach_param = request.GET.get("coach", "")
-        coach_id = None
-        if coach_param.isdigit() and any(c.pk == int(coach_param) for c in coaches):
-            coach_id = int(coach_param)
+        coach_id = _id_param(request.GET.get("coach"))
+        if not any(c.pk == coach_id for c in coaches):
+            coach_id = None
         first = day if view == "day" else day - timedelta(days=day.weekday())
         days = [first + timedelta(days=i) for i in range(1 if view == "day" else 7)]
         start = selectors.local_day_bounds(days[0], tz_name)[0]
@@ -340,9 +348,9 @@ class AvailabilityView(CoachPageMixin, View):
     assistants may open another coach's with ?coach=<id>)."""
 
     def _coach(self, request):
-        coach_id = request.GET.get("coach") or request.POST.get("coach")
-        if coach_id and str(coach_id).isdigit() and int(coach_id) != request.user.pk:
-            return get_object_or_404(User.objects.for_org(self.org), pk=int(coach_id))
+        coach_id = _id_param(request.GET.get("coach") or request.POST.get("coach"))
+        if coach_id and coach_id != request.user.pk:
+            return get_object_or_404(User.objects.for_org(self.org), pk=coach_id)
         return request.user
 
     def _render(self, request, coach, status=200, **forms):
@@ -406,7 +414,8 @@ class AvailabilityView(CoachPageMixin, View):
                     return redirect(back)
             return self._render(request, coach, status=400, exception_form=form)
         if action == "delete_exception":
-            AvailabilityException.objects.for_org(org).filter(coach=coach, pk=request.POST.get("pk")).delete()
+            if pk := _id_param(request.POST.get("pk")):
+                AvailabilityException.objects.for_org(org).filter(coach=coach, pk=pk).delete()
             messages.success(request, _("Date exception removed."))
             return redirect(back)
         if action == "profile":
@@ -469,9 +478,8 @@ class CreditsView(CoachPageMixin, View):
         return render(request, "booking/credits.html", context, status=status)
 
     def _client(self, request):
-        pk = request.GET.get("client") or request.POST.get("client")
-        if pk and str(pk).isdigit():
-            return get_object_or_404(Client.objects.for_org(self.org), pk=int(pk))
+        if pk := _id_param(request.GET.get("client") or request.POST.get("client")):
+            return get_object_or_404(Client.objects.for_org(self.org), pk=pk)
         return None
 
     def get(self, request):
@@ -481,7 +489,7 @@ class CreditsView(CoachPageMixin, View):
         client = self._client(request)
         if client is None:
             raise Http404
-        form = GrantCreditsForm(request.POST)
+        form = GrantCreditsForm(request.POST, today=timezone.now().astimezone(ZoneInfo(self.org.time_zone)).date())
         if form.is_valid():
             expires = form.cleaned_data["expires_on"]
             try:
@@ -596,6 +604,8 @@ def public_service_slots(request, org_slug, service_slug, day):
         the_day = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
+    if not EARLIEST_DAY <= the_day <= LATEST_DAY:
+        raise Http404
     start, end = selectors.local_day_bounds(the_day, tz_name)
     slots = selectors.open_slots_for_service(
         service=service, start=start, end=end, coach_id=coach.user_id if coach else None
