@@ -722,6 +722,13 @@ def cancel_booking(
     policy = selectors.policy_for(booking.organization)
     if late is None:
         late = by == Booking.CancelledBy.CLIENT and selectors.is_late_cancel(booking=booking, at=now, policy=policy)
+    if not late and booking.attendance in (Booking.Attendance.ATTENDED, Booking.Attendance.NO_SHOW):
+        # A session that took place (or was missed) keeps its credit; a free cancel would give it back.
+        raise BookingError(
+            _("%(name)s is marked as %(attendance)s, so this booking cannot be cancelled free of charge.")
+            % {"name": booking.client.full_name, "attendance": booking.get_attendance_display().lower()},
+            field="attendance",
+        )
     credit = None
     used_credit = booking.payment_status == Booking.PaymentStatus.CREDIT
     if used_credit:
