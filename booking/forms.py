@@ -232,9 +232,24 @@ class PolicyForm(forms.ModelForm):
         ]
         widgets = {"booking_page_intro": forms.Textarea(attrs={"rows": 3})}
 
+    # Each rule next to the ones it goes with: the page, cancellations, reminders, payment.
+    field_order = [
+        "public_booking_enabled",
+        "booking_page_intro",
+        "cancellation_deadline_hours",
+        "late_cancel_forfeits_credit",
+        "late_cancel_fee",
+        "no_show_forfeits_credit",
+        "reminders",
+        "remind_by_email",
+        "remind_by_sms",
+        "payment_hold_minutes",
+    ]
+
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.fields["late_cancel_fee"].label = _("Late cancel fee (%(currency)s)") % {"currency": currency}
         offsets = self.instance.reminder_offsets_minutes or []
         self.fields["reminders"].initial = ", ".join(f"{o / 60:g}" for o in sorted(offsets, reverse=True))
         self.fields["late_cancel_fee"].initial = from_minor(self.instance.late_cancel_fee_minor, currency)

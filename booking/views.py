@@ -3,9 +3,11 @@ bookings in the portal, the manage links of emails and the coach's calendar feed
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -39,7 +41,7 @@ from .forms import (
 )
 from .ics import coach_feed
 from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ServiceType, Session
-from .tokens import check_manage_token, manage_token, read_opt_out_token
+from .tokens import manage_token, manage_token_state, read_opt_out_token
 
 DAYS_PER_PAGE = 14
 # Days a page may be asked for; beyond them date arithmetic would overflow.
@@ -256,7 +258,20 @@ class ManualBookingView(CoachPageMixin, View):
             if request.GET.get(key):
                 initial[key] = request.GET[key]
         form = ManualBookingForm(organization=self.org, initial=initial)
-        return render(request, "booking/manual_booking.html", {"form": form, "tz_name": self.coach_zone()})
+        return self._render(request, form)
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            "booking/manual_booking.html",
+            {
+                "form": form,
+                "tz_name": self.coach_zone(),
+                "has_services": form.fields["service"].queryset.exists(),
+                "has_clients": form.fields["client"].queryset.exists(),
+            },
+            status=status,
+        )
 
     def post(self, request):
         form = ManualBookingForm(request.POST, organization=self.org)
@@ -294,7 +309,7 @@ class ManualBookingView(CoachPageMixin, View):
             else:
                 messages.success(request, _("Booked %(name)s.") % {"name": data["client"].full_name})
                 return redirect("booking:session", pk=booking.session_id)
-        return render(request, "booking/manual_booking.html", {"form": form, "tz_name": self.coach_zone()}, status=400)
+        return self._render(request, form, status=400)
 
 
 class ServiceListView(CoachPageMixin, View):
@@ -324,6 +339,10 @@ class ServiceEditView(CoachPageMixin, View):
         if request.POST.get("action") == "archive" and service is not None:
             services.archive_service_type(service=service, actor=request.user)
             messages.success(request, _("%(name)s is no longer bookable.") % {"name": service.name})
+            return redirect("booking:services")
+        if request.POST.get("action") == "restore" and service is not None:
+            services.save_service_type(organization=self.org, actor=request.user, service=service, is_active=True)
+            messages.success(request, _("%(name)s is bookable again.") % {"name": service.name})
             return redirect("booking:services")
         if form.is_valid():
             try:
@@ -474,7 +493,8 @@ class CreditsView(CoachPageMixin, View):
         if client is not None:
             context["balance"] = selectors.credit_balance(client=client)
             context["entries"] = selectors.credit_entries(client=client)[:100]
-            context["grants"] = selectors.grants_with_remaining(client=client)
+            context["grants"] = selectors.credit_grants(client=client)[:50]
+            context["now"] = timezone.now()
         return render(request, "booking/credits.html", context, status=status)
 
     def _client(self, request):
@@ -681,18 +701,31 @@ def public_book(request, org_slug, service_slug):
     )
 
 
-def _managed_booking(public_id, token) -> Booking:
-    if not check_manage_token(public_id, token):
-        raise Http404
-    booking = selectors.booking_by_public_id(public_id)
-    if booking is None:
-        raise Http404
-    return booking
+def _manage_link(view):
+    """The pages behind the signed link of a booking email: a forged or altered link is a
+    404; a genuine one that has expired says so and where to go instead."""
+
+    @functools.wraps(view)
+    def wrapped(request, public_id, token):
+        booking = selectors.booking_by_public_id(public_id)
+        state = manage_token_state(public_id, token, valid_until=booking.session.end_at) if booking else "invalid"
+        if state == "invalid":
+            raise Http404
+        if state == "expired":
+            return render(
+                request,
+                "booking/public/link_expired.html",
+                _public_context(booking.organization, max_age_days=settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS),
+                status=410,
+            )
+        return view(request, booking, token)
+
+    return wrapped
 
 
-def manage_booking(request, public_id, token):
+@_manage_link
+def manage_booking(request, booking, token):
     """The client's page from the email: details, reschedule and cancel (signed link)."""
-    booking = _managed_booking(public_id, token)
     org = booking.organization
     tz_name = booking.client.time_zone or org.time_zone
     tz = ZoneInfo(tz_name)
@@ -719,9 +752,9 @@ def manage_booking(request, public_id, token):
     )
 
 
-def manage_reschedule(request, public_id, token):
+@_manage_link
+def manage_reschedule(request, booking, token):
     """Pick a new time (same service and coach), in the client's zone."""
-    booking = _managed_booking(public_id, token)
     org = booking.organization
     session = booking.session
     tz_name = _viewer_zone(request, booking.client.time_zone or org.time_zone)
@@ -738,9 +771,9 @@ def manage_reschedule(request, public_id, token):
             else:
                 messages.success(request, _("Moved. We sent you an updated invite."))
                 return redirect(manage)
-    today = timezone.now().astimezone(ZoneInfo(tz_name)).date()
-    the_day = max(_parse_date(request.GET.get("date"), today), today)
-    start, end = selectors.local_day_bounds(the_day, tz_name)
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(tz_name)).date()
+    is_late = selectors.is_late_cancel(booking=booking, at=now)
     horizon_start = selectors.local_day_bounds(today, tz_name)[0]
     exclude = session.pk if session.capacity == 1 else None
     all_slots = selectors.open_slots(
@@ -751,6 +784,9 @@ def manage_reschedule(request, public_id, token):
         exclude_session_id=exclude,
     )
     by_day = selectors.slots_by_day(all_slots, tz_name)
+    # Open on the day asked for, else on the first day with free times.
+    first_free = min(by_day, default=today)
+    the_day = max(_parse_date(request.GET.get("date"), first_free), today)
     tz = ZoneInfo(tz_name)
     rows = [
         {"local": _wall(s.start, tz), "iso": s.start.isoformat()}
@@ -771,13 +807,15 @@ def manage_reschedule(request, public_id, token):
             rows=rows,
             manage_url=manage,
             local_start=_wall(session.start_at, tz),
-            can_change=booking.is_active and session.start_at > timezone.now(),
+            can_change=booking.is_active and session.start_at > now and not is_late,
+            is_late=booking.is_active and session.start_at > now and is_late,
         ),
     )
 
 
-def manage_cancel(request, public_id, token):
-    booking = _managed_booking(public_id, token)
+@_manage_link
+def manage_cancel(request, booking, token):
+    public_id = booking.public_id
     if request.method != "POST":
         return redirect("booking:manage", public_id=public_id, token=token)
     form = CancelForm(request.POST)
