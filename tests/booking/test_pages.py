@@ -170,3 +170,13 @@ def test_a_link_for_a_session_booked_months_ahead_works_until_the_session(client
         assert client.get(url).status_code == 200
     with freeze_time("2026-10-06 12:00"):  # after the session
         assert client.get(url).status_code == 410
+
+
+@freeze_time(NOW)
+def test_service_form_offers_the_coaches_as_one_labelled_group(coach_web, studio):
+    page = _text(coach_web.get(reverse("booking:service_create")))
+    assert re.search(r'<fieldset class="choice-group"> <legend>Coaches <span class="req"', page)
+    assert (
+        f'<label class="choice" for="id_coaches_0"><input type="checkbox" name="coaches" value="{studio.coach.pk}"'
+        in page
+    )
