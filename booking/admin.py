@@ -42,7 +42,13 @@ class CreditEntryAdmin(admin.ModelAdmin):
     list_display = ["client", "kind", "delta", "reference", "grant", "booking", "created_at"]
     list_filter = ["kind", "organization"]
     search_fields = ["client__email", "reference", "idempotency_key"]
-    list_select_related = ["client", "grant", "booking"]
+    # The grant and booking columns print their client and session: fetch them in the same query.
+    list_select_related = [
+        "client",
+        "grant__client",
+        "booking__client",
+        "booking__session__service",
+    ]
     readonly_fields = [
         "grant",
         "client",
@@ -189,7 +195,7 @@ class BookingPaymentAdmin(admin.ModelAdmin):
     list_display = ["booking", "amount_minor", "reference", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["reference", "booking__public_id", "booking__client__email"]
-    list_select_related = ["booking", "booking__client", "organization"]
+    list_select_related = ["booking__client", "booking__session__service", "organization"]
     readonly_fields = ["booking", "amount_minor", "reference", "created_at"]
 
 
@@ -198,7 +204,7 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ["booking", "channel", "offset_minutes", "session_start", "status", "created_at"]
     list_filter = ["channel", "status", "organization"]
     search_fields = ["booking__client__email", "provider_id"]
-    list_select_related = ["booking", "booking__client", "booking__session"]
+    list_select_related = ["booking__client", "booking__session__service"]
     readonly_fields = ["booking", "channel", "offset_minutes", "session_start", "status", "provider_id", "created_at"]
 
 
