@@ -339,6 +339,26 @@ RECORD_PAST_DAYS = 7
 BOOK_AHEAD_DAYS = 730
 
 
+def local_start(*, day: date, at: time, time_zone: str, field: str = "time") -> datetime:
+    """`day` at `at` on the clocks of `time_zone`. A time the clocks skip (the hour lost when
+    they go forward) is refused rather than quietly moved an hour; a time they repeat (when
+    they go back) is its first occurrence."""
+    tz = ZoneInfo(time_zone)
+    start = datetime.combine(day, at, tzinfo=tz)
+    try:
+        exists = start.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) == start.replace(tzinfo=None)
+    except OverflowError:
+        return start  # out of range: _normalise refuses it
+    if not exists:
+        raise BookingError(
+            _("%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward. Pick another time.")
+            % {"time": f"{at:%H:%M}", "date": day.isoformat(), "zone": time_zone},
+            field=field,
+            code="no_such_time",
+        )
+    return start
+
+
 def _normalise(start_at: datetime) -> datetime:
     if start_at is None or timezone.is_naive(start_at):
         raise BookingError(_("Give the time with its time zone."), field="start_at")
@@ -908,8 +928,8 @@ def create_recurring_series(
     )
     for index in range(int(weeks)):
         day = first_date + timedelta(weeks=index)
-        start_at = datetime.combine(day, local_time, tzinfo=tz)
         try:
+            start_at = local_start(day=day, at=local_time, time_zone=profile.time_zone, field="local_time")
             book_session(
                 service=service,
                 coach=coach,

@@ -182,9 +182,10 @@ class SessionDetailView(CoachPageMixin, View):
             if action == "move":
                 form = MoveSessionForm(request.POST)
                 if form.is_valid():
-                    tz = ZoneInfo(self.coach_zone())
-                    start = datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"], tzinfo=tz)
                     try:
+                        start = services.local_start(
+                            day=form.cleaned_data["date"], at=form.cleaned_data["time"], time_zone=self.coach_zone()
+                        )
                         services.update_session(session=session, actor=request.user, start_at=start)
                     except DomainError as exc:
                         apply_domain_error(form, exc)
@@ -300,7 +301,7 @@ class ManualBookingView(CoachPageMixin, View):
                     service=data["service"],
                     coach=data["coach"],
                     client=data["client"],
-                    start_at=datetime.combine(data["date"], data["time"], tzinfo=ZoneInfo(tz_name)),
+                    start_at=services.local_start(day=data["date"], at=data["time"], time_zone=tz_name),
                     actor=request.user,
                     source=Booking.Source.COACH,
                 )
