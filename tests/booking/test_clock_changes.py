@@ -83,3 +83,19 @@ def test_weekly_sessions_through_a_skipped_hour_book_no_week(studio):
         format="json",
     )
     assert response.status_code == 400 and "local_time" in response.data["errors"]
+
+
+@freeze_time("2026-03-01 09:00")
+def test_a_client_sees_their_own_clock_change_while_the_coach_has_none(studio):
+    """New York springs forward on 8 March 2026, London three weeks later: the same London
+    hours (09:00–17:00 GMT) read 04:00–12:00 to a New Yorker on Friday the 6th and
+    05:00–13:00 on Monday the 9th, with the same number of slots."""
+    api = api_as(studio.coach)
+    url = f"/api/v1/booking/services/{studio.service.pk}/slots/"
+    friday_slots = api.get(url, {"start": "2026-03-06", "days": 1, "tz": "America/New_York"}).data
+    monday_slots = api.get(url, {"start": "2026-03-09", "days": 1, "tz": "America/New_York"}).data
+    friday = [s["local_start"] for s in friday_slots]
+    monday = [s["local_start"] for s in monday_slots]
+    assert friday[0] == "2026-03-06T04:00:00-05:00" and friday[-1] == "2026-03-06T11:00:00-05:00"
+    assert monday[0] == "2026-03-09T05:00:00-04:00" and monday[-1] == "2026-03-09T12:00:00-04:00"
+    assert len(friday) == len(monday) == 15  # 09:00–16:00 GMT every 30 minutes
