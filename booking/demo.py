@@ -63,9 +63,7 @@ def seed_demo_calendar(*, organization, coach, owner, clients: dict) -> int:
     for fields in SERVICES:
         existing = ServiceType.objects.for_org(organization).filter(name=fields["name"]).first()
         if existing is None:
-            existing = services.save_service_type(
-                organization=organization, actor=owner, coaches=[coach, owner], **fields
-            )
+            existing = services.save_service_type(organization=organization, actor=owner, coaches=[coach], **fields)
         offered.append(existing)
     for email, quantity in CREDITS.items():
         services.grant_credits(
