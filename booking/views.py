@@ -40,7 +40,7 @@ from .forms import (
     WeeklyHoursForm,
 )
 from .ics import coach_feed
-from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ServiceType, Session
+from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ReminderOptOut, ServiceType, Session
 from .tokens import manage_token, manage_token_state, read_opt_out_token
 
 DAYS_PER_PAGE = 14
@@ -838,14 +838,20 @@ def reminder_opt_out(request, token):
     if found is None:
         raise Http404
     client = get_object_or_404(Client.objects.select_related("organization"), public_id=found[0])
-    done = False
+    channel = found[1]
+    done = ""
     if request.method == "POST":
-        services.opt_out_of_reminders(client=client, channel=found[1])
-        done = True
+        if request.POST.get("action") == "resume":
+            services.opt_in_to_reminders(client=client, channel=channel)
+            done = "resumed"
+        else:
+            services.opt_out_of_reminders(client=client, channel=channel)
+            done = "stopped"
+    opted_out = ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).exists()
     return render(
         request,
         "booking/public/opt_out.html",
-        _public_context(client.organization, client=client, channel=found[1], done=done),
+        _public_context(client.organization, client=client, channel=channel, done=done, opted_out=opted_out),
     )
 
 
