@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -665,6 +666,19 @@ def public_book(request, org_slug, service_slug):
     if start is None:
         raise Http404
     tz_name = _viewer_zone(request, org.time_zone)
+    now = timezone.now()
+    in_range = now < start < now + timedelta(days=366)
+    is_open = in_range and any(
+        slot.start == start
+        for slot in selectors.open_slots(
+            service=service, coach_id=coach.user_id, start=start, end=start + timedelta(minutes=1), profile=coach
+        )
+    )
+    if not in_range or (request.method != "POST" and not is_open):
+        # An old or edited link: back to the days, rather than a form for a time nobody can book.
+        messages.info(request, _("That time is no longer free. Please pick another."))
+        days = reverse("booking:public_days", args=[org.slug, service.slug])
+        return redirect(f"{days}?{urlencode({'tz': tz_name, 'coach': coach.slug})}")
     form = PublicDetailsForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -279,3 +279,28 @@ def test_exception_form_refuses_a_date_that_has_passed(studio):
     )
     assert response.status_code == 400 and "date" in response.context["exception_form"].errors
     assert not AvailabilityException.objects.exists()
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize(
+    "start",
+    [
+        "9999-12-31T23:59:00+00:00",
+        "2000-01-01T10:00:00+00:00",
+        "2026-06-02T10:07:00+01:00",
+        "2026-06-06T10:00:00+01:00",
+    ],
+)
+def test_details_page_for_a_time_nobody_can_book_goes_back_to_the_days(studio, start):
+    web = _web()
+    url = f"/book/{studio.org.slug}/{studio.service.slug}/book/"
+    response = web.get(url, {"start": start, "coach": studio.profile.slug, "tz": "Europe/London"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"/book/{studio.org.slug}/{studio.service.slug}/?")
+    followed = web.get(response["Location"])
+    assert "That time is no longer free. Please pick another." in followed.content.decode()
+    body = {"start": start, "coach": studio.profile.slug, "first_name": "A", "email": "a@example.com"}
+    posted = web.post(f"{url}?start={start.replace('+', '%2B')}&coach={studio.profile.slug}", body)
+    assert posted.status_code in (302, 400) and not Booking.objects.exists()
+    open_slot = web.get(url, {"start": "2026-06-02T10:00:00+01:00", "coach": studio.profile.slug})
+    assert open_slot.status_code == 200
