@@ -40,3 +40,15 @@ def test_api_sync_of_an_account_without_a_calendar_says_why(studio):
     response = api_as(studio.coach).post(f"/api/v1/integrations/connections/{zoom.pk}/sync/")
     assert response.status_code == 400
     assert response.data["detail"] == "This account has no calendar to sync, or it needs reconnecting."
+
+
+def test_connected_accounts_page_names_each_button_and_says_how_to_reconnect(client, studio, settings):
+    ConnectedAccountFactory(organization=studio.org, user=studio.coach, provider="google")
+    ConnectedAccountFactory(organization=studio.org, user=studio.coach, provider="zoom", status="revoked")
+    settings.SOCIALACCOUNT_PROVIDERS = {**settings.SOCIALACCOUNT_PROVIDERS, "zoom": {}}
+    client.force_login(studio.coach)
+    body = client.get(reverse("integrations:index")).content.decode()
+    assert 'Disconnect<span class="visually-hidden"> · Google (Calendar, Meet)</span>' in body
+    assert 'Disconnect<span class="visually-hidden"> · Zoom</span>' in body
+    assert 'Sync now<span class="visually-hidden"> · Google (Calendar, Meet)</span>' in body
+    assert "Reconnecting needs the app set up on this server again" in body
