@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from mecto.errors import DomainError
+
 from . import services
 from .models import (
     AvailabilityException,
@@ -19,6 +21,33 @@ from .models import (
 )
 
 
+class ServiceOwnedAdmin(admin.ModelAdmin):
+    """Rows only the booking services write (they lock, count credits, tell clients and
+    calendars): the back office reads them and acts through the actions, never edits."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def _run_each(modeladmin, request, rows, action, done_message: str) -> None:
+    """Apply a service to each row; rows the service refuses are reported, not fatal."""
+    done, refused = 0, []
+    for row in rows:
+        try:
+            action(row)
+        except DomainError as exc:
+            refused.append(f"{row}: {exc.message}")
+        else:
+            done += 1
+    if done:
+        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
+    for line in refused[:10]:
+        modeladmin.message_user(request, line, messages.WARNING)
+
+
 class CreditEntryInline(admin.TabularInline):
     model = CreditEntry
     extra = 0
@@ -29,6 +58,8 @@ class CreditEntryInline(admin.TabularInline):
 
 @admin.register(CreditGrant)
 class CreditGrantAdmin(admin.ModelAdmin):
+    """Grants can be added here; once made they are part of the ledger and stay as they are."""
+
     list_display = ["client", "organization", "quantity", "expires_at", "source_ref", "created_at"]
     list_filter = ["organization", ("expires_at", admin.EmptyFieldListFilter)]
     search_fields = ["client__first_name", "client__last_name", "client__email", "source_ref", "reason"]
@@ -36,13 +67,22 @@ class CreditGrantAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client", "granted_by"]
     inlines = [CreditEntryInline]
 
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
 
 @admin.register(CreditEntry)
-class CreditEntryAdmin(admin.ModelAdmin):
+class CreditEntryAdmin(ServiceOwnedAdmin):
     list_display = ["client", "kind", "delta", "reference", "grant", "booking", "created_at"]
     list_filter = ["kind", "organization"]
     search_fields = ["client__email", "reference", "idempotency_key"]
-    list_select_related = ["client", "grant", "booking"]
+    # The grant and booking columns print their client and session: fetch them in the same query.
+    list_select_related = [
+        "client",
+        "grant__client",
+        "booking__client",
+        "booking__session__service",
+    ]
     readonly_fields = [
         "grant",
         "client",
@@ -138,7 +178,7 @@ class BookingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ServiceOwnedAdmin):
     list_display = ["service", "coach", "start_at", "end_at", "status", "capacity", "video_provider", "organization"]
     list_filter = ["status", "location_type", "video_provider", "organization"]
     search_fields = ["service__name", "coach__email", "coach__full_name", "notes"]
@@ -152,9 +192,15 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected sessions (clients are told, credits returned)")
     def cancel_sessions(self, request, queryset):
-        for session in queryset.filter(status=Session.Status.SCHEDULED):
-            services.cancel_session(session=session, actor=request.user, reason="Cancelled by the business")
-        self.message_user(request, "Sessions cancelled.", messages.SUCCESS)
+        _run_each(
+            self,
+            request,
+            queryset.filter(status=Session.Status.SCHEDULED),
+            lambda session: services.cancel_session(
+                session=session, actor=request.user, reason="Cancelled by the business"
+            ),
+            "%(n)s sessions cancelled.",
+        )
 
 
 class BookingPaymentInline(admin.TabularInline):
@@ -166,7 +212,7 @@ class BookingPaymentInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ServiceOwnedAdmin):
     list_display = ["client", "session", "status", "attendance", "payment_status", "source", "created_at"]
     list_filter = ["status", "attendance", "payment_status", "source", "organization"]
     search_fields = ["client__first_name", "client__last_name", "client__email", "public_id"]
@@ -179,26 +225,32 @@ class BookingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected bookings (no charge, credits returned)")
     def cancel_bookings(self, request, queryset):
-        for booking in queryset.active():
-            services.cancel_booking(booking=booking, actor=request.user, by=Booking.CancelledBy.COACH, late=False)
-        self.message_user(request, "Bookings cancelled.", messages.SUCCESS)
+        _run_each(
+            self,
+            request,
+            queryset.active(),
+            lambda booking: services.cancel_booking(
+                booking=booking, actor=request.user, by=Booking.CancelledBy.COACH, late=False
+            ),
+            "%(n)s bookings cancelled.",
+        )
 
 
 @admin.register(BookingPayment)
-class BookingPaymentAdmin(admin.ModelAdmin):
+class BookingPaymentAdmin(ServiceOwnedAdmin):
     list_display = ["booking", "amount_minor", "reference", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["reference", "booking__public_id", "booking__client__email"]
-    list_select_related = ["booking", "booking__client", "organization"]
+    list_select_related = ["booking__client", "booking__session__service", "organization"]
     readonly_fields = ["booking", "amount_minor", "reference", "created_at"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ServiceOwnedAdmin):
     list_display = ["booking", "channel", "offset_minutes", "session_start", "status", "created_at"]
     list_filter = ["channel", "status", "organization"]
     search_fields = ["booking__client__email", "provider_id"]
-    list_select_related = ["booking", "booking__client", "booking__session"]
+    list_select_related = ["booking__client", "booking__session__service"]
     readonly_fields = ["booking", "channel", "offset_minutes", "session_start", "status", "provider_id", "created_at"]
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from mecto.dashboard import Card
 
-from .selectors import calendar_sessions
+from .selectors import calendar_sessions, coach_profile
 
 
 def upcoming_sessions_card(request):
@@ -18,7 +18,9 @@ def upcoming_sessions_card(request):
         return None
     now = timezone.now()
     sessions = list(calendar_sessions(organization=tenant.organization, start=now, end=now + timedelta(days=7))[:5])
-    tz = ZoneInfo(tenant.organization.time_zone)
+    # The coach's own clock, as on their calendar (the business's for members without one).
+    profile = coach_profile(organization=tenant.organization, user=request.user)
+    tz = ZoneInfo(profile.time_zone if profile else tenant.organization.time_zone)
     rows = [
         f"{s.start_at.astimezone(tz):%a %d %b %H:%M} · {s.service.name} · "
         + (", ".join(b.client.full_name for b in s.bookings.all()) or "—")

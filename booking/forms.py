@@ -46,6 +46,19 @@ class MoneyField(forms.DecimalField):
         super().__init__(*args, **kwargs)
 
 
+class TeamMembersField(forms.ModelMultipleChoiceField):
+    """Team members by id; a value that cannot be an id is refused before the database sees it."""
+
+    def _check_values(self, value):
+        for pk in value:
+            pk = str(pk)
+            if not (pk.isascii() and pk.isdigit() and len(pk) <= 18):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 def to_minor(value, currency: str) -> int:
     return int(round((value or 0) * (10 ** minor_units(currency))))
 
@@ -131,7 +144,7 @@ class ServiceTypeForm(forms.ModelForm):
     price = MoneyField(label=_("Price"), required=False, initial=0)
     deposit = MoneyField(label=_("Deposit"), required=False, initial=0, help_text=_("Only for “deposit at booking”."))
     currency = forms.ChoiceField(choices=CURRENCY_CHOICES, label=_("Currency"))
-    coaches = forms.ModelMultipleChoiceField(
+    coaches = TeamMembersField(
         queryset=User.objects.none(), label=_("Coaches"), widget=forms.CheckboxSelectMultiple, required=True
     )
 
@@ -219,9 +232,24 @@ class PolicyForm(forms.ModelForm):
         ]
         widgets = {"booking_page_intro": forms.Textarea(attrs={"rows": 3})}
 
+    # Each rule next to the ones it goes with: the page, cancellations, reminders, payment.
+    field_order = [
+        "public_booking_enabled",
+        "booking_page_intro",
+        "cancellation_deadline_hours",
+        "late_cancel_forfeits_credit",
+        "late_cancel_fee",
+        "no_show_forfeits_credit",
+        "reminders",
+        "remind_by_email",
+        "remind_by_sms",
+        "payment_hold_minutes",
+    ]
+
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = currency
+        self.fields["late_cancel_fee"].label = _("Late cancel fee (%(currency)s)") % {"currency": currency}
         offsets = self.instance.reminder_offsets_minutes or []
         self.fields["reminders"].initial = ", ".join(f"{o / 60:g}" for o in sorted(offsets, reverse=True))
         self.fields["late_cancel_fee"].initial = from_minor(self.instance.late_cancel_fee_minor, currency)
@@ -292,5 +320,22 @@ class CancelForm(forms.Form):
 
 class GrantCreditsForm(forms.Form):
     quantity = forms.IntegerField(label=_("Credits"), min_value=1, max_value=1000)
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=_("Expires on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for credits that never expire."),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on and self.today and expires_on < self.today:
+            raise forms.ValidationError(_("This date has passed. Choose a later date, or none."))
+        if expires_on and expires_on.year > 2100:
+            raise forms.ValidationError(_("Choose a date before 2100, or none."))
+        return expires_on

@@ -3,6 +3,8 @@ with an invite (and a meeting link, made first for online sessions)."""
 
 from datetime import datetime
 
+from django.utils import timezone
+
 from automation.events import subscribe
 
 from . import notifications
@@ -32,13 +34,15 @@ def send_confirmation(event):
     booking = _booking(event)
     if booking is None or booking.status != Booking.Status.CONFIRMED:
         return  # awaiting payment: confirmed when billing reports it (booking.confirmed)
+    if booking.session.start_at <= timezone.now():
+        return  # a coach recorded a session that already happened: no invite to the past
     notifications.send_confirmation(_with_meeting(booking))
 
 
 @subscribe("booking.rescheduled", name="booking.tell_client_of_move")
 def send_rescheduled(event):
     booking = _booking(event)
-    if booking is None or booking.status == Booking.Status.CANCELLED:
+    if booking is None or booking.status == Booking.Status.CANCELLED or booking.session.start_at <= timezone.now():
         return
     previous = event.payload.get("previous_start_at")
     previous_when = ""

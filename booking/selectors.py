@@ -376,18 +376,27 @@ def client_accepts_reminders(*, client, channel: str) -> bool:
 
 
 # --- Credits ------------------------------------------------------------------------------------------
-def grants_with_remaining(*, client, at: datetime | None = None):
-    """The client's unexpired grants, oldest expiry first, each annotated with `remaining`."""
-    at = at or timezone.now()
+def _with_remaining(grants: QuerySet[CreditGrant]) -> QuerySet[CreditGrant]:
     moved = (
         CreditEntry.objects.filter(grant=OuterRef("pk")).values("grant").annotate(total=Sum("delta")).values("total")
     )
-    return (
+    return grants.annotate(remaining=Coalesce(Subquery(moved, output_field=IntegerField()), Value(0)) + F("quantity"))
+
+
+def grants_with_remaining(*, client, at: datetime | None = None):
+    """The client's unexpired grants, oldest expiry first, each annotated with `remaining`."""
+    at = at or timezone.now()
+    return _with_remaining(
         CreditGrant.objects.for_org(client.organization)
         .filter(client=client)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
-        .annotate(remaining=Coalesce(Subquery(moved, output_field=IntegerField()), Value(0)) + F("quantity"))
-        .order_by("expires_at", "created_at", "pk")
+    ).order_by("expires_at", "created_at", "pk")
+
+
+def credit_grants(*, client) -> QuerySet[CreditGrant]:
+    """Every grant of the client, newest first, expired ones included, with `remaining`."""
+    return _with_remaining(CreditGrant.objects.for_org(client.organization).filter(client=client)).order_by(
+        "-created_at", "-pk"
     )
 
 

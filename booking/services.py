@@ -306,8 +306,11 @@ def add_exception(
     note: str = "",
     actor=None,
 ) -> AvailabilityException:
-    """Time off (a whole day or some hours) or extra hours on one date."""
+    """Time off (a whole day or some hours) or extra hours on one date, from today on."""
     _check_member(organization, coach)
+    profile = ensure_coach_profile(organization=organization, user=coach)
+    if date < timezone.now().astimezone(ZoneInfo(profile.time_zone)).date():
+        raise BookingError(_("This date has passed. Pick today or a later date."), field="date")
     exc = AvailabilityException(
         organization=organization,
         coach=coach,
@@ -330,10 +333,49 @@ def _lock_coach(organization, coach) -> CoachProfile:
     return CoachProfile.objects.select_for_update().get(pk=profile.pk)
 
 
+# How far from now a session may be placed: a week back, so a coach can record one that
+# happened but was never entered, and two years ahead. Anything further is a typo.
+RECORD_PAST_DAYS = 7
+BOOK_AHEAD_DAYS = 730
+
+
+def local_start(*, day: date, at: time, time_zone: str, field: str = "time") -> datetime:
+    """`day` at `at` on the clocks of `time_zone`. A time the clocks skip (the hour lost when
+    they go forward) is refused rather than quietly moved an hour; a time they repeat (when
+    they go back) is its first occurrence."""
+    tz = ZoneInfo(time_zone)
+    start = datetime.combine(day, at, tzinfo=tz)
+    try:
+        exists = start.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) == start.replace(tzinfo=None)
+    except OverflowError:
+        return start  # out of range: _normalise refuses it
+    if not exists:
+        raise BookingError(
+            _("%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward. Pick another time.")
+            % {"time": f"{at:%H:%M}", "date": day.isoformat(), "zone": time_zone},
+            field=field,
+            code="no_such_time",
+        )
+    return start
+
+
 def _normalise(start_at: datetime) -> datetime:
     if start_at is None or timezone.is_naive(start_at):
         raise BookingError(_("Give the time with its time zone."), field="start_at")
-    return start_at.astimezone(ZoneInfo("UTC")).replace(second=0, microsecond=0)
+    now = timezone.now()
+    try:
+        start_at = start_at.astimezone(ZoneInfo("UTC")).replace(second=0, microsecond=0)
+    except OverflowError:
+        start_at = None
+    if start_at is None or start_at > now + timedelta(days=BOOK_AHEAD_DAYS):
+        raise BookingError(_("Pick a time within the next two years."), field="start_at", code="too_far")
+    if start_at < now - timedelta(days=RECORD_PAST_DAYS):
+        raise BookingError(
+            _("That is more than a week ago. Past sessions can be added up to 7 days back."),
+            field="start_at",
+            code="past",
+        )
+    return start_at
 
 
 def _payload(booking: Booking, **extra) -> dict:
@@ -700,6 +742,13 @@ def cancel_booking(
     policy = selectors.policy_for(booking.organization)
     if late is None:
         late = by == Booking.CancelledBy.CLIENT and selectors.is_late_cancel(booking=booking, at=now, policy=policy)
+    if not late and booking.attendance in (Booking.Attendance.ATTENDED, Booking.Attendance.NO_SHOW):
+        # A session that took place (or was missed) keeps its credit; a free cancel would give it back.
+        raise BookingError(
+            _("%(name)s is marked as %(attendance)s, so this booking cannot be cancelled free of charge.")
+            % {"name": booking.client.full_name, "attendance": booking.get_attendance_display().lower()},
+            field="attendance",
+        )
     credit = None
     used_credit = booking.payment_status == Booking.PaymentStatus.CREDIT
     if used_credit:
@@ -861,6 +910,11 @@ def create_recurring_series(
         raise BookingError(_("Repeat for 1 to 52 weeks."), field="weeks")
     profile = ensure_coach_profile(organization=organization, user=coach)
     tz = ZoneInfo(profile.time_zone)
+    today = timezone.now().astimezone(tz).date()
+    if first_date < today - timedelta(days=RECORD_PAST_DAYS):
+        raise BookingError(_("The first week starts more than 7 days ago."), field="first_date")
+    if first_date > today + timedelta(days=BOOK_AHEAD_DAYS):
+        raise BookingError(_("Pick a first date within the next two years."), field="first_date")
     series = RecurringSeries.objects.create(
         organization=organization,
         coach=coach,
@@ -874,8 +928,8 @@ def create_recurring_series(
     )
     for index in range(int(weeks)):
         day = first_date + timedelta(weeks=index)
-        start_at = datetime.combine(day, local_time, tzinfo=tz)
         try:
+            start_at = local_start(day=day, at=local_time, time_zone=profile.time_zone, field="local_time")
             book_session(
                 service=service,
                 coach=coach,

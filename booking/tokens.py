@@ -1,8 +1,8 @@
 """Signed links in booking emails: manage (reschedule / cancel) and reminder opt-out.
 
 Tokens are signed with SECRET_KEY (django.core.signing), so they cannot be forged or
-altered; manage links also expire (BOOKING_MANAGE_LINK_MAX_AGE_DAYS) and stop working
-once the session has started.
+altered; manage links expire BOOKING_MANAGE_LINK_MAX_AGE_DAYS after they were sent or
+when the session ends, whichever is later (changes stop once the session starts).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
 
 MANAGE_SALT = "booking.manage"
 OPT_OUT_SALT = "booking.reminder-opt-out"
@@ -23,13 +24,31 @@ def manage_token(booking) -> str:
     return signing.TimestampSigner(salt=MANAGE_SALT).sign_object({"b": str(booking.public_id)}, compress=False)
 
 
-def check_manage_token(public_id, token: str) -> bool:
+def check_manage_token(public_id, token: str, valid_until=None) -> bool:
     """True when `token` was signed for this booking and has not expired."""
+    return manage_token_state(public_id, token, valid_until=valid_until) == "valid"
+
+
+def manage_token_state(public_id, token: str, valid_until=None) -> str:
+    """ "valid", "expired" (signed for this booking, but too old) or "invalid" (forged,
+    altered or for another booking): an expired link deserves a kinder page than a 404.
+
+    A link older than the maximum age still works until `valid_until` (the end of the
+    session), so a client who booked months ahead can use their confirmation email.
+    """
+    signer = signing.TimestampSigner(salt=MANAGE_SALT)
+    state = "valid"
     try:
-        data = signing.TimestampSigner(salt=MANAGE_SALT).unsign_object(token or "", max_age=_max_age())
+        data = signer.unsign_object(token or "", max_age=_max_age())
+    except signing.SignatureExpired:
+        state = "valid" if valid_until is not None and timezone.now() < valid_until else "expired"
+        try:
+            data = signer.unsign_object(token or "")
+        except (signing.BadSignature, ValueError, TypeError):
+            return "invalid"
     except (signing.BadSignature, ValueError, TypeError):
-        return False
-    return isinstance(data, dict) and data.get("b") == str(public_id)
+        return "invalid"
+    return state if isinstance(data, dict) and data.get("b") == str(public_id) else "invalid"
 
 
 def manage_url(booking) -> str:

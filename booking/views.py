@@ -3,9 +3,12 @@ bookings in the portal, the manage links of emails and the coach's calendar feed
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -38,17 +41,26 @@ from .forms import (
     WeeklyHoursForm,
 )
 from .ics import coach_feed
-from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ServiceType, Session
-from .tokens import check_manage_token, manage_token, read_opt_out_token
+from .models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ReminderOptOut, ServiceType, Session
+from .tokens import manage_token, manage_token_state, read_opt_out_token
 
 DAYS_PER_PAGE = 14
+# Days a page may be asked for; beyond them date arithmetic would overflow.
+EARLIEST_DAY, LATEST_DAY = date(2000, 1, 1), date(2100, 12, 31)
 
 
 def _parse_date(value: str | None, default: date) -> date:
     try:
-        return date.fromisoformat(value) if value else default
+        parsed = date.fromisoformat(value) if value else default
     except ValueError:
         return default
+    return parsed if EARLIEST_DAY <= parsed <= LATEST_DAY else default
+
+
+def _id_param(value) -> int | None:
+    """A row id from a query string or form, or None ("²" is a digit to str.isdigit)."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 def _wall(moment: datetime, tz) -> datetime:
@@ -86,10 +98,9 @@ class CalendarView(CoachPageMixin, View):
         today = timezone.now().astimezone(tz).date()
         day = _parse_date(request.GET.get("date"), today)
         coaches = list(User.objects.for_org(org).order_by("full_name", "email"))
-        coach_param = request.GET.get("coach", "")
-        coach_id = None
-        if coach_param.isdigit() and any(c.pk == int(coach_param) for c in coaches):
-            coach_id = int(coach_param)
+        coach_id = _id_param(request.GET.get("coach"))
+        if not any(c.pk == coach_id for c in coaches):
+            coach_id = None
         first = day if view == "day" else day - timedelta(days=day.weekday())
         days = [first + timedelta(days=i) for i in range(1 if view == "day" else 7)]
         start = selectors.local_day_bounds(days[0], tz_name)[0]
@@ -172,9 +183,10 @@ class SessionDetailView(CoachPageMixin, View):
             if action == "move":
                 form = MoveSessionForm(request.POST)
                 if form.is_valid():
-                    tz = ZoneInfo(self.coach_zone())
-                    start = datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"], tzinfo=tz)
                     try:
+                        start = services.local_start(
+                            day=form.cleaned_data["date"], at=form.cleaned_data["time"], time_zone=self.coach_zone()
+                        )
                         services.update_session(session=session, actor=request.user, start_at=start)
                     except DomainError as exc:
                         apply_domain_error(form, exc)
@@ -248,7 +260,20 @@ class ManualBookingView(CoachPageMixin, View):
             if request.GET.get(key):
                 initial[key] = request.GET[key]
         form = ManualBookingForm(organization=self.org, initial=initial)
-        return render(request, "booking/manual_booking.html", {"form": form, "tz_name": self.coach_zone()})
+        return self._render(request, form)
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            "booking/manual_booking.html",
+            {
+                "form": form,
+                "tz_name": self.coach_zone(),
+                "has_services": form.fields["service"].queryset.exists(),
+                "has_clients": form.fields["client"].queryset.exists(),
+            },
+            status=status,
+        )
 
     def post(self, request):
         form = ManualBookingForm(request.POST, organization=self.org)
@@ -277,7 +302,7 @@ class ManualBookingView(CoachPageMixin, View):
                     service=data["service"],
                     coach=data["coach"],
                     client=data["client"],
-                    start_at=datetime.combine(data["date"], data["time"], tzinfo=ZoneInfo(tz_name)),
+                    start_at=services.local_start(day=data["date"], at=data["time"], time_zone=tz_name),
                     actor=request.user,
                     source=Booking.Source.COACH,
                 )
@@ -286,7 +311,7 @@ class ManualBookingView(CoachPageMixin, View):
             else:
                 messages.success(request, _("Booked %(name)s.") % {"name": data["client"].full_name})
                 return redirect("booking:session", pk=booking.session_id)
-        return render(request, "booking/manual_booking.html", {"form": form, "tz_name": self.coach_zone()}, status=400)
+        return self._render(request, form, status=400)
 
 
 class ServiceListView(CoachPageMixin, View):
@@ -317,6 +342,10 @@ class ServiceEditView(CoachPageMixin, View):
             services.archive_service_type(service=service, actor=request.user)
             messages.success(request, _("%(name)s is no longer bookable.") % {"name": service.name})
             return redirect("booking:services")
+        if request.POST.get("action") == "restore" and service is not None:
+            services.save_service_type(organization=self.org, actor=request.user, service=service, is_active=True)
+            messages.success(request, _("%(name)s is bookable again.") % {"name": service.name})
+            return redirect("booking:services")
         if form.is_valid():
             try:
                 saved = services.save_service_type(
@@ -340,9 +369,9 @@ class AvailabilityView(CoachPageMixin, View):
     assistants may open another coach's with ?coach=<id>)."""
 
     def _coach(self, request):
-        coach_id = request.GET.get("coach") or request.POST.get("coach")
-        if coach_id and str(coach_id).isdigit() and int(coach_id) != request.user.pk:
-            return get_object_or_404(User.objects.for_org(self.org), pk=int(coach_id))
+        coach_id = _id_param(request.GET.get("coach") or request.POST.get("coach"))
+        if coach_id and coach_id != request.user.pk:
+            return get_object_or_404(User.objects.for_org(self.org), pk=coach_id)
         return request.user
 
     def _render(self, request, coach, status=200, **forms):
@@ -406,7 +435,8 @@ class AvailabilityView(CoachPageMixin, View):
                     return redirect(back)
             return self._render(request, coach, status=400, exception_form=form)
         if action == "delete_exception":
-            AvailabilityException.objects.for_org(org).filter(coach=coach, pk=request.POST.get("pk")).delete()
+            if pk := _id_param(request.POST.get("pk")):
+                AvailabilityException.objects.for_org(org).filter(coach=coach, pk=pk).delete()
             messages.success(request, _("Date exception removed."))
             return redirect(back)
         if action == "profile":
@@ -465,13 +495,13 @@ class CreditsView(CoachPageMixin, View):
         if client is not None:
             context["balance"] = selectors.credit_balance(client=client)
             context["entries"] = selectors.credit_entries(client=client)[:100]
-            context["grants"] = selectors.grants_with_remaining(client=client)
+            context["grants"] = selectors.credit_grants(client=client)[:50]
+            context["now"] = timezone.now()
         return render(request, "booking/credits.html", context, status=status)
 
     def _client(self, request):
-        pk = request.GET.get("client") or request.POST.get("client")
-        if pk and str(pk).isdigit():
-            return get_object_or_404(Client.objects.for_org(self.org), pk=int(pk))
+        if pk := _id_param(request.GET.get("client") or request.POST.get("client")):
+            return get_object_or_404(Client.objects.for_org(self.org), pk=pk)
         return None
 
     def get(self, request):
@@ -481,7 +511,7 @@ class CreditsView(CoachPageMixin, View):
         client = self._client(request)
         if client is None:
             raise Http404
-        form = GrantCreditsForm(request.POST)
+        form = GrantCreditsForm(request.POST, today=timezone.now().astimezone(ZoneInfo(self.org.time_zone)).date())
         if form.is_valid():
             expires = form.cleaned_data["expires_on"]
             try:
@@ -596,6 +626,8 @@ def public_service_slots(request, org_slug, service_slug, day):
         the_day = date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
+    if not EARLIEST_DAY <= the_day <= LATEST_DAY:
+        raise Http404
     start, end = selectors.local_day_bounds(the_day, tz_name)
     slots = selectors.open_slots_for_service(
         service=service, start=start, end=end, coach_id=coach.user_id if coach else None
@@ -634,6 +666,19 @@ def public_book(request, org_slug, service_slug):
     if start is None:
         raise Http404
     tz_name = _viewer_zone(request, org.time_zone)
+    now = timezone.now()
+    in_range = now < start < now + timedelta(days=366)
+    is_open = in_range and any(
+        slot.start == start
+        for slot in selectors.open_slots(
+            service=service, coach_id=coach.user_id, start=start, end=start + timedelta(minutes=1), profile=coach
+        )
+    )
+    if not in_range or (request.method != "POST" and not is_open):
+        # An old or edited link: back to the days, rather than a form for a time nobody can book.
+        messages.info(request, _("That time is no longer free. Please pick another."))
+        days = reverse("booking:public_days", args=[org.slug, service.slug])
+        return redirect(f"{days}?{urlencode({'tz': tz_name, 'coach': coach.slug})}")
     form = PublicDetailsForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -671,18 +716,31 @@ def public_book(request, org_slug, service_slug):
     )
 
 
-def _managed_booking(public_id, token) -> Booking:
-    if not check_manage_token(public_id, token):
-        raise Http404
-    booking = selectors.booking_by_public_id(public_id)
-    if booking is None:
-        raise Http404
-    return booking
+def _manage_link(view):
+    """The pages behind the signed link of a booking email: a forged or altered link is a
+    404; a genuine one that has expired says so and where to go instead."""
+
+    @functools.wraps(view)
+    def wrapped(request, public_id, token):
+        booking = selectors.booking_by_public_id(public_id)
+        state = manage_token_state(public_id, token, valid_until=booking.session.end_at) if booking else "invalid"
+        if state == "invalid":
+            raise Http404
+        if state == "expired":
+            return render(
+                request,
+                "booking/public/link_expired.html",
+                _public_context(booking.organization, max_age_days=settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS),
+                status=410,
+            )
+        return view(request, booking, token)
+
+    return wrapped
 
 
-def manage_booking(request, public_id, token):
+@_manage_link
+def manage_booking(request, booking, token):
     """The client's page from the email: details, reschedule and cancel (signed link)."""
-    booking = _managed_booking(public_id, token)
     org = booking.organization
     tz_name = booking.client.time_zone or org.time_zone
     tz = ZoneInfo(tz_name)
@@ -709,9 +767,9 @@ def manage_booking(request, public_id, token):
     )
 
 
-def manage_reschedule(request, public_id, token):
+@_manage_link
+def manage_reschedule(request, booking, token):
     """Pick a new time (same service and coach), in the client's zone."""
-    booking = _managed_booking(public_id, token)
     org = booking.organization
     session = booking.session
     tz_name = _viewer_zone(request, booking.client.time_zone or org.time_zone)
@@ -728,9 +786,9 @@ def manage_reschedule(request, public_id, token):
             else:
                 messages.success(request, _("Moved. We sent you an updated invite."))
                 return redirect(manage)
-    today = timezone.now().astimezone(ZoneInfo(tz_name)).date()
-    the_day = max(_parse_date(request.GET.get("date"), today), today)
-    start, end = selectors.local_day_bounds(the_day, tz_name)
+    now = timezone.now()
+    today = now.astimezone(ZoneInfo(tz_name)).date()
+    is_late = selectors.is_late_cancel(booking=booking, at=now)
     horizon_start = selectors.local_day_bounds(today, tz_name)[0]
     exclude = session.pk if session.capacity == 1 else None
     all_slots = selectors.open_slots(
@@ -741,6 +799,9 @@ def manage_reschedule(request, public_id, token):
         exclude_session_id=exclude,
     )
     by_day = selectors.slots_by_day(all_slots, tz_name)
+    # Open on the day asked for, else on the first day with free times.
+    first_free = min(by_day, default=today)
+    the_day = max(_parse_date(request.GET.get("date"), first_free), today)
     tz = ZoneInfo(tz_name)
     rows = [
         {"local": _wall(s.start, tz), "iso": s.start.isoformat()}
@@ -761,13 +822,15 @@ def manage_reschedule(request, public_id, token):
             rows=rows,
             manage_url=manage,
             local_start=_wall(session.start_at, tz),
-            can_change=booking.is_active and session.start_at > timezone.now(),
+            can_change=booking.is_active and session.start_at > now and not is_late,
+            is_late=booking.is_active and session.start_at > now and is_late,
         ),
     )
 
 
-def manage_cancel(request, public_id, token):
-    booking = _managed_booking(public_id, token)
+@_manage_link
+def manage_cancel(request, booking, token):
+    public_id = booking.public_id
     if request.method != "POST":
         return redirect("booking:manage", public_id=public_id, token=token)
     form = CancelForm(request.POST)
@@ -789,14 +852,20 @@ def reminder_opt_out(request, token):
     if found is None:
         raise Http404
     client = get_object_or_404(Client.objects.select_related("organization"), public_id=found[0])
-    done = False
+    channel = found[1]
+    done = ""
     if request.method == "POST":
-        services.opt_out_of_reminders(client=client, channel=found[1])
-        done = True
+        if request.POST.get("action") == "resume":
+            services.opt_in_to_reminders(client=client, channel=channel)
+            done = "resumed"
+        else:
+            services.opt_out_of_reminders(client=client, channel=channel)
+            done = "stopped"
+    opted_out = ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).exists()
     return render(
         request,
         "booking/public/opt_out.html",
-        _public_context(client.organization, client=client, channel=found[1], done=done),
+        _public_context(client.organization, client=client, channel=channel, done=done, opted_out=opted_out),
     )
 
 

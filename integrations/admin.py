@@ -30,5 +30,5 @@ class ExternalBusyTimeAdmin(admin.ModelAdmin):
     list_display = ["coach", "start_at", "end_at", "connection", "organization"]
     list_filter = ["connection__provider", "organization"]
     search_fields = ["coach__email", "external_id"]
-    list_select_related = ["coach", "connection", "organization"]
+    list_select_related = ["coach", "connection__user", "organization"]
     readonly_fields = ["coach", "connection", "external_id", "start_at", "end_at"]

@@ -114,8 +114,11 @@ def update_connection(*, connection: ConnectedAccount, actor=None, **fields) -> 
         raise IntegrationError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
     for key, value in fields.items():
         setattr(connection, key, value)
-    if not (connection.calendar_id or "").strip():
+    connection.calendar_id = str(connection.calendar_id or "").strip()
+    if not connection.calendar_id:
         raise IntegrationError(_("Name the calendar to use, or “primary”."), field="calendar_id")
+    if len(connection.calendar_id) > ConnectedAccount._meta.get_field("calendar_id").max_length:
+        raise IntegrationError(_("A calendar id is at most 255 characters."), field="calendar_id")
     connection.save()
     if not connection.calendar_sync:
         ExternalBusyTime.objects.filter(connection=connection).delete()

@@ -1,6 +1,8 @@
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,7 +27,10 @@ from ..models import (
 
 class ServiceTypeSerializer(OrgModelSerializer):
     coaches = OrgPrimaryKeyRelatedField(
-        many=True, queryset=User.objects.all(), help_text="Ids of the team members who offer it."
+        many=True,
+        queryset=User.objects.all(),
+        allow_empty=False,
+        help_text="Ids of the team members who offer it (at least one).",
     )
 
     class Meta:
@@ -248,6 +253,14 @@ class ClientBookingCreateSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField(help_text="A start from the open slots.")
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
+    def validate_start_at(self, value):
+        now = timezone.now()
+        if value <= now:
+            raise serializers.ValidationError(_("That time has passed. Pick one of the open slots."))
+        if value > now + timedelta(days=366):
+            raise serializers.ValidationError(_("That time is not available. Please pick another slot."))
+        return value
+
 
 class RescheduleSerializer(serializers.Serializer):
     start_at = serializers.DateTimeField(help_text="The new start, from the open slots.")
@@ -279,6 +292,17 @@ class SlotQuerySerializer(serializers.Serializer):
     days = serializers.IntegerField(required=False, min_value=1, max_value=62, default=14)
     coach = serializers.IntegerField(required=False)
     tz = TimeZoneField(required=False, help_text="Time zone of the days and of local_start.")
+
+    def validate_start(self, value):
+        today = timezone.now().date()
+        if not today - timedelta(days=366) <= value <= today + timedelta(days=730):
+            raise serializers.ValidationError(_("Choose a day between a year ago and two years ahead."))
+        return value
+
+
+class SessionQuerySerializer(serializers.Serializer):
+    start = serializers.DateTimeField(required=False, help_text="Sessions ending after this time.")
+    end = serializers.DateTimeField(required=False, help_text="Sessions starting before this time.")
 
 
 class RecurringSeriesSerializer(OrgModelSerializer):
@@ -328,6 +352,11 @@ class CreditGrantSerializer(OrgModelSerializer):
 
     def get_remaining(self, grant) -> int | None:
         return getattr(grant, "remaining", None)
+
+    def validate_expires_at(self, value):
+        if value is not None and value <= timezone.now():
+            raise serializers.ValidationError(_("The expiry has passed. Choose a later date, or none."))
+        return value
 
 
 class CreditEntrySerializer(serializers.ModelSerializer):

@@ -58,6 +58,7 @@ from .serializers import (
     RecurringSeriesSerializer,
     RescheduleSerializer,
     ServiceTypeSerializer,
+    SessionQuerySerializer,
     SessionSerializer,
     SessionUpdateSerializer,
     SlotQuerySerializer,
@@ -264,14 +265,13 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGeneri
             )
             .order_by("start_at", "id")
         )
-        from django.utils.dateparse import parse_datetime
-
-        start = parse_datetime(self.request.query_params.get("start") or "")
-        end = parse_datetime(self.request.query_params.get("end") or "")
-        if start:
-            qs = qs.filter(end_at__gt=start)
-        if end:
-            qs = qs.filter(start_at__lt=end)
+        if self.action == "list":
+            query = SessionQuerySerializer(data=self.request.query_params)
+            query.is_valid(raise_exception=True)
+            if start := query.validated_data.get("start"):
+                qs = qs.filter(end_at__gt=start)
+            if end := query.validated_data.get("end"):
+                qs = qs.filter(start_at__lt=end)
         return qs
 
     def partial_update(self, request, pk=None):

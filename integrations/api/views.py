@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -57,10 +58,10 @@ class ConnectedAccountViewSet(
 
         connection = self.get_object()
         if not connection.has_calendar or not connection.is_active:
-            raise DomainError("This account has no calendar to sync, or it needs reconnecting.")
+            raise DomainError(_("This account has no calendar to sync, or it needs reconnecting."))
         try:
             return Response(sync_connection(connection))
         except AccessRevoked as exc:
-            raise DomainError("Access was revoked: connect the account again.") from exc
+            raise DomainError(_("Access was revoked: connect the account again.")) from exc
         except ProviderError as exc:
-            raise DomainError("The provider did not answer as expected; try again shortly.") from exc
+            raise DomainError(_("The provider did not answer as expected; try again shortly.")) from exc

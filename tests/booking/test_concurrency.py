@@ -122,3 +122,31 @@ def test_concurrent_credit_bookings_of_one_client_stop_at_their_balance():
     assert selectors.credit_balance(client=client) == 0
     assert Booking.objects.count() == 2  # failed attempts rolled back their sessions too
     assert Session.objects.count() == 2
+
+
+def test_reminders_go_once_when_several_workers_run_at_the_same_moment():
+    from django.core import mail
+
+    from booking.models import Reminder
+
+    from .factories import BookingPolicyFactory
+
+    with freeze_time("2026-06-01 06:00"):
+        studio = Studio()
+        BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[180])
+        bookings = [
+            services.book_session(
+                service=studio.service,
+                coach=studio.coach,
+                client=ClientFactory(organization=studio.org, email=f"r{n}@example.com"),
+                start_at=SLOT + timedelta(hours=n),
+            )
+            for n in range(3)
+        ]
+    mail.outbox = []
+    with freeze_time("2026-06-02 08:30", tick=True):  # inside three hours of all three sessions
+        results, errors = race(lambda: services.send_due_reminders(), [() for _ in range(8)])
+    assert not errors, errors[:3]
+    assert sum(results) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == ["r0@example.com", "r1@example.com", "r2@example.com"]
+    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == len(bookings)

@@ -193,3 +193,31 @@ def test_no_sms_reminder_after_the_client_withdrew_sms_consent(studio):
     with freeze_time("2026-06-02 07:01"):
         assert services.send_due_reminders() == 1  # the email only
     assert sms_backends.outbox == [] and len(mail.outbox) == 1
+
+
+@freeze_time("2026-06-03 12:00")
+def test_a_session_recorded_after_it_happened_sends_no_invite(studio, run_on_commit):
+    client = ClientFactory(organization=studio.org, email="late@example.com")
+    booking = run_on_commit(
+        services.book_session, service=studio.service, coach=studio.coach, client=client, start_at=TUE_10
+    )
+    assert booking.status == Booking.Status.CONFIRMED and mail.outbox == []
+    run_on_commit(
+        services.book_session,
+        service=studio.service,
+        coach=studio.coach,
+        client=client,
+        start_at=TUE_10 + timedelta(days=2),
+    )
+    assert [m.to for m in mail.outbox] == [["late@example.com"]]
+
+
+def test_a_client_who_stopped_reminders_can_turn_them_back_on(studio, client):
+    chloe = ClientFactory(organization=studio.org, email="chloe@example.com")
+    url = tokens.opt_out_url(chloe, "email").split("testserver")[-1].split("localhost:8000")[-1]
+    stopped = client.post(url).content.decode()
+    assert "You will get no more reminders by email." in stopped and "Turn email reminders back on" in stopped
+    assert "Turn email reminders back on" in client.get(url).content.decode()  # the link again, later
+    resumed = client.post(url, {"action": "resume"}).content.decode()
+    assert "Reminders are back on." in resumed and "Stop email reminders" in resumed
+    assert not chloe.reminder_opt_outs.exists()

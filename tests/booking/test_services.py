@@ -372,3 +372,25 @@ def test_service_validation_messages(studio):
         organization=studio.org, name="Online PT", location_type="virtual", coaches=[studio.coach]
     )
     assert service.slug == "online-pt" and service.currency == "GBP"
+
+
+def test_a_session_that_took_place_cannot_be_cancelled_free_of_charge(studio):
+    studio.service.payment_requirement = "credit"
+    studio.service.save()
+    client = ClientFactory(organization=studio.org)
+    services.grant_credits(client=client, quantity=2, source_ref="pack")
+    with freeze_time("2026-06-01 06:00"):
+        attended = services.book_session(service=studio.service, coach=studio.coach, client=client, start_at=TUE_10)
+    with freeze_time("2026-06-02 12:00"):
+        services.mark_attendance(booking=attended, attendance=Booking.Attendance.ATTENDED, actor=studio.coach)
+        with pytest.raises(BookingError, match="marked as attended"):
+            services.cancel_session(session=attended.session, actor=studio.coach)
+        with pytest.raises(BookingError, match="cannot be cancelled free of charge"):
+            services.cancel_booking(booking=attended, actor=studio.coach, by=Booking.CancelledBy.COACH, late=False)
+        attended.refresh_from_db()
+        assert attended.status == Booking.Status.CONFIRMED
+        assert selectors.credit_balance(client=client) == 1
+        assert not CreditEntry.objects.filter(kind=CreditEntry.Kind.RETURN).exists()
+        # Calling it a late cancel instead keeps the credit used.
+        services.mark_attendance(booking=attended, attendance=Booking.Attendance.LATE_CANCEL, actor=studio.coach)
+        assert selectors.credit_balance(client=client) == 1

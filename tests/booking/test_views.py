@@ -427,3 +427,13 @@ def test_coach_ends_a_weekly_series_from_one_of_its_sessions(coach_client, studi
     assert response.status_code == 302
     statuses = list(series.sessions.order_by("start_at").values_list("status", flat=True))
     assert statuses == ["scheduled", "scheduled", "cancelled", "cancelled"]
+
+
+@freeze_time(NOW)
+def test_dashboard_shows_times_on_the_coachs_own_clock(coach_client, studio):
+    studio.profile_update(time_zone="America/New_York")
+    services.book_session(
+        service=studio.service, coach=studio.coach, client=ClientFactory(organization=studio.org), start_at=TUE_10
+    )
+    body = coach_client.get(reverse("dashboard")).content.decode()
+    assert "Tue 02 Jun 05:00" in body  # 10:00 in London

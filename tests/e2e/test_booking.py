@@ -128,3 +128,99 @@ def test_late_cancel_through_the_email_link_forfeits_the_credit(page, live_serve
     assert booking.status == "cancelled" and booking.attendance == "late_cancel"
     assert selectors.credit_balance(client=client) == 0
     assert booking.credit_entries.filter(kind="forfeit").exists()
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the focused element matches `selector` (as a keyboard user would)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def test_a_stranger_books_on_a_phone_with_the_keyboard_only(browser, live_server, settings, screenshot_dir):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = live_server.url
+    org = OrganizationFactory(name="Keys Gym", slug="keys-gym", time_zone="Europe/London")
+    coach = MembershipFactory(organization=org, role="owner", user__full_name="Kim Keys").user
+    services.ensure_coach_profile(organization=org, user=coach)
+    from datetime import time
+
+    services.set_weekly_hours(organization=org, coach=coach, intervals=[(d, time(6), time(22)) for d in range(7)])
+    services.save_service_type(organization=org, name="Keyboard 1:1", address="1 Key St", coaches=[coach])
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, timezone_id="Europe/London"
+    )
+    page = context.new_page()
+    page.goto("/book/keys-gym/")
+    _tab_to(page, "a.service-choice")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("a.day-choice")
+    _tab_to(page, "a.day-choice")
+    page.screenshot(path=f"{screenshot_dir}/booking-keyboard-day-focus.png", full_page=True)
+    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none", "the focused day shows no focus ring"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("a.slot-choice")
+    _tab_to(page, "a.slot-choice")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#id_first_name")
+    _tab_to(page, "#id_first_name")
+    page.keyboard.type("Kit")
+    _tab_to(page, "#id_email")
+    page.keyboard.type("kit@example.com")
+    _tab_to(page, "button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=You're booked!")
+    page.screenshot(path=f"{screenshot_dir}/booking-keyboard-booked.png", full_page=True)
+    context.close()
+    assert Booking.objects.get(client__email="kit@example.com").status == Booking.Status.CONFIRMED
+
+
+def test_booking_pages_fit_a_phone_screen(browser, live_server, settings, screenshot_dir):
+    """No booking page scrolls sideways at 390 px: wide tables scroll inside themselves."""
+    from datetime import time
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.SITE_URL = live_server.url
+    org = OrganizationFactory(name="Narrow Gym", slug="narrow-gym", time_zone="Europe/London")
+    coach = MembershipFactory(organization=org, role="owner", user__full_name="Nia Narrow").user
+    services.ensure_coach_profile(organization=org, user=coach)
+    services.set_weekly_hours(organization=org, coach=coach, intervals=[(d, time(6), time(22)) for d in range(7)])
+    group = services.save_service_type(
+        organization=org, name="Small-group strength", address="1 Long Street", capacity=6, coaches=[coach]
+    )
+    people = [ClientFactory(organization=org, first_name=f"Person{n}", last_name="Withalongsurname") for n in range(3)]
+    start = (timezone.now() + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    bookings = [services.book_session(service=group, coach=coach, client=p, start_at=start) for p in people]
+    services.grant_credits(client=people[0], quantity=5, source_ref="narrow", reason="A ten-session package")
+    from booking.tokens import manage_url
+
+    token_url = _path(manage_url(bookings[0]))
+
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    _log_in(page, coach)
+    pages = [
+        "/booking/",
+        f"/booking/?view=day&date={start.date().isoformat()}",
+        f"/booking/sessions/{bookings[0].session_id}/",
+        "/booking/services/",
+        f"/booking/services/{group.pk}/",
+        "/booking/availability/",
+        f"/booking/credits/?client={people[0].pk}",
+        "/booking/new/",
+        "/booking/policy/",
+        "/book/narrow-gym/",
+        f"/book/narrow-gym/{group.slug}/",
+        f"/book/narrow-gym/{group.slug}/{start.date().isoformat()}/",
+        token_url,
+    ]
+    for path in pages:
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+    page.goto(f"/booking/sessions/{bookings[0].session_id}/")
+    page.screenshot(path=f"{screenshot_dir}/booking-session-phone.png", full_page=True)
+    context.close()

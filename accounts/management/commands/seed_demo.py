@@ -7,6 +7,7 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Membership, Organization, User
+from booking.demo import seed_demo_calendar
 from clients import services as client_services
 from clients.demo import seed_client_demo
 from clients.models import Client
@@ -71,6 +72,7 @@ class Command(BaseCommand):
                 user=admin, email=admin.email, defaults={"verified": True, "primary": True}
             )
             coach = users["coach@demo.mecto.test"]
+            clients = {}
             for email, first, last, status, has_portal in CLIENTS:
                 client = Client.objects.for_org(org).filter(email=email).first()
                 if client is None:
@@ -93,8 +95,10 @@ class Command(BaseCommand):
                     if client.user_id != portal_user.pk:
                         client.user = portal_user
                         client.save(update_fields=["user"])
+                clients[email] = client
             seed_client_demo(organization=org, coach=coach)
             seed_training_demo(organization=org, coach=coach)
+            seed_demo_calendar(organization=org, coach=coach, owner=owner, clients=clients)
         self.stdout.write(
             self.style.SUCCESS(f"Demo business “{org.name}” is ready. Log in at {settings.SITE_URL}/account/login/")
         )
@@ -104,4 +108,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  client     client@demo.mecto.test     password: {password}")
         self.stdout.write(
             f"  admin      admin@demo.mecto.test      password: {password}  (back office /admin/, /ops/status)"
+        )
+        self.stdout.write(
+            f"  calendar   {settings.SITE_URL}/booking/ (coach); booking page {settings.SITE_URL}/book/{DEMO_SLUG}/"
         )

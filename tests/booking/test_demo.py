@@ -1,0 +1,36 @@
+"""`manage.py seed_demo` gives the demo business a living calendar, however often it runs."""
+
+import pytest
+from django.core.management import call_command
+from freezegun import freeze_time
+
+from accounts.models import Organization, User
+from booking import selectors
+from booking.models import AvailabilityRule, Booking, ServiceType, Session
+from clients.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@freeze_time("2026-11-25 12:00")  # a Wednesday
+def test_seed_demo_sets_hours_services_and_bookings_this_week_and_next_once(client):
+    call_command("seed_demo", force=True)
+    call_command("seed_demo", force=True)
+    org = Organization.objects.get(slug="northside-strength")
+    coach = User.objects.get(email="coach@demo.mecto.test")
+    assert ServiceType.objects.for_org(org).count() == 3
+    assert AvailabilityRule.objects.for_org(org).filter(coach=coach).count() == 11
+    assert Session.objects.for_org(org).filter(coach=coach).count() == 9
+    assert Booking.objects.for_org(org).count() == 11
+    # Monday's and Tuesday's sessions have happened and are marked; later ones wait.
+    assert Booking.objects.for_org(org).filter(attendance=Booking.Attendance.ATTENDED).count() == 2
+    chloe = Client.objects.for_org(org).get(email="client@demo.mecto.test")
+    assert selectors.credit_balance(client=chloe) == 8  # 10 granted, two group classes booked
+
+    client.force_login(coach)
+    week = client.get("/booking/")
+    assert week.status_code == 200
+    assert week.content.decode().count('<article class="calendar-session') == 5
+    assert client.get("/booking/?date=2026-12-01").content.decode().count('<article class="calendar-session') == 4
+    public = client.get("/book/northside-strength/strength-11/")
+    assert public.status_code == 200 and "day-choice" in public.content.decode()
