@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from mecto.demo import demo_seeder
+
 from . import services
 from .models import Booking, ServiceType, Session
 
@@ -54,7 +56,8 @@ BOOKINGS = [
 CREDITS = {"client@demo.mecto.test": 10, "tara.trial@demo.mecto.test": 5}
 
 
-def seed_demo_calendar(*, organization, coach, owner, clients: dict) -> int:
+@demo_seeder(order=30)
+def seed_demo_calendar(*, organization, coach, owner, clients: dict, **context) -> int:
     """Hours, services and bookings for `coach`; `clients` maps email to Client. Returns the
     number of bookings made (none when the coach already has sessions these two weeks)."""
     services.ensure_coach_profile(organization=organization, user=coach)

@@ -9,12 +9,15 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from mecto.demo import demo_seeder
+
 from . import services
 from .models import Client, IntakeForm, Metric, ProgressEntry
 
 
 @transaction.atomic
-def seed_client_demo(*, organization, coach) -> None:
+@demo_seeder(order=10)
+def seed_client_demo(*, organization, coach, **context) -> None:
     """Idempotent: a client who already has intake answers or progress is left as is."""
     services.ensure_default_intake_form(organization=organization)
     services.ensure_builtin_metrics(organization=organization)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client
+from mecto.demo import demo_seeder
 from mecto.localization import zone
 
 from . import selectors, services
@@ -195,7 +196,8 @@ def _log_past_workouts(client, copy: Program) -> None:
 
 
 @transaction.atomic
-def seed_training_demo(*, organization, coach) -> None:
+@demo_seeder(order=20)
+def seed_training_demo(*, organization, coach, **context) -> None:
     """Idempotent: nothing is added once the demo template exists."""
     if not Exercise.objects.library().exists():
         services.load_exercise_library()

@@ -7,11 +7,9 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Membership, Organization, User
-from booking.demo import seed_demo_calendar
 from clients import services as client_services
-from clients.demo import seed_client_demo
 from clients.models import Client
-from training.demo import seed_training_demo
+from mecto.demo import run_demo_seeders
 
 DEMO_SLUG = "northside-strength"
 PEOPLE = [
@@ -96,9 +94,8 @@ class Command(BaseCommand):
                         client.user = portal_user
                         client.save(update_fields=["user"])
                 clients[email] = client
-            seed_client_demo(organization=org, coach=coach)
-            seed_training_demo(organization=org, coach=coach)
-            seed_demo_calendar(organization=org, coach=coach, owner=owner, clients=clients)
+            # Each app's demo.py adds its part (intake answers, programs, a calendar, invoices).
+            run_demo_seeders(organization=org, coach=coach, owner=owner, clients=clients)
         self.stdout.write(
             self.style.SUCCESS(f"Demo business “{org.name}” is ready. Log in at {settings.SITE_URL}/account/login/")
         )

@@ -1,0 +1,29 @@
+"""Demo content for `manage.py seed_demo`: each app's `demo.py` registers a seeder.
+
+    @demo_seeder(order=30)
+    def seed_calendar(*, organization, coach, owner, clients, **context): ...
+
+Seeders run in order after the demo business, its team and clients exist, and must be
+idempotent (running `make run` twice adds nothing).
+"""
+
+from collections.abc import Callable
+
+from django.utils.module_loading import autodiscover_modules
+
+_seeders: list[tuple[int, Callable]] = []
+
+
+def demo_seeder(order: int = 100):
+    def decorator(func: Callable) -> Callable:
+        if all(f is not func for _, f in _seeders):
+            _seeders.append((order, func))
+        return func
+
+    return decorator
+
+
+def run_demo_seeders(**context) -> None:
+    autodiscover_modules("demo")
+    for _order, seeder in sorted(_seeders, key=lambda pair: pair[0]):
+        seeder(**context)
