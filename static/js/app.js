@@ -11,9 +11,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+// A select marked data-autosubmit submits its form when picked with a pointer. Keyboard
+// users move through the options freely (arrow keys fire "change" in some browsers) and
+// submit with Enter or the form's own button, so nothing reloads under their fingers.
+let lastInputWasKeyboard = false;
+document.addEventListener("keydown", (event) => {
+  lastInputWasKeyboard = true;
+  const el = event.target;
+  if (event.key === "Enter" && el.matches && el.matches("select[data-autosubmit]") && el.form) {
+    event.preventDefault();
+    el.form.requestSubmit();
+  }
+}, true);
+document.addEventListener("pointerdown", () => { lastInputWasKeyboard = false; }, true);
 document.addEventListener("change", (event) => {
   const el = event.target;
-  if (el.matches("select[data-autosubmit]") && el.form) el.form.requestSubmit();
+  if (el.matches("select[data-autosubmit]") && el.form && !lastInputWasKeyboard) el.form.requestSubmit();
 });
 // Mark invalid fields for assistive technology.
 document.addEventListener("DOMContentLoaded", () => {
