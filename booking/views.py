@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -365,13 +366,16 @@ class ServiceEditView(CoachPageMixin, View):
 
 
 class AvailabilityView(CoachPageMixin, View):
-    """A coach's hours, date exceptions, booking settings and calendar feed (owners and
-    assistants may open another coach's with ?coach=<id>)."""
+    """A coach's hours, date exceptions, booking settings and calendar feed. Coaches keep
+    their own; owners and assistants may open another coach's with ?coach=<id>."""
 
     def _coach(self, request):
         coach_id = _id_param(request.GET.get("coach") or request.POST.get("coach"))
         if coach_id and coach_id != request.user.pk:
-            return get_object_or_404(User.objects.for_org(self.org), pk=coach_id)
+            coach = get_object_or_404(User.objects.for_org(self.org), pk=coach_id)
+            if not request.tenant.can("booking.manage_others"):
+                raise PermissionDenied
+            return coach
         return request.user
 
     def _render(self, request, coach, status=200, **forms):
@@ -389,7 +393,9 @@ class AvailabilityView(CoachPageMixin, View):
             {
                 "coach": coach,
                 "profile": profile,
-                "coaches": User.objects.for_org(org).order_by("full_name", "email"),
+                "coaches": User.objects.for_org(org).order_by("full_name", "email")
+                if request.tenant.can("booking.manage_others")
+                else [],
                 "hours_form": forms.get("hours_form") or WeeklyHoursForm(rules=rules),
                 "exception_form": forms.get("exception_form") or ExceptionForm(),
                 "profile_form": forms.get("profile_form") or CoachProfileForm(instance=profile),

@@ -15,10 +15,19 @@ _COMMON = {
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     OWNER: frozenset(
         _COMMON
-        | {"billing.view", "billing.manage", "billing.settings", "org.manage", "members.manage", "integrations.manage"}
+        | {
+            "billing.view",
+            "billing.manage",
+            "billing.settings",
+            "org.manage",
+            "members.manage",
+            "integrations.manage",
+            "booking.manage_others",
+        }
     ),
     COACH: frozenset(_COMMON | {"billing.view", "billing.manage", "integrations.manage"}),
-    ASSISTANT: frozenset(_COMMON),
+    # Assistants run the front desk: they keep every coach's hours, but see no billing.
+    ASSISTANT: frozenset(_COMMON | {"booking.manage_others"}),
 }
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from mecto.api_base import (
@@ -138,6 +138,30 @@ class ServiceTypeViewSet(OrgViewSet):
         return _slots_response(request, self.get_object(), self.organization.time_zone)
 
 
+class OwnCalendarUnlessFrontDesk(BasePermission):
+    """Coaches change only their own hours, exceptions and booking settings; owners and
+    assistants (capability `booking.manage_others`) keep everyone's."""
+
+    message = _("Coaches change only their own hours and booking settings.")
+
+    def _is_self(self, request, value) -> bool:
+        return value in (None, "") or str(value) == str(request.user.pk)
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in SAFE_METHODS or request.tenant.can("booking.manage_others"):
+            return True
+        if getattr(view, "action", None) == "create":
+            return self._is_self(request, request.data.get(view.coach_field))
+        return True
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS or request.tenant.can("booking.manage_others"):
+            return True
+        if getattr(obj, f"{view.coach_field}_id") != request.user.pk:
+            return False
+        return view.coach_field not in request.data or self._is_self(request, request.data.get(view.coach_field))
+
+
 @extend_schema_view(
     list=extend_schema(summary="Coaches' booking settings"),
     retrieve=extend_schema(summary="A coach's booking settings", responses={200: CoachProfileSerializer, **ERRORS}),
@@ -152,6 +176,8 @@ class CoachProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     queryset = CoachProfile.objects.all()
     serializer_class = CoachProfileSerializer
     required_capability = "booking.manage"
+    permission_classes = [*OrgGenericViewSet.permission_classes, OwnCalendarUnlessFrontDesk]
+    coach_field = "user"
 
     def get_queryset(self):
         return super().get_queryset().select_related("user").order_by("slug")
@@ -192,6 +218,8 @@ class AvailabilityRuleViewSet(OrgViewSet):
     queryset = AvailabilityRule.objects.all()
     serializer_class = AvailabilityRuleSerializer
     required_capability = "booking.manage"
+    permission_classes = [*OrgGenericViewSet.permission_classes, OwnCalendarUnlessFrontDesk]
+    coach_field = "coach"
     filterset_fields = ["coach", "weekday"]
 
     def perform_create(self, serializer):
@@ -221,6 +249,8 @@ class AvailabilityExceptionViewSet(
     queryset = AvailabilityException.objects.all()
     serializer_class = AvailabilityExceptionSerializer
     required_capability = "booking.manage"
+    permission_classes = [*OrgGenericViewSet.permission_classes, OwnCalendarUnlessFrontDesk]
+    coach_field = "coach"
     filterset_fields = ["coach", "date", "kind"]
 
     def perform_create(self, serializer):
