@@ -77,11 +77,38 @@ def minor_units(currency: str) -> int:
     return CURRENCIES.get(currency, 2)
 
 
+# Symbols shown before the amount where they are unambiguous for the currency; every
+# other currency is written with its ISO code ("CHF 19.99"), as invoices commonly do.
+CURRENCY_SYMBOLS: dict[str, str] = {
+    "AUD": "A$",
+    "BRL": "R$",
+    "CAD": "CA$",
+    "CNY": "CN¥",
+    "EUR": "€",
+    "GBP": "£",
+    "HKD": "HK$",
+    "JPY": "¥",
+    "MXN": "MX$",
+    "NZD": "NZ$",
+    "SGD": "S$",
+    "TWD": "NT$",
+    "USD": "$",
+}
+
+
 def format_money(amount_minor: int, currency: str) -> str:
-    """1999, 'EUR' -> 'EUR 19.99' (amounts are integers in minor units)."""
+    """1999, 'GBP' -> '£19.99'; -500, 'EUR' -> '-€5.00'; 1999, 'CHF' -> 'CHF 19.99'.
+
+    Amounts are integers in minor units; the exponent comes from ISO 4217.
+    """
     exponent = minor_units(currency)
-    value = Decimal(amount_minor) / (Decimal(10) ** exponent)
-    return f"{currency} {value:,.{exponent}f}"
+    value = Decimal(abs(int(amount_minor))) / (Decimal(10) ** exponent)
+    sign = "-" if int(amount_minor) < 0 else ""
+    number = f"{value:,.{exponent}f}"
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol:
+        return f"{sign}{symbol}{number}"
+    return f"{sign}{currency}\u00a0{number}"
 
 
 # Body data is stored in SI units and shown in the person's preferred units.

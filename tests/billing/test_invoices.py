@@ -12,6 +12,7 @@ from billing import services
 from billing.models import CreditNote, Invoice, Payment, Purchase
 from billing.services import BillingError, LineInput
 from booking.selectors import credit_balance
+from mecto.localization import format_money
 from tests.factories import ClientFactory, OrganizationFactory
 
 from .factories import MembershipPlanFactory, PlanFactory
@@ -222,7 +223,7 @@ def test_plan_validation(org):
         minimum_term_periods=3,
     )
     assert plan.currency == org.currency and plan.gross_minor == 5999
-    assert plan.price_display == f"{org.currency} 59.99 / monthly"
+    assert plan.price_display == f"{format_money(5999, org.currency)} / monthly" == "£59.99 / monthly"
     assert CreditNote.objects.count() == 0
 
 

@@ -183,8 +183,8 @@ def test_a_business_sells_online_and_chases_a_failed_renewal(
 
         # 8. The revenue page shows it all.
         page = business.get("/billing/").content.decode()
-        assert 'data-figure="mrr">GBP 120.00' in page  # past due still counts until it ends
-        assert 'data-figure="overdue">GBP 120.00' in page
+        assert 'data-figure="mrr">£120.00' in page  # past due still counts until it ends
+        assert 'data-figure="overdue">£120.00' in page
         assert "INV-00003" in page
         assert "1 past due" in page
         months = business.get("/billing/revenue.csv").content.decode().splitlines()

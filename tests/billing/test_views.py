@@ -136,7 +136,7 @@ def test_invoice_a_package_then_record_a_cash_payment(as_coach, org, client_reco
     assert response.status_code == 302 and response["Location"] == f"/billing/invoices/{invoice.pk}/"
     assert mail.outbox[-1].subject.startswith("Invoice INV-00001")
     page = as_coach.get(f"/billing/invoices/{invoice.pk}/").content.decode()
-    assert "Record a payment" in page and "GBP 500.00" in page
+    assert "Record a payment" in page and "£500.00" in page
     too_much = as_coach.post(
         f"/billing/invoices/{invoice.pk}/",
         {
@@ -252,8 +252,8 @@ def test_overview_shows_the_figures_and_the_chart(as_coach, org, client_record):
     SubscriptionFactory(organization=org, client=client_record, price_minor=12000)
     InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
     page = as_coach.get("/billing/").content.decode()
-    assert 'data-figure="mrr">GBP 120.00' in page
-    assert 'data-figure="overdue">GBP 100.00' in page
+    assert 'data-figure="mrr">£120.00' in page
+    assert 'data-figure="overdue">£100.00' in page
     assert 'id="revenue-data"' in page and "chart.umd.js" in page and "revenue.js" in page
 
 

@@ -136,3 +136,20 @@ def test_cors_answers_only_allow_listed_origins(client, settings):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404 and b"This page does not exist" in response.content
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "expected"),
+    [
+        (1999, "GBP", "£19.99"),
+        (-500, "EUR", "-€5.00"),
+        (123456789, "USD", "$1,234,567.89"),
+        (1500, "JPY", "¥1,500"),
+        (1999, "CHF", "CHF\u00a019.99"),
+        (0, "AUD", "A$0.00"),
+    ],
+)
+def test_format_money_uses_symbols_and_iso_exponents(amount, currency, expected):
+    from mecto.localization import format_money
+
+    assert format_money(amount, currency) == expected
