@@ -43,3 +43,16 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
 });
+// The account menu (a <details>) closes on Escape and when clicking elsewhere.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.account-menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.open = false;
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.account-menu[open]").forEach((menu) => {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
+});

@@ -82,7 +82,7 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     phone = guest.new_page()
     phone.goto(re.sub(r"^https?://[^/]+", "", link))
     expect(phone.get_by_role("heading", name=re.compile("Invoice INV-00001"))).to_be_visible()
-    expect(phone.get_by_text("GBP 500.00").first).to_be_visible()
+    expect(phone.get_by_text("£500.00").first).to_be_visible()
     expect(phone.get_by_text("sort code 12-34-56")).to_be_visible()
     expect(phone.get_by_text("See you Monday!")).to_be_visible()
     phone.screenshot(path=f"{screenshot_dir}/billing-pay-link-phone.png", full_page=True)
@@ -105,11 +105,12 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
 
     # The overview counts it and draws the chart.
     page.get_by_role("link", name="Overview").click()
-    expect(page.locator('[data-figure="received"]')).to_have_text("GBP 500.00")
+    expect(page.locator('[data-figure="received"]')).to_have_text("£500.00")
     page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('revenue-chart'))")
     page.screenshot(path=f"{screenshot_dir}/billing-overview.png", full_page=True)
 
     # Chloe sees the receipt and her sessions in her portal.
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
     _login(page, chloe.email)
     page.get_by_role("link", name="Billing").click()

@@ -87,6 +87,7 @@ def test_owner_connects_stripe_and_a_client_buys_a_package_by_card(page, live_se
         page.get_by_label("Sessions included").fill("5")
         page.get_by_role("button", name="Create plan").click()
         expect(page.get_by_text("On Stripe")).to_be_visible()
+        page.locator("details.account-menu summary").click()
         page.get_by_role("button", name="Log out").click()
 
         # The client buys it from the portal and goes through (fake) Checkout.

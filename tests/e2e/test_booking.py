@@ -50,6 +50,7 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     page.get_by_role("button", name="Save service").click()
     page.wait_for_url(re.compile(r"/booking/services/$"))
     assert page.get_by_role("link", name="Strength 1:1").is_visible()
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
     # A stranger books on the public page: service → day → slot → details → confirm.

@@ -42,6 +42,7 @@ def test_sign_up_confirm_and_reach_dashboard(page, live_server, screenshot_dir):
     page.screenshot(path=f"{screenshot_dir}/dashboard.png", full_page=True)
 
     # Log out, then log in again with the same credentials.
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
     page.wait_for_url(re.compile(r"/account/login/"))
     page.get_by_label("Email").fill("nora@example.com")

@@ -48,6 +48,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.get_by_role("button", name="Invite to the client portal").click()
     assert page.get_by_text("Portal invitation sent to chloe@example.com").is_visible()
     client_link = _link_in_last_email(live_server.url, r"https?://[^/\s]+(/invitations/\S+/)")
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
     # The coach accepts, sets a password and lands on the dashboard of the business.
@@ -59,6 +60,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.get_by_role("button", name="Accept invitation").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
     assert Membership.objects.get(user__email="new.coach@example.com").role == "coach"
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
     # The client accepts and sees the portal, not the coach pages.
@@ -75,6 +77,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
 def test_owner_enables_mfa_and_logs_in_with_a_totp_code(page, screenshot_dir):
     owner = MembershipFactory(role="owner")
     _login(page, owner.user.email)
+    page.locator("details.account-menu summary").click()
     page.get_by_role("link", name="Two-factor").click()
     page.get_by_role("link", name="Activate").first.click()
     # Turning it on asks for the password again.
@@ -85,6 +88,7 @@ def test_owner_enables_mfa_and_logs_in_with_a_totp_code(page, screenshot_dir):
     page.get_by_label("Authenticator code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.get_by_role("button", name="Activate").click()
     page.wait_for_url(re.compile(r"/account/2fa/"))
+    page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
     _login(page, owner.user.email)
