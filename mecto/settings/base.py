@@ -435,7 +435,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The filesystem broker URL has no host by design; kombu warns about it on every connection.
+        "kombu.connection": {"level": "ERROR" if CELERY_BROKER_URL.startswith("filesystem:") else "WARNING"},
+    },
 }
 
 # Demo data (make run): logins printed on screen. Never used outside DEBUG.
