@@ -1,6 +1,7 @@
 from django import template
 
 from mecto.localization import format_money
+from mecto.templatetags.mecto_tags import can
 
 register = template.Library()
 
@@ -30,7 +31,5 @@ def status_badge_class(status: str) -> str:
     }.get(status, "")
 
 
-@register.filter
-def can(tenant, capability: str) -> bool:
-    """{% if tenant|can:"billing.manage" %}: the member's role allows it."""
-    return bool(tenant is not None and tenant.can(capability))
+# {% if tenant|can:"billing.manage" %} in billing templates: the project-wide filter.
+register.filter("can", can)

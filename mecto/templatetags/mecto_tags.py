@@ -1,0 +1,9 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def can(tenant, capability: str) -> bool:
+    """{% if tenant|can:"integrations.manage" %}: the member's role allows it (see mecto/roles.py)."""
+    return bool(tenant is not None and tenant.can(capability))
