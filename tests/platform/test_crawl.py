@@ -90,3 +90,9 @@ def test_every_linked_page_answers_without_error_for_each_role(client, demo):
         assert not broken, f"{email}: links that fail (status, found on): {broken}"
         assert len(seen) >= 15, (email, seen)  # the crawl really walked the site
         client.logout()
+    # A stranger: the landing page and the business's public booking page down to the details form.
+    for start in ("/", "/book/northside-strength/"):
+        seen, found_on = _crawl(client, start)
+        broken = {url: (status, found_on.get(url)) for url, status in seen.items() if status >= 400}
+        assert not broken, f"anonymous: links that fail (status, found on): {broken}"
+    assert any("/book/northside-strength/" in url and url.count("/") > 4 for url in seen), seen
