@@ -18,6 +18,9 @@ class ClientsConfig(AppConfig):
         nav.register(
             nav.NavItem("portal_messages", _("Messages"), "clients:portal_messages", audience="client", order=20)
         )
+        nav.register(
+            nav.NavItem("portal_progress", _("Progress"), "clients:portal_progress", audience="client", order=15)
+        )
         add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
         register_org_initializer(_start_organization)
         from . import dashboard
