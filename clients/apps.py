@@ -10,7 +10,7 @@ class ClientsConfig(AppConfig):
         from accounts.services import register_org_initializer
         from mecto import nav
         from mecto.celery import add_periodic_task
-        from mecto.dashboard import register_card
+        from mecto.dashboard import register_card, register_portal_card
 
         from . import services
 
@@ -27,6 +27,7 @@ class ClientsConfig(AppConfig):
 
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
+        register_portal_card(dashboard.portal_messages_card)
         del services  # imported for its event type declarations
 
 
