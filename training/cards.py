@@ -61,7 +61,7 @@ def portal_workout_card(request):
     if not workouts:
         return Card(
             title=_("Today's workout"),
-            body=_("Nothing scheduled today. See what is coming up, or log a workout you did on your own."),
+            body=_("Nothing scheduled today. See what is coming up and catch up on workouts you have not logged."),
             url=url,
             action=_("See my workouts"),
             order=20,

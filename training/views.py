@@ -775,7 +775,9 @@ class PortalWorkoutsView(ClientRequiredMixin, View):
 
         client = request.tenant.client
         today = selectors.client_today(client)
-        scheduled = list(selectors.scheduled_workouts(client=client, start=today, end=today + timedelta(days=14)))
+        scheduled = list(
+            selectors.scheduled_workouts(client=client, start=today - timedelta(days=7), end=today + timedelta(days=14))
+        )
         logs = list(selectors.workout_logs(organization=client.organization, client=client)[:20])
         return render(
             request,
@@ -783,6 +785,7 @@ class PortalWorkoutsView(ClientRequiredMixin, View):
             {
                 "today_workouts": [s for s in scheduled if s.date == today],
                 "upcoming": [s for s in scheduled if s.date > today],
+                "not_logged": [s for s in scheduled if s.date < today and not s.logs.all()],
                 "logs": _with_display_loads(logs, client.unit_system),
                 "unit": weight_unit(client.unit_system),
             },

@@ -62,6 +62,22 @@ def test_workouts_page_shows_today_upcoming_and_past_logs_with_comments(client, 
     assert "Monday session" in page and "Great depth today" in page
 
 
+def test_unlogged_workouts_of_the_last_week_can_be_caught_up(client, org, client_record):
+    from datetime import timedelta
+
+    from training.selectors import client_today
+
+    yesterday = client_today(client_record) - timedelta(days=1)
+    missed = ScheduledWorkoutFactory(organization=org, client=client_record, date=yesterday, workout__name="Pull day")
+    done = ScheduledWorkoutFactory(organization=org, client=client_record, date=yesterday, workout__name="Push day")
+    WorkoutLogFactory(organization=org, client=client_record, scheduled=done)
+    client.force_login(client_record.user)
+    page = client.get(reverse("training:portal_workouts")).content.decode()
+    section = page.split("Not logged yet")[1].split("What you logged")[0]
+    assert "Pull day" in section and reverse("training:portal_log", args=[missed.public_id]) in section
+    assert "Push day" not in section
+
+
 def test_empty_workouts_page_says_what_to_do(client, client_record):
     client.force_login(client_record.user)
     page = client.get(reverse("training:portal_workouts")).content.decode()
