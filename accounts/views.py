@@ -197,8 +197,11 @@ def switch_organization(request):
 
 
 class PortalHomeView(ClientRequiredMixin, View):
-    """The client's home: their coach and what the app can do for them."""
+    """The client's home: their coach and one card per app (next session, today's workout,
+    messages, billing), contributed through `mecto.dashboard.register_portal_card`."""
 
     def get(self, request):
+        from mecto.dashboard import portal_context
+
         client = request.tenant.client
-        return render(request, "accounts/portal_home.html", {"client": client})
+        return render(request, "accounts/portal_home.html", {"client": client, **portal_context(request)})

@@ -14,11 +14,12 @@ class BillingConfig(AppConfig):
 
         from . import services  # noqa: F401  (registers the event types)
         from .stripe_services import booking_checkout
-        from .views import billing_dashboard_card
+        from .views import billing_dashboard_card, billing_portal_card
 
         nav.register(nav.NavItem("billing", _("Billing"), "billing:overview", capability="billing.view", order=60))
         nav.register(nav.NavItem("portal_billing", _("Billing"), "billing:portal", audience="client", order=60))
         dashboard.register_card(billing_dashboard_card)
+        dashboard.register_portal_card(billing_portal_card)
         payments.register_booking_checkout(booking_checkout)
 
         add_periodic_task("billing-renew-memberships", "billing.renew_memberships", crontab(minute=5))

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -80,6 +81,35 @@ def billing_dashboard_card(request):
         body=_("Monthly recurring revenue from memberships."),
         url=reverse("billing:overview"),
         action=_("Open the revenue overview"),
+        order=40,
+    )
+
+
+def billing_portal_card(request):
+    """The client's open invoices and the session credits they can still use."""
+    from booking.selectors import credit_balance
+
+    client = request.tenant.client
+    currency = client.organization.currency
+    due = [i.amount_due_minor for i in selectors.client_invoices(client=client).filter(status=Invoice.Status.OPEN)]
+    credits = credit_balance(client=client)
+    rows = [ngettext("%(n)d session credit left", "%(n)d session credits left", credits) % {"n": credits}]
+    if due:
+        return Card(
+            title=_("Open invoices"),
+            value=format_money(sum(due), currency),
+            body=ngettext("%(n)d invoice to pay", "%(n)d invoices to pay", len(due)) % {"n": len(due)},
+            rows=rows,
+            url=reverse("billing:portal"),
+            action=_("Pay or download invoices"),
+            order=40,
+        )
+    return Card(
+        title=_("Billing"),
+        body=_("Nothing to pay. Your invoices, packages and memberships are on the billing page."),
+        rows=rows,
+        url=reverse("billing:portal"),
+        action=_("Open billing"),
         order=40,
     )
 

@@ -10,7 +10,7 @@ class ClientsConfig(AppConfig):
         from accounts.services import register_org_initializer
         from mecto import nav
         from mecto.celery import add_periodic_task
-        from mecto.dashboard import register_card
+        from mecto.dashboard import register_card, register_portal_card
 
         from . import services
 
@@ -18,12 +18,16 @@ class ClientsConfig(AppConfig):
         nav.register(
             nav.NavItem("portal_messages", _("Messages"), "clients:portal_messages", audience="client", order=20)
         )
+        nav.register(
+            nav.NavItem("portal_progress", _("Progress"), "clients:portal_progress", audience="client", order=15)
+        )
         add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
         register_org_initializer(_start_organization)
         from . import dashboard
 
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
+        register_portal_card(dashboard.portal_messages_card)
         del services  # imported for its event type declarations
 
 

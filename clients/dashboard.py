@@ -60,3 +60,21 @@ def messages_card(request):
         action=_("Reply"),
         order=5,
     )
+
+
+def portal_messages_card(request):
+    """The client's unread messages from their coach."""
+    from . import selectors
+
+    client = request.tenant.client
+    unread = selectors.unread_total(organization=client.organization, user=request.user, client=client)
+    return Card(
+        title=_("Messages"),
+        value=str(unread) if unread else "",
+        body=ngettext("%(n)d unread message", "%(n)d unread messages", unread) % {"n": unread}
+        if unread
+        else _("No unread messages. Write to your coach whenever you have a question."),
+        url=reverse("clients:portal_messages"),
+        action=_("Read messages") if unread else _("Message your coach"),
+        order=30,
+    )

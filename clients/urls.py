@@ -36,6 +36,8 @@ urlpatterns = [
     path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
     path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
     path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
+    path("portal/progress/", progress.PortalProgressView.as_view(), name="portal_progress"),
+    path("portal/progress/photos/", progress.PortalPhotoUploadView.as_view(), name="portal_photo_upload"),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
     path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder

@@ -21,5 +21,9 @@ class TrainingConfig(AppConfig):
         nav.register(
             nav.NavItem("exercises", _("Exercises"), "training:exercises", capability="training.manage", order=25)
         )
+        nav.register(
+            nav.NavItem("portal_workouts", _("Workouts"), "training:portal_workouts", audience="client", order=10)
+        )
         dashboard.register_card(cards.training_card)
+        dashboard.register_portal_card(cards.portal_workout_card)
         add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))

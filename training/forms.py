@@ -234,3 +234,97 @@ class TrainingSettingsForm(forms.Form):
 
 class ProgressionForm(forms.Form):
     weeks = forms.IntegerField(label=_("Total weeks"), min_value=2, max_value=52, initial=4)
+
+
+# --- Client portal: log a scheduled workout ---------------------------------------------------------------
+MAX_SETS_PER_EXERCISE = 20
+SET_FIELDS = ("reps", "load", "rpe", "done", "notes")
+
+
+class PortalLogForm(forms.Form):
+    """One scheduled workout, set by set. Loads are typed in the client's units; a set left
+    blank is not recorded, and an unticked "Done" records the set as skipped."""
+
+    client_uuid = forms.UUIDField(widget=forms.HiddenInput)
+    performed_on = forms.DateField(label=_("Date done"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(label=_("How did it go?"), choices=())
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=1440, required=False)
+    notes = forms.CharField(
+        label=_("Notes for your coach"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, items, unit_system: str, **kwargs):
+        from mecto.localization import IMPERIAL, weight_unit
+
+        from .models import WorkoutLog
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = WorkoutLog.Status.choices
+        self.unit = weight_unit(unit_system)
+        max_load = 2204 if unit_system == IMPERIAL else 1000
+        self.exercise_rows = []
+        for item in items:
+            sets = []
+            for n in range(1, min(item.sets or 1, MAX_SETS_PER_EXERCISE) + 1):
+                prefix = f"s{item.pk}_{n}_"
+                label = f"{item.exercise.name}, " + _("set %(n)s") % {"n": n}
+                self.fields[prefix + "reps"] = forms.IntegerField(
+                    label=_("Reps"), min_value=0, max_value=1000, required=False
+                )
+                self.fields[prefix + "load"] = forms.DecimalField(
+                    label=_("Load (%(unit)s)") % {"unit": self.unit},
+                    min_value=0,
+                    max_value=max_load,
+                    max_digits=7,
+                    decimal_places=2,
+                    required=False,
+                )
+                self.fields[prefix + "rpe"] = forms.DecimalField(
+                    label=_("RPE"), min_value=1, max_value=10, max_digits=3, decimal_places=1, required=False
+                )
+                self.fields[prefix + "done"] = forms.BooleanField(label=_("Done"), required=False, initial=True)
+                self.fields[prefix + "notes"] = forms.CharField(label=_("Notes"), max_length=300, required=False)
+                for name in ("reps", "load", "rpe", "done", "notes"):
+                    field = self.fields[prefix + name]
+                    field.widget.attrs["aria-label"] = f"{label}: {field.label}"
+                sets.append({"number": n, "prefix": prefix})
+            self.exercise_rows.append({"item": item, "sets": sets})
+        self.unit_system = unit_system
+
+    def set_rows(self):
+        """For the template: each exercise with its sets' bound fields."""
+        return [
+            {
+                "item": row["item"],
+                "sets": [
+                    {"number": s["number"], **{k: self[s["prefix"] + k] for k in SET_FIELDS}} for s in row["sets"]
+                ],
+            }
+            for row in self.exercise_rows
+        ]
+
+    def sets_for_service(self) -> list[dict]:
+        """The filled-in sets as `log_workout` takes them (loads converted to kg)."""
+        from mecto.localization import display_to_kg
+
+        data, result = self.cleaned_data, []
+        for row in self.exercise_rows:
+            item = row["item"]
+            for s in row["sets"]:
+                p = s["prefix"]
+                reps, load, rpe, done, notes = (data.get(p + k) for k in ("reps", "load", "rpe", "done", "notes"))
+                if reps is None and load is None and rpe is None and not notes and done:
+                    continue  # left blank: not done and not skipped, just not recorded
+                result.append(
+                    {
+                        "exercise": item.exercise,
+                        "prescribed": item,
+                        "set_number": s["number"],
+                        "reps": reps,
+                        "load_kg": display_to_kg(load, self.unit_system) if load is not None else None,
+                        "rpe": rpe,
+                        "is_done": bool(done),
+                        "notes": notes or "",
+                    }
+                )
+        return result

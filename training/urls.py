@@ -28,4 +28,7 @@ urlpatterns = [
     path("training/settings/", views.TrainingSettingsView.as_view(), name="settings"),
     path("training/clients/<int:pk>/", views.ClientTrainingView.as_view(), name="client"),
     path("training/logs/<int:pk>/comment/", views.LogCommentView.as_view(), name="log_comment"),
+    # Clients in the portal
+    path("portal/workouts/", views.PortalWorkoutsView.as_view(), name="portal_workouts"),
+    path("portal/workouts/<uuid:public_id>/log/", views.PortalLogWorkoutView.as_view(), name="portal_log"),
 ]
