@@ -241,6 +241,20 @@ MAX_SETS_PER_EXERCISE = 20
 SET_FIELDS = ("reps", "load", "rpe", "done", "notes")
 
 
+def _set_hints(item, unit_system: str) -> dict[str, str]:
+    """Placeholders for one prescribed set: target reps, the load in the client's units, the RPE."""
+    from mecto.localization import kg_to_display
+
+    hints = {}
+    if item.reps_type in ("fixed", "range") and item.reps_min:
+        hints["reps"] = str(item.reps_min)
+    if item.load_type == "kg" and item.load_value is not None:
+        hints["load"] = f"{kg_to_display(item.load_value, unit_system):g}"
+    elif item.load_type == "rpe" and item.load_value is not None:
+        hints["rpe"] = f"{item.load_value:g}"
+    return hints
+
+
 class PortalLogForm(forms.Form):
     """One scheduled workout, set by set. Loads are typed in the client's units; a set left
     blank is not recorded, and an unticked "Done" records the set as skipped."""
@@ -287,6 +301,9 @@ class PortalLogForm(forms.Form):
                 for name in ("reps", "load", "rpe", "done", "notes"):
                     field = self.fields[prefix + name]
                     field.widget.attrs["aria-label"] = f"{label}: {field.label}"
+                # The prescription as a hint in the empty fields (what the coach asked for).
+                for name, hint in _set_hints(item, unit_system).items():
+                    self.fields[prefix + name].widget.attrs["placeholder"] = hint
                 sets.append({"number": n, "prefix": prefix})
             self.exercise_rows.append({"item": item, "sets": sets})
         self.unit_system = unit_system

@@ -187,3 +187,18 @@ def test_workouts_page_query_count_does_not_grow(client, org, client_record, dja
     add(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("training:portal_workouts"))
+
+
+def test_empty_set_fields_hint_the_prescription_in_the_clients_units(client, org, client_record):
+    item = PrescribedExerciseFactory(
+        organization=org, sets=1, reps_type="fixed", reps_min=6, load_type="kg", load_value=Decimal("100")
+    )
+    workout = ScheduledWorkoutFactory(
+        organization=org, client=client_record, workout=item.block.workout, program=item.block.workout.program
+    )
+    client_record.unit_system = "imperial"
+    client_record.save(update_fields=["unit_system"])
+    client.force_login(client_record.user)
+    page = client.get(reverse("training:portal_log", args=[workout.public_id])).content.decode()
+    assert f'name="s{item.pk}_1_reps"' in page and 'placeholder="6"' in page
+    assert 'placeholder="220.5"' in page  # 100 kg shown in lb
