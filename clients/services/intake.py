@@ -241,7 +241,7 @@ def _clean_choices(kind: str, choices) -> list[dict]:
     for choice in choices or []:
         if isinstance(choice, dict):
             label = str(choice.get("label") or choice.get("value") or "").strip()
-            value = str(choice.get("value") or "").strip() or slugify(label).replace("-", "_")
+            value = str(choice.get("value") or "").strip() or slugify(label).replace("-", "_") or label
         else:
             label = str(choice).strip()
             value = slugify(label).replace("-", "_") or label
