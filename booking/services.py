@@ -285,6 +285,16 @@ def add_availability_rule(*, organization, coach, weekday: int, start_time: time
 
 @transaction.atomic
 def update_availability_rule(*, rule: AvailabilityRule, actor=None, **fields) -> AvailabilityRule:
+    """Change a weekly interval, including moving it to another coach of the team (who may
+    do that is the caller's permission check)."""
+    unknown = set(fields) - {"coach", "weekday", "start_time", "end_time"}
+    if unknown:
+        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    coach = fields.get("coach")
+    if coach is not None and coach.pk != rule.coach_id:
+        _check_member(rule.organization, coach, field="coach")
+        ensure_coach_profile(organization=rule.organization, user=coach)
+        rule.coach = coach
     for key in ("weekday", "start_time", "end_time"):
         if key in fields:
             setattr(rule, key, fields[key])
