@@ -242,7 +242,20 @@ class IntakeSubmissionSerializer(serializers.ModelSerializer):
             "questions",
             "needs_medical_clearance",
             "submitted_at",
+            "review",
+            "contact",
+            "reviewed_at",
         ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "review": {
+                "help_text": _(
+                    "accepted; pending: sent from the public link with an existing client's email, not verified, "
+                    "answers not counted until a coach accepts; discarded"
+                )
+            },
+            "contact": {"help_text": _("Name, email and phone as typed on an unverified submission.")},
+        }
 
 
 class IntakeRequestSerializer(serializers.ModelSerializer):
