@@ -344,7 +344,7 @@ class ProgressEntrySerializer(OrgModelSerializer):
 
 # --- Photos -------------------------------------------------------------------------------------------
 class ProgressPhotoSerializer(OrgModelSerializer):
-    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG or WebP up to 15 MB (multipart)."))
+    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG, WebP or HEIC up to 15 MB (multipart)."))
     image_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     source = serializers.CharField(read_only=True, help_text=_("coach or client"))
