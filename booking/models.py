@@ -30,7 +30,7 @@ class CoachProfile(OrgOwned):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profiles", verbose_name=_("coach")
     )
-    slug = models.SlugField(_("booking page address"), max_length=60)
+    slug = models.SlugField(_("booking page address"), max_length=60, allow_unicode=True)
     bio = models.TextField(_("about"), blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     accepts_bookings = models.BooleanField(_("takes online bookings"), default=True)
@@ -122,7 +122,7 @@ class ServiceType(OrgOwned):
         CREDIT = "credit", _("One package credit")
 
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("address name"), max_length=60)
+    slug = models.SlugField(_("address name"), max_length=60, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(720)]

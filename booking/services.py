@@ -56,8 +56,11 @@ class BookingError(DomainError):
 
 
 # --- Coach profiles, policy, services, availability -------------------------------------------------
-def _unique_slug(model, organization, base: str, exclude_pk=None) -> str:
-    base = slugify(base)[:50].strip("-") or "item"
+def _unique_slug(model, organization, base: str, *, fallback: str, exclude_pk=None) -> str:
+    """A slug of `base` unique in the business; Unicode letters are kept (`силовая-тренировка`)
+    so names in any script get a readable address, and names with no letters or digits (emoji
+    only) get `fallback` (`service`, `service-2`, ...)."""
+    base = slugify(base, allow_unicode=True)[:50].strip("-") or fallback
     slug, n = base, 1
     qs = model.objects.for_org(organization)
     if exclude_pk:
@@ -86,7 +89,9 @@ def ensure_coach_profile(*, organization, user) -> CoachProfile:
             return CoachProfile.objects.create(
                 organization=organization,
                 user=user,
-                slug=_unique_slug(CoachProfile, organization, user.full_name or user.email.split("@")[0]),
+                slug=_unique_slug(
+                    CoachProfile, organization, user.full_name or user.email.split("@")[0], fallback="coach"
+                ),
                 time_zone=tz,
             )
     except IntegrityError:  # created concurrently
@@ -112,7 +117,7 @@ def update_coach_profile(*, profile: CoachProfile, actor=None, **fields) -> Coac
         raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
     profile = CoachProfile.objects.select_for_update().get(pk=profile.pk)
     if "slug" in fields:
-        fields["slug"] = slugify(fields["slug"] or "")[:60]
+        fields["slug"] = slugify(fields["slug"] or "", allow_unicode=True)[:60].strip("-")
         if not fields["slug"]:
             raise BookingError(_("Choose an address for your booking page."), field="slug")
         taken = CoachProfile.objects.for_org(profile.organization).filter(slug=fields["slug"]).exclude(pk=profile.pk)
@@ -213,7 +218,7 @@ def save_service_type(
     if not service.name:
         raise BookingError(_("Give the service a name."), field="name")
     if not service.slug or "name" in fields:
-        service.slug = _unique_slug(ServiceType, organization, service.name, exclude_pk=service.pk)
+        service.slug = _unique_slug(ServiceType, organization, service.name, fallback="service", exclude_pk=service.pk)
     _full_clean(service, exclude=["organization", "coaches", "slug"])
     service.save()
     if coaches is not None:
@@ -280,6 +285,16 @@ def add_availability_rule(*, organization, coach, weekday: int, start_time: time
 
 @transaction.atomic
 def update_availability_rule(*, rule: AvailabilityRule, actor=None, **fields) -> AvailabilityRule:
+    """Change a weekly interval, including moving it to another coach of the team (who may
+    do that is the caller's permission check)."""
+    unknown = set(fields) - {"coach", "weekday", "start_time", "end_time"}
+    if unknown:
+        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    coach = fields.get("coach")
+    if coach is not None and coach.pk != rule.coach_id:
+        _check_member(rule.organization, coach, field="coach")
+        ensure_coach_profile(organization=rule.organization, user=coach)
+        rule.coach = coach
     for key in ("weekday", "start_time", "end_time"):
         if key in fields:
             setattr(rule, key, fields[key])

@@ -1,6 +1,22 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+
+
+class UnicodeSlugConverter:
+    """Like `<slug:>` but letters of any script: service and coach addresses are Unicode
+    slugs (`силовая-тренировка`, `パーソナル`)."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
 
 app_name = "booking"
 
@@ -27,8 +43,8 @@ urlpatterns = [
     path("book/manage/<uuid:public_id>/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),
     path("book/reminders/stop/<str:token>/", views.reminder_opt_out, name="reminder_opt_out"),
     path("book/<slug:org_slug>/", views.public_org_page, name="public_org"),
-    path("book/<slug:org_slug>/with/<slug:coach_slug>/", views.public_coach_page, name="public_coach"),
-    path("book/<slug:org_slug>/<slug:service_slug>/", views.public_service_days, name="public_days"),
-    path("book/<slug:org_slug>/<slug:service_slug>/book/", views.public_book, name="public_book"),
-    path("book/<slug:org_slug>/<slug:service_slug>/<str:day>/", views.public_service_slots, name="public_slots"),
+    path("book/<slug:org_slug>/with/<uslug:coach_slug>/", views.public_coach_page, name="public_coach"),
+    path("book/<slug:org_slug>/<uslug:service_slug>/", views.public_service_days, name="public_days"),
+    path("book/<slug:org_slug>/<uslug:service_slug>/book/", views.public_book, name="public_book"),
+    path("book/<slug:org_slug>/<uslug:service_slug>/<str:day>/", views.public_service_slots, name="public_slots"),
 ]

@@ -221,11 +221,11 @@ class IntakeRequestAdmin(admin.ModelAdmin):
 
 @admin.register(IntakeSubmission)
 class IntakeSubmissionAdmin(admin.ModelAdmin):
-    list_display = ["client", "form", "organization", "source", "needs_medical_clearance", "submitted_at"]
-    list_filter = ["source", "needs_medical_clearance", "organization"]
+    list_display = ["client", "form", "organization", "source", "review", "needs_medical_clearance", "submitted_at"]
+    list_filter = ["source", "review", "needs_medical_clearance", "organization"]
     search_fields = ["client__email", "client__first_name", "client__last_name", "form__name"]
     list_select_related = ["client", "form", "organization"]
-    raw_id_fields = ["client", "form", "request"]
+    raw_id_fields = ["client", "form", "request", "reviewed_by"]
     date_hierarchy = "submitted_at"
 
 

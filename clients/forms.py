@@ -335,8 +335,8 @@ class TargetForm(forms.Form):
 class PhotoForm(forms.Form):
     image = forms.FileField(
         label=_("Photo"),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=_("JPEG, PNG or WebP, up to 15 MB. Location data is removed."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),
+        help_text=_("JPEG, PNG, WebP or HEIC (iPhone), up to 15 MB. Location data is removed."),
     )
     taken_on = forms.DateField(label=_("Taken on"), widget=DateInput(), initial=timezone.localdate)
     pose = forms.ChoiceField(label=_("Pose"), choices=ProgressPhoto.Pose.choices)

@@ -1,7 +1,8 @@
 """Checking and cleaning uploaded images with Pillow.
 
-Only what Pillow decodes as a real JPEG, PNG or WebP is accepted; it is re-encoded, which
-drops EXIF (GPS included) and anything hidden around the pixels, after turning it upright.
+Only what Pillow decodes as a real JPEG, PNG, WebP or HEIC/HEIF (iPhone photos, through
+pillow-heif) is accepted; it is re-encoded as JPEG, which drops EXIF (GPS included) and
+anything hidden around the pixels, after turning it upright.
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from mecto.errors import DomainError
 
+try:
+    from pillow_heif import register_heif_opener
+except ImportError:  # pinned in requirements/base.txt; an environment without it refuses HEIC by name
+    register_heif_opener = None
+
+if register_heif_opener is not None:
+    register_heif_opener()
+
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 50_000_000  # 50 megapixels: above any phone camera, far below a decompression bomb
 MIN_SIDE = 64
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"} | ({"HEIF"} if register_heif_opener is not None else set())
 FULL_SIDE = 2560
 THUMB_SIDE = 480
 # Markers of a file that is also a page, a script or an archive (a polyglot): refused outright.
@@ -35,6 +44,12 @@ class CleanImage:
     thumbnail: bytes
     width: int
     height: int
+
+
+def accepted_formats_message() -> str:
+    if "HEIF" in ALLOWED_FORMATS:
+        return _("This file type is not accepted: upload a JPEG, PNG, WebP or HEIC photo.")
+    return _("This file type is not accepted: upload a JPEG, PNG or WebP photo.")
 
 
 def _looks_like_polyglot(data: bytes) -> bool:
@@ -73,7 +88,7 @@ def clean_image(upload, *, field: str = "image") -> CleanImage:
         try:
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ALLOWED_FORMATS:
-                raise ImageError(_("Upload a JPEG, PNG or WebP photo."), field=field)
+                raise ImageError(accepted_formats_message(), field=field)
             width, height = probe.size
             if width * height > MAX_PIXELS:
                 raise ImageError(_("The photo has too many pixels (50 megapixels at most)."), field=field)

@@ -376,6 +376,11 @@ class IntakeSubmission(OrgOwned):
         CLIENT_APP = "client_app", _("Client app")
         COACH = "coach", _("Entered by the coach")
 
+    class Review(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        PENDING = "pending", _("Submitted via public link — email not verified")
+        DISCARDED = "discarded", _("Discarded")
+
     form = models.ForeignKey(IntakeForm, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions")
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="intake_submissions", verbose_name=_("client")
@@ -388,6 +393,16 @@ class IntakeSubmission(OrgOwned):
     questions = models.JSONField(_("questions as asked"), default=list, encoder=DjangoJSONEncoder)
     needs_medical_clearance = models.BooleanField(_("health screening flagged"), default=False)
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now, db_index=True)
+    # A public-link submission whose email matches an existing client: anyone can type any
+    # email, so its answers count only once the coach accepts them, and it never changes the
+    # client's own fields. `contact` and `consents` keep what the person typed and ticked.
+    review = models.CharField(_("review"), max_length=16, choices=Review.choices, default=Review.ACCEPTED)
+    contact = models.JSONField(_("contact details as typed"), default=dict, blank=True)
+    consents = models.JSONField(_("consents ticked"), default=dict, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("intake submission")

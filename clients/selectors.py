@@ -180,7 +180,8 @@ def normalise_answers(answers: dict) -> dict:
 
 def intake_answers(*, client: Client) -> dict:
     """The client's intake answers by question key, normalised; the latest answer to each key
-    wins across submissions. Keys with no answer are absent (never None).
+    wins across submissions. Keys with no answer are absent (never None). Unverified
+    public-link submissions count only once the coach accepts them.
 
     goal, experience, days_per_week (2–6), session_minutes, equipment (exercise data set
     vocabulary), injuries (areas), injury_notes, preferences, diet, food_allergies,
@@ -190,7 +191,7 @@ def intake_answers(*, client: Client) -> dict:
     merged: dict = {}
     rows = (
         IntakeSubmission.objects.for_org(client.organization)
-        .filter(client=client)
+        .filter(client=client, review=IntakeSubmission.Review.ACCEPTED)
         .order_by("submitted_at", "id")
         .values_list("answers", flat=True)
     )

@@ -46,6 +46,8 @@ def _title(event) -> str:
         return _("Withdrew %(channel)s marketing consent (%(how)s)") % {"channel": channel, "how": p.get("method", "")}
     if name == "intake.submitted":
         text = _("Submitted an intake form")
+        if p.get("review") == "pending":
+            text += " · " + _("via public link, email not verified: waiting for the coach")
         if p.get("needs_medical_clearance"):
             text += " · " + _("health screening flagged: medical clearance needed")
         return text

@@ -21,6 +21,11 @@ urlpatterns = [
     path("clients/<int:pk>/notes/", records.ClientNotesView.as_view(), name="notes"),
     path("clients/<int:pk>/notes/<int:note_pk>/", records.NoteActionView.as_view(), name="note_action"),
     path("clients/<int:pk>/intake/", records.ClientIntakeView.as_view(), name="intake"),
+    path(
+        "clients/<int:pk>/intake/<int:submission_pk>/review/",
+        records.IntakeReviewView.as_view(),
+        name="intake_review",
+    ),
     path("clients/<int:pk>/invite/", records.ClientInviteView.as_view(), name="invite"),
     path("clients/<int:pk>/progress/", progress.ClientProgressView.as_view(), name="progress"),
     path("clients/<int:pk>/progress/targets/", progress.ClientTargetView.as_view(), name="progress_target"),

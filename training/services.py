@@ -176,7 +176,7 @@ def create_exercise(*, organization, actor=None, **fields) -> Exercise:
                 "force": fields.get("force", ""),
             }
         )
-    base = slugify(fields["name"])[:100] or "exercise"
+    base = slugify(fields["name"], allow_unicode=True)[:100] or "exercise"
     slug, n = base, 1
     while Exercise.objects.filter(organization=organization, slug=slug).exists():
         n += 1

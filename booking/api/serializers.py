@@ -188,6 +188,17 @@ class SessionUpdateSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True, max_length=255)
 
+    def validate(self, attrs):
+        # The session's other fields (coach, service, capacity...) are not changed here; say so
+        # rather than answer 200 with the change silently dropped.
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            message = _(
+                "This can't be changed here: change start_at, notes or address, or cancel the session and book again."
+            )
+            raise serializers.ValidationError({field: [message] for field in unknown})
+        return attrs
+
 
 class BookingSerializer(serializers.ModelSerializer):
     """A booking as coaches and clients see it."""

@@ -242,7 +242,20 @@ class IntakeSubmissionSerializer(serializers.ModelSerializer):
             "questions",
             "needs_medical_clearance",
             "submitted_at",
+            "review",
+            "contact",
+            "reviewed_at",
         ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "review": {
+                "help_text": _(
+                    "accepted; pending: sent from the public link with an existing client's email, not verified, "
+                    "answers not counted until a coach accepts; discarded"
+                )
+            },
+            "contact": {"help_text": _("Name, email and phone as typed on an unverified submission.")},
+        }
 
 
 class IntakeRequestSerializer(serializers.ModelSerializer):
@@ -331,7 +344,7 @@ class ProgressEntrySerializer(OrgModelSerializer):
 
 # --- Photos -------------------------------------------------------------------------------------------
 class ProgressPhotoSerializer(OrgModelSerializer):
-    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG or WebP up to 15 MB (multipart)."))
+    image = serializers.FileField(write_only=True, help_text=_("JPEG, PNG, WebP or HEIC up to 15 MB (multipart)."))
     image_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
     source = serializers.CharField(read_only=True, help_text=_("coach or client"))

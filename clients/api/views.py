@@ -246,6 +246,26 @@ class IntakeSubmissionViewSet(ClientChildMixin, mixins.ListModelMixin, mixins.Re
     serializer_class = IntakeSubmissionSerializer
     filter_backends = []
 
+    @extend_schema(
+        summary="Accept an unverified public-link submission (its answers then count)",
+        request=None,
+        responses={200: IntakeSubmissionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, client_pk=None, pk=None):
+        submission = services.accept_intake_submission(submission=self.get_object(), actor=request.user)
+        return Response(IntakeSubmissionSerializer(submission).data)
+
+    @extend_schema(
+        summary="Discard an unverified public-link submission (its answers never count)",
+        request=None,
+        responses={200: IntakeSubmissionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request, client_pk=None, pk=None):
+        submission = services.discard_intake_submission(submission=self.get_object(), actor=request.user)
+        return Response(IntakeSubmissionSerializer(submission).data)
+
 
 @extend_schema_view(
     list=extend_schema(summary="Tags of the business, with how many clients carry each"),

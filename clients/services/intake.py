@@ -48,6 +48,8 @@ __all__ = [
     "move_question",
     "clean_answers",
     "submit_intake",
+    "accept_intake_submission",
+    "discard_intake_submission",
     "send_intake_to_client",
     "revoke_intake_request",
 ]
@@ -241,7 +243,7 @@ def _clean_choices(kind: str, choices) -> list[dict]:
     for choice in choices or []:
         if isinstance(choice, dict):
             label = str(choice.get("label") or choice.get("value") or "").strip()
-            value = str(choice.get("value") or "").strip() or slugify(label).replace("-", "_")
+            value = str(choice.get("value") or "").strip() or slugify(label).replace("-", "_") or label
         else:
             label = str(choice).strip()
             value = slugify(label).replace("-", "_") or label
@@ -535,11 +537,14 @@ def submit_intake(
 ) -> IntakeSubmission:
     """Store a filled-in intake and emit `intake.submitted`.
 
-    From a public link, `contact` identifies the person: an existing client with that email
-    gets the answers, anyone else becomes a new lead. A "yes" in the health screening marks the
-    client as needing medical clearance.
+    From a public link, `contact` names the person: anyone new becomes a lead. If the email is
+    an existing client's, nothing proves it is them, so the submission is stored against that
+    client for the coach to accept or discard (`review` pending): the client's fields and
+    consents stay as they are and the answers do not count until accepted. A "yes" in the
+    health screening marks the client as needing medical clearance at once, verified or not:
+    it is a safety flag, and a coach clears it after checking.
     """
-    from .records import create_client, record_consent
+    from .records import create_client
 
     organization = form.organization
     questions = list(form_questions(form=form))
@@ -550,10 +555,13 @@ def submit_intake(
             raise IntakeError(_("This intake was already completed."))
         client = intake_request.client
     created = False
+    review, typed = IntakeSubmission.Review.ACCEPTED, {}
     if client is None:
         person = _clean_contact(contact or {})
         client = Client.objects.for_org(organization).filter(email__iexact=person["email"]).first()
-        if client is None:
+        if client is not None:
+            review, typed = IntakeSubmission.Review.PENDING, person
+        else:
             client = create_client(
                 organization=organization,
                 actor=actor,
@@ -571,18 +579,15 @@ def submit_intake(
         answers=cleaned,
         questions=_snapshot(questions),
         needs_medical_clearance=flagged,
+        review=review,
+        contact=typed,
+        consents={channel: True for channel, granted in (consents or {}).items() if granted},
     )
     if flagged and not client.needs_medical_clearance:
         Client.objects.filter(pk=client.pk).update(needs_medical_clearance=True)
         client.needs_medical_clearance = True
-    for channel, granted in (consents or {}).items():
-        if granted and not getattr(client, f"{channel}_consent", False):
-            record_consent(
-                client=client,
-                channel=channel,
-                granted=True,
-                method=_("Ticked on the intake form “%(name)s”") % {"name": form.name},
-            )
+    if review == IntakeSubmission.Review.ACCEPTED:
+        _record_intake_consents(submission, method=_("Ticked on the intake form “%(name)s”") % {"name": form.name})
     if intake_request is not None:
         intake_request.completed_at = timezone.now()
         intake_request.save(update_fields=["completed_at"])
@@ -596,10 +601,59 @@ def submit_intake(
             "needs_medical_clearance": flagged,
             "new_lead": created,
             "source": source,
+            "review": review,
         },
         actor=actor,
         client=client,
     )
+    return submission
+
+
+def _record_intake_consents(submission: IntakeSubmission, *, method: str, actor=None) -> None:
+    from .records import record_consent
+
+    client = submission.client
+    for channel, granted in (submission.consents or {}).items():
+        if granted and not getattr(client, f"{channel}_consent", False):
+            record_consent(client=client, channel=channel, granted=True, method=method, actor=actor)
+
+
+def _pending_submission(submission: IntakeSubmission) -> IntakeSubmission:
+    submission = IntakeSubmission.objects.select_for_update().select_related("client", "form").get(pk=submission.pk)
+    if submission.review != IntakeSubmission.Review.PENDING:
+        raise IntakeError(_("This submission was already reviewed."))
+    return submission
+
+
+@transaction.atomic
+def accept_intake_submission(*, submission: IntakeSubmission, actor=None) -> IntakeSubmission:
+    """The coach confirms an unverified public-link submission is their client's: its answers
+    now count (latest answer per question wins) and the consents ticked on it are recorded.
+    The client's own fields (name, phone...) are still not changed."""
+    submission = _pending_submission(submission)
+    submission.review = IntakeSubmission.Review.ACCEPTED
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor if getattr(actor, "pk", None) else None
+    submission.save(update_fields=["review", "reviewed_at", "reviewed_by"])
+    form_name = submission.form.name if submission.form else _("Intake")
+    _record_intake_consents(
+        submission,
+        method=_("Ticked on the intake form “%(name)s” (public link, accepted by the coach)") % {"name": form_name},
+        actor=actor,
+    )
+    return submission
+
+
+@transaction.atomic
+def discard_intake_submission(*, submission: IntakeSubmission, actor=None) -> IntakeSubmission:
+    """The coach rejects an unverified public-link submission: it stays visible, marked
+    discarded, and its answers never count. A medical-clearance flag it raised stays until the
+    coach clears it on the client's page."""
+    submission = _pending_submission(submission)
+    submission.review = IntakeSubmission.Review.DISCARDED
+    submission.reviewed_at = timezone.now()
+    submission.reviewed_by = actor if getattr(actor, "pk", None) else None
+    submission.save(update_fields=["review", "reviewed_at", "reviewed_by"])
     return submission
 
 

@@ -392,6 +392,29 @@ class ClientIntakeView(ClientTabMixin, View):
         return redirect("clients:intake", pk=client.pk)
 
 
+class IntakeReviewView(MemberRequiredMixin, View):
+    """Accept or discard an unverified public-link submission on the client's intake tab."""
+
+    required_capability = "clients.manage"
+
+    def post(self, request, pk, submission_pk):
+        client = get_client(request, pk)
+        submission = get_object_or_404(selectors.client_submissions(client=client), pk=submission_pk)
+        decision = request.POST.get("decision")
+        try:
+            if decision == "accept":
+                services.accept_intake_submission(submission=submission, actor=request.user)
+                messages.success(request, _("Answers accepted: they now count for this client."))
+            elif decision == "discard":
+                services.discard_intake_submission(submission=submission, actor=request.user)
+                messages.success(request, _("Submission discarded: its answers do not count."))
+            else:
+                messages.error(request, _("Choose accept or discard."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("clients:intake", pk=client.pk)
+
+
 class ClientInviteView(MemberRequiredMixin, View):
     required_capability = "clients.manage"
 

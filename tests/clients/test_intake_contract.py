@@ -164,3 +164,16 @@ def test_coach_questions_get_unique_slug_keys():
     services.update_question(question=first, label="Sleep quality")
     first.refresh_from_db()
     assert first.key == "how_did_you_sleep"
+
+
+def test_questions_and_choices_in_other_scripts_get_distinct_keys_and_values():
+    org = OrganizationFactory()
+    form = services.create_intake_form(organization=org, name="Анкета")
+    section = form.sections.get()
+    first = services.add_question(section=section, label="Как вы спали?", kind="text")
+    second = services.add_question(section=section, label="睡眠", kind="text")
+    assert first.key != second.key and first.key.startswith("question")
+    choice = services.add_question(
+        section=section, label="Цель", kind="single_choice", choices=[{"label": "Сила"}, {"label": "Выносливость"}]
+    )
+    assert [c["value"] for c in choice.choices] == ["Сила", "Выносливость"]

@@ -102,6 +102,45 @@ def test_phone_photo_loses_exif_and_gps_and_is_turned_upright(coach_api, org):
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
 
 
+def _heic() -> bytes:
+    """A tiny iPhone-style HEIC, made by pillow-heif itself (a requirement of the project)."""
+    import pillow_heif
+
+    out = io.BytesIO()
+    pillow_heif.from_pillow(Image.new("RGB", (320, 240), (200, 40, 40))).save(out, format="HEIF", quality=60)
+    return out.getvalue()
+
+
+def test_an_iphone_heic_photo_is_accepted_and_stored_as_jpeg(coach_api, org):
+    data = _heic()
+    assert data[4:12] == b"ftypheic"
+    client = ClientFactory(organization=org)
+    upload = SimpleUploadedFile("IMG_0002.HEIC", data, content_type="image/heic")
+    response = coach_api.post(
+        f"/api/v1/clients/{client.pk}/photos/", {"image": upload, "pose": "front"}, format="multipart"
+    )
+    assert response.status_code == 201, response.data
+    photo = ProgressPhoto.objects.get()
+    with photo.image.open("rb") as handle:
+        stored = Image.open(io.BytesIO(handle.read()))
+        assert stored.format == "JPEG" and stored.size == (320, 240)
+        red, green, _blue = stored.getpixel((160, 120))
+        assert red > 150 and green < 90
+
+
+def test_an_unaccepted_format_is_refused_naming_the_accepted_ones(coach_api, org):
+    out = io.BytesIO()
+    Image.new("RGB", (200, 200), (0, 0, 0)).save(out, "GIF")
+    client = ClientFactory(organization=org)
+    upload = SimpleUploadedFile("anim.gif", out.getvalue(), content_type="image/gif")
+    response = coach_api.post(
+        f"/api/v1/clients/{client.pk}/photos/", {"image": upload, "pose": "front"}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "JPEG, PNG, WebP or HEIC" in response.data["errors"]["image"][0]
+    assert not ProgressPhoto.objects.exists()
+
+
 def test_a_client_cannot_reach_another_clients_photo(org):
     owner = ClientFactory(organization=org, user=UserFactory())
     other = ClientFactory(organization=org, user=UserFactory())

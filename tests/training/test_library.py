@@ -115,6 +115,13 @@ def test_own_exercises_are_seen_only_by_their_business(library):
     assert not Exercise.objects.for_org(None).exists()
 
 
+def test_own_exercises_named_in_other_scripts_keep_readable_distinct_keys(library):
+    org = OrganizationFactory()
+    bench = create_exercise(organization=org, name="Жим лёжа", primary_muscles=["chest"])
+    squat = create_exercise(organization=org, name="スクワット", primary_muscles=["quadriceps"])
+    assert (bench.slug, squat.slug) == ("жим-лёжа", "スクワット")
+
+
 def test_own_exercise_names_are_unique_within_a_business_and_validated(library):
     org = OrganizationFactory()
     create_exercise(organization=org, name="Sled Push Sprint", primary_muscles=["quadriceps"])
