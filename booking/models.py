@@ -575,6 +575,11 @@ class CreditGrant(OrgOwned):
         related_name="+",
         verbose_name=_("granted by"),
     )
+    refunded_quantity = models.PositiveIntegerField(
+        _("credits refunded"),
+        default=0,
+        help_text=_("Credits the purchase's refunds take back; unused ones are revoked, never below zero."),
+    )
     created_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
@@ -591,13 +596,15 @@ class CreditGrant(OrgOwned):
 
 class CreditEntry(OrgOwned):
     """One movement on a grant: a booking consumes (−1), an in-policy cancel returns (+1),
-    a late cancel or no-show forfeits (0, recorded), expiry and adjustments as they come."""
+    a late cancel or no-show forfeits (0, recorded), a refund revokes unused credits (−n),
+    expiry and adjustments as they come."""
 
     class Kind(models.TextChoices):
         CONSUME = "consume", _("Used by a booking")
         RETURN = "return", _("Returned (cancelled in time)")
         FORFEIT = "forfeit", _("Forfeited (late cancel or no-show)")
         ADJUST = "adjust", _("Adjusted by the coach")
+        REVOKE = "revoke", _("Revoked (purchase refunded)")
 
     grant = models.ForeignKey(CreditGrant, on_delete=models.CASCADE, related_name="entries")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="credit_entries")
