@@ -4,6 +4,7 @@ clients in them, reminders and package credits (a ledger)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,6 +150,14 @@ class ServiceType(OrgOwned):
         _("payment at booking"), max_length=16, choices=Payment.choices, default=Payment.NONE
     )
     deposit_minor = models.PositiveIntegerField(_("deposit (minor units)"), default=0)
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Included in the price; the invoice of a payment at booking shows it."),
+    )
     is_active = models.BooleanField(_("bookable"), default=True)
     is_public = models.BooleanField(_("on the public booking page"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -194,6 +194,7 @@ SERVICE_FIELDS = {
     "capacity",
     "payment_requirement",
     "deposit_minor",
+    "tax_rate",
     "is_active",
     "is_public",
 }
