@@ -649,6 +649,9 @@ def issue_credit_note(
     )
     Payment.objects.filter(pk=payment.pk).update(amount_refunded_minor=F("amount_refunded_minor") + amount_minor)
     Invoice.objects.filter(pk=invoice.pk).update(amount_refunded_minor=F("amount_refunded_minor") + amount_minor)
+    revoke_refunded_credits(
+        invoice=invoice, refunded_minor=invoice.amount_refunded_minor + amount_minor, credit_note=note, actor=actor
+    )
     emit(
         payment.organization,
         "payment.refunded",
@@ -666,6 +669,43 @@ def issue_credit_note(
 
     _on_commit_task(tasks.send_credit_note_email, note.pk)
     return note
+
+
+def period_credit_source(subscription: Subscription, start: datetime) -> str:
+    """The ledger source of one membership period's included sessions."""
+    return f"billing:subscription:{subscription.public_id}:{int(start.timestamp())}"
+
+
+def revoke_refunded_credits(*, invoice: Invoice, refunded_minor: int, credit_note: CreditNote, actor=None) -> int:
+    """Take back the session credits a refunded invoice granted, in the refunded share.
+
+    Credits revoked = credits granted × refunded ÷ invoice total, **rounded down** (the client
+    keeps a part-refunded credit; a full refund revokes them all). The share is of the running
+    refunded total, so several partial refunds add up exactly. Only unused credits go; booking's
+    ledger never goes below zero. Returns the credits revoked now."""
+    from booking import services as booking_services
+    from booking.selectors import credit_grant_for
+
+    if invoice.total_minor <= 0:
+        return 0
+    sources = list(invoice.purchases.exclude(credit_source_ref="").values_list("credit_source_ref", flat=True))
+    if invoice.subscription_id and invoice.period_start:
+        sources.append(period_credit_source(invoice.subscription, invoice.period_start))
+    refunded_minor = min(refunded_minor, invoice.total_minor)
+    revoked = 0
+    for source_ref in sources:
+        grant = credit_grant_for(organization=invoice.organization, source_ref=source_ref)
+        if grant is None:
+            continue
+        revoked += booking_services.revoke_refunded_credits(
+            organization=invoice.organization,
+            source_ref=source_ref,
+            refunded_quantity=grant.quantity * refunded_minor // invoice.total_minor,
+            reference=f"credit_note:{credit_note.number}",
+            note=_("Refund %(number)s") % {"number": credit_note.number},
+            actor=_actor(actor),
+        )
+    return revoked
 
 
 def refund_payment(*, payment: Payment, amount_minor: int | None = None, reason: str = "", actor=None) -> CreditNote:
@@ -693,7 +733,7 @@ def grant_period_credits(subscription: Subscription, start: datetime, end: datet
     booking_services.grant_credits(
         client=subscription.client,
         quantity=subscription.sessions_per_period,
-        source_ref=f"billing:subscription:{subscription.public_id}:{int(start.timestamp())}",
+        source_ref=period_credit_source(subscription, start),
         expires_at=end,
         reason=_("%(plan)s, period from %(start)s") % {"plan": subscription.plan.name, "start": f"{start:%Y-%m-%d}"},
         actor=_actor(actor),

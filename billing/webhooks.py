@@ -375,14 +375,18 @@ def _booking_paid(organization, client, metadata, amount, key, intent, event) ->
     booking_model = apps.get_model("booking", "Booking")
     booking = (
         booking_model.objects.filter(organization=organization, public_id=metadata.get("booking_public_id"))
-        .select_related("client")
+        .select_related("client", "session__service")
         .first()
     )
     if booking is None:
         return "ignored: unknown booking"
+    # The service's price includes its tax; the rate is the one in force when the money came in.
+    tax_rate = getattr(booking.session.service, "tax_rate", None) or 0
     invoice = services.create_invoice(
         client=client,
-        lines=[LineInput(description=str(booking)[:200], unit_price_minor=amount, tax_rate=0, tax_inclusive=True)],
+        lines=[
+            LineInput(description=str(booking)[:200], unit_price_minor=amount, tax_rate=tax_rate, tax_inclusive=True)
+        ],
         source_key=key,
         issue=True,
         send_email=False,

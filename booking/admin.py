@@ -131,6 +131,7 @@ class ServiceTypeAdmin(admin.ModelAdmin):
         "capacity",
         "price_minor",
         "currency",
+        "tax_rate",
         "payment_requirement",
         "is_active",
     ]

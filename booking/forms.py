@@ -1,5 +1,6 @@
 import re
 from datetime import time
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -160,6 +161,7 @@ class ServiceTypeForm(forms.ModelForm):
             "buffer_before_minutes",
             "buffer_after_minutes",
             "payment_requirement",
+            "tax_rate",
             "is_public",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
@@ -175,6 +177,7 @@ class ServiceTypeForm(forms.ModelForm):
         "buffer_after_minutes",
         "price",
         "currency",
+        "tax_rate",
         "payment_requirement",
         "deposit",
         "coaches",
@@ -184,6 +187,7 @@ class ServiceTypeForm(forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coaches"].queryset = User.objects.for_org(organization).order_by("full_name", "email")
+        self.fields["tax_rate"].required = False  # empty means no tax
         instance = self.instance
         if instance.pk:
             self.fields["price"].initial = from_minor(instance.price_minor, instance.currency)
@@ -202,6 +206,7 @@ class ServiceTypeForm(forms.ModelForm):
         data["currency"] = currency
         data["price_minor"] = to_minor(self.cleaned_data.get("price"), currency)
         data["deposit_minor"] = to_minor(self.cleaned_data.get("deposit"), currency)
+        data["tax_rate"] = self.cleaned_data.get("tax_rate") or Decimal("0")
         return data
 
 

@@ -4,6 +4,7 @@ clients in them, reminders and package credits (a ledger)."""
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -149,6 +150,14 @@ class ServiceType(OrgOwned):
         _("payment at booking"), max_length=16, choices=Payment.choices, default=Payment.NONE
     )
     deposit_minor = models.PositiveIntegerField(_("deposit (minor units)"), default=0)
+    tax_rate = models.DecimalField(
+        _("tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("Included in the price; the invoice of a payment at booking shows it."),
+    )
     is_active = models.BooleanField(_("bookable"), default=True)
     is_public = models.BooleanField(_("on the public booking page"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -575,6 +584,11 @@ class CreditGrant(OrgOwned):
         related_name="+",
         verbose_name=_("granted by"),
     )
+    refunded_quantity = models.PositiveIntegerField(
+        _("credits refunded"),
+        default=0,
+        help_text=_("Credits the purchase's refunds take back; unused ones are revoked, never below zero."),
+    )
     created_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
@@ -591,13 +605,15 @@ class CreditGrant(OrgOwned):
 
 class CreditEntry(OrgOwned):
     """One movement on a grant: a booking consumes (−1), an in-policy cancel returns (+1),
-    a late cancel or no-show forfeits (0, recorded), expiry and adjustments as they come."""
+    a late cancel or no-show forfeits (0, recorded), a refund revokes unused credits (−n),
+    expiry and adjustments as they come."""
 
     class Kind(models.TextChoices):
         CONSUME = "consume", _("Used by a booking")
         RETURN = "return", _("Returned (cancelled in time)")
         FORFEIT = "forfeit", _("Forfeited (late cancel or no-show)")
         ADJUST = "adjust", _("Adjusted by the coach")
+        REVOKE = "revoke", _("Revoked (purchase refunded)")
 
     grant = models.ForeignKey(CreditGrant, on_delete=models.CASCADE, related_name="entries")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="credit_entries")

@@ -400,6 +400,11 @@ def credit_grants(*, client) -> QuerySet[CreditGrant]:
     )
 
 
+def credit_grant_for(*, organization, source_ref: str) -> CreditGrant | None:
+    """The grant a source (a paid invoice line, a membership period) made, if it made one."""
+    return CreditGrant.objects.for_org(organization).filter(source_ref=source_ref).first()
+
+
 def credit_balance(*, client, at: datetime | None = None) -> int:
     """Credits a client can use now: derived from the ledger, never stored."""
     return sum(max(g.remaining, 0) for g in grants_with_remaining(client=client, at=at))

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -40,6 +41,7 @@ from .selectors import grants_with_remaining
 logger = logging.getLogger(__name__)
 
 register_event_type("credits.granted", _("Session credits were granted to a client"))
+register_event_type("credits.revoked", _("Unused session credits were taken back after a refund"))
 register_event_type("booking.created", _("A session was booked"))
 register_event_type("booking.confirmed", _("A booking awaiting payment was paid and confirmed"))
 register_event_type("booking.rescheduled", _("A booking moved to another time"))
@@ -197,6 +199,7 @@ SERVICE_FIELDS = {
     "capacity",
     "payment_requirement",
     "deposit_minor",
+    "tax_rate",
     "is_active",
     "is_public",
 }
@@ -1215,7 +1218,7 @@ def return_credit(
         return entry
     if _existing_entry(client, f"forfeit:{reference}") is not None:
         raise BookingError(_("This credit was already forfeited."))
-    return CreditEntry.objects.create(
+    entry = CreditEntry.objects.create(
         organization=client.organization,
         grant=consumed.grant,
         client=client,
@@ -1227,6 +1230,9 @@ def return_credit(
         note=note,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+    # A credit coming back to a refunded purchase is taken back too: the client has the money.
+    _settle_revocation(client=client, grant=consumed.grant, reference=reference, actor=actor)
+    return entry
 
 
 @transaction.atomic
@@ -1255,3 +1261,60 @@ def forfeit_credit(
         note=note,
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def _settle_revocation(*, client: Client, grant: CreditGrant, reference: str, actor=None, note: str = "") -> int:
+    """Revoke what a grant's refunds still owe, as far as credits are unused. The client row
+    is locked by the caller. Returns the credits revoked now."""
+    grant = CreditGrant.objects.get(pk=grant.pk)
+    entries = CreditEntry.objects.filter(grant=grant)
+    revoked = -(entries.filter(kind=CreditEntry.Kind.REVOKE).aggregate(total=Sum("delta"))["total"] or 0)
+    remaining = grant.quantity + (entries.aggregate(total=Sum("delta"))["total"] or 0)
+    count = min(grant.refunded_quantity - revoked, remaining)
+    if count <= 0:
+        return 0
+    done = 0
+    while done < count:  # one entry moves at most 1000 credits (the ledger's sanity bound)
+        step = min(count - done, 1000)
+        CreditEntry.objects.create(
+            organization=client.organization,
+            grant=grant,
+            client=client,
+            kind=CreditEntry.Kind.REVOKE,
+            delta=-step,
+            reference=reference,
+            # Keyed by how many credits were revoked before: a replay finds the same key taken.
+            idempotency_key=f"revoke:{grant.pk}:{revoked + done}",
+            note=note,
+            actor=actor if getattr(actor, "pk", None) else None,
+        )
+        done += step
+    emit(
+        client.organization,
+        "credits.revoked",
+        {"client_id": client.pk, "quantity": count, "source_ref": grant.source_ref, "reference": reference},
+        actor=actor if getattr(actor, "pk", None) else None,
+        client=client,
+    )
+    return count
+
+
+@transaction.atomic
+def revoke_refunded_credits(
+    *, organization, source_ref: str, refunded_quantity: int, reference: str, actor=None, note: str = ""
+) -> int:
+    """A refund takes back `refunded_quantity` credits of the grant from `source_ref` in all
+    (a running total, not an increment: calling again with the same or a smaller number
+    revokes nothing more). Only unused credits are revoked, so the balance never goes below
+    zero; a credit used now and returned later is revoked when it comes back.
+    Returns the credits revoked by this call."""
+    grant = CreditGrant.objects.for_org(organization).filter(source_ref=source_ref).select_related("client").first()
+    if grant is None:
+        return 0
+    client = _lock_client(grant.client)
+    grant = CreditGrant.objects.get(pk=grant.pk)
+    target = max(0, min(int(refunded_quantity), grant.quantity))
+    if target > grant.refunded_quantity:
+        grant.refunded_quantity = target
+        grant.save(update_fields=["refunded_quantity"])
+    return _settle_revocation(client=client, grant=grant, reference=reference, actor=actor, note=note)

@@ -51,6 +51,7 @@ class ServiceTypeSerializer(OrgModelSerializer):
             "coaches",
             "payment_requirement",
             "deposit_minor",
+            "tax_rate",
             "is_active",
             "is_public",
             "created_at",
@@ -77,6 +78,7 @@ class PublicServiceSerializer(serializers.ModelSerializer):
             "capacity",
             "payment_requirement",
             "deposit_minor",
+            "tax_rate",
             "coaches",
         ]
 

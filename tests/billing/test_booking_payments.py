@@ -2,6 +2,7 @@
 Checkout page; the signed webhook pays it, billing invoices it and tells booking once."""
 
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -94,3 +95,59 @@ def test_a_payment_for_an_unknown_booking_is_ignored(client, studio):
     session = fake.checkout_session(amount_total=5000, metadata=metadata, payment_intent="pi_X")
     fake.post_event(client, fake.event("checkout.session.completed", session, account_id=ACCOUNT))
     assert not Invoice.objects.exists()
+
+
+@freeze_time(NOW)
+def test_a_deposit_is_invoiced_with_the_services_tax_rate(client, studio, stripe_api):
+    service = ServiceTypeFactory(
+        organization=studio.org,
+        coaches=[studio.coach],
+        price_minor=6000,
+        deposit_minor=1200,
+        payment_requirement="deposit",
+        tax_rate=Decimal("20"),
+        name="PT 1:1",
+    )
+    stripe_api.customer_created("cus_DEP")
+    stripe_api.checkout_created(url="https://checkout.stripe.com/c/pay/cs_deposit")
+    booking = booking_services.book_from_public_page(
+        service=service, coach=studio.coach, start_at=TUE_10, first_name="Dee", email="dee@example.com"
+    )
+    sent = form(stripe_api.calls("POST", "/v1/checkout/sessions")[0])
+    assert sent["line_items[0][price_data][unit_amount]"] == "1200"  # the client pays the gross deposit
+    metadata = {k[9:-1]: v for k, v in sent.items() if k.startswith("metadata[")}
+    session = fake.checkout_session(amount_total=1200, customer="cus_DEP", metadata=metadata, payment_intent="pi_D")
+    fake.post_event(client, fake.event("checkout.session.completed", session, account_id=ACCOUNT))
+
+    booking.refresh_from_db()
+    assert booking.payment_status == Booking.PaymentStatus.DEPOSIT_PAID
+    invoice = Invoice.objects.get()
+    line = invoice.lines.get()
+    # Tax included: net = round(1200 × 100 / 120) = 1000, tax = 200.
+    assert line.tax_rate == Decimal("20.00") and line.tax_inclusive
+    assert (invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor) == (1000, 200, 1200)
+
+    client.force_login(studio.coach)
+    page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    assert "20% · GBP 2.00" in page
+    pdf = client.get(f"/billing/invoices/{invoice.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@freeze_time(NOW)
+def test_a_service_without_a_tax_rate_invoices_no_tax(client, studio, stripe_api):
+    service = ServiceTypeFactory(
+        organization=studio.org, coaches=[studio.coach], price_minor=5000, payment_requirement="full"
+    )
+    assert service.tax_rate == 0
+    stripe_api.customer_created("cus_Z")
+    stripe_api.checkout_created(url="https://checkout.stripe.com/c/pay/cs_zero")
+    booking_services.book_from_public_page(
+        service=service, coach=studio.coach, start_at=TUE_10, first_name="Zed", email="zed@example.com"
+    )
+    sent = form(stripe_api.calls("POST", "/v1/checkout/sessions")[0])
+    metadata = {k[9:-1]: v for k, v in sent.items() if k.startswith("metadata[")}
+    session = fake.checkout_session(amount_total=5000, customer="cus_Z", metadata=metadata, payment_intent="pi_Z")
+    fake.post_event(client, fake.event("checkout.session.completed", session, account_id=ACCOUNT))
+    invoice = Invoice.objects.get()
+    assert invoice.tax_minor == 0 and invoice.lines.get().tax_rate == 0

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from freezegun import freeze_time
 
 from billing import selectors, services
-from billing.models import Plan
+from billing.models import Invoice, Plan
 
 from .factories import MembershipPlanFactory, PlanFactory
 
@@ -35,14 +35,24 @@ def test_sync_stripe_plans(org, connected, stripe_api):
         call_command("sync_stripe_plans", organization="nobody")
 
 
-def test_seed_billing_demo_fills_the_demo_business(settings):
+def test_seed_billing_demo_fills_a_demo_business_seeded_without_billing(settings, monkeypatch):
+    from django.utils.module_loading import autodiscover_modules
+
+    from billing.demo import seed_demo_billing
+    from mecto import demo
+
     settings.DEBUG = True
+    autodiscover_modules("demo")
+    monkeypatch.setattr(demo, "_seeders", [(o, f) for o, f in demo._seeders if f is not seed_demo_billing])
     call_command("seed_demo", stdout=io.StringIO())
+    assert not Plan.objects.exists()
     out = io.StringIO()
     call_command("seed_billing_demo", stdout=out)
     assert "Billing demo data added" in out.getvalue()
     org = Plan.objects.first().organization
     summary = selectors.revenue_summary(organization=org)
     assert sum(1 for m in summary.months if m["net_minor"]) >= 4
+    out = io.StringIO()
     call_command("seed_billing_demo", stdout=out)  # a second run changes nothing
-    assert Plan.objects.filter(organization=org).count() == 3
+    assert "nothing to do" in out.getvalue()
+    assert Plan.objects.filter(organization=org).count() == 3 and Invoice.objects.filter(organization=org).count() == 9

@@ -304,3 +304,62 @@ def test_details_page_for_a_time_nobody_can_book_goes_back_to_the_days(studio, s
     assert posted.status_code in (302, 400) and not Booking.objects.exists()
     open_slot = web.get(url, {"start": "2026-06-02T10:00:00+01:00", "coach": studio.profile.slug})
     assert open_slot.status_code == 200
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("rate", ["-1", "100.01", "12.345", "abc", ""])
+def test_service_tax_rate_is_a_percentage_with_two_decimals(studio, rate):
+    api = api_as(studio.coach)
+    body = {"name": "Mobility", "location_type": "virtual", "coaches": [studio.coach.pk], "tax_rate": rate}
+    response = api.post("/api/v1/booking/services/", body, format="json")
+    assert response.status_code == 400 and "tax_rate" in response.data["errors"]
+    page = _web(studio.coach).post(
+        "/booking/services/new/",
+        {
+            "name": "Mobility",
+            "duration_minutes": 30,
+            "location_type": "virtual",
+            "capacity": 1,
+            "buffer_before_minutes": 0,
+            "buffer_after_minutes": 0,
+            "payment_requirement": "none",
+            "currency": "GBP",
+            "price": "0",
+            "deposit": "0",
+            "tax_rate": rate,
+            "coaches": [studio.coach.pk],
+        },
+    )
+    if rate:
+        assert page.status_code == 400 and "tax_rate" in page.context["form"].errors
+    else:  # left empty on the page: no tax
+        assert page.status_code == 302 and ServiceType.objects.get(name="Mobility").tax_rate == 0
+    assert ServiceType.objects.filter(name="Mobility").count() == (0 if rate else 1)
+
+
+@freeze_time(NOW)
+def test_service_tax_rate_is_saved_from_the_api_and_the_page(studio):
+    api = api_as(studio.coach)
+    body = {"name": "Mobility", "location_type": "virtual", "coaches": [studio.coach.pk], "tax_rate": "20.50"}
+    created = api.post("/api/v1/booking/services/", body, format="json")
+    assert created.status_code == 201, created.data
+    assert created.data["tax_rate"] == "20.50"
+    response = _web(studio.coach).post(
+        f"/booking/services/{created.data['id']}/",
+        {
+            "name": "Mobility",
+            "duration_minutes": 30,
+            "location_type": "virtual",
+            "capacity": 1,
+            "buffer_before_minutes": 0,
+            "buffer_after_minutes": 0,
+            "payment_requirement": "none",
+            "currency": "GBP",
+            "price": "0",
+            "deposit": "0",
+            "tax_rate": "7.5",
+            "coaches": [studio.coach.pk],
+        },
+    )
+    assert response.status_code == 302
+    assert str(ServiceType.objects.get(name="Mobility").tax_rate) == "7.50"

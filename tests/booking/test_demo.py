@@ -25,7 +25,8 @@ def test_seed_demo_sets_hours_services_and_bookings_this_week_and_next_once(clie
     # Monday's and Tuesday's sessions have happened and are marked; later ones wait.
     assert Booking.objects.for_org(org).filter(attendance=Booking.Attendance.ATTENDED).count() == 2
     chloe = Client.objects.for_org(org).get(email="client@demo.mecto.test")
-    assert selectors.credit_balance(client=chloe) == 8  # 10 granted, two group classes booked
+    # 10 granted, two group classes booked, and 4 from her membership (billing's demo)
+    assert selectors.credit_balance(client=chloe) == 12
 
     client.force_login(coach)
     week = client.get("/booking/")

@@ -1,0 +1,51 @@
+"""`manage.py seed_demo` gives the demo business billing to look at, however often it runs."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from freezegun import freeze_time
+
+from accounts.models import Organization, User
+from billing import selectors
+from billing.models import Invoice, Payment, Plan, Subscription
+from booking.selectors import credit_balance
+from clients.models import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@freeze_time("2026-11-25 12:00")
+def test_seed_demo_fills_the_revenue_overview_once(client):
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    org = Organization.objects.get(slug="northside-strength")
+    first = dict(Invoice.objects.for_org(org).values_list("number", "issued_at"))
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+
+    plans = Plan.objects.for_org(org)
+    assert sorted(plans.values_list("name", "kind")) == [
+        ("10 PT sessions", "package"),
+        ("Monthly club", "membership"),
+        ("Nutrition plan", "service"),
+    ]
+    invoices = Invoice.objects.for_org(org)
+    assert dict(invoices.values_list("number", "issued_at")) == first  # nothing added or moved
+    assert invoices.count() == 9 and invoices.filter(status=Invoice.Status.PAID).count() == 7
+    assert invoices.overdue().count() == 1 and invoices.filter(status=Invoice.Status.OPEN).count() == 2
+    assert Payment.objects.for_org(org).count() == 7
+    assert Subscription.objects.for_org(org).filter(status=Subscription.Status.ACTIVE).count() == 2
+
+    summary = selectors.revenue_summary(organization=org)
+    assert summary.mrr_minor == 24000 and summary.active_memberships == 2
+    assert summary.overdue.count == 1 and summary.outstanding.count == 1
+    # Paid in June, July, August, September, October and November.
+    assert [m["net_minor"] > 0 for m in summary.months[-6:]] == [True] * 6
+
+    chloe = Client.objects.for_org(org).get(email="client@demo.mecto.test")
+    # Her membership period's 4 sessions; her packages were paid over 90 days ago and expired.
+    assert credit_balance(client=chloe) == 12  # with booking's 10 demo credits, 2 booked
+
+    client.force_login(User.objects.get(email="owner@demo.mecto.test"))
+    page = client.get("/billing/")
+    assert page.status_code == 200
+    assert "GBP 240.00" in page.content.decode()  # MRR
