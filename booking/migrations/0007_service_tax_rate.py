@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0005_credit_revocation"),
+        ("booking", "0006_credit_revocation"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("booking", "0004_credit_entry_booking"),
+        ("booking", "0005_unicode_slugs"),
     ]
 
     operations = [
