@@ -409,7 +409,9 @@ class MyThreadSerializer(ThreadSerializer):
 class MessageSerializer(OrgModelSerializer):
     sender_name = serializers.SerializerMethodField()
     attachment = serializers.FileField(
-        write_only=True, required=False, help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF, up to 10 MB (multipart).")
+        write_only=True,
+        required=False,
+        help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF, up to 10 MB (multipart)."),
     )
     attachment_url = serializers.SerializerMethodField()
 

@@ -88,7 +88,8 @@ def _clean_attachment(upload) -> tuple[bytes, str, str]:
         clean = clean_image(upload, field="attachment")
     except ImageError as exc:
         raise MessagingError(
-            _("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF. %(reason)s") % {"reason": exc.message}, field="attachment"
+            _("Attach a photo (JPEG, PNG, WebP, HEIC) or a PDF. %(reason)s") % {"reason": exc.message},
+            field="attachment",
         ) from exc
     base = name.rsplit(".", 1)[0] or "photo"
     return clean.full, f"{base}.jpg", "image/jpeg"
