@@ -43,6 +43,11 @@ urlpatterns = [
     path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
     path("portal/progress/", progress.PortalProgressView.as_view(), name="portal_progress"),
     path("portal/progress/photos/", progress.PortalPhotoUploadView.as_view(), name="portal_photo_upload"),
+    path(
+        "portal/progress/entries/<int:pk>/delete/",
+        progress.PortalEntryDeleteView.as_view(),
+        name="portal_entry_delete",
+    ),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
     path("clients/metrics/<int:pk>/", progress.MetricEditView.as_view(), name="metric_edit"),
     # Intake form builder

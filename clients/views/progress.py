@@ -171,6 +171,19 @@ class PortalProgressView(ClientRequiredMixin, View):
         return render_portal_progress(request, form=form, status=400)
 
 
+class PortalEntryDeleteView(ClientRequiredMixin, View):
+    """A client removes an entry they logged themselves (a typo); what the coach logged stays."""
+
+    def post(self, request, pk):
+        client = request.tenant.client
+        entry = ProgressEntry.objects.filter(client=client, source=ProgressEntry.Source.CLIENT, pk=pk).first()
+        if entry is None:
+            raise Http404
+        services.delete_progress_entry(entry=entry, actor=request.user)
+        messages.success(request, _("Entry deleted."))
+        return redirect(reverse("clients:portal_progress") + "#entries")
+
+
 class PortalPhotoUploadView(ClientRequiredMixin, View):
     """A progress photo from the client: checked and cleaned by the same service as the coach's."""
 

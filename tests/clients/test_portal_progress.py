@@ -121,3 +121,22 @@ def test_progress_page_query_count_does_not_grow(client, org, client_record, met
         ProgressPhotoFactory(organization=org, client=client_record)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("clients:portal_progress"))
+
+
+def test_client_deletes_only_entries_they_logged_themselves(client, org, client_record, metrics):
+    services.log_progress(client=client_record, values={"weight": "80.5"}, recorded_on="2026-03-01", source="client")
+    services.log_progress(client=client_record, values={"weight": "79.9"}, recorded_on="2026-03-02", source="coach")
+    other = ClientFactory(organization=org, user=UserFactory())
+    services.log_progress(client=other, values={"weight": "90"}, recorded_on="2026-03-01", source="client")
+    own, coachs = (ProgressEntry.objects.get(client=client_record, source=s) for s in ("client", "coach"))
+    theirs = ProgressEntry.objects.get(client=other)
+    client.force_login(client_record.user)
+    page = client.get(reverse("clients:portal_progress")).content.decode()
+    assert reverse("clients:portal_entry_delete", args=[own.pk]) in page
+    assert reverse("clients:portal_entry_delete", args=[coachs.pk]) not in page
+    for entry in (coachs, theirs):  # the coach's entry and another client's: not found, nothing deleted
+        assert client.post(reverse("clients:portal_entry_delete", args=[entry.pk])).status_code == 404
+    assert client.get(reverse("clients:portal_entry_delete", args=[own.pk])).status_code == 405
+    response = client.post(reverse("clients:portal_entry_delete", args=[own.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("#entries")
+    assert set(ProgressEntry.objects.values_list("pk", flat=True)) == {coachs.pk, theirs.pk}
