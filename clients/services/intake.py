@@ -619,7 +619,9 @@ def _record_intake_consents(submission: IntakeSubmission, *, method: str, actor=
 
 
 def _pending_submission(submission: IntakeSubmission) -> IntakeSubmission:
-    submission = IntakeSubmission.objects.select_for_update().select_related("client", "form").get(pk=submission.pk)
+    submission = (
+        IntakeSubmission.objects.select_for_update(of=("self",)).select_related("client", "form").get(pk=submission.pk)
+    )
     if submission.review != IntakeSubmission.Review.PENDING:
         raise IntakeError(_("This submission was already reviewed."))
     return submission

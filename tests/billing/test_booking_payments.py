@@ -129,7 +129,7 @@ def test_a_deposit_is_invoiced_with_the_services_tax_rate(client, studio, stripe
 
     client.force_login(studio.coach)
     page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
-    assert "20% · GBP 2.00" in page
+    assert "20% · £2.00" in page
     pdf = client.get(f"/billing/invoices/{invoice.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

@@ -48,4 +48,4 @@ def test_seed_demo_fills_the_revenue_overview_once(client):
     client.force_login(User.objects.get(email="owner@demo.mecto.test"))
     page = client.get("/billing/")
     assert page.status_code == 200
-    assert "GBP 240.00" in page.content.decode()  # MRR
+    assert "£240.00" in page.content.decode()  # MRR

@@ -113,7 +113,7 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
     _login(page, chloe.email)
-    page.get_by_role("link", name="Billing").click()
+    page.get_by_role("link", name="Billing", exact=True).click()
     expect(page.locator('[data-figure="balance"]')).to_have_text("10")
     expect(page.get_by_role("cell", name="INV-00001")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-portal.png", full_page=True)
