@@ -245,12 +245,14 @@ def _set_hints(item, unit_system: str) -> dict[str, str]:
     """Placeholders for one prescribed set: target reps, the load in the client's units, the RPE."""
     from mecto.localization import kg_to_display
 
+    from .models import PrescribedExercise as P
+
     hints = {}
-    if item.reps_type in ("fixed", "range") and item.reps_min:
+    if item.reps_type in (P.RepsType.FIXED, P.RepsType.RANGE) and item.reps_min:
         hints["reps"] = str(item.reps_min)
-    if item.load_type == "kg" and item.load_value is not None:
+    if item.load_type == P.LoadType.KG and item.load_value is not None:
         hints["load"] = f"{kg_to_display(item.load_value, unit_system):g}"
-    elif item.load_type == "rpe" and item.load_value is not None:
+    elif item.load_type == P.LoadType.RPE and item.load_value is not None:
         hints["rpe"] = f"{item.load_value:g}"
     return hints
 
