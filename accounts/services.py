@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from mecto.email import send_templated_email
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 from mecto.roles import OWNER
 
 from .models import Invitation, Membership, Organization, User

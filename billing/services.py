@@ -17,8 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from clients.models import Client
+from mecto.events import emit, register_event_type
 
 from . import periods
 from .errors import BillingError

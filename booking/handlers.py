@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from automation.events import subscribe
+from mecto.events import subscribe
 
 from . import notifications
 from .models import Booking

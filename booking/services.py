@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from clients.models import Client
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 
 from . import selectors
 from .models import (

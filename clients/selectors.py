@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from automation.models import Event
+from mecto.models import Event
 
 from .intake_defaults import EQUIPMENT, EXPERIENCE_LEVELS, GOALS, INJURY_AREAS
 from .models import (
@@ -108,7 +108,7 @@ def timeline(*, client: Client, limit: int = 50) -> QuerySet[Event]:
     """What happened to this client, newest first: the outbox events that name them."""
     return (
         Event.objects.for_org(client.organization)
-        .filter(client=client)
+        .filter(client_id=client.pk)
         .select_related("actor")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from automation.events import EVENT_TYPES
+from mecto.events import EVENT_TYPES
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Integrations react to booking events: calendars follow sessions, meetings follow times."""
 
-from automation.events import subscribe
+from mecto.events import subscribe
 
 
 @subscribe("booking.*", name="integrations.calendar_follows_booking")

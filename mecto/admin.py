@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Heartbeat
+from .models import Event, EventDelivery, Heartbeat
 
 
 @admin.register(Heartbeat)
@@ -13,3 +14,42 @@ class HeartbeatAdmin(admin.ModelAdmin):
     @admin.display(boolean=True)
     def is_alive(self, obj):
         return obj.is_alive
+
+
+class DeliveryInline(admin.TabularInline):
+    model = EventDelivery
+    extra = 0
+    readonly_fields = ["handler", "delivered_at"]
+    can_delete = False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "client_id", "actor", "created_at", "dispatched_at", "attempts"]
+    list_filter = ["name", ("dispatched_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["name", "organization__name", "actor__email"]
+    list_select_related = ["organization", "actor"]
+    readonly_fields = [f.name for f in Event._meta.fields]
+    inlines = [DeliveryInline]
+    date_hierarchy = "created_at"
+    actions = ["redispatch"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Hand the selected events to their handlers again (each handler still once)"))
+    def redispatch(self, request, queryset):
+        from .events import dispatch
+
+        for event in queryset:
+            dispatch(event.pk)
+        self.message_user(request, _("Dispatched."))
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["event", "handler", "delivered_at"]
+    list_filter = ["handler"]
+    search_fields = ["handler", "event__name"]
+    list_select_related = ["event"]
+    readonly_fields = ["event", "handler", "delivered_at"]

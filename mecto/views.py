@@ -45,7 +45,7 @@ def ops_status(request):
     """Superusers see every check with its detail and timing."""
     from django.conf import settings
 
-    from automation.events import pending_events
+    from mecto.events import pending_events
 
     return render(
         request,

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 from mecto.localization import zone
 
 from . import movement, progression

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from automation.events import emit, register_event_type
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 
 from ..images import ImageError, clean_image
 from ..models import Client, Message, MessageNotification, Thread, ThreadRead

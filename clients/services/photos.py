@@ -11,8 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 
 from ..images import clean_image
 from ..models import Client, ProgressPhoto

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 
 from ..models import Client, Metric, MetricTarget, ProgressEntry
 from ..units import create_builtin_metrics, from_display

@@ -6,8 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from automation.events import emit, register_event_type
 from mecto.errors import DomainError
+from mecto.events import emit, register_event_type
 
 from ..models import Client, ClientTag, ConsentRecord, Note, StatusChange, Tag
 

@@ -316,7 +316,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic tasks every app needs; each app adds its own in its AppConfig.
 CELERY_BEAT_SCHEDULE = {
     "ops-heartbeat": {"task": "mecto.heartbeat", "schedule": 30.0},
-    "events-sweep": {"task": "automation.dispatch_pending_events", "schedule": 60.0},
+    "events-sweep": {"task": "mecto.dispatch_pending_events", "schedule": 60.0},
 }
 HEARTBEAT_STALE_AFTER = 180  # seconds without a heartbeat before the worker or beat counts as down
 

@@ -6,8 +6,8 @@ from freezegun import freeze_time
 
 from accounts import services
 from accounts.models import Invitation, Membership, User
-from automation.models import Event
 from mecto.errors import DomainError
+from mecto.models import Event
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_client_invitation_links_the_portal_account(django_capture_on_commit_cal
     client.refresh_from_db()
     assert client.user == user
     assert not Membership.objects.filter(user=user).exists()
-    assert Event.objects.filter(name="client.portal_joined", client=client).exists()
+    assert Event.objects.filter(name="client.portal_joined", client_id=client.pk).exists()
 
 
 def test_client_without_email_cannot_be_invited():

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from automation import events
-from automation.models import Event, EventDelivery
-from automation.tasks import dispatch_event, dispatch_pending_events
+from mecto import events
+from mecto.models import Event, EventDelivery
+from mecto.tasks import dispatch_event, dispatch_pending_events
 from tests.factories import OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from automation.models import Event
 from billing import services
 from billing.models import Notice, Subscription
 from billing.tasks import remind_expiring_packages, run_dunning
 from booking import services as booking_services
+from mecto.models import Event
 from tests.factories import MembershipFactory
 
 from .factories import PlanFactory, SubscriptionFactory

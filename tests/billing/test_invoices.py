@@ -7,12 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from automation.models import Event
 from billing import services
 from billing.models import CreditNote, Invoice, Payment, Purchase
 from billing.services import BillingError, LineInput
 from booking.selectors import credit_balance
 from mecto.localization import format_money
+from mecto.models import Event
 from tests.factories import ClientFactory, OrganizationFactory
 
 from .factories import MembershipPlanFactory, PlanFactory

@@ -7,13 +7,13 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from automation.models import Event
 from billing import services
 from billing.models import Invoice, Subscription
 from billing.services import BillingError
 from billing.tasks import renew_memberships
 from booking.models import CreditGrant
 from booking.selectors import credit_balance
+from mecto.models import Event
 
 from .factories import MembershipPlanFactory
 

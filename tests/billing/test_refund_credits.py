@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 import pytest
 from freezegun import freeze_time
 
-from automation.models import Event
 from billing import services
 from billing.models import Payment
 from booking import services as booking_services
 from booking.models import CreditEntry, CreditGrant
 from booking.selectors import credit_balance
+from mecto.models import Event
 
 from . import stripe_fakes as fake
 from .conftest import ACCOUNT

@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from freezegun import freeze_time
 
-from automation.models import Event
 from billing import services, webhooks
 from billing.models import BillingSettings, CreditNote, Invoice, Payment, Purchase, StripeEvent, Subscription
 from booking.models import CreditGrant
 from booking.selectors import credit_balance
+from mecto.models import Event
 
 from . import stripe_fakes as fake
 from .conftest import ACCOUNT

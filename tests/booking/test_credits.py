@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 
-from automation.models import Event
 from booking import services
 from booking.selectors import credit_balance
+from mecto.models import Event
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

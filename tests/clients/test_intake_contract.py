@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 
 from accounts.services import sign_up_business
-from automation.models import Event
 from clients import selectors, services
 from clients.intake_defaults import EQUIPMENT, INJURY_AREAS
 from clients.models import Client, IntakeForm, IntakeSubmission
+from mecto.models import Event
 from tests.clients.factories import IntakeSubmissionFactory
 from tests.factories import ClientFactory, OrganizationFactory
 
@@ -94,7 +94,7 @@ def test_public_submission_creates_a_lead_with_normalised_answers():
     assert answers["meals_per_day"] == 3
     assert answers["parq_heart_condition"] is False
     assert "nutrition_notes" not in answers and None not in answers.values()
-    names = list(Event.objects.filter(client=client).values_list("name", flat=True))
+    names = list(Event.objects.filter(client_id=client.pk).values_list("name", flat=True))
     assert "client.created" in names and "intake.submitted" in names
 
 

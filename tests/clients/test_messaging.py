@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
-from automation.models import Event
 from clients import selectors, services
 from clients.models import Message, MessageNotification
+from mecto.models import Event
 from tests.clients.factories import jpeg_bytes
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
@@ -34,7 +34,7 @@ def test_unread_counts_per_person(org, coach, member_client):
     assert (coach_view.unread_count, client_view.unread_count) == (2, 0)
     services.mark_thread_read(thread=thread, user=coach)
     assert selectors.unread_total(organization=org, user=coach) == 0
-    assert Event.objects.filter(name="message.sent", client=member_client).count() == 3
+    assert Event.objects.filter(name="message.sent", client_id=member_client.pk).count() == 3
 
 
 def test_only_the_client_and_their_coaches_may_write(org, member_client):

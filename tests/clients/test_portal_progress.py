@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from automation.models import Event
 from clients import services
 from clients.models import ProgressEntry, ProgressPhoto
+from mecto.models import Event
 from tests.clients.factories import ProgressPhotoFactory, jpeg_bytes
 from tests.factories import ClientFactory, UserFactory
 
@@ -39,7 +39,7 @@ def test_client_logs_in_their_units_and_sees_a_chart(client, client_record, metr
     assert response.status_code == 302
     weight = ProgressEntry.objects.get(client=client_record, metric__key="weight")
     assert abs(weight.value - Decimal("81.647")) < Decimal("0.01") and weight.source == "client"
-    assert Event.objects.filter(name="progress.logged", client=client_record).count() == 1
+    assert Event.objects.filter(name="progress.logged", client_id=client_record.pk).count() == 1
     page = client.get(reverse("clients:portal_progress")).content.decode()
     assert 'id="chart-weight"' in page and "progress-charts.js" in page and "180" in page and "lb" in page
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from automation.models import Event
 from clients import selectors, services
 from clients.models import Metric, ProgressEntry
+from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory
 
@@ -39,7 +39,7 @@ def test_imperial_values_are_stored_in_si_and_shown_back(org, metrics):
     chart = {c["key"]: c for c in selectors.progress_charts(client=client)}
     assert chart["weight"]["values"] == [176.4] and chart["weight"]["unit"] == "lb"
     assert chart["waist"]["values"] == [32.0] and chart["mood"]["unit"] == "/10"
-    event = Event.objects.get(name="progress.logged", client=client)
+    event = Event.objects.get(name="progress.logged", client_id=client.pk)
     assert set(event.payload["metrics"]) == {"weight", "waist", "mood"}
 
 

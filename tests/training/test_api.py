@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from freezegun import freeze_time
 
-from automation.models import Event
+from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
 from training import services

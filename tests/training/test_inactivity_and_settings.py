@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 import pytest
 from freezegun import freeze_time
 
-from automation.models import Event
+from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory
 from training import services
@@ -44,7 +44,7 @@ def test_a_client_without_workouts_for_n_days_is_flagged_once_per_spell(org):
         assert services.flag_inactive_clients() == 1
         assert services.flag_inactive_clients() == 0  # the daily rerun raises nothing new
     event = Event.objects.get(name="client.inactive")
-    assert event.client == client and event.payload["days"] == 7
+    assert event.client_id == client.pk and event.payload["days"] == 7
     # A new workout ends the spell; the next silence is a new one.
     with freeze_time("2026-03-30 08:00:00"):
         services.log_workout(

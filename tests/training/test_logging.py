@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from freezegun import freeze_time
 
-from automation.models import Event
+from mecto.models import Event
 from tests.factories import ClientFactory
 from training import selectors, services
 from training.models import PersonalRecord, PrescribedExercise, ScheduledWorkout, SetLog, WorkoutLog

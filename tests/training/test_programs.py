@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from freezegun import freeze_time
 
-from automation.models import Event
+from mecto.models import Event
 from tests.factories import ClientFactory, OrganizationFactory
 from training import services
 from training.models import Block, PrescribedExercise, Program, ScheduledWorkout, Workout

@@ -1,6 +1,6 @@
 """The outbox: `emit` records an event with the change; handlers get it once, after commit.
 
-from automation.events import emit, subscribe
+from mecto.events import emit, subscribe
 
 emit(org, "client.created", {"client_id": client.pk}, client=client, actor=user)
 
@@ -67,7 +67,7 @@ def emit(organization, name: str, payload: dict | None = None, *, actor=None, cl
         name=name,
         payload=payload or {},
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        client=client,
+        client_id=getattr(client, "pk", client),
     )
     transaction.on_commit(lambda: _enqueue(event.pk))
     return event
