@@ -53,3 +53,6 @@ class EventDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["handler", "event__name"]
     list_select_related = ["event"]
     readonly_fields = ["event", "handler", "delivered_at"]
+
+
+from .comms import admin as comms_admin  # noqa: E402, F401  (the message log)

@@ -89,3 +89,7 @@ class EventDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.handler}"
+
+
+# --- Sending (mecto.comms) ---------------------------------------------------------------------------
+from mecto.comms.models import Consent, OutboundMessage, Suppression  # noqa: E402, F401

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from mecto import events
+from mecto.comms import delivery
 from mecto.models import Heartbeat
 
 
@@ -23,3 +24,15 @@ def dispatch_pending_events(limit: int = 500) -> int:
         events.dispatch(event_id)
         count += 1
     return count
+
+
+@shared_task(name="mecto.deliver_message", acks_late=True)
+def deliver_message(message_id: int) -> str | None:
+    """Send one outbound message (a no-op if another run already took it)."""
+    return delivery.deliver(message_id)
+
+
+@shared_task(name="mecto.sweep_messages")
+def sweep_messages() -> dict:
+    """Every minute: send what a lost task left queued; resolve rows a dead worker left."""
+    return delivery.sweep()

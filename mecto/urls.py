@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("booking.urls")),
     path("", include("billing.urls")),
     path("", include("integrations.urls")),
+    path("", include("mecto.comms.urls")),
     path("api/v1/", include("mecto.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -271,6 +271,13 @@ TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 
+# The sending mechanism (mecto.comms): where the file backends write, and how long the
+# sweep waits before it treats a queued row as lost or a row being sent as interrupted.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "email.log"))
+SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
+COMMS_LOST_TASK_AFTER = env.int("COMMS_LOST_TASK_AFTER", default=120)
+COMMS_SENDING_STALE_AFTER = env.int("COMMS_SENDING_STALE_AFTER", default=600)
+
 # Seconds a client-coach message may stay unread before its recipient gets an email.
 CLIENT_MESSAGE_EMAIL_DELAY = env.int("CLIENT_MESSAGE_EMAIL_DELAY", default=900)
 
@@ -317,6 +324,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "ops-heartbeat": {"task": "mecto.heartbeat", "schedule": 30.0},
     "events-sweep": {"task": "mecto.dispatch_pending_events", "schedule": 60.0},
+    "messages-sweep": {"task": "mecto.sweep_messages", "schedule": 60.0},
 }
 HEARTBEAT_STALE_AFTER = 180  # seconds without a heartbeat before the worker or beat counts as down
 

@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from booking import services, tokens
 from booking.models import Booking, Reminder
-from mecto.sms import backends as sms_backends
+from mecto.comms import sms as sms_backends
 from tests.factories import ClientFactory
 
 from .factories import BookingPolicyFactory

@@ -1,0 +1,9 @@
+class SendError(Exception):
+    """The provider refused or failed to take a message.
+
+    `temporary`: the provider did not take it and trying again later may work (rate limit,
+    outage). Otherwise the message is failed for good (a bad number, a rejected sender)."""
+
+    def __init__(self, message: str, *, temporary: bool = False):
+        super().__init__(message)
+        self.temporary = temporary

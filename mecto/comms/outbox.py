@@ -1,0 +1,166 @@
+"""Writing messages: a row in the caller's transaction, handed to the worker after commit.
+
+    from mecto import comms
+
+    comms.queue_email(
+        organization=org, to=client.email, topic="bookings", key=f"booking-confirmed:{booking.pk}",
+        template="booking_confirmed", context={...}, client_id=client.pk,
+    )
+
+The same key twice gives the same row back: a retried service or task sends nothing more.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from mecto.branding import brand_for
+
+from .addresses import normalise
+from .models import Category, Channel, OutboundMessage
+from .registry import topic as topic_of
+
+logger = logging.getLogger(__name__)
+
+
+def render_email(template: str, context: dict, organization=None) -> tuple[str, str, str]:
+    """Render `emails/<template>_subject.txt`, `.txt` and `.html`; returns (subject, text, html)."""
+    ctx = {"brand": brand_for(organization), "organization": organization, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
+    text = render_to_string(f"emails/{template}.txt", ctx)
+    html = render_to_string(f"emails/{template}.html", ctx)
+    return subject, text, html
+
+
+def sender_name(organization) -> str:
+    return brand_for(organization).name if organization is not None else ""
+
+
+def _text_attachments(attachments) -> list[dict]:
+    rows = []
+    for filename, content, mimetype in attachments or []:
+        if isinstance(content, bytes):
+            raise TypeError("Binary attachments are rendered at send time by a composer, not stored in the log.")
+        rows.append({"filename": filename, "content": content, "mimetype": mimetype})
+    return rows
+
+
+def _queue(*, key: str, **fields) -> OutboundMessage:
+    """Create the row once per key (in a savepoint) and deliver it after commit."""
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(idempotency_key=key, **fields)
+    except IntegrityError:
+        existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+    transaction.on_commit(lambda: enqueue(message.pk, message.send_after))
+    return message
+
+
+def enqueue(message_id: int, send_after: datetime | None = None) -> None:
+    """Hand a row to the worker; if the broker is down the sweep sends it later."""
+    from mecto.tasks import deliver_message
+
+    try:
+        if send_after is not None and send_after > timezone.now():
+            deliver_message.apply_async((message_id,), eta=send_after)
+        else:
+            deliver_message.delay(message_id)
+    except Exception:
+        logger.exception("Could not enqueue message %s; the sweep will send it", message_id)
+
+
+def _common(organization, channel, to, topic, category, time_zone):
+    category = category or topic_of(topic).category
+    if category not in Category.values:
+        raise ValueError(f"Unknown category {category!r}")
+    zone = time_zone or getattr(organization, "time_zone", None)
+    return {
+        "organization": organization,
+        "channel": channel,
+        "category": category,
+        "topic": topic,
+        "to_address": normalise(channel, to, time_zone=zone) or (to or "").strip()[:254],
+    }
+
+
+def queue_email(
+    *,
+    organization,
+    to: str,
+    topic: str,
+    key: str,
+    template: str | None = None,
+    context: dict | None = None,
+    subject: str = "",
+    text: str = "",
+    html: str = "",
+    composer: str = "",
+    params: dict | None = None,
+    attachments=None,
+    reply_to: str = "",
+    headers: dict | None = None,
+    category: str | None = None,
+    send_after: datetime | None = None,
+    client_id: int | None = None,
+) -> OutboundMessage:
+    """Queue one email. Content is rendered now from `template` + `context` (or given as
+    subject/text/html), or later in the worker by a registered `composer` with `params`."""
+    if template:
+        with translation.override(settings.LANGUAGE_CODE):
+            subject, text, html = render_email(template, context or {}, organization)
+    elif not composer and not (subject and (text or html)):
+        raise ValueError("An email needs a template, a composer, or a subject and a body.")
+    return _queue(
+        key=key,
+        **_common(organization, Channel.EMAIL, to, topic, category, None),
+        subject=subject[:300],
+        body_text=text,
+        body_html=html,
+        from_name=sender_name(organization),
+        reply_to=reply_to or "",
+        headers=headers or {},
+        attachments=_text_attachments(attachments),
+        composer=composer,
+        context=params or {},
+        language=settings.LANGUAGE_CODE,
+        send_after=send_after or timezone.now(),
+        client_id=client_id,
+    )
+
+
+def queue_sms(
+    *,
+    organization,
+    to: str,
+    topic: str,
+    key: str,
+    body: str = "",
+    composer: str = "",
+    params: dict | None = None,
+    category: str | None = None,
+    send_after: datetime | None = None,
+    client_id: int | None = None,
+    time_zone: str | None = None,
+) -> OutboundMessage:
+    """Queue one text message (`body` now, or a `composer` in the worker)."""
+    if not body and not composer:
+        raise ValueError("A text message needs a body or a composer.")
+    return _queue(
+        key=key,
+        **_common(organization, Channel.SMS, to, topic, category, time_zone),
+        body_text=body,
+        composer=composer,
+        context=params or {},
+        language=settings.LANGUAGE_CODE,
+        send_after=send_after or timezone.now(),
+        client_id=client_id,
+    )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "comms"
+
+urlpatterns = [
+    path("preferences/<str:token>/", views.preferences, name="preferences"),
+]
