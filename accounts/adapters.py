@@ -1,8 +1,12 @@
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from mecto import comms
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -15,8 +19,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("dashboard")
 
     def send_mail(self, template_prefix, email, context):
+        """Sign-in emails (confirmation, password reset, codes) go through the sending
+        mechanism like every other message: a row in the log, consent-checked, sent once."""
         context = {**context, "brand_name": "Mecto"}
-        return super().send_mail(template_prefix, email, context)
+        message = self.render_mail(template_prefix, email, context)
+        html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        comms.queue_email(
+            organization=None,
+            to=email,
+            topic="account",
+            key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            subject=message.subject,
+            text=message.body,
+            html=html,
+        )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -1,19 +1,18 @@
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Client,
     ClientImport,
     ClientTag,
-    ConsentRecord,
     IntakeForm,
     IntakeQuestion,
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
     Message,
-    MessageNotification,
     Metric,
     MetricTarget,
     Note,
@@ -30,17 +29,6 @@ class StatusChangeInline(admin.TabularInline):
     model = StatusChange
     extra = 0
     fields = ["changed_at", "from_status", "to_status", "note", "changed_by"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ConsentInline(admin.TabularInline):
-    model = ConsentRecord
-    extra = 0
-    fields = ["recorded_at", "channel", "granted", "method", "recorded_by"]
     readonly_fields = fields
     can_delete = False
 
@@ -111,10 +99,30 @@ class ClientAdmin(admin.ModelAdmin):
         "sms_consent",
         "sms_consent_at",
         "sms_consent_method",
+        "consent_proof",
     ]
     autocomplete_fields = ["organization", "coach", "user"]
-    inlines = [StatusChangeInline, ConsentInline]
+    inlines = [StatusChangeInline]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("Consent history (the proof)"))
+    def consent_proof(self, obj):
+        from .selectors import consent_history
+
+        if obj.pk is None:
+            return "-"
+        rows = [
+            format_html(
+                "<li>{} · {} · {} · {} · {}</li>",
+                record.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                record.get_channel_display(),
+                _("given") if record.granted else _("withdrawn"),
+                record.address or "-",
+                record.method,
+            )
+            for record in consent_history(client=obj)[:50]
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "{}", ((row,) for row in rows))) if rows else "-"
 
     def save_model(self, request, obj, form, change):
         """Through the services, so history, checks and events are the same as on the pages."""
@@ -137,18 +145,6 @@ class StatusChangeAdmin(admin.ModelAdmin):
     search_fields = ["client__email", "client__first_name", "client__last_name", "note"]
     list_select_related = ["client", "changed_by", "organization"]
     raw_id_fields = ["client", "changed_by"]
-
-
-@admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
-    list_display = ["client", "channel", "granted", "method", "recorded_by", "recorded_at", "organization"]
-    list_filter = ["channel", "granted", "organization"]
-    search_fields = ["client__email", "client__first_name", "client__last_name", "method"]
-    list_select_related = ["client", "recorded_by", "organization"]
-    raw_id_fields = ["client", "recorded_by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # consent history is evidence: records are added, never edited
 
 
 @admin.register(Tag)
@@ -309,15 +305,6 @@ class ThreadReadAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "thread__client__email"]
     list_select_related = ["thread", "user", "organization"]
     raw_id_fields = ["thread", "user"]
-
-
-@admin.register(MessageNotification)
-class MessageNotificationAdmin(admin.ModelAdmin):
-    list_display = ["message", "recipient", "sent_at", "organization"]
-    list_filter = ["organization"]
-    search_fields = ["recipient__email"]
-    list_select_related = ["message", "recipient", "organization"]
-    raw_id_fields = ["message", "recipient"]
 
 
 @admin.register(ClientImport)

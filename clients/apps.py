@@ -12,7 +12,7 @@ class ClientsConfig(AppConfig):
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
-        from . import services
+        from . import handlers, services
 
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
         nav.register(
@@ -28,7 +28,7 @@ class ClientsConfig(AppConfig):
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
         register_portal_card(dashboard.portal_messages_card)
-        del services  # imported for its event type declarations
+        del services, handlers  # imported for their event types, composers and handlers
 
 
 def _start_organization(organization) -> None:

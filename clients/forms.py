@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mecto.comms.models import Channel
 from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
 
-from .models import Client, ConsentRecord, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note, ProgressPhoto
+from .models import Client, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note, ProgressPhoto
 
 
 class DateInput(forms.DateInput):
@@ -117,7 +118,7 @@ class StatusForm(forms.Form):
 
 
 class ConsentForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=ConsentRecord.Channel.choices)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     granted = forms.TypedChoiceField(
         label=_("Consent"),
         choices=[("1", _("Given")), ("0", _("Withdrawn"))],

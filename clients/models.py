@@ -152,31 +152,6 @@ class StatusChange(OrgOwned):
         return f"{self.client}: {self.from_status or '—'} → {self.to_status}"
 
 
-class ConsentRecord(OrgOwned):
-    """Marketing consent given or withdrawn, per channel, with when and how: the proof."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
-        SMS = "sms", _("SMS")
-
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="consent_records")
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    granted = models.BooleanField(_("granted"))
-    method = models.CharField(_("how"), max_length=200, help_text=_("e.g. intake form, signed paper form, import"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(_("when"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("consent record")
-        verbose_name_plural = _("consent records")
-        ordering = ["-recorded_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.client} {self.channel} {'granted' if self.granted else 'withdrawn'}"
-
-
 class Tag(OrgOwned):
     """A label coaches put on clients ("online", "marathon 2026") to filter and target them."""
 
@@ -619,22 +594,6 @@ class ThreadRead(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.thread} up to {self.last_read_at:%Y-%m-%d %H:%M}"
-
-
-class MessageNotification(OrgOwned):
-    """The "you have a new message" email for one message and one recipient: sent once."""
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="notifications")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(_("emailed"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("message email")
-        verbose_name_plural = _("message emails")
-        constraints = [models.UniqueConstraint(fields=["message", "recipient"], name="message_notification_once")]
-
-    def __str__(self) -> str:
-        return f"{self.message_id} → {self.recipient}"
 
 
 # --- Import -----------------------------------------------------------------------------------------

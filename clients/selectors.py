@@ -7,12 +7,12 @@ import datetime
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from mecto.comms.models import Consent
 from mecto.models import Event
 
 from .intake_defaults import EQUIPMENT, EXPERIENCE_LEVELS, GOALS, INJURY_AREAS
 from .models import (
     Client,
-    ConsentRecord,
     IntakeForm,
     IntakeQuestion,
     IntakeSubmission,
@@ -96,8 +96,9 @@ def status_history(*, client: Client) -> QuerySet[StatusChange]:
     return StatusChange.objects.for_org(client.organization).filter(client=client).select_related("changed_by")
 
 
-def consent_history(*, client: Client) -> QuerySet[ConsentRecord]:
-    return ConsentRecord.objects.for_org(client.organization).filter(client=client).select_related("recorded_by")
+def consent_history(*, client: Client) -> QuerySet[Consent]:
+    """The proof of the client's marketing consent, newest first (kept per address)."""
+    return Consent.objects.for_org(client.organization).filter(client_id=client.pk).select_related("recorded_by")
 
 
 def client_notes(*, client: Client) -> QuerySet[Note]:

@@ -3,26 +3,12 @@
 from celery import shared_task
 
 
-@shared_task(name="clients.send_intake_request_email")
-def send_intake_request_email(request_id: int) -> None:
-    from .services.notifications import deliver_intake_request_email
-
-    deliver_intake_request_email(request_id=request_id)
-
-
 @shared_task(name="clients.send_unread_message_emails")
 def send_unread_message_emails() -> int:
     """Every minute: email people about messages left unread past the delay."""
     from .services import send_unread_message_emails as sweep
 
     return sweep()
-
-
-@shared_task(name="clients.deliver_message_email", acks_late=True)
-def deliver_message_email(recipient_id: int, message_ids: list[int]) -> bool:
-    from .services.notifications import deliver_message_email as deliver
-
-    return deliver(recipient_id=recipient_id, message_ids=message_ids)
 
 
 @shared_task(name="clients.run_import", acks_late=True)

@@ -2,10 +2,10 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from mecto.api_base import OrgModelSerializer, TimeZoneField
+from mecto.comms.models import Consent
 
 from ..models import (
     Client,
-    ConsentRecord,
     IntakeForm,
     IntakeQuestion,
     IntakeRequest,
@@ -117,11 +117,14 @@ class StatusChangeSerializer(serializers.ModelSerializer):
 
 class ConsentRecordSerializer(OrgModelSerializer):
     recorded_by = serializers.StringRelatedField(read_only=True)
+    address = serializers.CharField(
+        read_only=True, help_text=_("The email address or phone number (E.164) the consent was recorded for")
+    )
 
     class Meta:
-        model = ConsentRecord
-        fields = ["id", "channel", "granted", "method", "recorded_by", "recorded_at"]
-        read_only_fields = ["id", "recorded_by", "recorded_at"]
+        model = Consent
+        fields = ["id", "channel", "granted", "method", "address", "recorded_by", "recorded_at"]
+        read_only_fields = ["id", "address", "recorded_by", "recorded_at"]
 
 
 class NoteSerializer(OrgModelSerializer):

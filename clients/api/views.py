@@ -11,11 +11,11 @@ from rest_framework.response import Response
 from accounts import services as account_services
 from accounts.api.serializers import InvitationSerializer
 from mecto.api_base import INT_ID, ErrorSerializer, OrgGenericViewSet, OrgViewSet
+from mecto.comms.models import Consent
 
 from .. import selectors, services
 from ..models import (
     Client,
-    ConsentRecord,
     IntakeForm,
     IntakeQuestion,
     IntakeSection,
@@ -225,7 +225,7 @@ class StatusHistoryViewSet(ClientChildMixin, mixins.ListModelMixin, mixins.Retri
 class ConsentViewSet(
     ClientChildMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrgGenericViewSet
 ):
-    queryset = ConsentRecord.objects.select_related("recorded_by")
+    queryset = Consent.objects.select_related("recorded_by")
     serializer_class = ConsentRecordSerializer
     filter_backends = []
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
@@ -26,6 +27,7 @@ from ..models import (
     new_public_token,
 )
 from ..selectors import form_questions
+from .notifications import INTAKE_TOPIC
 
 __all__ = [
     "IntakeError",
@@ -662,8 +664,6 @@ def discard_intake_submission(*, submission: IntakeSubmission, actor=None) -> In
 @transaction.atomic
 def send_intake_to_client(*, form: IntakeForm, client: Client, actor=None) -> IntakeRequest:
     """Email the client a single-use link to this form; answers attach to them."""
-    from ..tasks import send_intake_request_email
-
     if client.organization_id != form.organization_id:
         raise IntakeError(_("Choose a form of your business."), field="form")
     if form.is_archived:
@@ -686,7 +686,15 @@ def send_intake_to_client(*, form: IntakeForm, client: Client, actor=None) -> In
         actor=actor,
         client=client,
     )
-    transaction.on_commit(lambda: send_intake_request_email.delay(intake_request.pk))
+    comms.queue_email(
+        organization=client.organization,
+        to=client.email,
+        topic=INTAKE_TOPIC,
+        key=f"intake-request:{intake_request.pk}",
+        composer="clients.intake_request",
+        params={"request_id": intake_request.pk},
+        client_id=client.pk,
+    )
     return intake_request
 
 

@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from mecto import comms
+from mecto.comms.models import OutboundMessage
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
 from ..images import ImageError, clean_image
-from ..models import Client, Message, MessageNotification, Thread, ThreadRead
+from ..models import Client, Message, Thread, ThreadRead
+from .notifications import MESSAGES_TOPIC
 
 __all__ = [
     "MessagingError",
@@ -164,52 +167,72 @@ def _recipients(message: Message) -> list:
     return [m.user for m in members if m.user.is_active]
 
 
+def _emailed_up_to(thread_ids, since) -> dict[tuple[int, int], int]:
+    """(thread, recipient) -> the newest message id an earlier "new message" email covered."""
+    rows = OutboundMessage.objects.filter(
+        topic=MESSAGES_TOPIC, created_at__gte=since, context__thread_id__in=list(thread_ids)
+    ).values_list("context", flat=True)
+    covered: dict[tuple[int, int], int] = {}
+    for context in rows:
+        pair = (context["thread_id"], context["recipient_id"])
+        covered[pair] = max(covered.get(pair, 0), context["last_message_id"])
+    return covered
+
+
 def send_unread_message_emails(*, now=None) -> int:
     """Email each recipient about messages still unread after the delay, once per message.
 
     One email per recipient and conversation, however many messages waited. Runs every
-    minute from beat; the unique (message, recipient) row makes it exactly-once."""
-    from ..tasks import deliver_message_email
-
+    minute from beat. Each email is a message row that names the newest message it covers;
+    the conversation is locked while the row is written, so two sweeps never cover a
+    message twice."""
     now = now or timezone.now()
     delay = unread_email_delay()
     window_start = now - delay - timedelta(days=2)  # older messages were handled or are stale
-    candidates = (
+    candidates = list(
         Message.objects.filter(created_at__lte=now - delay, created_at__gte=window_start)
         .select_related("client__user", "client__coach", "client__organization", "thread", "sender")
         .order_by("created_at", "id")
     )
+    reads = {
+        (thread_id, user_id): read_at
+        for thread_id, user_id, read_at in ThreadRead.objects.filter(
+            thread_id__in={m.thread_id for m in candidates}
+        ).values_list("thread_id", "user_id", "last_read_at")
+    }
     batches: dict[tuple[int, int], list[Message]] = {}
+    recipients: dict[int, object] = {}
     for message in candidates:
         for recipient in _recipients(message):
             if recipient.pk == message.sender_id:
                 continue
-            read_at = (
-                ThreadRead.objects.filter(thread_id=message.thread_id, user=recipient)
-                .values_list("last_read_at", flat=True)
-                .first()
-            )
+            read_at = reads.get((message.thread_id, recipient.pk))
             if read_at is not None and read_at >= message.created_at:
                 continue
-            if MessageNotification.objects.filter(message=message, recipient=recipient).exists():
-                continue
-            batches.setdefault((message.thread_id, recipient.pk), []).append((message, recipient))
+            recipients[recipient.pk] = recipient
+            batches.setdefault((message.thread_id, recipient.pk), []).append(message)
     sent = 0
-    for items in batches.values():
+    for (thread_id, recipient_id), items in batches.items():
         with transaction.atomic():
-            fresh = []
-            for message, recipient in items:
-                try:
-                    with transaction.atomic():
-                        MessageNotification.objects.create(
-                            organization=message.organization, message=message, recipient=recipient
-                        )
-                    fresh.append(message)
-                except IntegrityError:  # another sweep got there first
-                    continue
-            if fresh:
-                recipient = items[0][1]
-                ids = [m.pk for m in fresh]
-                transaction.on_commit(lambda r=recipient.pk, ids=ids: deliver_message_email.delay(r, ids))
-                sent += 1
+            Thread.objects.select_for_update().filter(pk=thread_id).first()
+            covered = _emailed_up_to([thread_id], window_start).get((thread_id, recipient_id), 0)
+            fresh = [m for m in items if m.pk > covered]
+            if not fresh:
+                continue
+            recipient, latest = recipients[recipient_id], fresh[-1]
+            comms.queue_email(
+                organization=latest.organization,
+                to=recipient.email,
+                topic=MESSAGES_TOPIC,
+                key=f"new-message:{recipient_id}:{thread_id}:{latest.pk}",
+                composer="clients.new_message",
+                params={
+                    "thread_id": thread_id,
+                    "recipient_id": recipient_id,
+                    "message_ids": [m.pk for m in fresh],
+                    "last_message_id": latest.pk,
+                },
+                client_id=latest.client_id,
+            )
+            sent += 1
     return sent

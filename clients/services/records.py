@@ -6,10 +6,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mecto import comms
+from mecto.comms.models import Channel, Consent
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
-from ..models import Client, ClientTag, ConsentRecord, Note, StatusChange, Tag
+from ..models import Client, ClientTag, Note, StatusChange, Tag
 
 __all__ = [
     "CLIENT_FIELDS",
@@ -102,7 +104,7 @@ def create_client(*, organization, actor=None, **fields) -> Client:
     """Add a client (or lead); duplicate emails within a business are refused."""
     _check_unknown(fields)
     tags = fields.pop("tags", None)
-    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in ConsentRecord.Channel.values}
+    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in Channel.values}
     consent_method = fields.pop("consent_method", "") or _("Recorded by the coach")
     fields["email"] = (fields.get("email") or "").strip().lower()
     fields = {k: ("" if v is None and k in _TEXT_FIELDS else v) for k, v in fields.items()}
@@ -162,7 +164,7 @@ def update_client(*, client: Client, actor=None, status_note: str = "", **fields
     """Change a client's details; a status change is kept in the history, consent with proof."""
     _check_unknown(fields)
     tags = fields.pop("tags", None)
-    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in ConsentRecord.Channel.values}
+    consents = {channel: fields.pop(f"{channel}_consent", None) for channel in Channel.values}
     consent_method = fields.pop("consent_method", "") or _("Changed by the coach")
     client = Client.objects.select_for_update().get(pk=client.pk)
     if "email" in fields:
@@ -171,6 +173,7 @@ def update_client(*, client: Client, actor=None, status_note: str = "", **fields
     if "coach" in fields:
         _check_coach(client.organization, fields["coach"])
     old_status = client.status
+    old_addresses = {Channel.EMAIL: client.email, Channel.SMS: client.phone}
     changed = []
     for key, value in fields.items():
         if value is None and key in _TEXT_FIELDS:
@@ -190,6 +193,9 @@ def update_client(*, client: Client, actor=None, status_note: str = "", **fields
         _record_status(client, old_status, actor, status_note)
     if tags is not None:
         set_client_tags(client=client, tags=tags)
+    for channel, field in ((Channel.EMAIL, "email"), (Channel.SMS, "phone")):
+        if field in changed and consents.get(channel) is None:
+            _carry_consent_to_new_address(client, channel, old_addresses[channel], actor)
     for channel, granted in consents.items():
         if granted is not None and bool(granted) != getattr(client, f"{channel}_consent"):
             record_consent(client=client, channel=channel, granted=bool(granted), method=consent_method, actor=actor)
@@ -258,29 +264,26 @@ def _stored_files_of(client: Client) -> list[str]:
 
 
 @transaction.atomic
-def record_consent(*, client: Client, channel: str, granted: bool, method: str, actor=None) -> ConsentRecord:
-    """Give or withdraw marketing consent on one channel; the history keeps when and how."""
-    if channel not in ConsentRecord.Channel.values:
+def record_consent(*, client: Client, channel: str, granted: bool, method: str, actor=None) -> Consent:
+    """Give or withdraw marketing consent on one channel; the proof is kept by the sending
+    mechanism against the client's address, which is what decides every marketing send."""
+    if channel not in Channel.values:
         raise ClientError(_("Choose a channel: email or SMS."), field="channel")
     method = (method or "").strip()[:200]
     if not method:
         raise ClientError(_("Say how consent was given or withdrawn."), field="method")
     now = timezone.now()
-    record = ConsentRecord.objects.create(
+    record = comms.record_consent(
         organization=client.organization,
-        client=client,
         channel=channel,
+        address=client.email if channel == Channel.EMAIL else client.phone,
         granted=bool(granted),
         method=method,
         recorded_by=_user(actor),
+        client_id=client.pk,
         recorded_at=now,
     )
-    Client.objects.filter(pk=client.pk).update(
-        **{f"{channel}_consent": bool(granted), f"{channel}_consent_at": now, f"{channel}_consent_method": method}
-    )
-    setattr(client, f"{channel}_consent", bool(granted))
-    setattr(client, f"{channel}_consent_at", now)
-    setattr(client, f"{channel}_consent_method", method)
+    _mirror_consent(client, channel, bool(granted), method, now)
     emit(
         client.organization,
         "client.consent_changed",
@@ -289,6 +292,34 @@ def record_consent(*, client: Client, channel: str, granted: bool, method: str, 
         client=client,
     )
     return record
+
+
+def _mirror_consent(client: Client, channel: str, granted: bool, method: str, at) -> None:
+    """The client's consent fields show (and filter by) what the sending mechanism holds."""
+    values = {f"{channel}_consent": granted, f"{channel}_consent_at": at, f"{channel}_consent_method": method}
+    Client.objects.filter(pk=client.pk).update(**values)
+    for name, value in values.items():
+        setattr(client, name, value)
+
+
+def _carry_consent_to_new_address(client: Client, channel: str, old_address: str, actor=None) -> None:
+    """Consent is kept per address: a client who consented keeps it on their new address."""
+    if not getattr(client, f"{channel}_consent"):
+        return
+    new_address = client.email if channel == Channel.EMAIL else client.phone
+    if not new_address:
+        return
+    comms.record_consent(
+        organization=client.organization,
+        channel=channel,
+        address=new_address,
+        granted=True,
+        method=(_("Carried over from %(old)s when the address changed") % {"old": old_address or _("no address")})[
+            :200
+        ],
+        recorded_by=_user(actor),
+        client_id=client.pk,
+    )
 
 
 def _clean_tag_name(name: str) -> str:

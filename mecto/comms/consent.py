@@ -14,9 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mecto.events import emit, register_event_type
+
 from .addresses import normalise
 from .models import Category, Channel, Consent, Suppression
 from .registry import topic as topic_of
+
+register_event_type("consent.changed", "Marketing consent was given or withdrawn for an address")
 
 
 @dataclass(frozen=True)
@@ -170,4 +174,6 @@ def record_consent(
                     reason=Suppression.Reason.UNSUBSCRIBED,
                     source=method,
                 )
+        # The clients app mirrors it on the client record (an unsubscribe link, a webhook).
+        emit(organization, "consent.changed", {"consent_id": consent.pk}, actor=recorded_by)
     return consent

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mecto.tenancy import OrgQuerySet
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
@@ -91,6 +93,8 @@ class OutboundMessage(models.Model):
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OrgQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("message")
@@ -184,6 +188,8 @@ class Consent(models.Model):
         verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = OrgQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent record")

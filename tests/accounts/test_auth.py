@@ -11,6 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership, Organization, User
+from mecto.comms.models import OutboundMessage
 from tests.factories import PASSWORD, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,8 +36,9 @@ def login(client, email, password=PASSWORD):
     return client.post(reverse("account_login"), {"login": email, "password": password})
 
 
-def test_signup_creates_business_and_requires_email_verification(client):
-    response = client.post(reverse("account_signup"), SIGNUP)
+def test_signup_creates_business_and_requires_email_verification(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_signup"), SIGNUP)
     assert response.status_code == 302 and "confirm-email" in response["Location"]
     org = Organization.objects.get(name="Nora Strength Lab")
     assert Membership.objects.get(organization=org).user.email == "nora@example.com"
@@ -44,6 +46,9 @@ def test_signup_creates_business_and_requires_email_verification(client):
     assert client.get(reverse("dashboard")).status_code == 302
     link = re.search(r"http://\S+/account/confirm-email/(\S+)/", mail.outbox[-1].body)
     assert link
+    # Sign-in mail is in the message log like every other message.
+    logged = OutboundMessage.objects.get(topic="account", to_address="nora@example.com")
+    assert logged.organization is None and logged.status == "sent" and logged.subject == mail.outbox[-1].subject
     response = client.post(reverse("account_confirm_email", args=[link.group(1)]))
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
@@ -56,9 +61,10 @@ def test_signup_with_bad_input_creates_nothing(client):
     assert not User.objects.exists() and not Organization.objects.exists()
 
 
-def test_password_reset_sends_a_working_link(client):
+def test_password_reset_sends_a_working_link(client, django_capture_on_commit_callbacks):
     user = MembershipFactory().user
-    client.post(reverse("account_reset_password"), {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": user.email})
     assert len(mail.outbox) == 1
     match = re.search(r"http://\S+(/account/password/reset/key/\S+/)", mail.outbox[0].body)
     assert match

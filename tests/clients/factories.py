@@ -11,14 +11,12 @@ from django.utils import timezone
 from clients.models import (
     ClientImport,
     ClientTag,
-    ConsentRecord,
     IntakeForm,
     IntakeQuestion,
     IntakeRequest,
     IntakeSection,
     IntakeSubmission,
     Message,
-    MessageNotification,
     Metric,
     MetricTarget,
     Note,
@@ -29,6 +27,7 @@ from clients.models import (
     Thread,
     ThreadRead,
 )
+from mecto.comms.models import Consent
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -120,12 +119,17 @@ class StatusChangeFactory(factory.django.DjangoModelFactory):
 
 
 @register
-class ConsentRecordFactory(factory.django.DjangoModelFactory):
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """Consent proof is kept by the sending mechanism, per address, naming the client."""
+
     class Meta:
-        model = ConsentRecord
+        model = Consent
+        exclude = ["client"]
 
     organization = factory.SubFactory(OrganizationFactory)
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    client_id = factory.LazyAttribute(lambda o: o.client.pk)
+    address = factory.LazyAttribute(lambda o: o.client.email)
     channel = "email"
     granted = True
     method = "Signed paper form"
@@ -232,16 +236,6 @@ class ThreadReadFactory(factory.django.DjangoModelFactory):
     thread = factory.SubFactory(ThreadFactory, organization=factory.SelfAttribute("..organization"))
     user = factory.SubFactory("tests.factories.UserFactory")
     last_read_at = factory.LazyFunction(timezone.now)
-
-
-@register
-class MessageNotificationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MessageNotification
-
-    organization = factory.SubFactory(OrganizationFactory)
-    message = factory.SubFactory(MessageFactory, organization=factory.SelfAttribute("..organization"))
-    recipient = factory.SubFactory("tests.factories.UserFactory")
 
 
 @register

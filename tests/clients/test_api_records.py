@@ -3,7 +3,8 @@
 import pytest
 
 from clients import services
-from clients.models import Client, ConsentRecord
+from clients.models import Client
+from mecto.comms.models import Consent
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory
 
@@ -115,7 +116,7 @@ def test_me_profile_reads_and_updates_only_my_record(client_record):
     assert response.status_code == 200
     client_record.refresh_from_db()
     assert client_record.phone == "+1 555 0100" and client_record.status == "active"  # status is read-only
-    assert client_record.sms_consent and ConsentRecord.objects.get(client=client_record).method.endswith("app")
+    assert client_record.sms_consent and Consent.objects.get(client_id=client_record.pk).method.endswith("app")
     assert api.patch("/api/v1/me/profile/", {"time_zone": "Nowhere/City"}, format="json").status_code == 400
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from clients import selectors, services
-from clients.models import Client, ConsentRecord, IntakeSubmission
+from clients.models import Client, IntakeSubmission
+from mecto.comms.models import Consent
 from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory, OrganizationFactory
@@ -65,7 +66,7 @@ def test_it_is_kept_unverified_and_changes_nothing_of_the_client(org, form, sam)
     typed = {"first_name": "Not", "last_name": "Sam", "email": "sam@example.com", "phone": "+449999"}
     assert submission.contact == typed
     assert _fields(sam) == before
-    assert not ConsentRecord.objects.filter(client=sam).exists()
+    assert not Consent.objects.filter(client_id=sam.pk).exists()
     assert selectors.intake_answers(client=sam)["goal"] == "strength"  # the unverified answers do not count
     assert Client.objects.for_org(org).count() == 1
     events = Event.objects.filter(client_id=sam.pk, name="intake.submitted").order_by("id")

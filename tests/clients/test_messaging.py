@@ -10,7 +10,8 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from clients import selectors, services
-from clients.models import Message, MessageNotification
+from clients.models import Message
+from mecto.comms.models import OutboundMessage
 from mecto.models import Event
 from tests.clients.factories import jpeg_bytes
 from tests.conftest import api_as
@@ -81,7 +82,8 @@ def test_unread_email_after_the_delay_once_and_not_if_read(
         assert services.send_unread_message_emails() == 0  # never twice
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [coach.email]
     assert "2 new messages" in mail.outbox[0].subject and "Or Wednesday" in mail.outbox[0].body
-    assert MessageNotification.objects.count() == 2
+    (logged,) = OutboundMessage.objects.filter(topic="messages")  # one email covered both messages
+    assert logged.status == "sent" and len(logged.context["message_ids"]) == 2
     # A reply the client reads in time is not emailed.
     with freeze_time("2026-10-25 01:00:00"):
         services.send_message(thread=thread, sender=coach, body="Wednesday works")

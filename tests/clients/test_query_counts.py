@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 COACH_ROUTES = {
     "notes": ("/api/v1/clients/{client}/notes/", f.NoteFactory),
     "status history": ("/api/v1/clients/{client}/status-history/", f.StatusChangeFactory),
-    "consents": ("/api/v1/clients/{client}/consents/", f.ConsentRecordFactory),
+    "consents": ("/api/v1/clients/{client}/consents/", f.ConsentFactory),
     "intake submissions": ("/api/v1/clients/{client}/intake-submissions/", f.IntakeSubmissionFactory),
     "progress entries": ("/api/v1/clients/{client}/progress-entries/", f.ProgressEntryFactory),
     "photos": ("/api/v1/clients/{client}/photos/", f.ProgressPhotoFactory),

@@ -4,7 +4,8 @@ import pytest
 from freezegun import freeze_time
 
 from clients import services
-from clients.models import Client, ConsentRecord, StatusChange
+from clients.models import Client, StatusChange
+from mecto.comms.models import Consent
 from mecto.models import Event
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory
 
@@ -71,7 +72,7 @@ def test_consent_history_keeps_when_and_how(org, coach):
     assert client.email_consent is False and client.email_consent_method == "Asked by phone"
     assert client.email_consent_at.isoformat().startswith("2026-05-04")
     assert client.sms_consent is True
-    records = list(ConsentRecord.objects.filter(client=client).order_by("id"))
+    records = list(Consent.objects.filter(client_id=client.pk).order_by("id"))
     assert [(r.channel, r.granted, r.method) for r in records] == [
         ("email", True, "Paper form"),
         ("email", False, "Asked by phone"),
@@ -85,7 +86,7 @@ def test_consent_needs_a_method_and_a_known_channel(org):
         services.record_consent(client=client, channel="email", granted=True, method=" ")
     with pytest.raises(services.ClientError):
         services.record_consent(client=client, channel="fax", granted=True, method="x")
-    assert not ConsentRecord.objects.exists()
+    assert not Consent.objects.exists()
 
 
 def test_coach_must_belong_to_the_business(org):
@@ -133,3 +134,44 @@ def test_age_on_birthday_eve(org):
         assert client.age == 35
     with freeze_time("2026-06-15"):
         assert client.age == 36
+
+
+def test_unsubscribing_from_a_link_shows_on_the_client_once(org, coach, client, django_capture_on_commit_callbacks):
+    from mecto.comms.preferences import preference_url
+
+    person = services.create_client(
+        organization=org, actor=coach, first_name="Una", email="una@example.com", email_consent=True
+    )
+    url = preference_url(organization=org, channel="email", address="UNA@example.com", topic="campaigns")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    person.refresh_from_db()
+    assert person.email_consent is False and "link" in person.email_consent_method
+    lines = [e.name for e in Event.objects.filter(client_id=person.pk, name="client.consent_changed")]
+    assert len(lines) == 2  # given on the client page, withdrawn by the link: one line each
+    assert [c.granted for c in Consent.objects.filter(client_id__isnull=False, address="una@example.com")] == [True]
+
+
+def test_consent_follows_the_client_to_a_new_address(org, coach):
+    from mecto import comms
+
+    person = services.create_client(
+        organization=org,
+        actor=coach,
+        first_name="Ned",
+        email="ned@old.example",
+        phone="07700 900456",
+        email_consent=True,
+        sms_consent=True,
+    )
+    allowed = comms.check(
+        organization=org, channel="sms", address="+447700900456", category="marketing", topic="campaigns"
+    )
+    assert allowed.allowed  # the local number was stored in E.164 for the business's country
+    services.update_client(client=person, actor=coach, email="ned@new.example")
+    for address, expected in (("ned@new.example", True), ("ned@old.example", True)):
+        verdict = comms.check(organization=org, channel="email", address=address, category="marketing", topic="x")
+        assert verdict.allowed is expected
+    assert (
+        "ned@old.example" in comms.latest_consent(organization=org, channel="email", address="ned@new.example").method
+    )
