@@ -1,6 +1,11 @@
 """Integrations react to booking events: calendars follow sessions, meetings follow times."""
 
+from django.utils.translation import gettext_lazy as _
+
+from mecto import comms
 from mecto.events import subscribe
+
+comms.register_topic("integrations", _("Connected calendars and video accounts"))
 
 
 @subscribe("booking.*", name="integrations.calendar_follows_booking")
@@ -27,8 +32,6 @@ def tell_coach_to_reconnect(event):
     from django.conf import settings
     from django.urls import reverse
 
-    from mecto.email import send_templated_email
-
     from .models import ConnectedAccount
 
     connection = (
@@ -38,9 +41,11 @@ def tell_coach_to_reconnect(event):
     )
     if connection is None:
         return
-    send_templated_email(
+    comms.queue_email(
+        organization=connection.organization,
         to=connection.user.email,
+        topic="integrations",
+        key=f"integration-revoked:{event.pk}",
         template="integration_revoked",
         context={"connection": connection, "url": settings.SITE_URL + reverse("integrations:index")},
-        organization=connection.organization,
     )
