@@ -1,8 +1,9 @@
-"""SendGrid, through its official SDK: a Django email backend on the v3 Mail Send API.
+"""SendGrid, through its official SDK: a Django email backend on the v3 Mail Send API, and
+the Signed Event Webhook that reports what happened to each message afterwards.
 
 The backend keeps Django's mail API working (`send_mail`, `EmailMessage`); the sending
-mechanism adds our message id and idempotency key as custom args and the message's category
-and topic as SendGrid categories.
+mechanism adds our message id and idempotency key as custom args, which SendGrid copies into
+every event about that message, so an event finds its row without guessing.
 """
 
 from __future__ import annotations
@@ -12,18 +13,32 @@ import http.client
 import json
 import logging
 import mimetypes
+import time
+from collections import Counter
+from datetime import UTC, datetime
 from email.mime.base import MIMEBase
 from email.utils import getaddresses, parseaddr
 from urllib.error import URLError
 
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 
-from .errors import SendError
+from . import consent
+from .addresses import normalise_email
+from .errors import SendError, WebhookRejected
+from .models import Channel, OutboundMessage, Suppression
+from .tracking import advance, note
 
 logger = logging.getLogger(__name__)
+Status = OutboundMessage.Status
 
 TIMEOUT = 15  # seconds for one Mail Send call; without one a stalled connection holds the worker
+SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature"
+TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp"
+# A signed batch is accepted for this long after SendGrid signed it (either side, for clock
+# skew): long enough for a slow delivery, too short to replay a captured request later.
+MAX_SIGNATURE_AGE = 10 * 60
 # Headers SendGrid sets itself and refuses in `headers` (they are fields of the request).
 RESERVED_HEADERS = {
     "bcc",
@@ -41,6 +56,7 @@ RESERVED_HEADERS = {
 }
 
 
+# --- Sending ----------------------------------------------------------------------------------------
 class EmailBackend(BaseEmailBackend):
     """`EMAIL_BACKEND = "mecto.comms.sendgrid.EmailBackend"`: one Mail Send call per message."""
 
@@ -196,3 +212,154 @@ def _attachment(attachment):
     if content_id:
         item.content_id = ContentId(content_id)
     return item
+
+
+# --- The Signed Event Webhook -------------------------------------------------------------------------
+def verify_signature(body: bytes, signature: str | None, timestamp: str | None) -> None:
+    """Raise `WebhookRejected` unless SendGrid signed this exact body recently (ECDSA P-256
+    over timestamp + body, checked with the SDK's EventWebhook helper)."""
+    from sendgrid.helpers.eventwebhook import EventWebhook
+
+    public_key = settings.SENDGRID_WEBHOOK_PUBLIC_KEY
+    if not public_key:
+        raise WebhookRejected("SENDGRID_WEBHOOK_PUBLIC_KEY is not set")
+    if not signature or not timestamp:
+        raise WebhookRejected("signature headers missing")
+    try:
+        signed_at = int(timestamp)
+    except ValueError:
+        raise WebhookRejected("timestamp is not a number") from None
+    if abs(time.time() - signed_at) > MAX_SIGNATURE_AGE:
+        raise WebhookRejected("timestamp too old (or in the future): a replay?")
+    helper = EventWebhook()
+    try:
+        key = helper.convert_public_key_to_ecdsa(public_key)
+    except ValueError:
+        logger.error("SENDGRID_WEBHOOK_PUBLIC_KEY is not a valid public key")
+        raise WebhookRejected("public key unreadable") from None
+    try:
+        valid = helper.verify_signature(body.decode("utf-8"), signature, timestamp, key)
+    except (ValueError, TypeError):  # not UTF-8, or a signature that is not base64 / DER
+        valid = False
+    if not valid:
+        raise WebhookRejected("signature does not match")
+
+
+def record_events(events: list) -> Counter:
+    """Apply a verified batch; each event in its own transaction. Safe to apply twice: a
+    status only moves forward, suppressions exist once, and consent is recorded only when
+    the log has no newer answer. Returns counts by outcome (for the log)."""
+    counts: Counter = Counter()
+    for event in events:
+        if not isinstance(event, dict) or not isinstance(event.get("event"), str):
+            counts["malformed"] += 1
+            continue
+        with transaction.atomic():
+            counts[_record_event(event)] += 1
+    return counts
+
+
+def _event_time(event: dict) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(event["timestamp"]), tz=UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return datetime.now(tz=UTC)
+
+
+def find_message(event: dict) -> OutboundMessage | None:
+    """By our custom args (exact), else by SendGrid's message id: `sg_message_id` is the
+    X-Message-Id of the send followed by ".filter…"."""
+    rows = OutboundMessage.objects.filter(channel=Channel.EMAIL).select_related("organization")
+    message_id = str(event.get("message_id") or "")
+    if message_id.isdigit():
+        message = rows.filter(pk=int(message_id)).first()
+        key = event.get("idempotency_key")
+        # The key guards against events of another deployment sharing the SendGrid account.
+        if message is not None and (not key or key == message.idempotency_key):
+            return message
+        return None
+    sg_message_id = event.get("sg_message_id")
+    if isinstance(sg_message_id, str) and sg_message_id:
+        return rows.filter(provider=EmailBackend.provider_name, provider_id=sg_message_id.split(".", 1)[0]).first()
+    return None
+
+
+def _text(event: dict, *names: str) -> str:
+    return " ".join(str(event[name]) for name in names if event.get(name)).strip()
+
+
+def _record_event(event: dict) -> str:
+    kind = event["event"]
+    message = find_message(event)
+    address = normalise_email(event.get("email") if isinstance(event.get("email"), str) else "")
+    at = _event_time(event)
+    source = f"SendGrid {kind} {event.get('sg_event_id', '')}".strip()[:200]
+
+    # A bounced address bounces for every business, whichever message found it out.
+    is_hard_bounce = kind == "bounce" and event.get("type", "bounce") == "bounce"
+    is_dropped_bounce = kind == "dropped" and "bounced address" in str(event.get("reason", "")).lower()
+    if (is_hard_bounce or is_dropped_bounce) and address:
+        consent.suppress(
+            organization=None,
+            channel=Channel.EMAIL,
+            address=address,
+            reason=Suppression.Reason.HARD_BOUNCE,
+            source=source,
+        )
+
+    if message is None:
+        if kind not in ("open", "click"):
+            logger.info("SendGrid %s event for no message we know (%s)", kind, event.get("sg_message_id", ""))
+        return "unknown message"
+    found = {"provider": EmailBackend.provider_name, "provider_id": str(event.get("sg_message_id", "")).split(".")[0]}
+
+    if kind == "processed":
+        advance(message, Status.SENT, at=at, **found)
+    elif kind == "delivered":
+        advance(message, Status.DELIVERED, at=at, detail=_text(event, "response"), **found)
+    elif is_hard_bounce:
+        advance(message, Status.BOUNCED, at=at, detail=_text(event, "status", "reason"), **found)
+    elif kind == "bounce":  # "blocked": the receiving server refused this one message for now
+        note(message, f"Blocked by the receiving server: {_text(event, 'status', 'reason')}")
+    elif kind == "deferred":
+        note(
+            message,
+            f"Deferred by the receiving server (attempt {event.get('attempt', '?')}): {_text(event, 'response')}",
+        )
+    elif kind == "dropped":
+        advance(message, Status.FAILED, at=at, detail=f"Dropped by SendGrid: {_text(event, 'reason')}", **found)
+    elif kind == "spamreport":
+        consent.suppress(
+            organization=message.organization,
+            channel=Channel.EMAIL,
+            address=address or message.to_address,
+            reason=Suppression.Reason.SPAM_REPORT,
+            source=source,
+        )
+    elif kind in ("unsubscribe", "group_unsubscribe"):
+        _withdraw_consent(message, address or message.to_address, at)
+    else:  # open, click, group_resubscribe: nothing to record yet
+        return "ignored"
+    return kind
+
+
+def _withdraw_consent(message: OutboundMessage, address: str, at: datetime) -> None:
+    """Marketing consent withdrawn as of the event; not again when it is withdrawn already
+    (a replay), nor over a consent the person gave again after the event."""
+    if message.organization is None:
+        logger.info("SendGrid unsubscribe from platform mail (message %s): no business to record it for", message.pk)
+        return
+    latest = consent.latest_consent(organization=message.organization, channel=Channel.EMAIL, address=address)
+    # Event times are whole seconds: a consent given within the same second is not "after".
+    if latest is not None and (not latest.granted or latest.recorded_at.replace(microsecond=0) > at):
+        return
+    consent.record_consent(
+        organization=message.organization,
+        channel=Channel.EMAIL,
+        address=address,
+        granted=False,
+        # Recorded now, when we learn it: the latest row is the answer, and one given within
+        # the second before would otherwise outrank it.
+        method=f"Unsubscribed through SendGrid at {at:%Y-%m-%d %H:%M:%S} UTC",
+        client_id=message.client_id,
+    )

@@ -255,6 +255,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mecto <no-reply@mecto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SENDGRID_API_KEY = env("SENDGRID_API_KEY", default="")
+# The base64 public key SendGrid shows for the Signed Event Webhook (Mail Settings).
+SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY", default="")
 # SendGrid validates each request and answers as usual but delivers nothing (staging, load tests).
 SENDGRID_SANDBOX_MODE = env.bool("SENDGRID_SANDBOX_MODE", default=False)
 EMAIL_BACKEND = env(

@@ -1,0 +1,44 @@
+"""The providers' webhooks: SendGrid's Signed Event Webhook. Provider-level, not a
+business's: each request proves it came from the provider (a signature over the exact
+request) before anything changes, or gets a 403."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import sendgrid
+from .errors import WebhookRejected
+
+logger = logging.getLogger(__name__)
+
+
+def _forbidden(provider: str, exc: WebhookRejected) -> HttpResponse:
+    logger.warning("Rejected a %s webhook request: %s", provider, exc)
+    return HttpResponseForbidden("Invalid signature.", content_type="text/plain")
+
+
+@csrf_exempt  # signed by SendGrid instead
+@require_POST
+def sendgrid_events(request):
+    try:
+        sendgrid.verify_signature(
+            request.body,
+            request.headers.get(sendgrid.SIGNATURE_HEADER),
+            request.headers.get(sendgrid.TIMESTAMP_HEADER),
+        )
+    except WebhookRejected as exc:
+        return _forbidden("SendGrid", exc)
+    try:
+        events = json.loads(request.body)
+    except ValueError:
+        events = None
+    if not isinstance(events, list):
+        return JsonResponse({"detail": "Expected a JSON array of events.", "errors": {}}, status=400)
+    counts = sendgrid.record_events(events)
+    logger.info("SendGrid events: %s", dict(counts))
+    return JsonResponse({"received": len(events)})
