@@ -8,4 +8,5 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     # The providers' signed webhooks: provider-level, not scoped to a business.
     path("webhooks/sendgrid/events/", webhooks.sendgrid_events, name="sendgrid_events"),
+    path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
 ]

@@ -1,6 +1,6 @@
-"""The providers' webhooks: SendGrid's Signed Event Webhook. Provider-level, not a
-business's: each request proves it came from the provider (a signature over the exact
-request) before anything changes, or gets a 403."""
+"""The providers' webhooks: SendGrid's Signed Event Webhook and Twilio's status callbacks.
+Provider-level, not a business's: each request proves it came from the provider (a
+signature over the exact request) before anything changes, or gets a 403."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseForbidden, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import sendgrid
+from . import sendgrid, twilio
 from .errors import WebhookRejected
 
 logger = logging.getLogger(__name__)
@@ -42,3 +42,18 @@ def sendgrid_events(request):
     counts = sendgrid.record_events(events)
     logger.info("SendGrid events: %s", dict(counts))
     return JsonResponse({"received": len(events)})
+
+
+@csrf_exempt  # signed by Twilio instead
+@require_POST
+def twilio_status(request):
+    try:
+        twilio.verify_request(request)
+    except WebhookRejected as exc:
+        return _forbidden("Twilio", exc)
+    twilio.record_status(
+        sid=request.POST.get("MessageSid", ""),
+        status=request.POST.get("MessageStatus", ""),
+        error_code=request.POST.get("ErrorCode", ""),
+    )
+    return HttpResponse(status=204)
