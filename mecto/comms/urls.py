@@ -9,4 +9,5 @@ urlpatterns = [
     # The providers' signed webhooks: provider-level, not scoped to a business.
     path("webhooks/sendgrid/events/", webhooks.sendgrid_events, name="sendgrid_events"),
     path("webhooks/twilio/status/", webhooks.twilio_status, name="twilio_status"),
+    path("webhooks/twilio/inbound/", webhooks.twilio_inbound, name="twilio_inbound"),
 ]

@@ -1,6 +1,6 @@
-"""The providers' webhooks: SendGrid's Signed Event Webhook and Twilio's status callbacks.
-Provider-level, not a business's: each request proves it came from the provider (a
-signature over the exact request) before anything changes, or gets a 403."""
+"""The providers' webhooks: SendGrid's Signed Event Webhook and Twilio's status callbacks and
+inbound messages. Provider-level, not a business's: each request proves it came from the
+provider (a signature over the exact request) before anything changes, or gets a 403."""
 
 from __future__ import annotations
 
@@ -57,3 +57,16 @@ def twilio_status(request):
         error_code=request.POST.get("ErrorCode", ""),
     )
     return HttpResponse(status=204)
+
+
+@csrf_exempt  # signed by Twilio instead
+@require_POST
+def twilio_inbound(request):
+    try:
+        twilio.verify_request(request)
+    except WebhookRejected as exc:
+        return _forbidden("Twilio", exc)
+    if not request.POST.get("MessageSid"):
+        return HttpResponse("MessageSid is required.", status=400, content_type="text/plain")
+    reply = twilio.record_inbound(request.POST)
+    return HttpResponse(twilio.twiml(reply), content_type="text/xml; charset=utf-8")

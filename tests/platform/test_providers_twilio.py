@@ -1,6 +1,6 @@
 """Text messages through Twilio: the Messages API call (faked with `responses`, documented
-payloads) and signed status callbacks, with requests signed the way Twilio signs them
-(RequestValidator.compute_signature over URL + parameters)."""
+payloads), signed status callbacks, and inbound STOP / START / HELP, with requests signed
+the way Twilio signs them (RequestValidator.compute_signature over URL + parameters)."""
 
 from urllib.parse import parse_qs
 
@@ -12,7 +12,7 @@ from django.urls import reverse
 from twilio.request_validator import RequestValidator
 
 from mecto import comms
-from mecto.comms.models import Channel, OutboundMessage, Suppression
+from mecto.comms.models import Channel, InboundMessage, OutboundMessage, Suppression
 from mecto.comms.sms import outbox as sms_outbox
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
@@ -118,6 +118,24 @@ def _status_params(sid: str, status: str, error_code: str = "") -> dict:
     if error_code:
         params["ErrorCode"] = error_code
     return params
+
+
+def _inbound_params(body: str, sid: str = "SM" + "1" * 32, sender: str = CLIENT_NUMBER) -> dict:
+    return {
+        "AccountSid": ACCOUNT_SID,
+        "ApiVersion": "2010-04-01",
+        "Body": body,
+        "From": sender,
+        "FromCountry": "GB",
+        "MessageSid": sid,
+        "NumMedia": "0",
+        "NumSegments": "1",
+        "SmsMessageSid": sid,
+        "SmsSid": sid,
+        "SmsStatus": "received",
+        "To": OUR_NUMBER,
+        "ToCountry": "GB",
+    }
 
 
 # --- Sending -----------------------------------------------------------------------------------------
@@ -231,8 +249,94 @@ def test_a_status_for_a_text_we_do_not_know_is_accepted(client):
     assert response.status_code == 204
 
 
-def test_the_status_callback_takes_only_signed_posts_without_a_csrf_token(sent_text):
+# --- Inbound messages ------------------------------------------------------------------------------------
+def test_stop_suppresses_reminders_to_that_number_and_start_restores_them(
+    client, org, django_capture_on_commit_callbacks
+):
+    first = _sms(org, key="reminder:1", capture=django_capture_on_commit_callbacks)
+    assert first.status == Status.SENT
+    response = _signed_post(client, "comms:twilio_inbound", _inbound_params(" stop ", sid="SM" + "2" * 32))
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
+    assert response.content.decode().endswith("<Response />")
+    stop = Suppression.objects.get()
+    assert stop.reason == Suppression.Reason.SMS_STOP and stop.organization is None  # one shared sender
+    reminder = _sms(org, key="reminder:2", capture=django_capture_on_commit_callbacks)
+    assert reminder.status == Status.SUPPRESSED and reminder.status_detail == "Replied STOP"
+    assert len(sms_outbox) == 1
+
+    # "Yes" inside a sentence is not a START: it must be the whole message.
+    _signed_post(client, "comms:twilio_inbound", _inbound_params("Yes see you Tuesday", sid="SM" + "3" * 32))
+    assert Suppression.objects.count() == 1
+    _signed_post(client, "comms:twilio_inbound", _inbound_params("START", sid="SM" + "4" * 32))
+    assert Suppression.objects.count() == 0
+    after = _sms(org, key="reminder:3", capture=django_capture_on_commit_callbacks)
+    assert after.status == Status.SENT and len(sms_outbox) == 2
+    actions = list(InboundMessage.objects.order_by("received_at", "id").values_list("action", flat=True))
+    assert actions == ["stopped", "none", "resumed"]
+    assert InboundMessage.objects.filter(organization=org).count() == 3
+
+
+def test_help_answers_with_the_business_and_how_to_reach_it(client, org, django_capture_on_commit_callbacks):
+    _sms(org, capture=django_capture_on_commit_callbacks)
+    response = _signed_post(client, "comms:twilio_inbound", _inbound_params("help"))
+    body = response.content.decode()
+    assert "<Response><Message>Northside Strength:" in body and "owner@northside.example" in body
+    assert "Reply STOP to stop texts" in body
+    assert InboundMessage.objects.get().action == InboundMessage.Action.HELPED
+    stranger = _signed_post(
+        client, "comms:twilio_inbound", _inbound_params("INFO", sid="SM" + "5" * 32, sender="+447700900555")
+    )
+    assert "<Message>Mecto:" in stranger.content.decode()
+
+
+def test_twilios_advanced_opt_out_keyword_is_respected(client):
+    params = {**_inbound_params("ARRET"), "OptOutType": "STOP"}
+    _signed_post(client, "comms:twilio_inbound", params)
+    assert Suppression.objects.get().reason == Suppression.Reason.SMS_STOP
+
+
+def test_a_replayed_inbound_message_is_recorded_once(client):
+    params = _inbound_params("STOP")
+    for _ in range(2):
+        assert _signed_post(client, "comms:twilio_inbound", params).status_code == 200
+    assert InboundMessage.objects.count() == 1 and Suppression.objects.count() == 1
+    lifted = _inbound_params("START", sid="SM" + "6" * 32)
+    _signed_post(client, "comms:twilio_inbound", lifted)
+    _signed_post(client, "comms:twilio_inbound", params)  # the old STOP once more: already done
+    assert Suppression.objects.count() == 0 and InboundMessage.objects.count() == 2
+
+
+def test_a_forged_or_unsigned_inbound_message_is_refused_and_changes_nothing(client, settings):
+    params = _inbound_params("STOP")
+    assert _signed_post(client, "comms:twilio_inbound", params, token="someone-elses-token").status_code == 403
+    assert _signed_post(client, "comms:twilio_inbound", params, signature="").status_code == 403
+    tampered = {**params, "From": "+447700900777"}
+    signature = RequestValidator(AUTH_TOKEN).compute_signature(SITE_URL + reverse("comms:twilio_inbound"), params)
+    assert _signed_post(client, "comms:twilio_inbound", tampered, signature=signature).status_code == 403
+    settings.TWILIO_AUTH_TOKEN = ""
+    assert _signed_post(client, "comms:twilio_inbound", params).status_code == 403
+    assert Suppression.objects.count() == 0 and InboundMessage.objects.count() == 0
+
+
+def test_a_signature_for_another_url_is_refused(client):
+    """Signed for the host the request reached inside the network, not the public SITE_URL."""
+    params = _inbound_params("STOP")
+    signature = RequestValidator(AUTH_TOKEN).compute_signature("http://testserver/webhooks/twilio/inbound/", params)
+    assert _signed_post(client, "comms:twilio_inbound", params, signature=signature).status_code == 403
+
+
+def test_the_inbound_log_is_in_the_back_office(admin_client, client):
+    _signed_post(client, "comms:twilio_inbound", _inbound_params("STOP please"))
+    page = admin_client.get(
+        reverse("admin:mecto_inboundmessage_changelist"), {"q": "+447700900123", "action__exact": "stopped"}
+    )
+    assert page.status_code == 200 and "STOP please" in page.content.decode()
+
+
+def test_the_webhooks_take_only_signed_posts_without_a_csrf_token(sent_text):
     client = Client(enforce_csrf_checks=True)
+    assert client.get(reverse("comms:twilio_inbound")).status_code == 405
     assert client.get(reverse("comms:twilio_status")).status_code == 405
+    assert _signed_post(client, "comms:twilio_inbound", _inbound_params("hello")).status_code == 200
     status = _signed_post(client, "comms:twilio_status", _status_params(sent_text.provider_id, "delivered"))
     assert status.status_code == 204
