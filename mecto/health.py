@@ -76,7 +76,7 @@ def _email():
     backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2:]
     label = ".".join(backend)
     if "sendgrid" in settings.EMAIL_BACKEND:
-        return bool(settings.SENDGRID_API_KEY), "SendGrid (anymail)"
+        return bool(settings.SENDGRID_API_KEY), "SendGrid"
     return True, label
 
 

@@ -92,4 +92,4 @@ class EventDelivery(models.Model):
 
 
 # --- Sending (mecto.comms) ---------------------------------------------------------------------------
-from mecto.comms.models import Consent, OutboundMessage, Suppression  # noqa: E402, F401
+from mecto.comms.models import Consent, InboundMessage, OutboundMessage, Suppression  # noqa: E402, F401

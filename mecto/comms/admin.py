@@ -1,12 +1,12 @@
-"""The message log in the back office: every email and SMS with its status, and the
-suppression and consent lists that decide what may be sent."""
+"""The message log in the back office: every email and SMS with its status, the texts people
+sent us, and the suppression and consent lists that decide what may be sent."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Consent, OutboundMessage, Suppression
+from .models import Consent, InboundMessage, OutboundMessage, Suppression
 from .outbox import enqueue
 
 
@@ -85,3 +85,20 @@ class ConsentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # consent is recorded where it is given (intake, client page, preference link)
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "from_address", "to_address", "organization", "action", "short_body"]
+    list_filter = ["action", "channel", "organization"]
+    search_fields = ["from_address", "to_address", "body", "provider_id", "organization__name"]
+    list_select_related = ["organization"]
+    readonly_fields = [f.name for f in InboundMessage._meta.fields]
+    date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False  # written by the provider's signed webhook only
+
+    @admin.display(description=_("text"))
+    def short_body(self, obj):
+        return obj.body if len(obj.body) <= 60 else f"{obj.body[:59]}…"

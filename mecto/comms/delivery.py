@@ -102,8 +102,13 @@ def _send_claimed(message: OutboundMessage) -> str:
             return _retry_or_fail(message, str(exc))
         _update(message, status=Status.FAILED, status_detail=str(exc)[:500])
         return Status.FAILED
-    _update(message, status=Status.SENT, provider=provider, provider_id=provider_id or "", sent_at=timezone.now())
-    return Status.SENT
+    _update(message, provider=provider, provider_id=provider_id or "", sent_at=timezone.now())
+    # Only from `sending`: the provider's webhook may already have reported it delivered.
+    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        status=Status.SENT, updated_at=timezone.now()
+    )
+    message.refresh_from_db(fields=["status"])
+    return message.status
 
 
 def _compose(message: OutboundMessage) -> Composed | None:

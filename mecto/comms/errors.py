@@ -7,3 +7,8 @@ class SendError(Exception):
     def __init__(self, message: str, *, temporary: bool = False):
         super().__init__(message)
         self.temporary = temporary
+
+
+class WebhookRejected(Exception):
+    """A request to a provider webhook that we cannot prove came from the provider: unsigned,
+    wrongly signed, too old, or our key for it is not configured. The reason is for the log."""

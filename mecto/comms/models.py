@@ -199,3 +199,38 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} {self.channel} {'granted' if self.granted else 'withdrawn'}"
+
+
+class InboundMessage(models.Model):
+    """A text a person sent to the platform's number, logged once per provider id with what
+    we did about it (STOP, START, HELP). The business is the one that last texted them."""
+
+    class Action(models.TextChoices):
+        NONE = "none", _("None")
+        STOPPED = "stopped", _("Stopped texts (STOP)")
+        RESUMED = "resumed", _("Resumed texts (START)")
+        HELPED = "helped", _("Answered HELP")
+
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS)
+    from_address = models.CharField(_("from"), max_length=254, db_index=True)
+    to_address = models.CharField(_("to"), max_length=254)
+    body = models.TextField(_("text"), blank=True)
+    provider_id = models.CharField(_("provider id"), max_length=64, unique=True)
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    action = models.CharField(_("action taken"), max_length=12, choices=Action.choices, default=Action.NONE)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
+        ordering = ["-received_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} from {self.from_address} · {self.get_action_display()}"

@@ -93,19 +93,29 @@ class LocmemBackend:
 
 
 class TwilioBackend:
-    """Sends through Twilio's Messages API with the official SDK."""
+    """Sends through Twilio's Messages API with the official SDK; Twilio reports each
+    message's fate to the status callback (mecto.comms.twilio)."""
 
     name = "twilio"
     supports_idempotency = False
     wants_status_callback = True
+    timeout = 15  # seconds; without one a stalled connection holds the worker
 
     def __init__(self):
+        from twilio.http.http_client import TwilioHttpClient
         from twilio.rest import Client
 
-        self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=self.timeout),
+        )
 
     def send(self, message: SmsMessage) -> str:
+        import requests
         from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        from .twilio import error_text, suppress_unreachable
 
         kwargs = {"to": message.to, "body": message.body}
         if settings.TWILIO_MESSAGING_SERVICE_SID:
@@ -117,6 +127,16 @@ class TwilioBackend:
         try:
             return self.client.messages.create(**kwargs).sid
         except TwilioRestException as exc:
-            raise SendError(str(exc.msg or exc), temporary=exc.status == 429 or exc.status >= 500) from exc
+            # 21610: the number texted STOP, so Twilio refuses every send to it; a number
+            # that is no mobile will not take one either. Our check stops trying.
+            suppress_unreachable(address=message.to, error_code=exc.code, source="Twilio refused a send")
+            text = f"{exc.msg or exc} ({error_text(exc.code)})" if exc.code else str(exc.msg or exc)
+            raise SendError(text, temporary=exc.status == 429 or exc.status >= 500) from exc
+        except requests.exceptions.ReadTimeout as exc:
+            # The request went out but no answer came: Twilio may have the message, and
+            # sending it again could text the person twice.
+            raise SendError(f"No answer from Twilio after the request was sent ({exc}).") from exc
+        except requests.exceptions.RequestException as exc:  # no connection: Twilio never saw it
+            raise SendError(f"Could not reach Twilio: {exc}", temporary=True) from exc
         except TwilioException as exc:
             raise SendError(str(exc), temporary=True) from exc

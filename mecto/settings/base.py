@@ -41,7 +41,6 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "csp",
     "corsheaders",
-    "anymail",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -256,15 +255,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Mecto <no-reply@mecto.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SENDGRID_API_KEY = env("SENDGRID_API_KEY", default="")
-if SENDGRID_API_KEY:
-    EMAIL_BACKEND = "anymail.backends.sendgrid.EmailBackend"
-    ANYMAIL = {
-        "SENDGRID_API_KEY": SENDGRID_API_KEY,
-        "WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default=""),
-    }
-else:
-    EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
-    ANYMAIL = {"WEBHOOK_SECRET": env("ANYMAIL_WEBHOOK_SECRET", default="")}
+# The base64 public key SendGrid shows for the Signed Event Webhook (Mail Settings).
+SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY", default="")
+# SendGrid validates each request and answers as usual but delivers nothing (staging, load tests).
+SENDGRID_SANDBOX_MODE = env.bool("SENDGRID_SANDBOX_MODE", default=False)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    default="mecto.comms.sendgrid.EmailBackend"
+    if SENDGRID_API_KEY
+    else "django.core.mail.backends.console.EmailBackend",
+)
 SMS_BACKEND = env("SMS_BACKEND", default="")
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
 TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
