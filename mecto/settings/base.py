@@ -302,7 +302,7 @@ if REDIS_URL:
 else:
     # A broker that needs no server: kombu's filesystem transport, one folder under var/.
     CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
-    _broker_dir = VAR_DIR / "broker"
+    _broker_dir = Path(env("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
