@@ -20,7 +20,7 @@ from .consent import (
     suppress,
 )
 from .errors import SendError
-from .outbox import queue_email, queue_sms, render_email
+from .outbox import is_queued, queue_email, queue_sms, render_email
 from .registry import Composed, register_composer, register_topic, topics
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "SendError",
     "check",
     "is_opted_out",
+    "is_queued",
     "latest_consent",
     "lift",
     "opt_in_to_topic",

@@ -52,7 +52,8 @@ def _text_attachments(attachments) -> list[dict]:
 
 
 def _queue(*, key: str, **fields) -> OutboundMessage:
-    """Create the row once per key (in a savepoint) and deliver it after commit."""
+    """Create the row once per key (in a savepoint) and deliver it after commit. The row
+    returned says whether this call queued it (`is_new`) or an earlier one had."""
     try:
         with transaction.atomic():
             message = OutboundMessage.objects.create(idempotency_key=key, **fields)
@@ -60,9 +61,16 @@ def _queue(*, key: str, **fields) -> OutboundMessage:
         existing = OutboundMessage.objects.filter(idempotency_key=key).first()
         if existing is None:
             raise
+        existing.is_new = False
         return existing
+    message.is_new = True
     transaction.on_commit(lambda: enqueue(message.pk, message.send_after))
     return message
+
+
+def is_queued(key: str) -> bool:
+    """Was a message with this idempotency key queued already (a step that happens once)?"""
+    return OutboundMessage.objects.filter(idempotency_key=key).exists()
 
 
 def enqueue(message_id: int, send_after: datetime | None = None) -> None:

@@ -63,7 +63,8 @@ def test_the_same_key_gives_the_same_row_and_one_email(org, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         first = _email(org, key="invoice:1:sent")
         second = _email(org, key="invoice:1:sent", subject="Other")
-    assert first.pk == second.pk
+    assert first.pk == second.pk and first.is_new and not second.is_new
+    assert comms.is_queued("invoice:1:sent") and not comms.is_queued("invoice:2:sent")
     assert OutboundMessage.objects.count() == 1 and len(mail.outbox) == 1
 
 
