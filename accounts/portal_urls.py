@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from .views import portal
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.PortalHomeView.as_view(), name="home"),
+    path("", portal.PortalHomeView.as_view(), name="home"),
 ]

@@ -14,7 +14,8 @@ class BillingConfig(AppConfig):
 
         from . import services  # noqa: F401  (registers the event types)
         from .stripe_services import booking_checkout
-        from .views import billing_dashboard_card, billing_portal_card
+        from .views.coach import billing_dashboard_card
+        from .views.portal import billing_portal_card
 
         nav.register(nav.NavItem("billing", _("Billing"), "billing:overview", capability="billing.view", order=60))
         nav.register(nav.NavItem("portal_billing", _("Billing"), "billing:portal", audience="client", order=60))

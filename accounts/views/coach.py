@@ -1,7 +1,6 @@
 """Pages for the business side of accounts: team, invitations, organisation settings."""
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
@@ -12,19 +11,18 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from mecto.errors import DomainError
-from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
+from mecto.permissions import MemberRequiredMixin
 from mecto.tenancy import SESSION_ORG_KEY
 
-from . import selectors, services
-from .forms import (
-    AcceptInvitationForm,
+from .. import selectors, services
+from ..forms import (
     CreateOrganizationForm,
     InviteMemberForm,
     MemberRoleForm,
     OrganizationSettingsForm,
     apply_domain_error,
 )
-from .models import Invitation, Membership
+from ..models import Invitation, Membership
 
 
 class CreateOrganizationView(LoginRequiredMixin, View):
@@ -147,44 +145,6 @@ class RevokeInvitationView(MemberRequiredMixin, View):
         return redirect("accounts:team")
 
 
-class AcceptInvitationView(View):
-    """The link in an invitation email: set a password (or log in) and join."""
-
-    template_name = "accounts/accept_invitation.html"
-
-    def dispatch(self, request, token):
-        self.invitation = services.invitation_for_token(token)
-        return super().dispatch(request, token)
-
-    def get(self, request, token):
-        if self.invitation is None:
-            return render(request, "accounts/invitation_invalid.html", status=404)
-        return render(request, self.template_name, {"invitation": self.invitation, "form": AcceptInvitationForm()})
-
-    def post(self, request, token):
-        if self.invitation is None:
-            return render(request, "accounts/invitation_invalid.html", status=404)
-        form = AcceptInvitationForm(request.POST) if not request.user.is_authenticated else None
-        if form is not None and not form.is_valid():
-            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
-        try:
-            user = services.accept_invitation(
-                token=token,
-                user=request.user if request.user.is_authenticated else None,
-                password=form.cleaned_data["password1"] if form else None,
-                full_name=form.cleaned_data["full_name"] if form else "",
-            )
-        except DomainError as exc:
-            form = form or AcceptInvitationForm()
-            apply_domain_error(form, exc)
-            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
-        if not request.user.is_authenticated:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SESSION_ORG_KEY] = self.invitation.organization_id
-        messages.success(request, _("Welcome to %(org)s.") % {"org": self.invitation.organization.name})
-        return redirect("portal:home" if self.invitation.is_client_invitation else "dashboard")
-
-
 @login_required
 @require_POST
 def switch_organization(request):
@@ -194,14 +154,3 @@ def switch_organization(request):
         raise Http404
     request.session[SESSION_ORG_KEY] = int(wanted)
     return HttpResponseRedirect(reverse("dashboard"))
-
-
-class PortalHomeView(ClientRequiredMixin, View):
-    """The client's home: their coach and one card per app (next session, today's workout,
-    messages, billing), contributed through `mecto.dashboard.register_portal_card`."""
-
-    def get(self, request):
-        from mecto.dashboard import portal_context
-
-        client = request.tenant.client
-        return render(request, "accounts/portal_home.html", {"client": client, **portal_context(request)})

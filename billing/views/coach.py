@@ -1,35 +1,28 @@
-"""Billing pages: the revenue overview, plans, invoices, memberships, payment links and
-settings for coaches; the client's billing in the portal; public payment links; the
-Stripe webhook."""
+"""Billing pages for the business: the revenue overview and reports, plans, invoices,
+memberships, payment links, settings and Stripe Connect; and the dashboard card."""
 
 from __future__ import annotations
 
 import csv
-import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 
 from accounts.forms import apply_domain_error
 from clients.models import Client
-from mecto.branding import brand_for
 from mecto.dashboard import Card
 from mecto.errors import DomainError
 from mecto.localization import format_money
-from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
+from mecto.permissions import MemberRequiredMixin
 
-from . import pdf, selectors, services, stripe_gateway, stripe_services, webhooks
-from .forms import (
+from .. import pdf, selectors, services, stripe_gateway, stripe_services
+from ..forms import (
     BillingSettingsForm,
     InvoiceForm,
     InvoiceLinkForm,
@@ -40,21 +33,15 @@ from .forms import (
     RefundForm,
     SellPlanForm,
 )
-from .models import CreditNote, Invoice, Payment, PaymentLink, Plan, Subscription
-from .money import from_minor
+from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Subscription
+from ..money import from_minor
+from ._common import _local_date, _pdf_response
 
-logger = logging.getLogger(__name__)
 PAGE_SIZE = 25
 
 
 def _org(request):
     return request.tenant.organization
-
-
-def _pdf_response(content: bytes, filename: str, inline: bool = True) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'{"inline" if inline else "attachment"}; filename="{filename}"'
-    return response
 
 
 def billing_dashboard_card(request):
@@ -81,35 +68,6 @@ def billing_dashboard_card(request):
         body=_("Monthly recurring revenue from memberships."),
         url=reverse("billing:overview"),
         action=_("Open the revenue overview"),
-        order=40,
-    )
-
-
-def billing_portal_card(request):
-    """The client's open invoices and the session credits they can still use."""
-    from booking.selectors import credit_balance
-
-    client = request.tenant.client
-    currency = client.organization.currency
-    due = [i.amount_due_minor for i in selectors.client_invoices(client=client).filter(status=Invoice.Status.OPEN)]
-    credits = credit_balance(client=client)
-    rows = [ngettext("%(n)d session credit left", "%(n)d session credits left", credits) % {"n": credits}]
-    if due:
-        return Card(
-            title=_("Open invoices"),
-            value=format_money(sum(due), currency),
-            body=ngettext("%(n)d invoice to pay", "%(n)d invoices to pay", len(due)) % {"n": len(due)},
-            rows=rows,
-            url=reverse("billing:portal"),
-            action=_("Pay or download invoices"),
-            order=40,
-        )
-    return Card(
-        title=_("Billing"),
-        body=_("Nothing to pay. Your invoices, packages and memberships are on the billing page."),
-        rows=rows,
-        url=reverse("billing:portal"),
-        action=_("Open billing"),
         order=40,
     )
 
@@ -432,7 +390,7 @@ class InvoiceDetailView(MemberRequiredMixin, View):
             elif action == "email":
                 if not invoice.bill_to_email or invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID):
                     raise services.BillingError(_("Only an issued invoice of a client with an email can be sent."))
-                from . import tasks
+                from .. import tasks
 
                 tasks.send_invoice_email.delay(invoice.pk, True)
                 messages.success(
@@ -453,7 +411,7 @@ class InvoiceDetailView(MemberRequiredMixin, View):
     def _record_payment(self, request, invoice):
         form = RecordPaymentForm(request.POST, invoice=invoice)
         if form.is_valid():
-            from . import periods
+            from .. import periods
 
             received_on = form.cleaned_data["received_on"]
             today = periods.local_today(invoice.organization.time_zone)
@@ -637,12 +595,6 @@ class MembershipActionView(MemberRequiredMixin, View):
         return redirect("billing:memberships")
 
 
-def _local_date(value, request) -> str:
-    from mecto.localization import zone
-
-    return value.astimezone(zone(request.tenant.organization.time_zone)).strftime("%d %b %Y") if value else ""
-
-
 # --- Payment links ---------------------------------------------------------------------------------------
 class PaymentLinkListView(MemberRequiredMixin, View):
     required_capability = "billing.view"
@@ -782,188 +734,3 @@ class StripeRefreshView(MemberRequiredMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("billing:settings")
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class StripeWebhookView(View):
-    """Stripe's events for every connected account: signed, stored once, applied once."""
-
-    http_method_names = ["post"]
-
-    def post(self, request):
-        try:
-            data = webhooks.verify(request.body, request.headers.get("Stripe-Signature"))
-        except webhooks.InvalidWebhook:
-            return JsonResponse({"detail": "Invalid signature or payload.", "errors": {}}, status=400)
-        event = webhooks.record(data)
-        webhooks.process(event.pk)
-        return JsonResponse({"received": True})
-
-
-# --- Public payment links ----------------------------------------------------------------------------------
-class PayView(View):
-    """What a payment link opens: the invoice or plan, and a button to pay by card."""
-
-    def _link(self, token) -> PaymentLink:
-        link = selectors.payment_link_for_token(token)
-        if link is None or not link.organization.is_active:
-            raise Http404
-        return link
-
-    def _context(self, link):
-        row = services.billing_settings(link.organization)
-        usable = link.revoked_at is None and link.expires_at > timezone.now()
-        return {
-            "link": link,
-            "invoice": link.invoice,
-            "plan": link.plan,
-            "status": link.status,
-            "usable": usable,
-            "takes_card_payments": row.takes_card_payments,
-            "footer": row.invoice_footer,
-            "amount": format_money(link.invoice.amount_due_minor, link.invoice.currency) if link.invoice else "",
-            "brand": brand_for(link.organization),
-        }
-
-    def get(self, request, token):
-        link = self._link(token)
-        services.mark_link_opened(link)
-        return render(request, "billing/pay.html", self._context(link))
-
-    def post(self, request, token):
-        link = self._link(token)
-        context = self._context(link)
-        if not context["usable"] or context["status"] == "paid":
-            return render(request, "billing/pay.html", context, status=400)
-        success = settings.SITE_URL + reverse("billing:pay_done", args=[token])
-        cancel = settings.SITE_URL + reverse("billing:pay", args=[token])
-        try:
-            if link.invoice_id:
-                url = stripe_services.checkout_for_invoice(
-                    invoice=link.invoice, success_url=success, cancel_url=cancel, payment_link=link
-                )
-            else:
-                url = stripe_services.checkout_for_plan(
-                    client=link.client, plan=link.plan, success_url=success, cancel_url=cancel, payment_link=link
-                )
-        except DomainError as exc:
-            context["error"] = exc.message
-            return render(request, "billing/pay.html", context, status=400)
-        return redirect(url)
-
-
-class PayDoneView(View):
-    def get(self, request, token):
-        link = selectors.payment_link_for_token(token)
-        if link is None:
-            raise Http404
-        return render(request, "billing/pay_done.html", {"link": link, "brand": brand_for(link.organization)})
-
-
-# --- Client portal ----------------------------------------------------------------------------------------
-class PortalBillingView(ClientRequiredMixin, View):
-    def get(self, request):
-        from booking.selectors import credit_balance, grants_with_remaining
-
-        client = request.tenant.client
-        row = services.billing_settings(client.organization)
-        invoices = selectors.client_invoices(client=client)
-        grants = [g for g in grants_with_remaining(client=client) if g.remaining > 0]
-        return render(
-            request,
-            "billing/portal.html",
-            {
-                "client": client,
-                "balance": credit_balance(client=client),
-                "grants": grants,
-                "memberships": selectors.client_subscriptions(client=client),
-                "purchases": selectors.client_purchases(client=client)[:20],
-                "invoices": invoices[:50],
-                "plans": selectors.plans_on_sale(organization=client.organization),
-                "takes_card_payments": row.takes_card_payments,
-                "has_stripe_customer": client.stripe_customers.filter(account_id=row.stripe_account_id).exists()
-                if row.stripe_account_id
-                else False,
-                "checkout": request.GET.get("checkout", ""),
-            },
-        )
-
-
-def _portal_return(request, state: str) -> str:
-    return settings.SITE_URL + reverse("billing:portal") + f"?checkout={state}"
-
-
-class PortalBuyView(ClientRequiredMixin, View):
-    def post(self, request, public_id):
-        client = request.tenant.client
-        plan = get_object_or_404(selectors.plans_on_sale(organization=client.organization), public_id=public_id)
-        try:
-            url = stripe_services.checkout_for_plan(
-                client=client,
-                plan=plan,
-                success_url=_portal_return(request, "success"),
-                cancel_url=_portal_return(request, "cancelled"),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("billing:portal")
-        return redirect(url)
-
-
-class PortalPayInvoiceView(ClientRequiredMixin, View):
-    def post(self, request, public_id):
-        client = request.tenant.client
-        invoice = get_object_or_404(selectors.client_invoices(client=client), public_id=public_id)
-        try:
-            url = stripe_services.checkout_for_invoice(
-                invoice=invoice,
-                success_url=_portal_return(request, "success"),
-                cancel_url=_portal_return(request, "cancelled"),
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("billing:portal")
-        return redirect(url)
-
-
-class PortalInvoicePdfView(ClientRequiredMixin, View):
-    def get(self, request, public_id):
-        client = request.tenant.client
-        invoice = get_object_or_404(
-            selectors.client_invoices(client=client).prefetch_related("lines", "payments", "credit_notes"),
-            public_id=public_id,
-        )
-        return _pdf_response(pdf.invoice_pdf(invoice), f"{invoice.number}.pdf")
-
-
-class PortalCardView(ClientRequiredMixin, View):
-    """Open Stripe's customer portal to manage cards and see card invoices."""
-
-    def post(self, request):
-        client = request.tenant.client
-        try:
-            url = stripe_services.customer_portal_url(
-                client=client, return_url=settings.SITE_URL + reverse("billing:portal")
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("billing:portal")
-        return redirect(url)
-
-
-class PortalCancelMembershipView(ClientRequiredMixin, View):
-    """A client ends their membership: at the end of the period, never inside the minimum term."""
-
-    def post(self, request, public_id):
-        client = request.tenant.client
-        subscription = get_object_or_404(selectors.client_subscriptions(client=client), public_id=public_id)
-        try:
-            subscription = services.cancel_membership(subscription=subscription, actor=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your membership ends on %(date)s.") % {"date": _local_date(subscription.cancel_at, request)},
-            )
-        return redirect("billing:portal")

@@ -1,0 +1,51 @@
+"""The link in an invitation email, for anyone holding it, signed in or not."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from mecto.errors import DomainError
+from mecto.tenancy import SESSION_ORG_KEY
+
+from .. import services
+from ..forms import AcceptInvitationForm, apply_domain_error
+
+
+class AcceptInvitationView(View):
+    """The link in an invitation email: set a password (or log in) and join."""
+
+    template_name = "accounts/accept_invitation.html"
+
+    def dispatch(self, request, token):
+        self.invitation = services.invitation_for_token(token)
+        return super().dispatch(request, token)
+
+    def get(self, request, token):
+        if self.invitation is None:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        return render(request, self.template_name, {"invitation": self.invitation, "form": AcceptInvitationForm()})
+
+    def post(self, request, token):
+        if self.invitation is None:
+            return render(request, "accounts/invitation_invalid.html", status=404)
+        form = AcceptInvitationForm(request.POST) if not request.user.is_authenticated else None
+        if form is not None and not form.is_valid():
+            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
+        try:
+            user = services.accept_invitation(
+                token=token,
+                user=request.user if request.user.is_authenticated else None,
+                password=form.cleaned_data["password1"] if form else None,
+                full_name=form.cleaned_data["full_name"] if form else "",
+            )
+        except DomainError as exc:
+            form = form or AcceptInvitationForm()
+            apply_domain_error(form, exc)
+            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        request.session[SESSION_ORG_KEY] = self.invitation.organization_id
+        messages.success(request, _("Welcome to %(org)s.") % {"org": self.invitation.organization.name})
+        return redirect("portal:home" if self.invitation.is_client_invitation else "dashboard")
