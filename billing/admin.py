@@ -12,7 +12,6 @@ from .models import (
     CreditNote,
     Invoice,
     InvoiceLine,
-    Notice,
     Payment,
     PaymentLink,
     Plan,
@@ -129,10 +128,11 @@ def void_invoices(modeladmin, request, queryset):
 
 @admin.action(description=_("Email to the client again"))
 def resend_invoices(modeladmin, request, queryset):
-    from . import tasks
-
-    for invoice in queryset.exclude(status__in=[Invoice.Status.DRAFT, Invoice.Status.VOID]):
-        tasks.send_invoice_email.delay(invoice.pk, True)
+    for invoice in queryset:
+        try:
+            services.send_invoice(invoice=invoice, actor=request.user)
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
 
 
 @admin.register(Invoice)
@@ -236,17 +236,6 @@ class PaymentLinkAdmin(admin.ModelAdmin):
     search_fields = ["client__email", "plan__name", "invoice__number"]
     list_select_related = ["client", "plan", "invoice", "organization"]
     readonly_fields = ["token_hash", "opened_at", "completed_at"]
-
-
-@admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
-    list_display = ["kind", "key", "client", "organization", "step", "sent_at"]
-    list_filter = ["kind"]
-    search_fields = ["key", "client__email"]
-    list_select_related = ["client", "organization"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.action(description=_("Apply again (unprocessed events)"))

@@ -304,6 +304,9 @@ class Invoice(OrgOwned):
     paid_at = models.DateTimeField(_("paid"), null=True, blank=True)
     voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
     payment_failed_at = models.DateTimeField(_("card payment failed"), null=True, blank=True)
+    past_due_at = models.DateTimeField(
+        _("reminders ran out"), null=True, blank=True, help_text=_("When the last payment reminder went unpaid.")
+    )
     emailed_at = models.DateTimeField(_("emailed"), null=True, blank=True)
     receipt_sent_at = models.DateTimeField(_("receipt sent"), null=True, blank=True)
     source_key = models.CharField(
@@ -576,36 +579,6 @@ class PaymentLink(OrgOwned):
         if self.expires_at <= timezone.now():
             return "expired"
         return "opened" if self.opened_at else "sent"
-
-
-class Notice(OrgOwned):
-    """A scheduled message that was sent (a dunning reminder, an expiry warning): the
-    unique key makes each step happen once however often beat runs."""
-
-    class Kind(models.TextChoices):
-        DUNNING_REMINDER = "dunning_reminder", _("Payment reminder")
-        PAST_DUE = "past_due", _("Membership past due")
-        PACKAGE_EXPIRING = "package_expiring", _("Package expiring")
-
-    key = models.CharField(max_length=160)
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
-    subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.CASCADE, related_name="notices"
-    )
-    purchase = models.ForeignKey(Purchase, null=True, blank=True, on_delete=models.CASCADE, related_name="notices")
-    step = models.PositiveSmallIntegerField(_("step"), default=0)
-    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        ordering = ["-sent_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["organization", "key"], name="notice_once")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.key})"
 
 
 class StripeEvent(models.Model):

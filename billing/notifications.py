@@ -1,34 +1,37 @@
 """Billing emails: invoices and receipts (PDF attached), credit notes, payment links,
 payment reminders, past-due notices to coaches and expiring-package reminders.
 
-Each is called from a task after the change committed; the timestamp or notice row it
-checks makes a retried task send once.
+Each is a row of the platform's sending mechanism, queued by the service that made the
+change with a key that makes it happen once. Emails with a PDF or a fresh payment link
+are rendered by a composer in the worker when they are sent; the others when queued.
+Dates read in the business's time zone.
 """
 
 from __future__ import annotations
 
-import logging
+import uuid
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
-from mecto import email
+from mecto import comms
 from mecto.localization import format_money, zone
 from mecto.roles import role_can
 
 from . import pdf
-from .models import CreditNote, Invoice, Notice, PaymentLink
+from .models import CreditNote, Invoice, PaymentLink, Purchase
 
-logger = logging.getLogger(__name__)
+TOPIC = "billing"
+comms.register_topic(TOPIC, _("Invoices, receipts and payments"))
 
 
-def send_templated_email(*, organization, **kwargs) -> int:
-    """Dates in billing emails read in the business's time zone."""
+def _render(template: str, context: dict, organization) -> tuple[str, str, str]:
     with timezone.override(zone(organization.time_zone)):
-        return email.send_templated_email(organization=organization, **kwargs)
+        return comms.render_email(template, context, organization)
 
 
 def _portal_url() -> str:
@@ -50,23 +53,42 @@ def _pay_url(invoice: Invoice) -> str:
 
     if invoice.status != Invoice.Status.OPEN or not billing_settings(invoice.organization).takes_card_payments:
         return ""
-    _link, url = create_payment_link(client=invoice.client, invoice=invoice, send=False)
+    with transaction.atomic():
+        _link, url = create_payment_link(client=invoice.client, invoice=invoice, send=False)
     return url
 
 
-def send_invoice_email(*, invoice_id: int, force: bool = False) -> bool:
-    """Email an open invoice, or the receipt of a paid one, with the PDF attached."""
-    invoice = invoice_with_details(invoice_id)
-    if invoice is None or invoice.client is None or not invoice.client.email:
-        return False
-    if invoice.status in (Invoice.Status.DRAFT, Invoice.Status.VOID):
-        return False
-    paid = invoice.status == Invoice.Status.PAID
-    stamp = "receipt_sent_at" if paid else "emailed_at"
-    if getattr(invoice, stamp) is not None and not force:
-        return False
+# --- Invoices and receipts ---------------------------------------------------------------------------
+def queue_invoice_email(invoice: Invoice, *, again: bool = False) -> None:
+    """The invoice (open) or the receipt (paid), once each; `again` for a coach's resend."""
+    if invoice.client is None or not invoice.client.email:
+        return
+    kind = "receipt" if invoice.status == Invoice.Status.PAID else "invoice"
+    key = f"invoice:{invoice.pk}:{kind}" + (f":again:{uuid.uuid4().hex}" if again else "")
+    comms.queue_email(
+        organization=invoice.organization,
+        to=invoice.client.email,
+        topic=TOPIC,
+        key=key,
+        composer="billing.invoice",
+        params={"invoice_id": invoice.pk, "kind": kind},
+        client_id=invoice.client_id,
+    )
+
+
+@comms.register_composer("billing.invoice")
+def compose_invoice(message) -> comms.Composed | None:
+    """Rendered when sent: the PDF and the pay link are as of that moment; a receipt only
+    for a paid invoice, an invoice only while it is open."""
     from .services import billing_settings
 
+    invoice = invoice_with_details(message.context.get("invoice_id"))
+    if invoice is None or invoice.client is None or not invoice.client.email:
+        return None
+    paid = invoice.status == Invoice.Status.PAID
+    wanted = message.context.get("kind")
+    if (wanted == "receipt" and not paid) or (wanted == "invoice" and invoice.status != Invoice.Status.OPEN):
+        return None
     context = {
         "invoice": invoice,
         "client": invoice.client,
@@ -76,90 +98,166 @@ def send_invoice_email(*, invoice_id: int, force: bool = False) -> bool:
         "portal_url": _portal_url() if invoice.client.user_id else "",
         "footer": billing_settings(invoice.organization).invoice_footer,
     }
-    send_templated_email(
+    subject, text, html = _render("billing_receipt" if paid else "billing_invoice", context, invoice.organization)
+    stamp = "receipt_sent_at" if paid else "emailed_at"
+    Invoice.objects.filter(pk=invoice.pk).update(**{stamp: timezone.now()})
+    return comms.Composed(
+        subject=subject,
+        text=text,
+        html=html,
         to=invoice.client.email,
-        template="billing_receipt" if paid else "billing_invoice",
-        context=context,
-        organization=invoice.organization,
         attachments=[(f"{invoice.number}.pdf", pdf.invoice_pdf(invoice), "application/pdf")],
     )
-    Invoice.objects.filter(pk=invoice.pk).update(**{stamp: timezone.now()})
-    return True
 
 
-def send_credit_note_email(*, credit_note_id: int) -> bool:
-    note = CreditNote.objects.select_related("client", "organization", "invoice").filter(pk=credit_note_id).first()
-    if note is None or note.client is None or not note.client.email:
-        return False
-    send_templated_email(
-        to=note.client.email,
-        template="billing_credit_note",
-        context={"note": note, "client": note.client, "amount": format_money(note.amount_minor, note.currency)},
+def queue_credit_note_email(note: CreditNote) -> None:
+    if note.client is None or not note.client.email:
+        return
+    comms.queue_email(
         organization=note.organization,
-        attachments=[(f"{note.number}.pdf", pdf.credit_note_pdf(note), "application/pdf")],
+        to=note.client.email,
+        topic=TOPIC,
+        key=f"credit-note:{note.pk}",
+        composer="billing.credit_note",
+        params={"credit_note_id": note.pk},
+        client_id=note.client_id,
     )
-    return True
 
 
-def send_payment_link_email(*, link_id: int, url: str) -> bool:
-    link = (
-        PaymentLink.objects.select_related("client", "organization", "plan", "invoice", "created_by")
-        .filter(pk=link_id)
+@comms.register_composer("billing.credit_note")
+def compose_credit_note(message) -> comms.Composed | None:
+    note = (
+        CreditNote.objects.select_related("client", "organization", "invoice")
+        .filter(pk=message.context.get("credit_note_id"))
         .first()
     )
-    if link is None or link.revoked_at or not link.client.email:
-        return False
+    if note is None or note.client is None or not note.client.email:
+        return None
+    subject, text, html = _render(
+        "billing_credit_note",
+        {"note": note, "client": note.client, "amount": format_money(note.amount_minor, note.currency)},
+        note.organization,
+    )
+    return comms.Composed(
+        subject=subject,
+        text=text,
+        html=html,
+        to=note.client.email,
+        attachments=[(f"{note.number}.pdf", pdf.credit_note_pdf(note), "application/pdf")],
+    )
+
+
+# --- Payment links -------------------------------------------------------------------------------------
+def queue_payment_link_email(link: PaymentLink, url: str) -> None:
+    """Rendered now: the link's token exists only at creation (its hash is stored)."""
+    if not link.client.email:
+        return
     if link.invoice_id:
         what, amount = link.invoice.number, format_money(link.invoice.amount_due_minor, link.invoice.currency)
     else:
         what, amount = link.plan.name, link.plan.price_display
-    send_templated_email(
+    comms.queue_email(
+        organization=link.organization,
         to=link.client.email,
+        topic=TOPIC,
+        key=f"payment-link:{link.pk}",
         template="billing_payment_link",
         context={"link": link, "client": link.client, "url": url, "what": what, "amount": amount},
-        organization=link.organization,
-        reply_to=[link.created_by.email] if link.created_by and link.created_by.email else None,
+        reply_to=link.created_by.email if link.created_by and link.created_by.email else "",
+        client_id=link.client_id,
     )
-    return True
 
 
-def _coach_emails(notice: Notice) -> list[str]:
+# --- Dunning, past due, expiring packages --------------------------------------------------------------
+def dunning_key(invoice: Invoice, day: int) -> str:
+    return f"dunning:{invoice.public_id}:{day}"
+
+
+def queue_dunning_reminder(invoice: Invoice, day: int):
+    """One payment reminder per failed invoice and day; the row says whether it was new."""
+    return comms.queue_email(
+        organization=invoice.organization,
+        to=invoice.client.email if invoice.client else "",
+        topic=TOPIC,
+        key=dunning_key(invoice, day),
+        composer="billing.dunning",
+        params={"invoice_id": invoice.pk, "day": day},
+        client_id=invoice.client_id,
+    )
+
+
+@comms.register_composer("billing.dunning")
+def compose_dunning(message) -> comms.Composed | None:
+    """With a fresh pay link; nothing if the invoice was paid or voided meanwhile."""
+    invoice = invoice_with_details(message.context.get("invoice_id"))
+    if invoice is None or invoice.status != Invoice.Status.OPEN or invoice.client is None:
+        return None
+    context = {
+        "notice": {"step": message.context.get("day")},
+        "client": invoice.client,
+        "invoice": invoice,
+        "portal_url": _portal_url(),
+        "due": format_money(invoice.amount_due_minor, invoice.currency),
+        "pay_url": _pay_url(invoice),
+    }
+    subject, text, html = _render("billing_dunning", context, invoice.organization)
+    return comms.Composed(subject=subject, text=text, html=html)
+
+
+def _billing_people(invoice: Invoice) -> list:
     """The client's coach, or else everyone in the business who manages billing."""
-    client = notice.client
-    members = Membership.objects.filter(organization=notice.organization, is_active=True).select_related("user")
+    client = invoice.client
+    members = Membership.objects.filter(organization=invoice.organization, is_active=True).select_related("user")
     if client is not None and client.coach_id:
         coach = members.filter(user_id=client.coach_id).first()
         if coach is not None and role_can(coach.role, "billing.view"):
-            return [coach.user.email]
-    return [m.user.email for m in members if role_can(m.role, "billing.manage")]
+            return [coach.user]
+    return [m.user for m in members if role_can(m.role, "billing.manage")]
 
 
-def send_notice(*, notice_id: int) -> bool:
-    notice = (
-        Notice.objects.select_related(
-            "organization", "client", "invoice", "subscription", "subscription__plan", "purchase", "purchase__plan"
+def queue_past_due_notice(invoice: Invoice) -> None:
+    """Tell the coach (or the billing managers) that the reminders ran out."""
+    context = {
+        "client": invoice.client,
+        "invoice": invoice,
+        "due": format_money(invoice.amount_due_minor, invoice.currency),
+        "portal_url": _portal_url(),
+        "invoice_url": settings.SITE_URL + reverse("billing:invoice_detail", args=[invoice.pk]),
+        "client_url": (
+            settings.SITE_URL + reverse("clients:detail", args=[invoice.client_id]) if invoice.client_id else ""
+        ),
+    }
+    for person in _billing_people(invoice):
+        comms.queue_email(
+            organization=invoice.organization,
+            to=person.email,
+            topic=TOPIC,
+            key=f"past_due:{invoice.public_id}:{person.pk}",
+            template="billing_past_due_coach",
+            context={**context, "recipient": person},
+            client_id=invoice.client_id,
         )
-        .filter(pk=notice_id)
-        .first()
+
+
+def expiry_key(purchase: Purchase) -> str:
+    return f"expiring:{purchase.public_id}"
+
+
+def queue_package_expiring(purchase: Purchase, remaining: int):
+    context = {
+        "notice": {"step": remaining, "purchase": purchase},
+        "client": purchase.client,
+        "purchase": purchase,
+        "portal_url": _portal_url(),
+    }
+    subject, text, html = _render("billing_package_expiring", context, purchase.organization)
+    return comms.queue_email(
+        organization=purchase.organization,
+        to=purchase.client.email,
+        topic=TOPIC,
+        key=expiry_key(purchase),
+        subject=subject,
+        text=text,
+        html=html,
+        client_id=purchase.client_id,
     )
-    if notice is None:
-        return False
-    context = {"notice": notice, "client": notice.client, "invoice": notice.invoice, "portal_url": _portal_url()}
-    if notice.invoice_id:
-        context["due"] = format_money(notice.invoice.amount_due_minor, notice.invoice.currency)
-        if notice.kind == Notice.Kind.DUNNING_REMINDER:
-            with transaction.atomic():
-                context["pay_url"] = _pay_url(notice.invoice)
-    if notice.kind == Notice.Kind.PAST_DUE:
-        recipients = _coach_emails(notice)
-        if notice.client_id:
-            context["client_url"] = settings.SITE_URL + reverse("clients:detail", args=[notice.client_id])
-        context["invoice_url"] = settings.SITE_URL + reverse("billing:invoice_detail", args=[notice.invoice_id])
-        template = "billing_past_due_coach"
-    else:
-        recipients = [notice.client.email] if notice.client and notice.client.email else []
-        template = "billing_dunning" if notice.kind == Notice.Kind.DUNNING_REMINDER else "billing_package_expiring"
-    if not recipients:
-        return False
-    send_templated_email(to=recipients, template=template, context=context, organization=notice.organization)
-    return True

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import notifications, services, stripe_services, webhooks
+from . import services, stripe_services, webhooks
 from .models import Plan
 
 RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "max_retries": 5}
@@ -49,23 +49,3 @@ def sync_all_plans(organization_id: int) -> int:
             continue
         count += 1
     return count
-
-
-@shared_task(name="billing.send_invoice_email", **RETRY)
-def send_invoice_email(invoice_id: int, force: bool = False) -> None:
-    notifications.send_invoice_email(invoice_id=invoice_id, force=force)
-
-
-@shared_task(name="billing.send_credit_note_email", **RETRY)
-def send_credit_note_email(credit_note_id: int) -> None:
-    notifications.send_credit_note_email(credit_note_id=credit_note_id)
-
-
-@shared_task(name="billing.send_payment_link_email", **RETRY)
-def send_payment_link_email(link_id: int, url: str) -> None:
-    notifications.send_payment_link_email(link_id=link_id, url=url)
-
-
-@shared_task(name="billing.send_notice", **RETRY)
-def send_notice(notice_id: int) -> None:
-    notifications.send_notice(notice_id=notice_id)

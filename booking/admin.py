@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.db import models
+from django.utils.html import format_html_join
 
 from mecto.errors import DomainError
 
-from . import services
+from . import selectors, services
 from .models import (
     AvailabilityException,
     AvailabilityRule,
@@ -14,8 +15,6 @@ from .models import (
     CreditEntry,
     CreditGrant,
     RecurringSeries,
-    Reminder,
-    ReminderOptOut,
     ServiceType,
     Session,
 )
@@ -219,10 +218,24 @@ class BookingAdmin(ServiceOwnedAdmin):
     search_fields = ["client__first_name", "client__last_name", "client__email", "public_id"]
     list_select_related = ["client", "session", "session__service"]
     autocomplete_fields = ["client", "session", "organization", "created_by"]
-    readonly_fields = ["public_id", "created_at", "updated_at", "cancelled_at"]
+    readonly_fields = ["public_id", "created_at", "updated_at", "cancelled_at", "reminders_sent"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [BookingPaymentInline]
     actions = ["cancel_bookings"]
+
+    @admin.display(description="Reminders (message log)")
+    def reminders_sent(self, obj):
+        if obj.pk is None:
+            return "-"
+        rows = selectors.reminder_messages(booking=obj)
+        return (
+            format_html_join(
+                "",
+                "<div>{} · {} · {}</div>",
+                ((m.created_at.strftime("%Y-%m-%d %H:%M"), m.channel, m.status) for m in rows),
+            )
+            or "-"
+        )
 
     @admin.action(description="Cancel the selected bookings (no charge, credits returned)")
     def cancel_bookings(self, request, queryset):
@@ -244,21 +257,3 @@ class BookingPaymentAdmin(ServiceOwnedAdmin):
     search_fields = ["reference", "booking__public_id", "booking__client__email"]
     list_select_related = ["booking__client", "booking__session__service", "organization"]
     readonly_fields = ["booking", "amount_minor", "reference", "created_at"]
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ServiceOwnedAdmin):
-    list_display = ["booking", "channel", "offset_minutes", "session_start", "status", "created_at"]
-    list_filter = ["channel", "status", "organization"]
-    search_fields = ["booking__client__email", "provider_id"]
-    list_select_related = ["booking__client", "booking__session__service"]
-    readonly_fields = ["booking", "channel", "offset_minutes", "session_start", "status", "provider_id", "created_at"]
-
-
-@admin.register(ReminderOptOut)
-class ReminderOptOutAdmin(admin.ModelAdmin):
-    list_display = ["client", "channel", "organization", "created_at"]
-    list_filter = ["channel", "organization"]
-    search_fields = ["client__email", "client__first_name", "client__last_name"]
-    list_select_related = ["client", "organization"]
-    autocomplete_fields = ["client", "organization"]

@@ -36,7 +36,7 @@ def send_confirmation(event):
         return  # awaiting payment: confirmed when billing reports it (booking.confirmed)
     if booking.session.start_at <= timezone.now():
         return  # a coach recorded a session that already happened: no invite to the past
-    notifications.send_confirmation(_with_meeting(booking))
+    notifications.send_confirmation(_with_meeting(booking), key=f"booking-confirmed:{booking.pk}:{event.pk}")
 
 
 @subscribe("booking.rescheduled", name="booking.tell_client_of_move")
@@ -51,7 +51,9 @@ def send_rescheduled(event):
 
         start, _end, tz = _local(booking)
         previous_when = datetime.fromisoformat(previous).astimezone(tz).strftime("%A %d %B %Y, %H:%M")
-    notifications.send_rescheduled(_with_meeting(booking), previous_when)
+    notifications.send_rescheduled(
+        _with_meeting(booking), previous_when, key=f"booking-rescheduled:{booking.pk}:{event.pk}"
+    )
 
 
 @subscribe("booking.cancelled", name="booking.tell_client_of_cancel")
@@ -59,4 +61,6 @@ def send_cancelled(event):
     booking = _booking(event)
     if booking is None:
         return
-    notifications.send_cancelled(booking, credit=event.payload.get("credit"))
+    notifications.send_cancelled(
+        booking, credit=event.payload.get("credit"), key=f"booking-cancelled:{booking.pk}:{event.pk}"
+    )

@@ -510,56 +510,6 @@ class Channel(models.TextChoices):
     SMS = "sms", _("Text message")
 
 
-class Reminder(OrgOwned):
-    """One reminder of one booking, on one channel, at one offset before one start time.
-
-    The unique key is claimed before sending, so a reminder goes out once however often
-    the task runs; a new start time (a reschedule) gets its own reminders.
-    """
-
-    class Status(models.TextChoices):
-        SENDING = "sending", _("Sending")
-        SENT = "sent", _("Sent")
-        SKIPPED = "skipped", _("Skipped (opted out)")
-
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="reminders")
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    offset_minutes = models.PositiveIntegerField(_("minutes before"))
-    session_start = models.DateTimeField(_("for the start at"))
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.SENDING)
-    provider_id = models.CharField(max_length=120, blank=True)
-    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder")
-        verbose_name_plural = _("reminders")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["booking", "channel", "offset_minutes", "session_start"], name="reminder_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.channel} {self.offset_minutes} min before booking {self.booking_id}"
-
-
-class ReminderOptOut(OrgOwned):
-    """A client asked not to get booking reminders on a channel (from the link in a reminder)."""
-
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="reminder_opt_outs")
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    created_at = models.DateTimeField(_("opted out"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("reminder opt-out")
-        verbose_name_plural = _("reminder opt-outs")
-        constraints = [models.UniqueConstraint(fields=["client", "channel"], name="reminder_opt_out_once")]
-
-    def __str__(self) -> str:
-        return f"{self.client} · no {self.channel} reminders"
-
-
 class CreditGrant(OrgOwned):
     """Session credits given to a client (bought package, membership period, goodwill).
 

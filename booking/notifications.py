@@ -1,4 +1,5 @@
-"""Emails and text messages to clients about their bookings (with `.ics` invites)."""
+"""Emails and text messages to clients about their bookings (with `.ics` invites), each a
+row of the platform's sending mechanism with a key that makes it happen once."""
 
 from __future__ import annotations
 
@@ -6,13 +7,19 @@ from zoneinfo import ZoneInfo
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mecto.email import send_templated_email
+from mecto import comms
+from mecto.comms.preferences import preference_url, unsubscribe_headers
 from mecto.localization import format_money
-from mecto.sms import send_sms
 
 from .ics import booking_invite
-from .tokens import manage_url, opt_out_url
+from .tokens import manage_url
+
+BOOKINGS_TOPIC = "bookings"
+REMINDERS_TOPIC = "reminders"
+comms.register_topic(BOOKINGS_TOPIC, gettext_lazy("Booking confirmations and changes"))
+comms.register_topic(REMINDERS_TOPIC, gettext_lazy("Session reminders"), can_opt_out=True)
 
 
 def _local(booking):
@@ -46,65 +53,82 @@ def _invite(booking, cancel=False):
     return [
         (
             "invite.ics",
-            booking_invite(booking, cancel=cancel),
+            booking_invite(booking, cancel=cancel).decode("utf-8"),
             f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}; charset=utf-8",
         )
     ]
 
 
-def send_confirmation(booking) -> None:
+def _queue_booking_email(booking, *, template: str, key: str, context: dict, cancel: bool = False) -> None:
     if not booking.client.email:
         return
-    send_templated_email(
-        to=booking.client.email,
-        template="booking_confirmed",
-        context=_context(booking),
+    comms.queue_email(
         organization=booking.organization,
-        attachments=_invite(booking),
+        to=booking.client.email,
+        topic=BOOKINGS_TOPIC,
+        key=key,
+        template=template,
+        context=context,
+        attachments=_invite(booking, cancel=cancel),
+        client_id=booking.client_id,
     )
 
 
-def send_rescheduled(booking, previous_when: str) -> None:
-    if not booking.client.email:
-        return
-    send_templated_email(
-        to=booking.client.email,
-        template="booking_rescheduled",
-        context=_context(booking, previous_when=previous_when),
-        organization=booking.organization,
-        attachments=_invite(booking),
+def send_confirmation(booking, *, key: str) -> None:
+    _queue_booking_email(booking, template="booking_confirmed", key=key, context=_context(booking))
+
+
+def send_rescheduled(booking, previous_when: str, *, key: str) -> None:
+    _queue_booking_email(
+        booking, template="booking_rescheduled", key=key, context=_context(booking, previous_when=previous_when)
     )
 
 
-def send_cancelled(booking, *, credit: str | None) -> None:
-    if not booking.client.email:
-        return
-    send_templated_email(
-        to=booking.client.email,
-        template="booking_cancelled",
-        context=_context(booking, credit=credit),
-        organization=booking.organization,
-        attachments=_invite(booking, cancel=True),
+def send_cancelled(booking, *, credit: str | None, key: str) -> None:
+    _queue_booking_email(
+        booking, template="booking_cancelled", key=key, context=_context(booking, credit=credit), cancel=True
     )
 
 
-def send_reminder(*, booking, reminder) -> str:
-    """Send one reminder; returns the provider's id (SMS) or ''."""
-    if reminder.channel == "sms":
+def client_address(client, channel: str) -> str:
+    return client.email if channel == "email" else client.phone
+
+
+def reminder_key(booking, channel: str, offset_minutes: int) -> str:
+    """One reminder per booking, channel, offset and start time (a move gets new ones)."""
+    return f"booking-reminder:{booking.pk}:{channel}:{offset_minutes}:{int(booking.session.start_at.timestamp())}"
+
+
+def queue_reminder(*, booking, channel: str, offset_minutes: int):
+    """Queue one reminder (rendered now); returns the row, `is_new` False if it existed."""
+    key = reminder_key(booking, channel, offset_minutes)
+    address = client_address(booking.client, channel)
+    stop = preference_url(organization=booking.organization, channel=channel, address=address, topic=REMINDERS_TOPIC)
+    if channel == "sms":
         start, _end, _tz = _local(booking)
         body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s No more texts: %(stop)s") % {
             "service": booking.session.service.name,
             "coach": booking.session.coach.get_short_name(),
             "when": f"{formats.date_format(start, 'D j M')} {start:%H:%M}",
             "url": manage_url(booking),
-            "stop": opt_out_url(booking.client, "sms"),
+            "stop": stop,
         }
-        return send_sms(to=booking.client.phone, body=body, idempotency_key=f"booking-reminder:{reminder.pk}")
-    send_templated_email(
-        to=booking.client.email,
-        template="booking_reminder",
-        context=_context(booking, opt_out_url=opt_out_url(booking.client, "email")),
+        return comms.queue_sms(
+            organization=booking.organization,
+            to=address,
+            topic=REMINDERS_TOPIC,
+            key=key,
+            body=body,
+            client_id=booking.client_id,
+            time_zone=booking.client.time_zone or booking.organization.time_zone,
+        )
+    return comms.queue_email(
         organization=booking.organization,
-        headers={"List-Unsubscribe": f"<{opt_out_url(booking.client, 'email')}>"},
+        to=address,
+        topic=REMINDERS_TOPIC,
+        key=key,
+        template="booking_reminder",
+        context=_context(booking, opt_out_url=stop),
+        headers=unsubscribe_headers(stop),
+        client_id=booking.client_id,
     )
-    return ""

@@ -17,11 +17,9 @@ from .models import (
     AvailabilityRule,
     Booking,
     BookingPolicy,
-    Channel,
     CoachProfile,
     CreditEntry,
     CreditGrant,
-    ReminderOptOut,
     ServiceType,
     Session,
 )
@@ -356,23 +354,15 @@ def is_late_cancel(*, booking: Booking, at: datetime | None = None, policy: Book
     return at > booking.session.start_at - timedelta(hours=policy.cancellation_deadline_hours)
 
 
-def client_accepts_reminders(*, client, channel: str) -> bool:
-    """The one place that decides whether a client may get a reminder on `channel`.
+def reminder_messages(*, booking) -> QuerySet:
+    """The reminders of a booking in the message log (each channel, offset and start once)."""
+    from mecto.comms.models import OutboundMessage
 
-    Reminders are service messages, not marketing: they go unless the client opted out
-    of reminders (the link in every reminder) or withdrew their consent on that channel
-    (consent recorded as withdrawn on the client record). Marketing consent that was
-    simply never given does not stop a reminder of a session they booked.
-    """
-    if channel == Channel.EMAIL and not client.email:
-        return False
-    if channel == Channel.SMS and not client.phone:
-        return False
-    consent = getattr(client, f"{channel}_consent", None)
-    consent_changed_at = getattr(client, f"{channel}_consent_at", None)
-    if consent is False and consent_changed_at is not None:
-        return False
-    return not ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).exists()
+    return (
+        OutboundMessage.objects.for_org(booking.organization)
+        .filter(idempotency_key__startswith=f"booking-reminder:{booking.pk}:")
+        .order_by("created_at", "id")
+    )
 
 
 # --- Credits ------------------------------------------------------------------------------------------

@@ -191,12 +191,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
     )
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
-        invoice = self.get_object()
-        if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID) or not invoice.bill_to_email:
-            raise services.BillingError("Only an issued invoice of a client with an email can be sent.")
-        from .. import tasks
-
-        tasks.send_invoice_email.delay(invoice.pk, True)
+        services.send_invoice(invoice=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="The invoice as a PDF", responses={200: PDF, 404: ErrorSerializer})

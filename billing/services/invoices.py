@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from mecto.events import emit, register_event_type
 
+from .. import notifications
 from ..errors import BillingError
 from ..models import Invoice, InvoiceLine, Plan, Subscription
 from ..money import line_amounts, sum_lines
-from ._common import MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR, _actor, _on_commit_task, _take_number
+from ._common import MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR, _actor, _take_number
 from .settings import billing_settings
 
-__all__ = ["LineInput", "plan_line", "create_invoice", "issue_invoice", "void_invoice", "sell_plan"]
+__all__ = ["LineInput", "plan_line", "create_invoice", "issue_invoice", "send_invoice", "void_invoice", "sell_plan"]
 
 register_event_type("invoice.issued", _("An invoice was issued to a client"))
 register_event_type("invoice.voided", _("An invoice was voided"))
@@ -184,10 +185,16 @@ def issue_invoice(*, invoice: Invoice, actor=None, send_email: bool = True, due_
         client=invoice.client,
     )
     if send_email:
-        from .. import tasks
-
-        _on_commit_task(tasks.send_invoice_email, invoice.pk)
+        notifications.queue_invoice_email(invoice)
     return invoice
+
+
+@transaction.atomic
+def send_invoice(*, invoice: Invoice, actor=None) -> None:
+    """Email an issued invoice (or the receipt of a paid one) to the client again."""
+    if invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID) or not invoice.bill_to_email:
+        raise BillingError(_("Only an issued invoice of a client with an email can be sent."))
+    notifications.queue_invoice_email(invoice, again=True)
 
 
 @transaction.atomic

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 
+from .. import notifications
 from ..errors import BillingError
 from ..models import Invoice, PaymentLink, Plan
-from ._common import _actor, _on_commit_task
+from ._common import _actor
 from .settings import billing_settings
 
 __all__ = ["payment_link_url", "create_payment_link", "revoke_payment_link", "mark_link_opened"]
@@ -70,9 +71,7 @@ def create_payment_link(
     )
     url = payment_link_url(token)
     if send:
-        from .. import tasks
-
-        _on_commit_task(tasks.send_payment_link_email, link.pk, url)
+        notifications.queue_payment_link_email(link, url)
     return link, url
 
 

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from mecto.events import emit, register_event_type
 
+from .. import notifications
 from ..errors import BillingError
 from ..models import Invoice, Payment, Purchase
-from ._common import _actor, _on_commit_task
+from ._common import _actor
 
 __all__ = ["record_payment", "record_failed_payment", "fulfil_invoice"]
 
@@ -112,9 +113,7 @@ def record_payment(
         )
         fulfil_invoice(invoice=invoice, actor=actor)
         if send_receipt:
-            from .. import tasks
-
-            _on_commit_task(tasks.send_invoice_email, invoice.pk)
+            notifications.queue_invoice_email(invoice)
     else:
         invoice.save()
     return payment

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from mecto.events import emit, register_event_type
 
+from .. import notifications
 from ..errors import BillingError
 from ..models import CreditNote, Invoice, Payment, Subscription
 from ..money import tax_share
-from ._common import _actor, _on_commit_task, _take_number
+from ._common import _actor, _take_number
 
 __all__ = ["issue_credit_note", "period_credit_source", "revoke_refunded_credits", "refund_payment"]
 
@@ -80,9 +81,7 @@ def issue_credit_note(
         actor=_actor(actor),
         client=payment.client,
     )
-    from .. import tasks
-
-    _on_commit_task(tasks.send_credit_note_email, note.pk)
+    notifications.queue_credit_note_email(note)
     return note
 
 

@@ -388,11 +388,7 @@ class InvoiceDetailView(MemberRequiredMixin, View):
                 services.void_invoice(invoice=invoice, actor=request.user)
                 messages.success(request, _("The invoice is void."))
             elif action == "email":
-                if not invoice.bill_to_email or invoice.status not in (Invoice.Status.OPEN, Invoice.Status.PAID):
-                    raise services.BillingError(_("Only an issued invoice of a client with an email can be sent."))
-                from .. import tasks
-
-                tasks.send_invoice_email.delay(invoice.pk, True)
+                services.send_invoice(invoice=invoice, actor=request.user)
                 messages.success(
                     request, _("The invoice is on its way to %(email)s.") % {"email": invoice.bill_to_email}
                 )

@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from mecto import comms
+from mecto.comms.models import Category
 
 from .. import selectors
-from ..models import Booking, BookingPolicy, Channel, Reminder, ReminderOptOut, Session
+from ..models import Booking, BookingPolicy, Channel, Session
+from ..notifications import REMINDERS_TOPIC
 from ._common import BookingError
 
 __all__ = ["send_due_reminders", "opt_out_of_reminders", "opt_in_to_reminders"]
 
-logger = logging.getLogger(__name__)
-
 
 def send_due_reminders(*, now: datetime | None = None) -> int:
-    """Send the reminders that are due, each exactly once: the row for (booking, channel,
-    offset, start) is claimed before sending, so a second run (or worker) skips it."""
-    from ..notifications import send_reminder
+    """Queue the reminders that are due, each exactly once (the message key names the
+    booking, channel, offset and start time); returns how many were queued now."""
+    from ..notifications import client_address, queue_reminder
 
     now = now or timezone.now()
     horizon = now + timedelta(days=15)
@@ -38,7 +38,7 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         .order_by("session__start_at")
     )
     policies: dict[int, BookingPolicy] = {}
-    sent = 0
+    queued = 0
     for booking in bookings.iterator(chunk_size=500):
         policy = policies.get(booking.organization_id)
         if policy is None:
@@ -54,40 +54,42 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
         offset = min(due)  # after an outage only the latest reminder goes, never a stale one
         channels = [c for c, on in ((Channel.EMAIL, policy.remind_by_email), (Channel.SMS, policy.remind_by_sms)) if on]
         for channel in channels:
-            if not selectors.client_accepts_reminders(client=booking.client, channel=channel):
-                continue
-            try:
-                with transaction.atomic():
-                    reminder = Reminder.objects.create(
-                        organization=booking.organization,
-                        booking=booking,
-                        channel=channel,
-                        offset_minutes=offset,
-                        session_start=start,
-                    )
-            except IntegrityError:
-                continue  # sent (or being sent) by another run
-            try:
-                provider_id = send_reminder(booking=booking, reminder=reminder)
-            except Exception:
-                logger.exception("Reminder %s could not be sent; it will be retried", reminder.pk)
-                Reminder.objects.filter(pk=reminder.pk).delete()
-                continue
-            Reminder.objects.filter(pk=reminder.pk).update(status=Reminder.Status.SENT, provider_id=provider_id or "")
-            sent += 1
-    return sent
+            address = client_address(booking.client, channel)
+            if (
+                not address
+                or not comms.check(
+                    organization=booking.organization,
+                    channel=channel,
+                    address=address,
+                    category=Category.TRANSACTIONAL,
+                    topic=REMINDERS_TOPIC,
+                ).allowed
+            ):
+                continue  # no address, opted out, bounced or STOP: not even a row (checked again at send)
+            with transaction.atomic():
+                if queue_reminder(booking=booking, channel=channel, offset_minutes=offset).is_new:
+                    queued += 1
+    return queued
 
 
-@transaction.atomic
-def opt_out_of_reminders(*, client: Client, channel: str) -> ReminderOptOut:
+def opt_out_of_reminders(*, client: Client, channel: str):
+    """Stop reminders on one channel for this client's address (the link in a reminder
+    does the same through the platform's preference page)."""
+    from ..notifications import client_address
+
     if channel not in Channel.values:
         raise BookingError(_("Unknown channel."), field="channel")
-    opt_out, _created = ReminderOptOut.objects.get_or_create(
-        organization=client.organization, client=client, channel=channel
+    address = client_address(client, channel)
+    if not address:
+        raise BookingError(_("This client has no address on that channel."), field="channel")
+    return comms.opt_out_of_topic(
+        organization=client.organization, channel=channel, address=address, topic=REMINDERS_TOPIC, source="coach"
     )
-    return opt_out
 
 
-@transaction.atomic
 def opt_in_to_reminders(*, client: Client, channel: str) -> None:
-    ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).delete()
+    from ..notifications import client_address
+
+    address = client_address(client, channel)
+    if address:
+        comms.opt_in_to_topic(organization=client.organization, channel=channel, address=address, topic=REMINDERS_TOPIC)

@@ -19,14 +19,15 @@ from django.utils.translation import gettext as _
 from accounts.forms import apply_domain_error
 from accounts.models import Organization
 from clients.models import Client
+from mecto import comms
 from mecto.branding import brand_for
 from mecto.errors import DomainError
 from mecto.localization import format_money, time_zone_names
 
-from .. import selectors, services
+from .. import notifications, selectors, services
 from ..forms import CancelForm, PublicDetailsForm
 from ..ics import coach_feed
-from ..models import Booking, CoachProfile, ReminderOptOut, ServiceType, Session
+from ..models import Booking, CoachProfile, ServiceType, Session
 from ..tokens import manage_token, manage_token_state, read_opt_out_token
 from ._common import EARLIEST_DAY, LATEST_DAY, _parse_date, _wall
 
@@ -352,11 +353,15 @@ def manage_cancel(request, booking, token):
 
 
 def reminder_opt_out(request, token):
+    """The stop link of reminders sent before the platform's preference page; it still works."""
     found = read_opt_out_token(token)
     if found is None:
         raise Http404
     client = get_object_or_404(Client.objects.select_related("organization"), public_id=found[0])
     channel = found[1]
+    address = notifications.client_address(client, channel)
+    if not address:
+        raise Http404
     done = ""
     if request.method == "POST":
         if request.POST.get("action") == "resume":
@@ -365,7 +370,9 @@ def reminder_opt_out(request, token):
         else:
             services.opt_out_of_reminders(client=client, channel=channel)
             done = "stopped"
-    opted_out = ReminderOptOut.objects.for_org(client.organization).filter(client=client, channel=channel).exists()
+    opted_out = comms.is_opted_out(
+        organization=client.organization, channel=channel, address=address, topic=notifications.REMINDERS_TOPIC
+    )
     return render(
         request,
         "booking/public/opt_out.html",

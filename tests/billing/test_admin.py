@@ -25,7 +25,6 @@ MODELS = [
     models.CreditNote,
     models.Purchase,
     models.PaymentLink,
-    models.Notice,
     models.StripeEvent,
     models.StripeCustomer,
 ]

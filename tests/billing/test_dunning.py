@@ -9,9 +9,10 @@ from django.core import mail
 from freezegun import freeze_time
 
 from billing import services
-from billing.models import Notice, Subscription
+from billing.models import Subscription
 from billing.tasks import remind_expiring_packages, run_dunning
 from booking import services as booking_services
+from mecto.comms.models import OutboundMessage
 from mecto.models import Event
 from tests.factories import MembershipFactory
 
@@ -74,12 +75,15 @@ def test_reminders_on_days_1_3_and_7_then_past_due_and_the_coach_is_told(
     coach_mail = [m for m in mail.outbox if m.to == [coach.email]]
     assert len(coach_mail) == 1 and "past due" in coach_mail[0].subject
     assert invoice.number in coach_mail[0].body
-    assert sorted(Notice.objects.values_list("kind", "step")) == [
-        ("dunning_reminder", 1),
-        ("dunning_reminder", 3),
-        ("dunning_reminder", 7),
-        ("past_due", 7),
+    keys = sorted(OutboundMessage.objects.filter(topic="billing").values_list("idempotency_key", flat=True))
+    assert keys == [
+        f"dunning:{invoice.public_id}:1",
+        f"dunning:{invoice.public_id}:3",
+        f"dunning:{invoice.public_id}:7",
+        f"past_due:{invoice.public_id}:{coach.pk}",
     ]
+    invoice.refresh_from_db()
+    assert invoice.past_due_at == datetime(2026, 4, 3, 9, 0, tzinfo=UTC)
     assert Event.objects.filter(name="subscription.past_due").count() == 1
 
 

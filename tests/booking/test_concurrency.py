@@ -127,7 +127,7 @@ def test_concurrent_credit_bookings_of_one_client_stop_at_their_balance():
 def test_reminders_go_once_when_several_workers_run_at_the_same_moment():
     from django.core import mail
 
-    from booking.models import Reminder
+    from mecto.comms.models import OutboundMessage
 
     from .factories import BookingPolicyFactory
 
@@ -149,4 +149,4 @@ def test_reminders_go_once_when_several_workers_run_at_the_same_moment():
     assert not errors, errors[:3]
     assert sum(results) == 3
     assert sorted(m.to[0] for m in mail.outbox) == ["r0@example.com", "r1@example.com", "r2@example.com"]
-    assert Reminder.objects.filter(status=Reminder.Status.SENT).count() == len(bookings)
+    assert OutboundMessage.objects.filter(topic="reminders", status="sent").count() == len(bookings)

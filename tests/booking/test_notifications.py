@@ -9,8 +9,9 @@ from django.core.signing import TimestampSigner
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from booking import services, tokens
-from booking.models import Booking, Reminder
+from booking import selectors, services, tokens
+from booking.models import Booking
+from mecto import comms
 from mecto.comms import sms as sms_backends
 from tests.factories import ClientFactory
 
@@ -117,27 +118,41 @@ def _booked(studio, start, **client_fields):
     return services.book_session(service=studio.service, coach=studio.coach, client=client, start_at=start)
 
 
-def test_reminders_go_once_at_each_offset_even_if_the_task_runs_twice(studio):
+@pytest.fixture
+def remind(django_capture_on_commit_callbacks):
+    """Run the reminder job at a moment and deliver what it queued (after its commit)."""
+
+    def run(moment: str) -> int:
+        with freeze_time(moment), django_capture_on_commit_callbacks(execute=True):
+            return services.send_due_reminders()
+
+    return run
+
+
+def _reminders(booking):
+    return list(selectors.reminder_messages(booking=booking))
+
+
+def test_reminders_go_once_at_each_offset_even_if_the_task_runs_twice(studio, remind):
     BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[1440, 120], remind_by_sms=True)
     with freeze_time("2026-05-30 09:00"):
         booking = _booked(studio, TUE_10, phone="+447700900123")
     sms_backends.outbox.clear()
-    with freeze_time("2026-06-01 08:30"):  # 25.5 h before: nothing due
-        assert services.send_due_reminders() == 0
-    with freeze_time("2026-06-01 09:05"):  # 24 h before (10:05 London on Monday)
-        assert services.send_due_reminders() == 2  # email and SMS
-        assert services.send_due_reminders() == 0
-    with freeze_time("2026-06-02 07:01"):  # 2 h before
-        assert services.send_due_reminders() == 2
-        assert services.send_due_reminders() == 0
-    assert Reminder.objects.filter(booking=booking).count() == 4
+    assert remind("2026-06-01 08:30") == 0  # 25.5 h before: nothing due
+    assert remind("2026-06-01 09:05") == 2  # 24 h before (10:05 London on Monday): email and SMS
+    assert remind("2026-06-01 09:05") == 0
+    assert remind("2026-06-02 07:01") == 2  # 2 h before
+    assert remind("2026-06-02 07:01") == 0
+    rows = _reminders(booking)
+    assert len(rows) == 4 and {r.status for r in rows} == {"sent"} and {r.topic for r in rows} == {"reminders"}
     reminders = [m for m in mail.outbox if "Reminder" in m.subject]
     assert len(reminders) == 2 and "List-Unsubscribe" in reminders[0].extra_headers
+    assert reminders[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert len(sms_backends.outbox) == 2 and sms_backends.outbox[0].to == "+447700900123"
     assert sms_backends.outbox[0].idempotency_key.startswith("booking-reminder:")
 
 
-def test_reminders_skip_opted_out_clients_and_late_bookings(studio):
+def test_reminders_skip_opted_out_clients_and_late_bookings(studio, remind):
     BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[1440, 120])
     with freeze_time("2026-05-30 09:00"):
         opted = _booked(studio, TUE_10)
@@ -145,54 +160,71 @@ def test_reminders_skip_opted_out_clients_and_late_bookings(studio):
     with freeze_time("2026-06-02 05:30"):  # booked 2.5 h before: only the 2 h reminder applies
         late = _booked(studio, TUE_10 + timedelta(hours=2))
     mail.outbox.clear()
-    with freeze_time("2026-06-02 09:59"):  # after an outage: only the latest due reminder, never a stale one
-        assert services.send_due_reminders() == 1
-    assert [r.offset_minutes for r in Reminder.objects.filter(booking=late)] == [120]
-    assert not Reminder.objects.filter(booking=opted).exists()
+    assert remind("2026-06-02 09:59") == 1  # after an outage: only the latest due reminder, never a stale one
+    assert [r.idempotency_key.split(":")[3] for r in _reminders(late)] == ["120"]
+    assert _reminders(opted) == []
 
 
-def test_a_moved_booking_gets_reminders_for_its_new_time(studio):
+def test_a_moved_booking_gets_reminders_for_its_new_time(studio, remind):
     BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[120])
     with freeze_time("2026-05-29 09:00"):
         booking = _booked(studio, TUE_10)
+    assert remind("2026-06-02 07:30") == 1
     with freeze_time("2026-06-02 07:30"):
-        assert services.send_due_reminders() == 1
         services.reschedule_booking(booking=booking, start_at=TUE_10 + timedelta(hours=4), by_client=False)
-    with freeze_time("2026-06-02 11:30"):
-        assert services.send_due_reminders() == 1
-    assert Reminder.objects.filter(booking=booking).count() == 2
+    assert remind("2026-06-02 11:30") == 1
+    assert len(_reminders(booking)) == 2
 
 
 def test_opt_out_link_is_signed(studio, client):
-    booking_client = ClientFactory(organization=studio.org)
+    booking_client = ClientFactory(organization=studio.org, phone="07700 900222")
     url = tokens.opt_out_url(booking_client, "sms").split("testserver")[-1].split("localhost:8000")[-1]
     assert client.get(url).status_code == 200
     assert client.post(url).status_code == 200
-    assert booking_client.reminder_opt_outs.filter(channel="sms").exists()
+    assert comms.is_opted_out(organization=studio.org, channel="sms", address="+447700900222", topic="reminders")
     assert client.get(url[:-3] + "xyz/").status_code == 404
 
 
-def test_pending_payment_bookings_get_no_reminders(studio):
+def test_the_link_in_a_reminder_stops_reminders_in_one_click(studio, remind, client):
+    BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[1440, 120])
+    with freeze_time("2026-05-30 09:00"):
+        booking = _booked(studio, TUE_10, email="rae@example.com")
+    assert remind("2026-06-01 09:05") == 1
+    [reminder] = [m for m in mail.outbox if "Reminder" in m.subject]
+    link = reminder.extra_headers["List-Unsubscribe"].strip("<>").split("localhost:8000")[-1]
+    assert client.post(link, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert remind("2026-06-02 07:01") == 0  # the 2 h reminder is not even queued
+    assert len(_reminders(booking)) == 1
+    # Confirmations and changes still reach them: reminders are one topic, not every message.
+    assert comms.check(
+        organization=studio.org, channel="email", address="rae@example.com", category="transactional", topic="bookings"
+    ).allowed
+
+
+def test_pending_payment_bookings_get_no_reminders(studio, remind):
     BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[120])
     with freeze_time("2026-05-29 09:00"):
         booking = _booked(studio, TUE_10)
     Booking.objects.filter(pk=booking.pk).update(status=Booking.Status.PENDING_PAYMENT)
-    with freeze_time("2026-06-02 07:30"):
-        assert services.send_due_reminders() == 0
+    assert remind("2026-06-02 07:30") == 0
 
 
-def test_no_sms_reminder_after_the_client_withdrew_sms_consent(studio):
+def test_sms_reminders_stop_at_stop_and_at_a_text_opt_out_not_at_marketing_consent(studio, remind):
+    """Reminders are transactional: withdrawing marketing consent does not stop them; a
+    client who asks to stop reminder texts (or texts STOP) gets none."""
     from clients.services import record_consent
 
-    BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[120], remind_by_sms=True)
+    BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[1440, 120], remind_by_sms=True)
     with freeze_time("2026-05-30 09:00"):
         booking = _booked(studio, TUE_10, phone="+447700900123")
-        record_consent(client=booking.client, channel="sms", granted=False, method="Asked by phone to stop texts")
+        record_consent(client=booking.client, channel="sms", granted=False, method="No marketing texts, thanks")
     sms_backends.outbox.clear()
     mail.outbox.clear()
-    with freeze_time("2026-06-02 07:01"):
-        assert services.send_due_reminders() == 1  # the email only
-    assert sms_backends.outbox == [] and len(mail.outbox) == 1
+    assert remind("2026-06-01 09:05") == 2  # email and SMS: marketing consent does not govern reminders
+    with freeze_time("2026-06-01 10:00"):
+        services.opt_out_of_reminders(client=booking.client, channel="sms")  # "please stop texting me"
+    assert remind("2026-06-02 07:01") == 1  # the email only
+    assert len(sms_backends.outbox) == 1 and len(mail.outbox) == 2
 
 
 @freeze_time("2026-06-03 12:00")
@@ -220,4 +252,4 @@ def test_a_client_who_stopped_reminders_can_turn_them_back_on(studio, client):
     assert "Turn email reminders back on" in client.get(url).content.decode()  # the link again, later
     resumed = client.post(url, {"action": "resume"}).content.decode()
     assert "Reminders are back on." in resumed and "Stop email reminders" in resumed
-    assert not chloe.reminder_opt_outs.exists()
+    assert not comms.is_opted_out(organization=studio.org, channel="email", address=chloe.email, topic="reminders")

@@ -12,7 +12,7 @@ from freezegun import freeze_time
 
 from accounts.models import User
 from booking import services
-from booking.models import BookingPayment, Reminder, ReminderOptOut
+from booking.models import BookingPayment
 from integrations.models import CalendarEventLink, ExternalBusyTime
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
@@ -231,20 +231,17 @@ def _payment(n):
 
 
 def _reminder(n):
+    """Reminders are rows of the message log."""
+    from booking.notifications import queue_reminder
+
     for _ in range(n):
-        booking = _booking_in_new_org()
-        Reminder.objects.create(
-            organization=booking.organization,
-            booking=booking,
-            channel="email",
-            offset_minutes=120,
-            session_start=booking.session.start_at,
-        )
+        queue_reminder(booking=_booking_in_new_org(), channel="email", offset_minutes=120)
 
 
 def _opt_out(n):
+    """Reminder opt-outs are topic suppressions of the sending mechanism."""
     for client in ClientFactory.create_batch(n):
-        ReminderOptOut.objects.create(organization=client.organization, client=client, channel="email")
+        services.opt_out_of_reminders(client=client, channel="email")
 
 
 def _credit_entry(n):
@@ -285,8 +282,8 @@ ADMIN_LISTS = {
     "booking/session": SessionFactory.create_batch,
     "booking/booking": BookingFactory.create_batch,
     "booking/bookingpayment": _payment,
-    "booking/reminder": _reminder,
-    "booking/reminderoptout": _opt_out,
+    "mecto/outboundmessage": _reminder,
+    "mecto/suppression": _opt_out,
     "integrations/connectedaccount": ConnectedAccountFactory.create_batch,
     "integrations/calendareventlink": _event_link,
     "integrations/externalbusytime": _busy_time,
