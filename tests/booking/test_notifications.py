@@ -253,3 +253,37 @@ def test_a_client_who_stopped_reminders_can_turn_them_back_on(studio, client):
     resumed = client.post(url, {"action": "resume"}).content.decode()
     assert "Reminders are back on." in resumed and "Stop email reminders" in resumed
     assert not comms.is_opted_out(organization=studio.org, channel="email", address=chloe.email, topic="reminders")
+
+
+def test_replying_stop_stops_sms_reminders_and_start_restores_them(studio, remind, client, settings):
+    """The whole path: a reminder text goes out; the client replies STOP (a signed Twilio
+    webhook); the next reminder is not texted (the email still goes); START brings texts back."""
+    from twilio.request_validator import RequestValidator
+
+    settings.SITE_URL = "https://app.mecto.example"
+    settings.TWILIO_AUTH_TOKEN = "twilio-auth-token-for-tests"
+
+    def reply(body: str, sid: str):
+        params = {"MessageSid": sid, "From": "+447700900123", "To": "+447700900999", "Body": body}
+        path = "/webhooks/twilio/inbound/"
+        signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(settings.SITE_URL + path, params)
+        return client.post(path, params, HTTP_X_TWILIO_SIGNATURE=signature)
+
+    BookingPolicyFactory(organization=studio.org, reminder_offsets_minutes=[2880, 1440, 120], remind_by_sms=True)
+    with freeze_time("2026-05-28 09:00"):
+        _booked(studio, TUE_10, phone="07700 900123", email="sam@example.com")
+    sms_backends.outbox.clear()
+    assert remind("2026-05-31 09:05") == 2  # 48 h before: email and text
+    assert len(sms_backends.outbox) == 1
+    forged = client.post(
+        "/webhooks/twilio/inbound/",
+        {"MessageSid": "SM" + "0" * 32, "From": "+447700900123", "Body": "STOP"},
+        HTTP_X_TWILIO_SIGNATURE="forged",
+    )
+    assert forged.status_code == 403
+    assert reply("Stop", "SM" + "1" * 32).status_code == 200
+    assert remind("2026-06-01 09:05") == 1  # 24 h before: the email only
+    assert len(sms_backends.outbox) == 1
+    assert reply("START", "SM" + "2" * 32).status_code == 200
+    assert remind("2026-06-02 07:01") == 2  # 2 h before: texts are back
+    assert len(sms_backends.outbox) == 2 and sms_backends.outbox[-1].to == "+447700900123"
