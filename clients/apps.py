@@ -8,11 +8,13 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from accounts.services import register_org_initializer
-        from mecto import nav
+        from mecto import nav, tenancy
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
-        from . import handlers, services
+        from . import handlers, selectors, services
+
+        tenancy.register_client_resolver(selectors.portal_clients)
 
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
         nav.register(
