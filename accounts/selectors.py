@@ -22,10 +22,4 @@ def team_members(*, organization: Organization) -> QuerySet[Membership]:
 
 
 def pending_member_invitations(*, organization: Organization) -> QuerySet[Invitation]:
-    return (
-        Invitation.objects.for_org(organization)
-        .pending()
-        .filter(client__isnull=True)
-        .select_related("invited_by")
-        .order_by("-created_at")
-    )
+    return Invitation.objects.for_org(organization).pending().select_related("invited_by").order_by("-created_at")
