@@ -56,14 +56,12 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organization"]
 
 
-@admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "organization", "role", "status", "invited_by", "created_at", "expires_at"]
-    list_filter = ["role", ("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
+class InvitationAdminBase(admin.ModelAdmin):
+    """What every kind of invitation shows in the back office, and revoking them."""
+
+    list_filter = [("accepted_at", admin.EmptyFieldListFilter), ("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["email", "organization__name"]
-    list_select_related = ["organization", "invited_by"]
     readonly_fields = ["token_hash", "created_at", "accepted_at", "accepted_by", "revoked_at"]
-    autocomplete_fields = ["organization", "client", "invited_by"]
     actions = ["revoke"]
 
     @admin.display(description=_("status"))
@@ -79,3 +77,11 @@ class InvitationAdmin(admin.ModelAdmin):
             services.revoke_invitation(invitation=invitation, actor=request.user)
             count += 1
         self.message_user(request, _("%(count)d invitations revoked.") % {"count": count})
+
+
+@admin.register(Invitation)
+class InvitationAdmin(InvitationAdminBase):
+    list_display = ["email", "organization", "role", "status", "invited_by", "created_at", "expires_at"]
+    list_filter = ["role", *InvitationAdminBase.list_filter]
+    list_select_related = ["organization", "invited_by"]
+    autocomplete_fields = ["organization", "invited_by"]

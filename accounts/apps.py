@@ -7,7 +7,11 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        from mecto import nav
+        from mecto import nav, tenancy
+
+        from . import selectors
+
+        tenancy.register_member_resolver(selectors.active_memberships)
 
         nav.register(nav.NavItem("dashboard", _("Dashboard"), "dashboard", order=0))
         nav.register(nav.NavItem("team", _("Team"), "accounts:team", capability="members.manage", order=900))

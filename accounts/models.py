@@ -143,26 +143,17 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class Invitation(OrgOwned):
-    """A single-use, expiring invitation to join as a team member or as a client.
+class InvitationBase(OrgOwned):
+    """A single-use invitation that expires: its link sets up (or signs in) an account.
 
-    Only a hash of the token is stored; the token itself travels in the email link.
+    Only a hash of the token is stored; the token itself travels in the email link. Team
+    invitations are `Invitation`; other apps add their own kind (clients: portal
+    invitations) and register it with `accounts.services.register_invitation_kind`.
     """
 
-    CLIENT = "client"
-    ROLE_CHOICES = [*Membership.Role.choices, (CLIENT, _("Client"))]
     TTL = timedelta(days=7)
 
     email = models.EmailField(_("email"))
-    role = models.CharField(_("role"), max_length=16, choices=ROLE_CHOICES)
-    client = models.ForeignKey(
-        "clients.Client",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="invitations",
-        verbose_name=_("client"),
-    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("invited by")
@@ -178,13 +169,8 @@ class Invitation(OrgOwned):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
+        abstract = True
         ordering = ["-created_at"]
-        indexes = [models.Index(Lower("email"), "organization", name="invitation_email_org")]
-
-    def __str__(self) -> str:
-        return f"{self.email} ({self.role})"
 
     @staticmethod
     def new_token() -> tuple[str, str]:
@@ -209,6 +195,17 @@ class Invitation(OrgOwned):
     def is_usable(self) -> bool:
         return self.status == "pending"
 
-    @property
-    def is_client_invitation(self) -> bool:
-        return self.role == self.CLIENT
+
+class Invitation(InvitationBase):
+    """An invitation to join a business's team as owner, coach or assistant."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Membership.Role.choices)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        indexes = [models.Index(Lower("email"), "organization", name="invitation_email_org")]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"

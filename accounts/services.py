@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -15,15 +16,13 @@ from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 from mecto.roles import OWNER
 
-from .models import Invitation, Membership, Organization, User
+from .models import Invitation, InvitationBase, Membership, Organization, User
 
 register_event_type("organization.created", _("A business signed up"))
 register_event_type("member.invited", _("A team member was invited"))
 register_event_type("member.joined", _("A team member joined"))
 register_event_type("member.role_changed", _("A team member's role changed"))
 register_event_type("member.removed", _("A team member was removed"))
-register_event_type("client.invited", _("A client was invited to the portal"))
-register_event_type("client.portal_joined", _("A client activated their portal account"))
 
 _org_initializers: list[Callable[[Organization], None]] = []
 
@@ -75,7 +74,37 @@ def update_organization(*, organization: Organization, actor: User, **fields) ->
     return organization
 
 
-def _invitation_url(token: str) -> str:
+@dataclass(frozen=True)
+class InvitationKind:
+    """A kind of invitation that the accept page (`/invitations/<token>/`) takes.
+
+    Accepting one sets up or checks the account here, then calls `join(invitation=, user=)`
+    in the same transaction to give the person their place; the page shows
+    `intro_template` and sends them on to the URL named `next_url_name`.
+    """
+
+    model: type[InvitationBase]
+    join: Callable[..., None]
+    intro_template: str
+    next_url_name: str
+
+
+_invitation_kinds: list[InvitationKind] = []
+
+
+def register_invitation_kind(kind: InvitationKind) -> InvitationKind:
+    """Apps add their invitations in AppConfig.ready() (clients: portal invitations)."""
+    if all(known.model is not kind.model for known in _invitation_kinds):
+        _invitation_kinds.append(kind)
+    return kind
+
+
+def invitation_kind(invitation: InvitationBase) -> InvitationKind:
+    return next(kind for kind in _invitation_kinds if isinstance(invitation, kind.model))
+
+
+def invitation_url(token: str) -> str:
+    """The link in an invitation email: the accept page, for every kind of invitation."""
     from django.conf import settings
 
     return settings.SITE_URL + reverse("accounts:accept_invitation", args=[token])
@@ -84,17 +113,17 @@ def _invitation_url(token: str) -> str:
 def _send_invitation(invitation: Invitation, token: str) -> None:
     from .tasks import send_invitation_email
 
-    url = _invitation_url(token)
+    url = invitation_url(token)
     transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, url))
 
 
 def deliver_invitation_email(*, invitation_id: int, url: str) -> None:
-    invitation = Invitation.objects.select_related("organization", "invited_by", "client").get(pk=invitation_id)
+    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=invitation_id)
     if not invitation.is_usable:
         return
     send_templated_email(
         to=invitation.email,
-        template="client_invitation" if invitation.is_client_invitation else "member_invitation",
+        template="member_invitation",
         context={"invitation": invitation, "url": url},
         organization=invitation.organization,
     )
@@ -113,9 +142,7 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
         raise DomainError(_("Choose a role: owner, coach or assistant."), field="role")
     _check_can_invite(organization, email)
     # A new invitation to the same address replaces any pending one.
-    Invitation.objects.for_org(organization).pending().filter(email__iexact=email, client__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    Invitation.objects.for_org(organization).pending().filter(email__iexact=email).update(revoked_at=timezone.now())
     token, token_hash = Invitation.new_token()
     invitation = Invitation(
         organization=organization,
@@ -125,52 +152,29 @@ def invite_member(*, organization: Organization, email: str, role: str, invited_
         invited_by=invited_by,
         expires_at=timezone.now() + Invitation.TTL,
     )
-    invitation.full_clean(exclude=["token_hash", "client"])
+    invitation.full_clean(exclude=["token_hash"])
     invitation.save()
     emit(organization, "member.invited", {"email": email, "role": role}, actor=invited_by)
     _send_invitation(invitation, token)
     return invitation, token
 
 
-@transaction.atomic
-def invite_client(*, client, invited_by: User) -> tuple[Invitation, str]:
-    """Invite a client to their portal account (the mobile app and client pages)."""
-    if not client.email:
-        raise DomainError(_("Add an email address to this client before inviting them."), field="email")
-    if client.user_id:
-        raise DomainError(_("This client already has a portal account."), field="email")
-    organization = client.organization
-    Invitation.objects.for_org(organization).pending().filter(client=client).update(revoked_at=timezone.now())
-    token, token_hash = Invitation.new_token()
-    invitation = Invitation.objects.create(
-        organization=organization,
-        email=client.email,
-        role=Invitation.CLIENT,
-        client=client,
-        token_hash=token_hash,
-        invited_by=invited_by,
-        expires_at=timezone.now() + Invitation.TTL,
-    )
-    emit(organization, "client.invited", {"client_id": client.pk}, actor=invited_by, client=client)
-    _send_invitation(invitation, token)
-    return invitation, token
-
-
-def invitation_for_token(token: str) -> Invitation | None:
-    """The usable invitation for a token, or None (unknown, used, revoked or expired)."""
-    invitation = (
-        Invitation.objects.select_related("organization", "client")
-        .filter(token_hash=Invitation.hash_token(token or ""))
-        .first()
-    )
-    return invitation if invitation is not None and invitation.is_usable else None
+def invitation_for_token(token: str) -> InvitationBase | None:
+    """The usable invitation of any kind for a token, or None (unknown, used, revoked or expired)."""
+    token_hash = InvitationBase.hash_token(token or "")
+    for kind in _invitation_kinds:
+        invitation = kind.model.objects.select_related("organization").filter(token_hash=token_hash).first()
+        if invitation is not None:
+            return invitation if invitation.is_usable else None
+    return None
 
 
 @transaction.atomic
 def accept_invitation(
     *, token: str, user: User | None = None, password: str | None = None, full_name: str = ""
 ) -> User:
-    """Use an invitation once: create the account if needed and join the business.
+    """Use an invitation once: create the account if needed and join the business
+    (the team, or the client portal for a portal invitation).
 
     A signed-in `user` must own the invited address; otherwise a new account is
     created with `password` (validated by Django's password validators).
@@ -181,8 +185,9 @@ def accept_invitation(
     invitation = invitation_for_token(token)
     if invitation is None:
         raise DomainError(_("This invitation link is invalid, already used or expired. Ask for a new one."))
+    kind = invitation_kind(invitation)
     # Lock the row: two clicks on the same link must not both succeed.
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = kind.model.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_usable:
         raise DomainError(_("This invitation has already been used."))
     if user is not None and user.is_authenticated:
@@ -200,24 +205,31 @@ def accept_invitation(
             raise DomainError(" ".join(exc.messages), field="password1") from exc
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
         _mark_email_verified(user)
-    organization = invitation.organization
-    if invitation.is_client_invitation:
-        client = invitation.client
-        client.user = user
-        client.save(update_fields=["user", "updated_at"])
-        emit(organization, "client.portal_joined", {"client_id": client.pk}, actor=user, client=client)
-    else:
-        membership, created = Membership.objects.get_or_create(
-            organization=organization, user=user, defaults={"role": invitation.role}
-        )
-        if not created:
-            membership.role, membership.is_active = invitation.role, True
-            membership.save(update_fields=["role", "is_active"])
-        emit(organization, "member.joined", {"user_id": user.pk, "role": invitation.role}, actor=user)
+    kind.join(invitation=invitation, user=user)
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def _join_team(*, invitation: Invitation, user: User) -> None:
+    membership, created = Membership.objects.get_or_create(
+        organization=invitation.organization, user=user, defaults={"role": invitation.role}
+    )
+    if not created:
+        membership.role, membership.is_active = invitation.role, True
+        membership.save(update_fields=["role", "is_active"])
+    emit(invitation.organization, "member.joined", {"user_id": user.pk, "role": invitation.role}, actor=user)
+
+
+register_invitation_kind(
+    InvitationKind(
+        model=Invitation,
+        join=_join_team,
+        intro_template="accounts/_team_invitation_intro.html",
+        next_url_name="dashboard",
+    )
+)
 
 
 def _mark_email_verified(user: User) -> None:
@@ -228,7 +240,7 @@ def _mark_email_verified(user: User) -> None:
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, actor: User) -> Invitation:
+def revoke_invitation(*, invitation: InvitationBase, actor: User) -> InvitationBase:
     if invitation.accepted_at:
         raise DomainError(_("This invitation was already accepted."))
     invitation.revoked_at = invitation.revoked_at or timezone.now()

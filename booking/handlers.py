@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from mecto.events import subscribe
 
-from . import notifications
+from . import notifications, ports
 from .models import Booking
 
 
@@ -22,9 +22,7 @@ def _booking(event) -> Booking | None:
 
 
 def _with_meeting(booking: Booking) -> Booking:
-    from integrations.video import ensure_meeting
-
-    ensure_meeting(booking.session)
+    ports.ensure_meeting(booking.session)
     return booking
 
 

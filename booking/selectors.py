@@ -12,6 +12,7 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Quer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import ports
 from .models import (
     AvailabilityException,
     AvailabilityRule,
@@ -172,8 +173,6 @@ def _blocked_for(
     Buffers work both ways: the new session's buffers must not overlap another session,
     and another session's buffers must not overlap the new session.
     """
-    from integrations.selectors import busy_intervals
-
     organization = service.organization
     margin = timedelta(hours=13)
     sessions = (
@@ -195,7 +194,7 @@ def _blocked_for(
         before_s = timedelta(minutes=session.service.buffer_before_minutes)
         after_s = timedelta(minutes=session.service.buffer_after_minutes)
         blocked.append((session.start_at - max(after_c, before_s), session.end_at + max(before_c, after_s)))
-    for busy_start, busy_end in busy_intervals(
+    for busy_start, busy_end in ports.busy_intervals(
         organization=organization, coach_id=coach_id, start=start - margin, end=end + margin
     ):
         blocked.append((busy_start - after_c, busy_end + before_c))

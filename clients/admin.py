@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import InvitationAdminBase
+
 from .models import (
     Client,
     ClientImport,
@@ -16,6 +18,7 @@ from .models import (
     Metric,
     MetricTarget,
     Note,
+    PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
     StatusChange,
@@ -347,3 +350,11 @@ class ClientImportAdmin(admin.ModelAdmin):
         for client_import in queryset.exclude(status=ClientImport.Status.DONE):
             ClientImport.objects.filter(pk=client_import.pk).update(status=ClientImport.Status.QUEUED, failure="")
             run_client_import.delay(client_import.pk)
+
+
+@admin.register(PortalInvitation)
+class PortalInvitationAdmin(InvitationAdminBase):
+    list_display = ["email", "client", "organization", "status", "invited_by", "created_at", "expires_at"]
+    search_fields = ["email", "client__first_name", "client__last_name", "organization__name"]
+    list_select_related = ["client", "organization", "invited_by"]
+    autocomplete_fields = ["organization", "client", "invited_by"]

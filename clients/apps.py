@@ -7,12 +7,23 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
-        from accounts.services import register_org_initializer
-        from mecto import nav
+        from accounts.services import InvitationKind, register_invitation_kind, register_org_initializer
+        from mecto import nav, tenancy
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
-        from . import handlers, services
+        from . import handlers, selectors, services
+        from .models import PortalInvitation
+
+        tenancy.register_client_resolver(selectors.portal_clients)
+        register_invitation_kind(
+            InvitationKind(
+                model=PortalInvitation,
+                join=services.join_portal,
+                intro_template="clients/_portal_invitation_intro.html",
+                next_url_name="portal:home",
+            )
+        )
 
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
         nav.register(
@@ -28,7 +39,7 @@ class ClientsConfig(AppConfig):
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
         register_portal_card(dashboard.portal_messages_card)
-        del services, handlers  # imported for their event types, composers and handlers
+        del handlers  # imported for its event handlers
 
 
 def _start_organization(organization) -> None:

@@ -6,13 +6,53 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from mecto.demo import demo_seeder
 
 from . import services
 from .models import Client, IntakeForm, Metric, ProgressEntry
+
+# email, first and last name, status, and whether they log in to the portal
+DEMO_CLIENTS = [
+    ("client@demo.mecto.test", "Chloe", "Client", Client.Status.ACTIVE, True),
+    ("sam.lead@demo.mecto.test", "Sam", "Lead", Client.Status.LEAD, False),
+    ("tara.trial@demo.mecto.test", "Tara", "Trial", Client.Status.TRIAL, False),
+]
+
+
+@demo_seeder(order=0)
+def seed_demo_clients(*, organization, owner, coach, password, **context) -> dict:
+    """The demo clients (Chloe logs in to the portal with the demo password); later seeders
+    get them as `clients`, by email."""
+    clients = {}
+    for email, first, last, status, has_portal in DEMO_CLIENTS:
+        client = Client.objects.for_org(organization).filter(email=email).first()
+        if client is None:
+            client = services.create_client(
+                organization=organization,
+                actor=owner,
+                first_name=first,
+                last_name=last,
+                email=email,
+                status=status,
+                coach=coach,
+            )
+        if has_portal:
+            portal_user, _ = User.objects.get_or_create(email=email, defaults={"full_name": f"{first} {last}"})
+            portal_user.set_password(password)
+            portal_user.save()
+            EmailAddress.objects.update_or_create(
+                user=portal_user, email=email, defaults={"verified": True, "primary": True}
+            )
+            if client.user_id != portal_user.pk:
+                client.user = portal_user
+                client.save(update_fields=["user"])
+        clients[email] = client
+    return {"clients": clients}
 
 
 @transaction.atomic

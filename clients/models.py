@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import InvitationBase
 from mecto.localization import METRIC, UNIT_SYSTEM_CHOICES, validate_time_zone
 from mecto.tenancy import OrgOwned
 
@@ -129,6 +130,24 @@ class Client(OrgOwned):
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+
+class PortalInvitation(InvitationBase):
+    """An invitation for a client to set up their portal account (client pages and the app).
+
+    Accepted on the same page as team invitations (`/invitations/<token>/`), which links the
+    new account to `client`.
+    """
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("client"))
+
+    class Meta:
+        verbose_name = _("portal invitation")
+        verbose_name_plural = _("portal invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} (client)"
 
 
 class StatusChange(OrgOwned):

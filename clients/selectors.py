@@ -79,6 +79,15 @@ def client_list(
     return qs.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
+def portal_clients(*, user) -> QuerySet[Client]:
+    """The client records a person logs in to the portal as (of active businesses), newest first."""
+    return (
+        Client.objects.filter(user=user, organization__is_active=True)
+        .select_related("organization")
+        .order_by("-created_at")
+    )
+
+
 def client_detail(*, organization, pk) -> Client:
     return (
         Client.objects.for_org(organization)

@@ -7,10 +7,15 @@ class IntegrationsConfig(AppConfig):
     verbose_name = _("Integrations")
 
     def ready(self):
+        from booking import ports
         from mecto import nav
         from mecto.celery import add_periodic_task
 
-        from . import checks, handlers, signals  # noqa: F401  (system checks, events, allauth signals)
+        from . import checks, handlers, selectors, signals, video  # noqa: F401  (checks, events, allauth signals)
+
+        # Booking sits below integrations: it gets meeting links and busy times through its ports.
+        ports.register_video_provider(provider_for=video.provider_for, ensure_meeting=video.ensure_meeting)
+        ports.register_busy_times(selectors.busy_intervals)
 
         nav.register(
             nav.NavItem(

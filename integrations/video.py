@@ -1,12 +1,12 @@
 """Meeting links for online sessions: a Jitsi room by default (no account needed); Zoom,
-Google Meet or Microsoft Teams through their APIs when the coach connected that account."""
+Google Meet or Microsoft Teams through their APIs when the coach connected that account.
+Booking reaches this through `booking.ports` (registered in IntegrationsConfig.ready())."""
 
 from __future__ import annotations
 
 import logging
-import secrets
 
-from django.conf import settings
+from booking.ports import jitsi_url
 
 from .models import ConnectedAccount
 from .oauth import AccessRevoked, ProviderError, api_request, check
@@ -31,11 +31,6 @@ def provider_for(*, organization, user, preferred: str) -> str:
     if account and active_connection(organization=organization, user=user, provider=account) is not None:
         return preferred
     return JITSI
-
-
-def jitsi_url(organization) -> str:
-    base = getattr(settings, "JITSI_BASE_URL", "https://meet.jit.si").rstrip("/")
-    return f"{base}/{organization.slug}-{secrets.token_hex(10)}"
 
 
 def _iso(dt) -> str:

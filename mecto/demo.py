@@ -3,8 +3,9 @@
     @demo_seeder(order=30)
     def seed_calendar(*, organization, coach, owner, clients, **context): ...
 
-Seeders run in order after the demo business, its team and clients exist, and must be
-idempotent (running `make run` twice adds nothing).
+Seeders run in order after the demo business and its team exist, and must be idempotent
+(running `make run` twice adds nothing). A seeder may return a dict: its entries join the
+context of the seeders after it (clients' first seeder adds the demo `clients` by email).
 """
 
 from collections.abc import Callable
@@ -23,7 +24,11 @@ def demo_seeder(order: int = 100):
     return decorator
 
 
-def run_demo_seeders(**context) -> None:
+def run_demo_seeders(**context) -> dict:
+    """Run every seeder in order; returns the context as the last seeder left it."""
     autodiscover_modules("demo")
     for _order, seeder in sorted(_seeders, key=lambda pair: pair[0]):
-        seeder(**context)
+        added = seeder(**context)
+        if isinstance(added, dict):
+            context.update(added)
+    return context

@@ -3,27 +3,50 @@
 Every domain row belongs to one organisation through `OrgOwned`; querysets are scoped
 with `.for_org(org)`; the organisation of a request is resolved once by `get_tenant`
 (the middleware for pages, the API base classes after token authentication).
+
+The platform imports no app: accounts registers who is a member of which business
+(`register_member_resolver`) and clients registers the client role
+(`register_client_resolver`), both in their `AppConfig.ready()`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-if TYPE_CHECKING:
-    from accounts.models import Membership, Organization
-    from clients.models import Client
+# `resolver(user=...)` returns that person's rows, each with `.organization` loaded, in
+# the order of preference when the request names no organisation.
+Resolver = Callable[..., Iterable]
+
+_resolvers: dict[str, Resolver] = {}
 
 SESSION_ORG_KEY = "mecto_organization_id"
 ORG_HEADER = "HTTP_X_ORGANIZATION"
 
 
+def register_member_resolver(func: Resolver) -> Resolver:
+    """accounts: `func(user=)` -> the person's active memberships (`.organization`, `.role`)."""
+    _resolvers["member"] = func
+    return func
+
+
+def register_client_resolver(func: Resolver) -> Resolver:
+    """clients: `func(user=)` -> the client records whose portal account the person is."""
+    _resolvers["client"] = func
+    return func
+
+
+def _rows(kind: str, user) -> list:
+    resolver = _resolvers.get(kind)
+    return list(resolver(user=user)) if resolver is not None else []
+
+
 class OrgQuerySet(models.QuerySet):
-    def for_org(self, organization: Organization | None) -> OrgQuerySet:
+    def for_org(self, organization: models.Model | None) -> OrgQuerySet:
         """Rows of this organisation only; nothing at all without one."""
         if organization is None:
             return self.none()
@@ -48,11 +71,12 @@ class OrgOwned(models.Model):
 
 @dataclass
 class Tenant:
-    """Who is asking, for which organisation, and in which role."""
+    """Who is asking, for which organisation (an `accounts.Organization`), and in which role:
+    a `membership` (owner, coach, assistant) or a `client` record (the client portal)."""
 
-    organization: Organization | None = None
-    membership: Membership | None = None
-    client: Client | None = None
+    organization: models.Model | None = None
+    membership: models.Model | None = None
+    client: models.Model | None = None
     memberships: list = field(default_factory=list)
 
     @property
@@ -92,23 +116,13 @@ def get_tenant(request) -> Tenant:
 def _resolve(request, user) -> Tenant:
     if user is None or not user.is_authenticated:
         return Tenant()
-    from accounts.models import Membership
-    from clients.models import Client
-
     wanted = request.META.get(ORG_HEADER) or _session_org(request)
-    memberships = list(
-        Membership.objects.filter(user=user, is_active=True, organization__is_active=True)
-        .select_related("organization")
-        .order_by("created_at")
-    )
+    # Anyone on a team works as a member; the client role is for people on no team.
+    memberships = _rows("member", user)
     if memberships:
         chosen = _pick(memberships, wanted, lambda m: m.organization)
         return Tenant(organization=chosen.organization, membership=chosen, memberships=memberships)
-    clients = list(
-        Client.objects.filter(user=user, organization__is_active=True)
-        .select_related("organization")
-        .order_by("-created_at")
-    )
+    clients = _rows("client", user)
     if clients:
         chosen = _pick(clients, wanted, lambda c: c.organization)
         return Tenant(organization=chosen.organization, client=chosen)

@@ -118,7 +118,7 @@ class InvitationViewSet(
     mixins.DestroyModelMixin,
     OrgGenericViewSet,
 ):
-    queryset = Invitation.objects.filter(client__isnull=True).select_related("invited_by")
+    queryset = Invitation.objects.select_related("invited_by")
     serializer_class = InvitationSerializer
     required_capability = "members.manage"
 

@@ -14,25 +14,31 @@ from ..forms import AcceptInvitationForm, apply_domain_error
 
 
 class AcceptInvitationView(View):
-    """The link in an invitation email: set a password (or log in) and join."""
+    """The link in every invitation email (team and client portal): set a password (or log in)
+    and join."""
 
     template_name = "accounts/accept_invitation.html"
 
     def dispatch(self, request, token):
         self.invitation = services.invitation_for_token(token)
+        self.kind = services.invitation_kind(self.invitation) if self.invitation is not None else None
         return super().dispatch(request, token)
+
+    def page(self, request, form, status=200):
+        context = {"invitation": self.invitation, "intro_template": self.kind.intro_template, "form": form}
+        return render(request, self.template_name, context, status=status)
 
     def get(self, request, token):
         if self.invitation is None:
             return render(request, "accounts/invitation_invalid.html", status=404)
-        return render(request, self.template_name, {"invitation": self.invitation, "form": AcceptInvitationForm()})
+        return self.page(request, AcceptInvitationForm())
 
     def post(self, request, token):
         if self.invitation is None:
             return render(request, "accounts/invitation_invalid.html", status=404)
         form = AcceptInvitationForm(request.POST) if not request.user.is_authenticated else None
         if form is not None and not form.is_valid():
-            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
+            return self.page(request, form, status=400)
         try:
             user = services.accept_invitation(
                 token=token,
@@ -43,9 +49,9 @@ class AcceptInvitationView(View):
         except DomainError as exc:
             form = form or AcceptInvitationForm()
             apply_domain_error(form, exc)
-            return render(request, self.template_name, {"invitation": self.invitation, "form": form}, status=400)
+            return self.page(request, form, status=400)
         if not request.user.is_authenticated:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SESSION_ORG_KEY] = self.invitation.organization_id
         messages.success(request, _("Welcome to %(org)s.") % {"org": self.invitation.organization.name})
-        return redirect("portal:home" if self.invitation.is_client_invitation else "dashboard")
+        return redirect(self.kind.next_url_name)

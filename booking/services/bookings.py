@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 from mecto.events import emit, register_event_type
 
-from .. import selectors
+from .. import ports, selectors
 from ..models import Booking, CoachProfile, RecurringSeries, ServiceType, Session, VideoProvider
 from ._common import BookingError, _lock_booking, _payload
 from .availability import ensure_coach_profile
@@ -96,17 +96,15 @@ def _normalise(start_at: datetime) -> datetime:
 
 def _video_for(session: Session, profile: CoachProfile) -> None:
     """Jitsi rooms are made here; a connected Zoom / Meet / Teams account makes its
-    meeting after commit (integrations), falling back to Jitsi if that fails."""
-    from integrations import video
-
+    meeting after commit (through booking.ports), falling back to Jitsi if that fails."""
     if not session.is_virtual:
         return
-    provider = video.provider_for(
+    provider = ports.video_provider_for(
         organization=session.organization, user=session.coach, preferred=profile.video_provider
     )
     session.video_provider = provider
     if provider == VideoProvider.JITSI:
-        session.video_url = video.jitsi_url(session.organization)
+        session.video_url = ports.jitsi_url(session.organization)
 
 
 def _take_place(

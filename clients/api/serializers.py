@@ -14,6 +14,7 @@ from ..models import (
     Message,
     Metric,
     Note,
+    PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
     StatusChange,
@@ -481,3 +482,18 @@ class MyMessageSerializer(MessageSerializer):
         tenant = getattr(request, "tenant", None)
         if tenant is not None and tenant.client is not None:
             self.fields["thread"].queryset = Thread.objects.for_org(tenant.organization).filter(client=tenant.client)
+
+
+class PortalInvitationSerializer(OrgModelSerializer):
+    """A client's invitation to their portal account; `role` is always "client"."""
+
+    status = serializers.CharField(read_only=True)
+    role = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PortalInvitation
+        fields = ["id", "email", "role", "status", "created_at", "expires_at", "accepted_at", "revoked_at"]
+        read_only_fields = fields
+
+    def get_role(self, invitation) -> str:
+        return "client"

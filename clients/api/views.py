@@ -8,8 +8,6 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts import services as account_services
-from accounts.api.serializers import InvitationSerializer
 from mecto.api_base import INT_ID, ErrorSerializer, OrgGenericViewSet, OrgViewSet
 from mecto.comms.models import Consent
 
@@ -34,6 +32,7 @@ from .serializers import (
     IntakeSectionSerializer,
     IntakeSubmissionSerializer,
     NoteSerializer,
+    PortalInvitationSerializer,
     SendIntakeSerializer,
     StatusChangeRequestSerializer,
     StatusChangeSerializer,
@@ -97,13 +96,13 @@ class ClientViewSet(OrgViewSet):
     @extend_schema(
         summary="Invite the client to their portal account",
         request=None,
-        responses={201: InvitationSerializer, **ERRORS},
+        responses={201: PortalInvitationSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         client = self.get_object()
-        invitation, _token = account_services.invite_client(client=client, invited_by=request.user)
-        return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+        invitation, _token = services.invite_client(client=client, invited_by=request.user)
+        return Response(PortalInvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Move the client along the lifecycle (kept in the history)",

@@ -2,6 +2,7 @@
 
 from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
+from .invitations import *  # noqa: F403
 from .messaging import *  # noqa: F403
 from .photos import *  # noqa: F403
 from .progress import *  # noqa: F403

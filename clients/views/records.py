@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts import services as account_services
 from accounts.forms import apply_domain_error
 from accounts.models import User
 from mecto.errors import DomainError
@@ -421,7 +420,7 @@ class ClientInviteView(MemberRequiredMixin, View):
     def post(self, request, pk):
         client = get_object_or_404(Client.objects.for_org(request.tenant.organization), pk=pk)
         try:
-            account_services.invite_client(client=client, invited_by=request.user)
+            services.invite_client(client=client, invited_by=request.user)
             messages.success(request, _("Portal invitation sent to %(email)s.") % {"email": client.email})
         except DomainError as exc:
             messages.error(request, exc.message)

@@ -3,7 +3,7 @@ from django.core import mail
 
 from accounts.models import Invitation, Membership
 from tests.conftest import api_as
-from tests.factories import ClientFactory, MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,14 +80,6 @@ def test_assistant_cannot_raise_their_own_role(org):
     assert api.patch(f"/api/v1/members/{assistant.pk}/", {"role": "owner"}, format="json").status_code == 403
     assistant.refresh_from_db()
     assert assistant.role == "assistant"
-
-
-def test_client_invite_api(coach_api, org, django_capture_on_commit_callbacks):
-    client = ClientFactory(organization=org)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = coach_api.post(f"/api/v1/clients/{client.pk}/invite/")
-    assert response.status_code == 201 and response.json()["role"] == "client"
-    assert mail.outbox[0].to == [client.email]
 
 
 def test_members_list_query_count_does_not_grow(owner_api, org, django_assert_max_num_queries):

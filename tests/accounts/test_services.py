@@ -8,7 +8,7 @@ from accounts import services
 from accounts.models import Invitation, Membership, User
 from mecto.errors import DomainError
 from mecto.models import Event
-from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -124,27 +124,6 @@ def test_inviting_an_existing_member_is_refused():
     with pytest.raises(DomainError) as exc:
         services.invite_member(organization=org, email=coach.email, role="coach", invited_by=owner)
     assert exc.value.field == "email"
-
-
-def test_client_invitation_links_the_portal_account(django_capture_on_commit_callbacks):
-    org = OrganizationFactory()
-    owner = MembershipFactory(organization=org, role="owner").user
-    client = ClientFactory(organization=org, email="chloe@example.com")
-    with django_capture_on_commit_callbacks(execute=True):
-        _, token = services.invite_client(client=client, invited_by=owner)
-    assert "chloe" in mail.outbox[0].to[0]
-    user = services.accept_invitation(token=token, password="a-long-unusual-passphrase", full_name="Chloe")
-    client.refresh_from_db()
-    assert client.user == user
-    assert not Membership.objects.filter(user=user).exists()
-    assert Event.objects.filter(name="client.portal_joined", client_id=client.pk).exists()
-
-
-def test_client_without_email_cannot_be_invited():
-    org = OrganizationFactory()
-    owner = MembershipFactory(organization=org, role="owner").user
-    with pytest.raises(DomainError):
-        services.invite_client(client=ClientFactory(organization=org, email=""), invited_by=owner)
 
 
 def test_roles_cannot_be_raised_by_the_person_they_limit():

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Invitation, Membership
-from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,23 +76,6 @@ def test_unknown_invitation_token_is_a_clear_404(client):
     response = client.get(reverse("accounts:accept_invitation", args=["nope"]))
     assert response.status_code == 404
     assert b"cannot be used" in response.content
-
-
-def test_invited_client_lands_in_the_portal_and_sees_only_their_record(client):
-    org = OrganizationFactory()
-    owner = MembershipFactory(organization=org, role="owner").user
-    me = ClientFactory(organization=org, email="chloe@example.com", first_name="Chloe")
-    ClientFactory(organization=org, first_name="Other")
-    _, token = services.invite_client(client=me, invited_by=owner)
-    response = client.post(
-        reverse("accounts:accept_invitation", args=[token]),
-        {"full_name": "Chloe", "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase"},
-    )
-    assert response["Location"] == reverse("portal:home")
-    assert b"Welcome, Chloe" in client.get(reverse("portal:home")).content
-    # Coach pages are not for clients.
-    assert client.get(reverse("clients:list")).status_code == 404
-    assert client.get(reverse("dashboard")).status_code == 302
 
 
 def test_person_without_a_business_is_asked_to_create_one(client):

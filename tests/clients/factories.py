@@ -20,6 +20,7 @@ from clients.models import (
     Metric,
     MetricTarget,
     Note,
+    PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
     StatusChange,
@@ -65,6 +66,18 @@ class IntakeQuestionFactory(factory.django.DjangoModelFactory):
     key = factory.Sequence(lambda n: f"question_{n}")
     label = "How are you?"
     kind = IntakeQuestion.Kind.TEXT
+
+
+@register
+class PortalInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PortalInvitation
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    email = factory.SelfAttribute("client.email")
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(lambda: timezone.now() + PortalInvitation.TTL)
 
 
 @register

@@ -1,6 +1,7 @@
 """Coach API under /api/v1/clients/… and the client's /api/v1/me/profile/ and /me/intake/."""
 
 import pytest
+from django.core import mail
 
 from clients import services
 from clients.models import Client
@@ -175,3 +176,11 @@ def test_intake_form_builder_api(coach_api, org):
     assert renamed.status_code == 200 and renamed.data["key"] == "any_pain_today"
     assert coach_api.post(f"/api/v1/clients/intake-forms/{form_id}/make-default/").status_code == 200
     assert coach_api.delete(f"/api/v1/clients/intake-forms/{form_id}/").status_code == 400  # the default stays
+
+
+def test_client_invite_api(coach_api, org, django_capture_on_commit_callbacks):
+    client = ClientFactory(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coach_api.post(f"/api/v1/clients/{client.pk}/invite/")
+    assert response.status_code == 201 and response.json()["role"] == "client"
+    assert mail.outbox[0].to == [client.email]

@@ -7,8 +7,6 @@ from django.db import transaction
 
 from accounts import services
 from accounts.models import Membership, Organization, User
-from clients import services as client_services
-from clients.models import Client
 from mecto.demo import run_demo_seeders
 
 DEMO_SLUG = "northside-strength"
@@ -16,11 +14,6 @@ PEOPLE = [
     ("owner@demo.mecto.test", "Olivia Owner", Membership.Role.OWNER),
     ("coach@demo.mecto.test", "Carlos Coach", Membership.Role.COACH),
     ("assistant@demo.mecto.test", "Ada Assistant", Membership.Role.ASSISTANT),
-]
-CLIENTS = [
-    ("client@demo.mecto.test", "Chloe", "Client", Client.Status.ACTIVE, True),
-    ("sam.lead@demo.mecto.test", "Sam", "Lead", Client.Status.LEAD, False),
-    ("tara.trial@demo.mecto.test", "Tara", "Trial", Client.Status.TRIAL, False),
 ]
 
 
@@ -70,32 +63,9 @@ class Command(BaseCommand):
                 user=admin, email=admin.email, defaults={"verified": True, "primary": True}
             )
             coach = users["coach@demo.mecto.test"]
-            clients = {}
-            for email, first, last, status, has_portal in CLIENTS:
-                client = Client.objects.for_org(org).filter(email=email).first()
-                if client is None:
-                    client = client_services.create_client(
-                        organization=org,
-                        actor=owner,
-                        first_name=first,
-                        last_name=last,
-                        email=email,
-                        status=status,
-                        coach=coach,
-                    )
-                if has_portal:
-                    portal_user, _ = User.objects.get_or_create(email=email, defaults={"full_name": f"{first} {last}"})
-                    portal_user.set_password(password)
-                    portal_user.save()
-                    EmailAddress.objects.update_or_create(
-                        user=portal_user, email=email, defaults={"verified": True, "primary": True}
-                    )
-                    if client.user_id != portal_user.pk:
-                        client.user = portal_user
-                        client.save(update_fields=["user"])
-                clients[email] = client
-            # Each app's demo.py adds its part (intake answers, programs, a calendar, invoices).
-            run_demo_seeders(organization=org, coach=coach, owner=owner, clients=clients)
+            # Each app's demo.py adds its part (clients with a portal login first, then intake
+            # answers, programs, a calendar, invoices).
+            run_demo_seeders(organization=org, coach=coach, owner=owner, password=password)
         self.stdout.write(
             self.style.SUCCESS(f"Demo business “{org.name}” is ready. Log in at {settings.SITE_URL}/account/login/")
         )
