@@ -10,14 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from mecto.email import send_templated_email
+from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 from mecto.roles import OWNER
 
 from .models import Invitation, InvitationBase, Membership, Organization, User
 
+INVITATIONS_TOPIC = "invitations"
+comms.register_topic(INVITATIONS_TOPIC, gettext_lazy("Invitations"))
 register_event_type("organization.created", _("A business signed up"))
 register_event_type("member.invited", _("A team member was invited"))
 register_event_type("member.joined", _("A team member joined"))
@@ -111,22 +114,31 @@ def invitation_url(token: str) -> str:
 
 
 def _send_invitation(invitation: Invitation, token: str) -> None:
-    from .tasks import send_invitation_email
-
-    url = invitation_url(token)
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk, url))
-
-
-def deliver_invitation_email(*, invitation_id: int, url: str) -> None:
-    invitation = Invitation.objects.select_related("organization", "invited_by").get(pk=invitation_id)
-    if not invitation.is_usable:
-        return
-    send_templated_email(
-        to=invitation.email,
-        template="member_invitation",
-        context={"invitation": invitation, "url": url},
+    comms.queue_email(
         organization=invitation.organization,
+        to=invitation.email,
+        topic=INVITATIONS_TOPIC,
+        key=f"team-invitation:{invitation.pk}",
+        composer="accounts.team_invitation",
+        params={"invitation_id": invitation.pk, "url": invitation_url(token)},
     )
+
+
+@comms.register_composer("accounts.team_invitation")
+def compose_team_invitation(message) -> comms.Composed | None:
+    """The invitation email, unless it was revoked, accepted or expired meanwhile. (The
+    link is in the message: the token itself is only stored hashed.)"""
+    invitation = (
+        Invitation.objects.select_related("organization", "invited_by")
+        .filter(pk=message.context["invitation_id"])
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return None
+    subject, text, html = comms.render_email(
+        "member_invitation", {"invitation": invitation, "url": message.context["url"]}, invitation.organization
+    )
+    return comms.Composed(subject=subject, text=text, html=html)
 
 
 def _check_can_invite(organization: Organization, email: str) -> None:

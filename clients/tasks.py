@@ -3,13 +3,6 @@
 from celery import shared_task
 
 
-@shared_task(name="clients.send_portal_invitation_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_portal_invitation_email(invitation_id: int, url: str) -> None:
-    from .services.invitations import deliver_portal_invitation_email
-
-    deliver_portal_invitation_email(invitation_id=invitation_id, url=url)
-
-
 @shared_task(name="clients.send_unread_message_emails")
 def send_unread_message_emails() -> int:
     """Every minute: email people about messages left unread past the delay."""

@@ -10,14 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.services import invitation_url
-from mecto.email import send_templated_email
+from accounts.services import INVITATIONS_TOPIC, invitation_url
+from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
 from ..models import Client, PortalInvitation
 
-__all__ = ["invite_client", "join_portal", "deliver_portal_invitation_email"]
+__all__ = ["invite_client", "join_portal"]
 
 register_event_type("client.invited", _("A client was invited to the portal"))
 register_event_type("client.portal_joined", _("A client activated their portal account"))
@@ -47,10 +47,15 @@ def invite_client(*, client: Client, invited_by) -> tuple[PortalInvitation, str]
 
 
 def _send_portal_invitation(invitation: PortalInvitation, token: str) -> None:
-    from ..tasks import send_portal_invitation_email
-
-    url = invitation_url(token)
-    transaction.on_commit(lambda: send_portal_invitation_email.delay(invitation.pk, url))
+    comms.queue_email(
+        organization=invitation.organization,
+        to=invitation.email,
+        topic=INVITATIONS_TOPIC,
+        key=f"portal-invitation:{invitation.pk}",
+        composer="clients.portal_invitation",
+        params={"invitation_id": invitation.pk, "url": invitation_url(token)},
+        client_id=invitation.client_id,
+    )
 
 
 def join_portal(*, invitation: PortalInvitation, user) -> None:
@@ -61,13 +66,17 @@ def join_portal(*, invitation: PortalInvitation, user) -> None:
     emit(invitation.organization, "client.portal_joined", {"client_id": client.pk}, actor=user, client=client)
 
 
-def deliver_portal_invitation_email(*, invitation_id: int, url: str) -> None:
-    invitation = PortalInvitation.objects.select_related("organization", "invited_by", "client").get(pk=invitation_id)
-    if not invitation.is_usable:
-        return
-    send_templated_email(
-        to=invitation.email,
-        template="client_invitation",
-        context={"invitation": invitation, "url": url},
-        organization=invitation.organization,
+@comms.register_composer("clients.portal_invitation")
+def compose_portal_invitation(message) -> comms.Composed | None:
+    """The invitation email, unless it was revoked, accepted or expired meanwhile."""
+    invitation = (
+        PortalInvitation.objects.select_related("organization", "invited_by", "client")
+        .filter(pk=message.context["invitation_id"])
+        .first()
     )
+    if invitation is None or not invitation.is_usable:
+        return None
+    subject, text, html = comms.render_email(
+        "client_invitation", {"invitation": invitation, "url": message.context["url"]}, invitation.organization
+    )
+    return comms.Composed(subject=subject, text=text, html=html)
