@@ -11,9 +11,19 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if isinstance(cache, RedisCache):
+        # FLUSHDB would also empty the other xdist worker's keys (and anyone else's in that
+        # database): remove only this process's keys (settings.test gives each its own prefix).
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 
