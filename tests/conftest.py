@@ -1,7 +1,49 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests import shared_data
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+
+
+def pytest_collection_modifyitems(items):
+    # Tests that share the library or the demo business run next to each other (see shared_data).
+    items.sort(key=shared_data.sort_key)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # pytest-django opens each test's transaction in `_django_db_helper` (behind `db`,
+    # `transactional_db` and the django_db marker); the shared data must be in place first.
+    if fixturedef.argname == "_django_db_helper":
+        shared_data.prepare(request)
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def _shared_data_teardown(django_db_setup, django_db_blocker):
+    """Rolls the shared data back before the test database is dropped."""
+    yield
+    shared_data.teardown(django_db_blocker)
+
+
+@pytest.fixture
+def library(db):
+    """The shared exercise library, loaded from the bundled data set (once per test process)."""
+    from training.models import Exercise
+
+    shared_data.ensure("library")
+    return Exercise.objects.library()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo business `make run` creates (Northside Strength, with the library), as of
+    `shared_data.DEMO_NOW`; built once per test process."""
+    from accounts.management.commands.seed_demo import DEMO_SLUG
+    from accounts.models import Organization
+
+    shared_data.ensure("demo")
+    return Organization.objects.get(slug=DEMO_SLUG)
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ def test_loader_is_registered_for_make_run():
 
 
 def test_load_exercises_loads_the_data_set_once_and_rerunning_changes_nothing(capsys):
+    assert not Exercise.objects.exists()  # this test does not ask for the shared `library`
     call_command("load_exercises")
     assert Exercise.objects.library().count() == 873
     call_command("load_exercises")
@@ -38,8 +39,7 @@ def test_load_exercises_loads_the_data_set_once_and_rerunning_changes_nothing(ca
     assert squat.muscle_index == "|quadriceps|"
 
 
-def test_reloading_updates_changed_records_in_place(tmp_path):
-    load_exercise_library()
+def test_reloading_updates_changed_records_in_place(tmp_path, library):
     row = Exercise.objects.get(slug="Goblet_Squat")
     data = [
         {
