@@ -75,18 +75,21 @@ def test_reloading_updates_changed_records_in_place(tmp_path, library):
         ("farmers walk", "Farmer's Walk"),
     ],
 )
+@pytest.mark.engine
 def test_search_finds_misspelt_names(library, query, expected):
     org = OrganizationFactory()
     top = [e.name for e in search_exercises(organization=org, query=query)[:5]]
     assert expected in top, top
 
 
+@pytest.mark.engine
 def test_search_falls_back_to_looser_matches_for_transposed_letters(library):
     org = OrganizationFactory()
     names = [e.name for e in search_exercises(organization=org, query="sqaut")[:10]]
     assert names and all("squat" in n.lower() for n in names)
 
 
+@pytest.mark.engine
 def test_search_filters_by_muscle_equipment_and_pattern(library):
     org = OrganizationFactory()
     rows = list(
@@ -105,6 +108,7 @@ def test_word_similarity_prefers_the_matching_word():
     assert word_similarity("bench", "pushups") == 0.0
 
 
+@pytest.mark.engine
 def test_own_exercises_are_seen_only_by_their_business(library):
     org_a, org_b = OrganizationFactory(), OrganizationFactory()
     own = create_exercise(organization=org_a, name="Landmine Press", primary_muscles=["shoulders"], equipment="barbell")
