@@ -7,7 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= mecto.settings.dev
 
-.PHONY: run test install install-dev assets migrate seed serve lint format check ci clean
+# The suite runs on every core (pytest-xdist); tests marked with xdist_group share a worker,
+# and pytest-django's order (transactional tests last) is kept on each worker.
+TEST_WORKERS ?= auto
+PYTEST = DJANGO_SETTINGS_MODULE=mecto.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+
+.PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean
 
 run: install assets migrate seed serve
 
@@ -50,7 +55,11 @@ serve:
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install-dev assets
-	DJANGO_SETTINGS_MODULE=mecto.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+# The quick loop: everything but the browser tests and the bulk fuzzing.
+test-fast: install-dev assets
+	$(PYTEST) -m "not e2e and not fuzz" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,7 +1,49 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests import shared_data
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+
+
+def pytest_collection_modifyitems(items):
+    # Tests that share the library or the demo business run next to each other (see shared_data).
+    items.sort(key=shared_data.sort_key)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    # pytest-django opens each test's transaction in `_django_db_helper` (behind `db`,
+    # `transactional_db` and the django_db marker); the shared data must be in place first.
+    if fixturedef.argname == "_django_db_helper":
+        shared_data.prepare(request)
+    return (yield)
+
+
+@pytest.fixture(scope="session")
+def _shared_data_teardown(django_db_setup, django_db_blocker):
+    """Rolls the shared data back before the test database is dropped."""
+    yield
+    shared_data.teardown(django_db_blocker)
+
+
+@pytest.fixture
+def library(db):
+    """The shared exercise library, loaded from the bundled data set (once per test process)."""
+    from training.models import Exercise
+
+    shared_data.ensure("library")
+    return Exercise.objects.library()
+
+
+@pytest.fixture
+def demo(db):
+    """The demo business `make run` creates (Northside Strength, with the library), as of
+    `shared_data.DEMO_NOW`; built once per test process."""
+    from accounts.management.commands.seed_demo import DEMO_SLUG
+    from accounts.models import Organization
+
+    shared_data.ensure("demo")
+    return Organization.objects.get(slug=DEMO_SLUG)
 
 
 @pytest.fixture(autouse=True)
@@ -11,9 +53,19 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    cache = caches["default"]  # the backend itself (django.core.cache.cache is a proxy)
+    if isinstance(cache, RedisCache):
+        # FLUSHDB would also empty the other xdist worker's keys (and anyone else's in that
+        # database): remove only this process's keys (settings.test gives each its own prefix).
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
     yield
 
 

@@ -47,7 +47,9 @@ def run_dunning(now: datetime | None = None) -> int:
 
 
 def _mark_past_due(invoice: Invoice, now: datetime) -> int:
-    invoice = Invoice.objects.select_for_update().select_related("organization", "client").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("organization", "client").get(pk=invoice.pk)
+    )
     if invoice.past_due_at is not None:
         return 0
     invoice.past_due_at = now

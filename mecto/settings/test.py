@@ -18,7 +18,8 @@ STORAGES = {
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES["default"]["KEY_PREFIX"] = "test"
+    # xdist workers share the Redis database: each test process keeps (and clears) its own keys.
+    CACHES["default"]["KEY_PREFIX"] = f"test-{env('PYTEST_XDIST_WORKER', default='main')}"
 FIELD_ENCRYPTION_KEYS = ["o3pqtrsdB4Ebl6c2fSxXf8k3K1fAX0aqEFtjjpXLJkA="]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 REST_FRAMEWORK = {

@@ -94,6 +94,7 @@ def test_handlers_match_by_pattern(recorder):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.engine
 def test_concurrent_fan_out_from_two_connections_handles_once():
     org = OrganizationFactory()
     seen = []

@@ -1,4 +1,7 @@
-"""`manage.py seed_demo` gives the demo business billing to look at, however often it runs."""
+"""`manage.py seed_demo` gives the demo business billing to look at, however often it runs.
+
+The `demo` fixture is the first run (shared by the tests that look at the demo business);
+each test runs the command once more and proves it adds nothing."""
 
 import io
 
@@ -6,19 +9,19 @@ import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from accounts.models import Organization, User
+from accounts.models import User
 from billing import selectors
 from billing.models import Invoice, Payment, Plan, Subscription
 from booking.selectors import credit_balance
 from clients.models import Client
+from tests.shared_data import DEMO_NOW
 
 pytestmark = pytest.mark.django_db
 
 
-@freeze_time("2026-11-25 12:00")
-def test_seed_demo_fills_the_revenue_overview_once(client):
-    call_command("seed_demo", force=True, stdout=io.StringIO())
-    org = Organization.objects.get(slug="northside-strength")
+@freeze_time(DEMO_NOW)  # Wednesday 25 November 2026
+def test_seed_demo_fills_the_revenue_overview_once(client, demo):
+    org = demo
     first = dict(Invoice.objects.for_org(org).values_list("number", "issued_at"))
     call_command("seed_demo", force=True, stdout=io.StringIO())
 

@@ -11,7 +11,7 @@ from billing.models import CreditNote, Invoice
 from billing.services import LineInput
 from tests.factories import ClientFactory, OrganizationFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 WORKERS = 8
 EACH = 4
 

@@ -21,7 +21,7 @@ from tests.factories import ClientFactory
 from .conftest import Studio
 from .factories import ServiceTypeFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.engine]
 ATTEMPTS = 50
 SLOT = datetime(2026, 6, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 

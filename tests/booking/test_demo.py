@@ -1,22 +1,25 @@
-"""`manage.py seed_demo` gives the demo business a living calendar, however often it runs."""
+"""`manage.py seed_demo` gives the demo business a living calendar, however often it runs.
+
+The `demo` fixture is the first run (shared by the tests that look at the demo business);
+the test runs the command once more and proves it adds nothing."""
 
 import pytest
 from django.core.management import call_command
 from freezegun import freeze_time
 
-from accounts.models import Organization, User
+from accounts.models import User
 from booking import selectors
 from booking.models import AvailabilityRule, Booking, ServiceType, Session
 from clients.models import Client
+from tests.shared_data import DEMO_NOW
 
 pytestmark = pytest.mark.django_db
 
 
-@freeze_time("2026-11-25 12:00")  # a Wednesday
-def test_seed_demo_sets_hours_services_and_bookings_this_week_and_next_once(client):
+@freeze_time(DEMO_NOW)  # Wednesday 25 November 2026
+def test_seed_demo_sets_hours_services_and_bookings_this_week_and_next_once(client, demo):
     call_command("seed_demo", force=True)
-    call_command("seed_demo", force=True)
-    org = Organization.objects.get(slug="northside-strength")
+    org = demo
     coach = User.objects.get(email="coach@demo.mecto.test")
     assert ServiceType.objects.for_org(org).count() == 3
     assert AvailabilityRule.objects.for_org(org).filter(coach=coach).count() == 11

@@ -35,6 +35,7 @@ def test_list_page_query_count_does_not_grow(coach_client, org, coach, n, django
     assert response.status_code == 200
 
 
+@pytest.mark.engine
 def test_list_filters_by_status_tag_coach_and_search(coach_client, org, coach):
     other_coach = MembershipFactory(organization=org).user
     ana = ClientFactory(organization=org, first_name="Ana", last_name="Lima", status="active", coach=coach)

@@ -1,6 +1,8 @@
 """Killing a real worker process mid-send and starting another delivers every message
 exactly once: the rows say how far each send got, the sweep finishes the rest, and the
-provider (here the idempotent file backend) is never handed a message twice."""
+provider (here the idempotent file backend) is never handed a message twice.
+
+An `engine` test: on SQLite the worker is a second process writing the same file (WAL)."""
 
 import json
 import os
@@ -23,7 +25,7 @@ from mecto.celery import app
 from mecto.comms.models import OutboundMessage
 from tests.factories import OrganizationFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.engine]
 ROOT = Path(settings.BASE_DIR)
 
 

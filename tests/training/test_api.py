@@ -24,6 +24,7 @@ def results(response):
 
 
 # --- Exercises --------------------------------------------------------------------------------------
+@pytest.mark.engine
 def test_exercise_search_tolerates_typos_and_filters(coach_api, library):
     rows = results(coach_api.get("/api/v1/exercises/", {"q": "romanain dedlift"}))
     assert rows[0]["name"] == "Romanian Deadlift"

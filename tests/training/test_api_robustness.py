@@ -8,7 +8,7 @@ from training.models import Program, WorkoutLog
 
 from .factories import ExerciseFactory, PrescribedExerciseFactory, ScheduledWorkoutFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
 JUNK = [None, "", "x" * 5000, -1, 0, 10**12, 3.7, True, [], [1, "a"], {"a": 1}, "2026-13-45", "../../etc", "<b>"]
 

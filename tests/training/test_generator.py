@@ -43,6 +43,7 @@ def random_answers(rng: random.Random) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.fuzz
 def test_five_hundred_random_intakes_give_drafts_with_zero_violations(catalogue):
     rng = random.Random(20260525)
     failures = []

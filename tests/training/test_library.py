@@ -27,6 +27,7 @@ def test_loader_is_registered_for_make_run():
 
 
 def test_load_exercises_loads_the_data_set_once_and_rerunning_changes_nothing(capsys):
+    assert not Exercise.objects.exists()  # this test does not ask for the shared `library`
     call_command("load_exercises")
     assert Exercise.objects.library().count() == 873
     call_command("load_exercises")
@@ -38,8 +39,7 @@ def test_load_exercises_loads_the_data_set_once_and_rerunning_changes_nothing(ca
     assert squat.muscle_index == "|quadriceps|"
 
 
-def test_reloading_updates_changed_records_in_place(tmp_path):
-    load_exercise_library()
+def test_reloading_updates_changed_records_in_place(tmp_path, library):
     row = Exercise.objects.get(slug="Goblet_Squat")
     data = [
         {
@@ -75,18 +75,21 @@ def test_reloading_updates_changed_records_in_place(tmp_path):
         ("farmers walk", "Farmer's Walk"),
     ],
 )
+@pytest.mark.engine
 def test_search_finds_misspelt_names(library, query, expected):
     org = OrganizationFactory()
     top = [e.name for e in search_exercises(organization=org, query=query)[:5]]
     assert expected in top, top
 
 
+@pytest.mark.engine
 def test_search_falls_back_to_looser_matches_for_transposed_letters(library):
     org = OrganizationFactory()
     names = [e.name for e in search_exercises(organization=org, query="sqaut")[:10]]
     assert names and all("squat" in n.lower() for n in names)
 
 
+@pytest.mark.engine
 def test_search_filters_by_muscle_equipment_and_pattern(library):
     org = OrganizationFactory()
     rows = list(
@@ -105,6 +108,7 @@ def test_word_similarity_prefers_the_matching_word():
     assert word_similarity("bench", "pushups") == 0.0
 
 
+@pytest.mark.engine
 def test_own_exercises_are_seen_only_by_their_business(library):
     org_a, org_b = OrganizationFactory(), OrganizationFactory()
     own = create_exercise(organization=org_a, name="Landmine Press", primary_muscles=["shoulders"], equipment="barbell")

@@ -32,6 +32,7 @@ def test_pages_need_a_member_with_training_rights(client, client_record):
     assert client.get(reverse("training:programs")).status_code == 404
 
 
+@pytest.mark.engine
 def test_exercise_library_search_with_htmx_partial(web, library):
     page = web.get(reverse("training:exercises"), {"q": "romanain dedlift"})
     assert page.status_code == 200 and b"Romanian Deadlift" in page.content
@@ -70,6 +71,7 @@ def test_add_own_exercise_and_override_a_library_one(web, org, library):
     assert ExerciseOverride.objects.get().video_url.endswith("dQw4w9WgXcQ")
 
 
+@pytest.mark.engine
 def test_build_a_program_in_the_builder(web, org):
     bench, row = ExerciseFactory(organization=org, name="Bench"), ExerciseFactory(organization=org, name="Row")
     response = web.post(reverse("training:program_create"), {"name": "Base", "goal": "strength", "weeks": 1})
@@ -299,6 +301,7 @@ def test_nonsense_exercise_ids_in_builder_forms_are_not_found_not_errors(web, or
     assert web.post(reverse("training:item_action", args=[item.pk, "dance"])).status_code == 404
 
 
+@pytest.mark.engine
 def test_archiving_an_own_exercise_hides_it_from_search(web, org):
     exercise = ExerciseFactory(organization=org, name="Sandbag Shouldering")
     data = {
