@@ -93,10 +93,13 @@ def backwards(apps, schema_editor):
         )
     Reminder.objects.bulk_create(reminders, batch_size=500, ignore_conflicts=True)
     opt_outs = []
-    for row in Suppression.objects.filter(reason="topic_opt_out", topic="reminders").exclude(organization=None):
-        field = "email__iexact" if row.channel == "email" else "phone"
-        for client in Client.objects.filter(organization_id=row.organization_id, **{field: row.address}):
-            opt_outs.append(ReminderOptOut(organization_id=row.organization_id, client=client, channel=row.channel))
+    rows = Suppression.objects.filter(reason="topic_opt_out", topic="reminders").exclude(organization=None)
+    for row in rows.select_related("organization"):
+        field = "email" if row.channel == "email" else "phone"
+        for client in Client.objects.filter(organization_id=row.organization_id).exclude(**{field: ""}):
+            address = normalise(row.channel, getattr(client, field), time_zone=row.organization.time_zone)
+            if address == row.address:
+                opt_outs.append(ReminderOptOut(organization_id=row.organization_id, client=client, channel=row.channel))
     ReminderOptOut.objects.bulk_create(opt_outs, ignore_conflicts=True)
 
 
