@@ -3,7 +3,6 @@ from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mecto.errors import DomainError
 from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES, time_zone_choices
 
 from . import services
@@ -91,9 +90,3 @@ class AcceptInvitationForm(forms.Form):
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("The two passwords do not match."))
         return data
-
-
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's error beside its field, or at the top of the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)

@@ -16,6 +16,7 @@ from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 from mecto.roles import OWNER
+from mecto.services import update_model
 
 from .models import Invitation, InvitationBase, Membership, Organization, User
 
@@ -68,12 +69,10 @@ def create_organization(
 @transaction.atomic
 def update_organization(*, organization: Organization, actor: User, **fields) -> Organization:
     allowed = {"name", "time_zone", "currency", "unit_system"}
-    for key, value in fields.items():
+    for key in fields:
         if key not in allowed:
             raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
-        setattr(organization, key, value)
-    organization.full_clean(exclude=["slug"])
-    organization.save()
+    organization, _changed = update_model(organization, fields, allowed=allowed, exclude=["slug"], validate_unique=True)
     return organization
 
 

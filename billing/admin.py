@@ -1,10 +1,10 @@
 """The back office for billing. Money-moving changes go through services (admin actions);
 the books themselves (numbers, amounts, Stripe events) are read-only here."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from mecto.errors import DomainError
+from mecto.admin_actions import run_each
 
 from . import services, stripe_services, webhooks
 from .models import (
@@ -41,11 +41,9 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 
 @admin.action(description=_("Sync with Stripe"))
 def sync_plans(modeladmin, request, queryset):
-    for plan in queryset:
-        try:
-            stripe_services.sync_plan(plan=plan)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{plan}: {exc.message}", messages.ERROR)
+    run_each(
+        modeladmin, request, queryset, lambda plan: stripe_services.sync_plan(plan=plan), done=_("%(n)s plans synced.")
+    )
 
 
 @admin.register(Plan)
@@ -119,20 +117,24 @@ class PaymentInline(admin.TabularInline):
 
 @admin.action(description=_("Void (unpaid invoices only)"))
 def void_invoices(modeladmin, request, queryset):
-    for invoice in queryset:
-        try:
-            services.void_invoice(invoice=invoice, actor=request.user)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda invoice: services.void_invoice(invoice=invoice, actor=request.user),
+        done=_("%(n)s invoices voided."),
+    )
 
 
 @admin.action(description=_("Email to the client again"))
 def resend_invoices(modeladmin, request, queryset):
-    for invoice in queryset:
-        try:
-            services.send_invoice(invoice=invoice, actor=request.user)
-        except DomainError as exc:
-            modeladmin.message_user(request, f"{invoice}: {exc.message}", messages.ERROR)
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda invoice: services.send_invoice(invoice=invoice, actor=request.user),
+        done=_("%(n)s invoices emailed."),
+    )
 
 
 @admin.register(Invoice)

@@ -1,8 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
 
-from mecto.errors import DomainError
+from mecto.admin_actions import run_each
 
 from . import selectors, services
 from .models import (
@@ -29,22 +30,6 @@ class ServiceOwnedAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-def _run_each(modeladmin, request, rows, action, done_message: str) -> None:
-    """Apply a service to each row; rows the service refuses are reported, not fatal."""
-    done, refused = 0, []
-    for row in rows:
-        try:
-            action(row)
-        except DomainError as exc:
-            refused.append(f"{row}: {exc.message}")
-        else:
-            done += 1
-    if done:
-        modeladmin.message_user(request, done_message % {"n": done}, messages.SUCCESS)
-    for line in refused[:10]:
-        modeladmin.message_user(request, line, messages.WARNING)
 
 
 class CreditEntryInline(admin.TabularInline):
@@ -190,16 +175,16 @@ class SessionAdmin(ServiceOwnedAdmin):
     inlines = [BookingInline]
     actions = ["cancel_sessions"]
 
-    @admin.action(description="Cancel the selected sessions (clients are told, credits returned)")
+    @admin.action(description=_("Cancel the selected sessions (clients are told, credits returned)"))
     def cancel_sessions(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset.filter(status=Session.Status.SCHEDULED),
             lambda session: services.cancel_session(
                 session=session, actor=request.user, reason="Cancelled by the business"
             ),
-            "%(n)s sessions cancelled.",
+            done=_("%(n)s sessions cancelled."),
         )
 
 
@@ -223,7 +208,7 @@ class BookingAdmin(ServiceOwnedAdmin):
     inlines = [BookingPaymentInline]
     actions = ["cancel_bookings"]
 
-    @admin.display(description="Reminders (message log)")
+    @admin.display(description=_("Reminders (message log)"))
     def reminders_sent(self, obj):
         if obj.pk is None:
             return "-"
@@ -237,16 +222,16 @@ class BookingAdmin(ServiceOwnedAdmin):
             or "-"
         )
 
-    @admin.action(description="Cancel the selected bookings (no charge, credits returned)")
+    @admin.action(description=_("Cancel the selected bookings (no charge, credits returned)"))
     def cancel_bookings(self, request, queryset):
-        _run_each(
+        run_each(
             self,
             request,
             queryset.active(),
             lambda booking: services.cancel_booking(
                 booking=booking, actor=request.user, by=Booking.CancelledBy.COACH, late=False
             ),
-            "%(n)s bookings cancelled.",
+            done=_("%(n)s bookings cancelled."),
         )
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.services import check_fields
 
 from .models import CalendarEventLink, ConnectedAccount, ExternalBusyTime
 
@@ -108,10 +109,7 @@ def connect_from_social_login(*, request, sociallogin) -> ConnectedAccount | Non
 
 @transaction.atomic
 def update_connection(*, connection: ConnectedAccount, actor=None, **fields) -> ConnectedAccount:
-    allowed = {"calendar_sync", "calendar_id"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise IntegrationError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, {"calendar_sync", "calendar_id"}, error=IntegrationError)
     for key, value in fields.items():
         setattr(connection, key, value)
     connection.calendar_id = str(connection.calendar_id or "").strip()

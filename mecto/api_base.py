@@ -92,6 +92,45 @@ class OrgGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):
         serializer.save(organization=self.organization)
 
 
+class NestedRouteMixin:
+    """Rows under a parent: `/clients/{client_pk}/notes/`.
+
+    `parent_lookups = {"client_pk": ("client", "clients.Client")}` names the URL kwarg,
+    the field of the child that points at the parent, and the parent's model. Every
+    request first finds the parent in the request's organisation, so a parent of another
+    business (or none) is a 404 for lists and creates too, never an empty list; the rows
+    are those of that parent only. `get_parent()` returns it (looked up once).
+    The cross-tenant and fuzz tests read `parent_lookups` to build the URLs.
+    """
+
+    parent_lookups: dict[str, tuple[str, str]] = {}
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        for kwarg in self.parent_lookups:
+            self.get_parent(kwarg)
+
+    def get_parent(self, kwarg: str | None = None):
+        kwarg = kwarg or next(iter(self.parent_lookups))
+        cache = self.__dict__.setdefault("_parents", {})
+        if kwarg not in cache:
+            from django.apps import apps
+            from django.shortcuts import get_object_or_404
+
+            _field, label = self.parent_lookups[kwarg]
+            model = apps.get_model(label)
+            cache[kwarg] = get_object_or_404(
+                model.objects.for_org(self.request.tenant.organization), pk=self.kwargs.get(kwarg)
+            )
+        return cache[kwarg]
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        for kwarg, (field, _label) in self.parent_lookups.items():
+            qs = qs.filter(**{f"{field}_id": self.kwargs.get(kwarg)})
+        return qs
+
+
 class OrgViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,

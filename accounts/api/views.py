@@ -67,7 +67,7 @@ class OrganizationViewSet(TenantAPIView):
         org = request.tenant.organization
         serializer = OrganizationSerializer(org, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        services.update_organization(organization=org, actor=request.user, **serializer.validated_data)
+        org = services.update_organization(organization=org, actor=request.user, **serializer.validated_data)
         return Response(OrganizationSerializer(org).data)
 
 

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from mecto.errors import DomainError
+from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 from mecto.tenancy import SESSION_ORG_KEY
 
@@ -20,7 +21,6 @@ from ..forms import (
     InviteMemberForm,
     MemberRoleForm,
     OrganizationSettingsForm,
-    apply_domain_error,
 )
 from ..models import Invitation, Membership
 
@@ -54,26 +54,22 @@ class CreateOrganizationView(LoginRequiredMixin, View):
         return render(request, self.template_name, {"form": form}, status=400)
 
 
-class OrganizationSettingsView(MemberRequiredMixin, View):
+class OrganizationSettingsView(MemberRequiredMixin, ServiceFormView):
     required_capability = "org.manage"
     template_name = "accounts/org_settings.html"
+    form_class = OrganizationSettingsForm
 
-    def get(self, request):
-        form = OrganizationSettingsForm(instance=request.tenant.organization)
-        return render(request, self.template_name, {"form": form})
+    def get_object(self):
+        return self.request.tenant.organization
 
-    def post(self, request):
-        org = request.tenant.organization
-        form = OrganizationSettingsForm(request.POST, instance=org)
-        if form.is_valid():
-            try:
-                services.update_organization(organization=org, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Settings saved."))
-                return redirect("accounts:org_settings")
-        return render(request, self.template_name, {"form": form}, status=400)
+    def perform(self, form):
+        return services.update_organization(organization=self.object, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return _("Settings saved.")
+
+    def get_success_url(self, result):
+        return reverse("accounts:org_settings")
 
 
 class TeamView(MemberRequiredMixin, View):

@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.tenancy import SESSION_ORG_KEY
 
 from .. import services
-from ..forms import AcceptInvitationForm, apply_domain_error
+from ..forms import AcceptInvitationForm
 
 
 class AcceptInvitationView(View):

@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from mecto.services import check_fields, full_clean, update_model
+
 from ..errors import BillingError
 from ..models import Plan
 from ._common import MAX_UNIT_MINOR, _on_commit_task
@@ -74,12 +76,10 @@ def _sync_plan_later(plan: Plan) -> None:
 @transaction.atomic
 def create_plan(*, organization, actor=None, **fields) -> Plan:
     """Add a package, service or membership, priced in the business's currency."""
-    unknown = set(fields) - PLAN_FIELDS
-    if unknown:
-        raise BillingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, PLAN_FIELDS, error=BillingError)
     plan = Plan(organization=organization, currency=organization.currency, **fields)
     _check_plan(plan)
-    plan.full_clean(exclude=["organization"])
+    full_clean(plan, exclude=["organization"], error=BillingError, validate_unique=True)
     plan.save()
     _sync_plan_later(plan)
     return plan
@@ -88,17 +88,21 @@ def create_plan(*, organization, actor=None, **fields) -> Plan:
 @transaction.atomic
 def update_plan(*, plan: Plan, actor=None, **fields) -> Plan:
     """Change a plan. Running memberships keep the price they signed up for."""
-    unknown = set(fields) - PLAN_FIELDS
-    if unknown:
-        raise BillingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if "kind" in fields and fields["kind"] != plan.kind and (plan.subscriptions.exists() or plan.purchases.exists()):
-        raise BillingError(_("Clients already bought this plan; create a new plan instead."), field="kind")
-    for key, value in fields.items():
-        setattr(plan, key, value)
-    _check_plan(plan)
-    plan.full_clean(exclude=["organization"])
-    plan.save()
+
+    def check(row: Plan, changed: list[str]) -> None:
+        if "kind" in changed and (row.subscriptions.exists() or row.purchases.exists()):
+            raise BillingError(_("Clients already bought this plan; create a new plan instead."), field="kind")
+        _check_plan(row)
+
+    plan, _changed = update_model(
+        plan,
+        fields,
+        allowed=PLAN_FIELDS,
+        error=BillingError,
+        exclude=["organization"],
+        validate_unique=True,
+        before_clean=check,
+    )
     _sync_plan_later(plan)
     return plan
 

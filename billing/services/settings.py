@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from mecto.services import check_fields, update_model
+
 from ..errors import BillingError
 from ..models import BillingSettings
 
@@ -28,18 +30,19 @@ SETTINGS_FIELDS = {"invoice_prefix", "credit_note_prefix", "payment_terms_days",
 
 @transaction.atomic
 def update_billing_settings(*, organization, actor=None, **fields) -> BillingSettings:
-    unknown = set(fields) - SETTINGS_FIELDS
-    if unknown:
-        raise BillingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
-    row = BillingSettings.objects.select_for_update().get(pk=billing_settings(organization).pk)
+    check_fields(fields, SETTINGS_FIELDS, error=BillingError)
     for key in ("invoice_prefix", "credit_note_prefix"):
         if key in fields:
             value = (fields[key] or "").strip().upper()
             if not value or not value.replace("-", "").isalnum():
                 raise BillingError(_("Use letters and digits only, for example INV."), field=key)
             fields[key] = value
-    for key, value in fields.items():
-        setattr(row, key, value)
-    row.full_clean(exclude=["organization"])
-    row.save()
+    row, _changed = update_model(
+        billing_settings(organization),
+        fields,
+        allowed=SETTINGS_FIELDS,
+        error=BillingError,
+        exclude=["organization"],
+        validate_unique=True,
+    )
     return row

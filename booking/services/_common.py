@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mecto.errors import DomainError
+from mecto.services import full_clean
 
 from ..models import Booking
 
@@ -14,13 +15,7 @@ class BookingError(DomainError):
 
 
 def _full_clean(instance, exclude=None) -> None:
-    from django.core.exceptions import ValidationError
-
-    try:
-        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise BookingError(messages[0], field=None if field == "__all__" else field) from exc
+    full_clean(instance, exclude=exclude, error=BookingError)
 
 
 def _payload(booking: Booking, **extra) -> dict:

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mecto.services import check_fields, update_model
+
 from .. import selectors
 from ..models import AvailabilityException, AvailabilityRule, BookingPolicy, CoachProfile, ServiceType
 from ._common import BookingError, _full_clean
@@ -89,10 +91,7 @@ PROFILE_FIELDS = {
 
 @transaction.atomic
 def update_coach_profile(*, profile: CoachProfile, actor=None, **fields) -> CoachProfile:
-    unknown = set(fields) - PROFILE_FIELDS
-    if unknown:
-        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
-    profile = CoachProfile.objects.select_for_update().get(pk=profile.pk)
+    check_fields(fields, PROFILE_FIELDS, error=BookingError)
     if "slug" in fields:
         fields["slug"] = slugify(fields["slug"] or "", allow_unicode=True)[:60].strip("-")
         if not fields["slug"]:
@@ -100,10 +99,9 @@ def update_coach_profile(*, profile: CoachProfile, actor=None, **fields) -> Coac
         taken = CoachProfile.objects.for_org(profile.organization).filter(slug=fields["slug"]).exclude(pk=profile.pk)
         if taken.exists():
             raise BookingError(_("Another coach uses this address."), field="slug")
-    for key, value in fields.items():
-        setattr(profile, key, value)
-    _full_clean(profile, exclude=["organization", "user", "feed_token"])
-    profile.save()
+    profile, _changed = update_model(
+        profile, fields, allowed=PROFILE_FIELDS, error=BookingError, exclude=["organization", "user", "feed_token"]
+    )
     return profile
 
 
@@ -138,16 +136,11 @@ POLICY_FIELDS = {
 
 @transaction.atomic
 def update_policy(*, organization, actor=None, **fields) -> BookingPolicy:
-    unknown = set(fields) - POLICY_FIELDS
-    if unknown:
-        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
-    policy = selectors.policy_for(organization)
-    for key, value in fields.items():
-        setattr(policy, key, value)
     if "reminder_offsets_minutes" in fields:
-        policy.reminder_offsets_minutes = sorted(set(policy.reminder_offsets_minutes or []), reverse=True)
-    _full_clean(policy, exclude=["organization"])
-    policy.save()
+        fields["reminder_offsets_minutes"] = sorted(set(fields["reminder_offsets_minutes"] or []), reverse=True)
+    policy, _changed = update_model(
+        selectors.policy_for(organization), fields, allowed=POLICY_FIELDS, error=BookingError, exclude=["organization"]
+    )
     return policy
 
 
@@ -175,9 +168,7 @@ def save_service_type(
     *, organization, actor=None, service: ServiceType | None = None, coaches=None, **fields
 ) -> ServiceType:
     """Create or change a service; `coaches` (users of the team) offer it."""
-    unknown = set(fields) - SERVICE_FIELDS
-    if unknown:
-        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, SERVICE_FIELDS, error=BookingError)
     if service is None:
         service = ServiceType(organization=organization, currency=organization.currency)
     for key, value in fields.items():
@@ -255,9 +246,7 @@ def add_availability_rule(*, organization, coach, weekday: int, start_time: time
 def update_availability_rule(*, rule: AvailabilityRule, actor=None, **fields) -> AvailabilityRule:
     """Change a weekly interval, including moving it to another coach of the team (who may
     do that is the caller's permission check)."""
-    unknown = set(fields) - {"coach", "weekday", "start_time", "end_time"}
-    if unknown:
-        raise BookingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, {"coach", "weekday", "start_time", "end_time"}, error=BookingError)
     coach = fields.get("coach")
     if coach is not None and coach.pk != rule.coach_id:
         _check_member(rule.organization, coach, field="coach")

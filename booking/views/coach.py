@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from accounts.models import Organization, User
 from clients.models import Client
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.localization import format_money
 from mecto.permissions import MemberRequiredMixin
 

@@ -16,12 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.forms import apply_domain_error
 from accounts.models import Organization
 from clients.models import Client
 from mecto import comms
 from mecto.branding import brand_for
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.localization import format_money, time_zone_names
 
 from .. import notifications, selectors, services

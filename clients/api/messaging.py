@@ -1,6 +1,5 @@
 """Messaging API: conversations and messages (cursor-paginated), for coaches and the client."""
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -8,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from mecto.api_base import ClientViewSet, CursorPagination, ErrorSerializer, OrgGenericViewSet
+from mecto.api_base import ClientViewSet, CursorPagination, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet
 
 from .. import selectors, services
 from ..models import Client, Message, Thread
@@ -85,7 +84,7 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     ),
 )
 class ThreadMessageViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrgGenericViewSet
+    NestedRouteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrgGenericViewSet
 ):
     queryset = Message.objects.select_related("sender", "client")
     serializer_class = ThreadMessageSerializer
@@ -97,11 +96,8 @@ class ThreadMessageViewSet(
     parent_lookups = {"thread_pk": ("thread", "clients.Thread")}
     filter_backends = []
 
-    def get_queryset(self):
-        return super().get_queryset().filter(thread_id=self.kwargs.get("thread_pk"))
-
     def get_thread(self) -> Thread:
-        return get_object_or_404(Thread.objects.for_org(self.organization), pk=self.kwargs.get("thread_pk"))
+        return self.get_parent()
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -1,14 +1,13 @@
 """Coach-side API under /api/v1/clients/…: clients, their notes, history, consent, tags, intake."""
 
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from mecto.api_base import INT_ID, ErrorSerializer, OrgGenericViewSet, OrgViewSet
+from mecto.api_base import INT_ID, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet, OrgViewSet
 from mecto.comms.models import Consent
 
 from .. import selectors, services
@@ -152,7 +151,7 @@ class ClientViewSet(OrgViewSet):
         return Response(IntakeRequestSerializer(intake_request).data, status=status.HTTP_201_CREATED)
 
 
-class ClientChildMixin:
+class ClientChildMixin(NestedRouteMixin):
     """Rows under one client: /clients/{client_pk}/…; another business's client gives 404."""
 
     parent_lookups = {"client_pk": ("client", "clients.Client")}
@@ -160,11 +159,8 @@ class ClientChildMixin:
     required_capability = "clients.view"
     write_capability = "clients.manage"
 
-    def get_queryset(self):
-        return super().get_queryset().filter(client_id=self.kwargs.get("client_pk"))
-
     def get_client(self) -> Client:
-        return get_object_or_404(Client.objects.for_org(self.organization), pk=self.kwargs.get("client_pk"))
+        return self.get_parent()
 
 
 @extend_schema_view(
@@ -368,7 +364,9 @@ class IntakeFormViewSet(
         return Response(IntakeFormSerializer(self.get_queryset().get(pk=form.pk)).data)
 
 
-class FormChildMixin:
+class FormChildMixin(NestedRouteMixin):
+    """Sections and questions of one intake form: /clients/intake-forms/{form_pk}/…"""
+
     parent_lookups = {"form_pk": ("form", "clients.IntakeForm")}
     lookup_value_regex = ID
     required_capability = "clients.view"
@@ -376,11 +374,8 @@ class FormChildMixin:
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     filter_backends = []
 
-    def get_queryset(self):
-        return super().get_queryset().filter(form_id=self.kwargs.get("form_pk"))
-
     def get_form(self) -> IntakeForm:
-        return get_object_or_404(IntakeForm.objects.for_org(self.organization), pk=self.kwargs.get("form_pk"))
+        return self.get_parent()
 
 
 @extend_schema_view(

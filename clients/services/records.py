@@ -10,6 +10,7 @@ from mecto import comms
 from mecto.comms.models import Channel, Consent
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.services import check_fields, full_clean
 
 from ..models import Client, ClientTag, Note, StatusChange, Tag
 
@@ -66,9 +67,7 @@ class ClientError(DomainError):
 
 
 def _check_unknown(fields: dict) -> None:
-    unknown = set(fields) - CLIENT_FIELDS - EXTRA_FIELDS
-    if unknown:
-        raise ClientError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, CLIENT_FIELDS | EXTRA_FIELDS, error=ClientError)
 
 
 def _check_email_free(organization, email: str, exclude_pk: int | None = None) -> None:
@@ -87,16 +86,10 @@ def _check_coach(organization, coach) -> None:
 
 
 def _full_clean(client: Client) -> None:
-    from django.core.exceptions import ValidationError
-
     born = client.date_of_birth
     if born is not None and (born > timezone.localdate() or born.year < 1900):
         raise ClientError(_("Enter a real date of birth (in the past, after 1900)."), field="date_of_birth")
-    try:
-        client.full_clean(exclude=["organization", "coach", "user"], validate_unique=False, validate_constraints=False)
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise ClientError(messages[0], field=None if field == "__all__" else field) from exc
+    full_clean(client, exclude=["organization", "coach", "user"], error=ClientError)
 
 
 @transaction.atomic

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 
 from .. import services

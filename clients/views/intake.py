@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from mecto.branding import brand_for
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 
 from .. import selectors, services

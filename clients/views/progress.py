@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
 
 from .. import selectors, services

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from accounts.models import User
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.localization import cm_to_display, length_unit
 from mecto.permissions import MemberRequiredMixin
 

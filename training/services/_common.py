@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from django.utils.translation import gettext as _
-
 from mecto.errors import DomainError
 from mecto.localization import zone
+from mecto.services import check_fields
 
 from ..models import Program, Workout
 
@@ -20,9 +19,7 @@ class TrainingError(DomainError):
 
 
 def _unknown(fields: dict, allowed: set[str]) -> None:
-    unknown = set(fields) - allowed
-    if unknown:
-        raise TrainingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    check_fields(fields, allowed, error=TrainingError)
 
 
 def _actor(actor):

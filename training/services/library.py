@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from .. import movement
 from ..models import Exercise, ExerciseOverride
 from ..video import CLIP_EXTENSIONS, CLIP_MAX_BYTES, embed_url
-from ._common import TrainingError
+from ._common import TrainingError, _unknown
 
 __all__ = [
     "DATA_FILE",
@@ -97,9 +97,7 @@ EXERCISE_FIELDS = set(LIBRARY_FIELDS) | {"is_archived"}
 
 
 def _clean_exercise_fields(fields: dict) -> dict:
-    unknown = set(fields) - EXERCISE_FIELDS
-    if unknown:
-        raise TrainingError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    _unknown(fields, EXERCISE_FIELDS)
     if "name" in fields:
         fields["name"] = (fields["name"] or "").strip()
         if not fields["name"]:

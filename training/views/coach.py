@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from clients.models import Client
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 
 from .. import llm, movement, search, selectors, services

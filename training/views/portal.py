@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from accounts.forms import apply_domain_error
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 from mecto.permissions import ClientRequiredMixin
 
 from .. import selectors, services
