@@ -32,3 +32,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory: tests that race several connections (bookings, invoice numbers)
     # need every thread to see the same database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    # Each thread's connection closes when its request (or test thread) ends: with the
+    # production default (60 s) the live server's and the race tests' threads would keep
+    # theirs, and two xdist workers racing 50 threads each would exhaust max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -11,7 +11,7 @@ from billing.models import CreditNote, Invoice
 from billing.services import LineInput
 from tests.factories import ClientFactory, OrganizationFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.xdist_group("races")]
 WORKERS = 8
 EACH = 4
 

@@ -21,7 +21,13 @@ from tests.factories import ClientFactory
 from .conftest import Studio
 from .factories import ServiceTypeFactory
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.engine]
+# One worker runs every race, one after another: 50 threads each hold a connection.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
+    pytest.mark.engine,
+    pytest.mark.xdist_group("races"),
+]
 ATTEMPTS = 50
 SLOT = datetime(2026, 6, 2, 10, 0, tzinfo=ZoneInfo("Europe/London"))
 
