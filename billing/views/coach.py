@@ -17,7 +17,7 @@ from django.views import View
 from clients.models import Client
 from mecto.dashboard import Card
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.localization import format_money
 from mecto.permissions import MemberRequiredMixin
 
@@ -42,6 +42,14 @@ PAGE_SIZE = 25
 
 def _org(request):
     return request.tenant.organization
+
+
+def _client_initial(request) -> dict:
+    """The form's client, when the page was opened from a client's page (?client=<id>)."""
+    initial = {}
+    if request.GET.get("client", "").isdigit():
+        initial["client"] = Client.objects.for_org(_org(request)).filter(pk=int(request.GET["client"])).first()
+    return initial
 
 
 def billing_dashboard_card(request):
@@ -195,36 +203,35 @@ class PlanListView(MemberRequiredMixin, View):
         )
 
 
-class PlanFormView(MemberRequiredMixin, View):
+class PlanFormView(MemberRequiredMixin, ServiceFormView):
     required_capability = "billing.manage"
+    template_name = "billing/plan_form.html"
+    form_class = PlanForm
 
-    def _plan(self, request, pk):
-        return get_object_or_404(Plan.objects.for_org(_org(request)), pk=pk) if pk else None
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(Plan.objects.for_org(_org(self.request)), pk=pk) if pk else None
 
-    def get(self, request, pk=None):
-        plan = self._plan(request, pk)
-        form = PlanForm(organization=_org(request), instance=plan)
-        return render(request, "billing/plan_form.html", {"form": form, "plan": plan, "tab": "plans"})
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": _org(self.request), "instance": self.object}
 
-    def post(self, request, pk=None):
-        org = _org(request)
-        plan = self._plan(request, pk)
-        form = PlanForm(request.POST, organization=org, instance=plan)
-        if form.is_valid():
-            fields = dict(form.cleaned_data)
-            fields["interval"] = fields.get("interval") or ""
-            try:
-                if plan is None:
-                    plan = services.create_plan(organization=org, actor=request.user, **fields)
-                    messages.success(request, _("%(name)s was created.") % {"name": plan.name})
-                else:
-                    plan = services.update_plan(plan=plan, actor=request.user, **fields)
-                    messages.success(request, _("%(name)s was saved.") % {"name": plan.name})
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                return redirect("billing:plans")
-        return render(request, "billing/plan_form.html", {"form": form, "plan": plan, "tab": "plans"}, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.object, tab="plans", **kwargs)
+
+    def perform(self, form):
+        fields = dict(form.cleaned_data)
+        fields["interval"] = fields.get("interval") or ""
+        if self.object is None:
+            return services.create_plan(organization=_org(self.request), actor=self.request.user, **fields)
+        return services.update_plan(plan=self.object, actor=self.request.user, **fields)
+
+    def get_success_message(self, result):
+        if self.object is None:
+            return _("%(name)s was created.") % {"name": result.name}
+        return _("%(name)s was saved.") % {"name": result.name}
+
+    def get_success_url(self, result):
+        return reverse("billing:plans")
 
 
 class PlanArchiveView(MemberRequiredMixin, View):
@@ -271,74 +278,65 @@ class InvoiceListView(MemberRequiredMixin, View):
         )
 
 
-class InvoiceCreateView(MemberRequiredMixin, View):
+class InvoiceCreateView(MemberRequiredMixin, ServiceFormView):
     """A custom one-off charge."""
 
     required_capability = "billing.manage"
+    template_name = "billing/invoice_form.html"
+    form_class = InvoiceForm
+    extra_context = {"tab": "invoices"}
 
-    def get(self, request):
-        org = _org(request)
-        initial = {}
-        if request.GET.get("client", "").isdigit():
-            initial["client"] = Client.objects.for_org(org).filter(pk=int(request.GET["client"])).first()
-        form = InvoiceForm(organization=org, initial=initial)
-        return render(request, "billing/invoice_form.html", {"form": form, "tab": "invoices"})
+    def get_initial(self):
+        return _client_initial(self.request)
 
-    def post(self, request):
-        org = _org(request)
-        form = InvoiceForm(request.POST, organization=org)
-        if form.is_valid():
-            try:
-                invoice = services.create_invoice(
-                    client=form.cleaned_data["client"],
-                    lines=form.cleaned_data["lines"],
-                    memo=form.cleaned_data["memo"],
-                    actor=request.user,
-                    issue=form.cleaned_data["issue_now"],
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Invoice %(number)s was issued and emailed.") % {"number": invoice.number}
-                    if invoice.number
-                    else _("The draft was saved."),
-                )
-                return redirect("billing:invoice_detail", pk=invoice.pk)
-        return render(request, "billing/invoice_form.html", {"form": form, "tab": "invoices"}, status=400)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": _org(self.request)}
+
+    def perform(self, form):
+        return services.create_invoice(
+            client=form.cleaned_data["client"],
+            lines=form.cleaned_data["lines"],
+            memo=form.cleaned_data["memo"],
+            actor=self.request.user,
+            issue=form.cleaned_data["issue_now"],
+        )
+
+    def get_success_message(self, result):
+        if result.number:
+            return _("Invoice %(number)s was issued and emailed.") % {"number": result.number}
+        return _("The draft was saved.")
+
+    def get_success_url(self, result):
+        return reverse("billing:invoice_detail", kwargs={"pk": result.pk})
 
 
-class SellPlanView(MemberRequiredMixin, View):
+class SellPlanView(MemberRequiredMixin, ServiceFormView):
     """Invoice a package or service to a client (paid by hand or through a payment link)."""
 
     required_capability = "billing.manage"
+    template_name = "billing/sell_form.html"
+    form_class = SellPlanForm
+    extra_context = {"tab": "invoices"}
 
-    def get(self, request):
-        org = _org(request)
-        initial = {}
-        if request.GET.get("client", "").isdigit():
-            initial["client"] = Client.objects.for_org(org).filter(pk=int(request.GET["client"])).first()
-        form = SellPlanForm(organization=org, initial=initial)
-        return render(request, "billing/sell_form.html", {"form": form, "tab": "invoices"})
+    def get_initial(self):
+        return _client_initial(self.request)
 
-    def post(self, request):
-        org = _org(request)
-        form = SellPlanForm(request.POST, organization=org)
-        if form.is_valid():
-            try:
-                invoice = services.sell_plan(
-                    client=form.cleaned_data["client"],
-                    plan=form.cleaned_data["plan"],
-                    quantity=form.cleaned_data["quantity"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Invoice %(number)s was issued and emailed.") % {"number": invoice.number})
-                return redirect("billing:invoice_detail", pk=invoice.pk)
-        return render(request, "billing/sell_form.html", {"form": form, "tab": "invoices"}, status=400)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": _org(self.request)}
+
+    def perform(self, form):
+        return services.sell_plan(
+            client=form.cleaned_data["client"],
+            plan=form.cleaned_data["plan"],
+            quantity=form.cleaned_data["quantity"],
+            actor=self.request.user,
+        )
+
+    def get_success_message(self, result):
+        return _("Invoice %(number)s was issued and emailed.") % {"number": result.number}
+
+    def get_success_url(self, result):
+        return reverse("billing:invoice_detail", kwargs={"pk": result.pk})
 
 
 class InvoiceDetailView(MemberRequiredMixin, View):
@@ -528,41 +526,34 @@ class MembershipListView(MemberRequiredMixin, View):
         )
 
 
-class MembershipCreateView(MemberRequiredMixin, View):
+class MembershipCreateView(MemberRequiredMixin, ServiceFormView):
     required_capability = "billing.manage"
+    template_name = "billing/membership_form.html"
+    form_class = MembershipForm
+    extra_context = {"tab": "memberships"}
 
-    def get(self, request):
-        org = _org(request)
-        initial = {}
-        if request.GET.get("client", "").isdigit():
-            initial["client"] = Client.objects.for_org(org).filter(pk=int(request.GET["client"])).first()
-        return render(
-            request,
-            "billing/membership_form.html",
-            {"form": MembershipForm(organization=org, initial=initial), "tab": "memberships"},
+    def get_initial(self):
+        return _client_initial(self.request)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": _org(self.request)}
+
+    def perform(self, form):
+        return services.start_membership(
+            client=form.cleaned_data["client"],
+            plan=form.cleaned_data["plan"],
+            start_date=form.cleaned_data["start_date"],
+            actor=self.request.user,
         )
 
-    def post(self, request):
-        org = _org(request)
-        form = MembershipForm(request.POST, organization=org)
-        if form.is_valid():
-            try:
-                subscription = services.start_membership(
-                    client=form.cleaned_data["client"],
-                    plan=form.cleaned_data["plan"],
-                    start_date=form.cleaned_data["start_date"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("%(client)s's %(plan)s membership started.")
-                    % {"client": subscription.client.full_name, "plan": subscription.plan.name},
-                )
-                return redirect("billing:memberships")
-        return render(request, "billing/membership_form.html", {"form": form, "tab": "memberships"}, status=400)
+    def get_success_message(self, result):
+        return _("%(client)s's %(plan)s membership started.") % {
+            "client": result.client.full_name,
+            "plan": result.plan.name,
+        }
+
+    def get_success_url(self, result):
+        return reverse("billing:memberships")
 
 
 class MembershipActionView(MemberRequiredMixin, View):
@@ -650,38 +641,31 @@ class PaymentLinkListView(MemberRequiredMixin, View):
 
 
 # --- Settings and Stripe Connect ------------------------------------------------------------------------
-class SettingsView(MemberRequiredMixin, View):
+class SettingsView(MemberRequiredMixin, ServiceFormView):
     required_capability = "billing.settings"
+    template_name = "billing/settings.html"
+    form_class = BillingSettingsForm
 
-    def context(self, request, form=None):
-        org = _org(request)
-        row = services.billing_settings(org)
-        return {
-            "form": form or BillingSettingsForm(instance=row),
-            "billing": row,
-            "stripe_available": stripe_gateway.is_configured(),
-            "tab": "settings",
-        }
+    def get_object(self):
+        return services.billing_settings(_org(self.request))
 
-    def get(self, request):
-        return render(request, "billing/settings.html", self.context(request))
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            billing=self.object, stripe_available=stripe_gateway.is_configured(), tab="settings", **kwargs
+        )
 
-    def post(self, request):
-        org = _org(request)
-        form = BillingSettingsForm(request.POST, instance=services.billing_settings(org))
-        if form.is_valid():
-            try:
-                services.update_billing_settings(
-                    organization=org,
-                    actor=request.user,
-                    **{k: form.cleaned_data[k] for k in BillingSettingsForm.Meta.fields},
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Billing settings saved."))
-                return redirect("billing:settings")
-        return render(request, "billing/settings.html", self.context(request, form), status=400)
+    def perform(self, form):
+        return services.update_billing_settings(
+            organization=_org(self.request),
+            actor=self.request.user,
+            **{k: form.cleaned_data[k] for k in BillingSettingsForm.Meta.fields},
+        )
+
+    def get_success_message(self, result):
+        return _("Billing settings saved.")
+
+    def get_success_url(self, result):
+        return reverse("billing:settings")
 
 
 class StripeConnectView(MemberRequiredMixin, View):

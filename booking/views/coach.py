@@ -19,7 +19,7 @@ from django.views import View
 from accounts.models import Organization, User
 from clients.models import Client
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.localization import format_money
 from mecto.permissions import MemberRequiredMixin
 
@@ -35,7 +35,15 @@ from ..forms import (
     SessionNotesForm,
     WeeklyHoursForm,
 )
-from ..models import AvailabilityException, AvailabilityRule, Booking, CoachProfile, ServiceType, Session
+from ..models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    CoachProfile,
+    RecurringSeries,
+    ServiceType,
+    Session,
+)
 from ._common import _parse_date, _wall
 
 
@@ -223,65 +231,64 @@ def _is_local(url: str | None) -> bool:
     return bool(url) and url.startswith("/") and not url.startswith("//")
 
 
-class ManualBookingView(CoachPageMixin, View):
-    def get(self, request):
-        initial = {"coach": request.user.pk, "repeat_weeks": 1}
-        for key in ("client", "service", "date", "time"):
-            if request.GET.get(key):
-                initial[key] = request.GET[key]
-        form = ManualBookingForm(organization=self.org, initial=initial)
-        return self._render(request, form)
+class ManualBookingView(CoachPageMixin, ServiceFormView):
+    template_name = "booking/manual_booking.html"
+    form_class = ManualBookingForm
 
-    def _render(self, request, form, status=200):
-        return render(
-            request,
-            "booking/manual_booking.html",
-            {
-                "form": form,
-                "tz_name": self.coach_zone(),
-                "has_services": form.fields["service"].queryset.exists(),
-                "has_clients": form.fields["client"].queryset.exists(),
-            },
-            status=status,
+    def get_initial(self):
+        initial = {"coach": self.request.user.pk, "repeat_weeks": 1}
+        for key in ("client", "service", "date", "time"):
+            if self.request.GET.get(key):
+                initial[key] = self.request.GET[key]
+        return initial
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.org}
+
+    def get_context_data(self, **kwargs):
+        form = kwargs["form"]
+        return super().get_context_data(
+            tz_name=self.coach_zone(),
+            has_services=form.fields["service"].queryset.exists(),
+            has_clients=form.fields["client"].queryset.exists(),
+            **kwargs,
         )
 
-    def post(self, request):
-        form = ManualBookingForm(request.POST, organization=self.org)
-        if form.is_valid():
-            data = form.cleaned_data
-            profile = selectors.coach_profile(organization=self.org, user=data["coach"])
-            tz_name = profile.time_zone if profile else self.org.time_zone
-            try:
-                if data["repeat_weeks"] > 1:
-                    series = services.create_recurring_series(
-                        service=data["service"],
-                        coach=data["coach"],
-                        client=data["client"],
-                        first_date=data["date"],
-                        local_time=data["time"],
-                        weeks=data["repeat_weeks"],
-                        actor=request.user,
-                    )
-                    messages.success(
-                        request,
-                        _("%(n)s weekly sessions booked for %(name)s.")
-                        % {"n": series.weeks, "name": data["client"].full_name},
-                    )
-                    return redirect(f"{reverse('booking:calendar')}?date={data['date'].isoformat()}")
-                booking = services.book_session(
-                    service=data["service"],
-                    coach=data["coach"],
-                    client=data["client"],
-                    start_at=services.local_start(day=data["date"], at=data["time"], time_zone=tz_name),
-                    actor=request.user,
-                    source=Booking.Source.COACH,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Booked %(name)s.") % {"name": data["client"].full_name})
-                return redirect("booking:session", pk=booking.session_id)
-        return self._render(request, form, status=400)
+    def perform(self, form):
+        data = form.cleaned_data
+        if data["repeat_weeks"] > 1:
+            return services.create_recurring_series(
+                service=data["service"],
+                coach=data["coach"],
+                client=data["client"],
+                first_date=data["date"],
+                local_time=data["time"],
+                weeks=data["repeat_weeks"],
+                actor=self.request.user,
+            )
+        profile = selectors.coach_profile(organization=self.org, user=data["coach"])
+        tz_name = profile.time_zone if profile else self.org.time_zone
+        return services.book_session(
+            service=data["service"],
+            coach=data["coach"],
+            client=data["client"],
+            start_at=services.local_start(day=data["date"], at=data["time"], time_zone=tz_name),
+            actor=self.request.user,
+            source=Booking.Source.COACH,
+        )
+
+    def get_success_message(self, result):
+        if isinstance(result, RecurringSeries):
+            return _("%(n)s weekly sessions booked for %(name)s.") % {
+                "n": result.weeks,
+                "name": result.client.full_name,
+            }
+        return _("Booked %(name)s.") % {"name": result.client.full_name}
+
+    def get_success_url(self, result):
+        if isinstance(result, RecurringSeries):
+            return f"{reverse('booking:calendar')}?date={result.first_date.isoformat()}"
+        return reverse("booking:session", kwargs={"pk": result.session_id})
 
 
 class ServiceListView(CoachPageMixin, View):
@@ -293,45 +300,57 @@ class ServiceListView(CoachPageMixin, View):
         return render(request, "booking/service_list.html", {"page": page, "org": self.org})
 
 
-class ServiceEditView(CoachPageMixin, View):
-    def _service(self, pk):
+class ServiceEditView(CoachPageMixin, ServiceFormView):
+    template_name = "booking/service_form.html"
+    form_class = ServiceTypeForm
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
         if pk is None:
             return None
         return get_object_or_404(ServiceType.objects.for_org(self.org), pk=pk)
 
-    def get(self, request, pk=None):
-        service = self._service(pk)
-        initial = {} if service else {"coaches": [request.user.pk]}
-        form = ServiceTypeForm(instance=service, organization=self.org, initial=initial)
-        return render(request, "booking/service_form.html", {"form": form, "service": service})
+    def get_initial(self):
+        return {} if self.object else {"coaches": [self.request.user.pk]}
 
-    def post(self, request, pk=None):
-        service = self._service(pk)
-        form = ServiceTypeForm(request.POST, instance=service or ServiceType(), organization=self.org)
-        if request.POST.get("action") == "archive" and service is not None:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.org}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(service=self.object, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        # The archive and restore buttons of the edit page act on the service as it is.
+        service = self.get_object()
+        action = request.POST.get("action")
+        if action == "archive" and service is not None:
             services.archive_service_type(service=service, actor=request.user)
             messages.success(request, _("%(name)s is no longer bookable.") % {"name": service.name})
             return redirect("booking:services")
-        if request.POST.get("action") == "restore" and service is not None:
+        if action == "restore" and service is not None:
             services.save_service_type(organization=self.org, actor=request.user, service=service, is_active=True)
             messages.success(request, _("%(name)s is bookable again.") % {"name": service.name})
             return redirect("booking:services")
-        if form.is_valid():
-            try:
-                saved = services.save_service_type(
-                    organization=self.org,
-                    actor=request.user,
-                    service=service,
-                    coaches=form.cleaned_data["coaches"],
-                    **form.service_fields(),
-                )
-            except DomainError as exc:
-                field = {"price_minor": "price", "deposit_minor": "deposit"}.get(exc.field, exc.field)
-                apply_domain_error(form, DomainError(exc.message, field=field))
-            else:
-                messages.success(request, _("%(name)s saved.") % {"name": saved.name})
-                return redirect("booking:services")
-        return render(request, "booking/service_form.html", {"form": form, "service": service}, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        try:
+            return services.save_service_type(
+                organization=self.org,
+                actor=self.request.user,
+                service=self.object,
+                coaches=form.cleaned_data["coaches"],
+                **form.service_fields(),
+            )
+        except DomainError as exc:
+            field = {"price_minor": "price", "deposit_minor": "deposit"}.get(exc.field, exc.field)
+            raise DomainError(exc.message, field=field) from exc
+
+    def get_success_message(self, result):
+        return _("%(name)s saved.") % {"name": result.name}
+
+    def get_success_url(self, result):
+        return reverse("booking:services")
 
 
 class AvailabilityView(CoachPageMixin, View):
@@ -436,73 +455,81 @@ class AvailabilityView(CoachPageMixin, View):
         raise Http404
 
 
-class PolicyView(MemberRequiredMixin, View):
+class PolicyView(MemberRequiredMixin, ServiceFormView):
     required_capability = "org.manage"
+    template_name = "booking/policy.html"
+    form_class = PolicyForm
 
-    def get(self, request):
-        org = request.tenant.organization
-        form = PolicyForm(instance=selectors.policy_for(org), currency=org.currency)
-        return render(request, "booking/policy.html", {"form": form})
+    def get_object(self):
+        return selectors.policy_for(self.request.tenant.organization)
 
-    def post(self, request):
-        org = request.tenant.organization
-        form = PolicyForm(request.POST, instance=selectors.policy_for(org), currency=org.currency)
-        if form.is_valid():
-            try:
-                services.update_policy(organization=org, actor=request.user, **form.policy_fields())
-            except DomainError as exc:
-                field = {"reminder_offsets_minutes": "reminders", "late_cancel_fee_minor": "late_cancel_fee"}.get(
-                    exc.field, exc.field
-                )
-                apply_domain_error(form, DomainError(exc.message, field=field))
-            else:
-                messages.success(request, _("Booking policy saved."))
-                return redirect("booking:policy")
-        return render(request, "booking/policy.html", {"form": form}, status=400)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "currency": self.request.tenant.organization.currency}
+
+    def perform(self, form):
+        try:
+            return services.update_policy(
+                organization=self.request.tenant.organization, actor=self.request.user, **form.policy_fields()
+            )
+        except DomainError as exc:
+            field = {"reminder_offsets_minutes": "reminders", "late_cancel_fee_minor": "late_cancel_fee"}.get(
+                exc.field, exc.field
+            )
+            raise DomainError(exc.message, field=field) from exc
+
+    def get_success_message(self, result):
+        return _("Booking policy saved.")
+
+    def get_success_url(self, result):
+        return reverse("booking:policy")
 
 
-class CreditsView(CoachPageMixin, View):
+class CreditsView(CoachPageMixin, ServiceFormView):
     """A client's package credits: balance, ledger, and a grant by hand."""
 
-    def _render(self, request, client, form=None, status=200):
-        clients = Client.objects.for_org(self.org).order_by("first_name", "last_name")
-        context = {"clients": clients, "client": client, "form": form or GrantCreditsForm()}
+    template_name = "booking/credits.html"
+    form_class = GrantCreditsForm
+
+    def get_object(self):
+        """The client whose credits the page shows (none picked yet on GET); a grant needs one."""
+        client = None
+        if pk := _id_param(self.request.GET.get("client") or self.request.POST.get("client")):
+            client = get_object_or_404(Client.objects.for_org(self.org), pk=pk)
+        if client is None and self.request.method == "POST":
+            raise Http404
+        return client
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["today"] = timezone.now().astimezone(ZoneInfo(self.org.time_zone)).date()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        client = self.object
+        context = {"clients": Client.objects.for_org(self.org).order_by("first_name", "last_name"), "client": client}
         if client is not None:
             context["balance"] = selectors.credit_balance(client=client)
             context["entries"] = selectors.credit_entries(client=client)[:100]
             context["grants"] = selectors.credit_grants(client=client)[:50]
             context["now"] = timezone.now()
-        return render(request, "booking/credits.html", context, status=status)
+        return super().get_context_data(**context, **kwargs)
 
-    def _client(self, request):
-        if pk := _id_param(request.GET.get("client") or request.POST.get("client")):
-            return get_object_or_404(Client.objects.for_org(self.org), pk=pk)
-        return None
+    def perform(self, form):
+        expires = form.cleaned_data["expires_on"]
+        return services.grant_credits(
+            client=self.object,
+            quantity=form.cleaned_data["quantity"],
+            source_ref=f"manual:{self.request.user.pk}:{timezone.now().timestamp()}",
+            expires_at=datetime.combine(expires, datetime.max.time(), tzinfo=ZoneInfo(self.org.time_zone))
+            if expires
+            else None,
+            reason=form.cleaned_data["reason"],
+            actor=self.request.user,
+        )
 
-    def get(self, request):
-        return self._render(request, self._client(request))
+    def get_success_message(self, result):
+        return _("Credits granted.")
 
-    def post(self, request):
-        client = self._client(request)
-        if client is None:
-            raise Http404
-        form = GrantCreditsForm(request.POST, today=timezone.now().astimezone(ZoneInfo(self.org.time_zone)).date())
-        if form.is_valid():
-            expires = form.cleaned_data["expires_on"]
-            try:
-                services.grant_credits(
-                    client=client,
-                    quantity=form.cleaned_data["quantity"],
-                    source_ref=f"manual:{request.user.pk}:{timezone.now().timestamp()}",
-                    expires_at=datetime.combine(expires, datetime.max.time(), tzinfo=ZoneInfo(self.org.time_zone))
-                    if expires
-                    else None,
-                    reason=form.cleaned_data["reason"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Credits granted."))
-                return redirect(f"{reverse('booking:credits')}?client={client.pk}")
-        return self._render(request, client, form=form, status=400)
+    def get_success_url(self, result):
+        return f"{reverse('booking:credits')}?client={self.object.pk}"
