@@ -11,10 +11,13 @@ from django.views import View
 from mecto.errors import DomainError
 
 
-def apply_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a service's error beside its field, or at the top of the form."""
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+def apply_domain_error(form: forms.Form, error: DomainError, field_names: dict[str, str] | None = None) -> None:
+    """Show a service's error beside its field, or at the top of the form.
+
+    `field_names` maps a service's field to the form's where they differ
+    (`{"price_minor": "price"}`: the service counts cents, the form shows an amount)."""
+    field = (field_names or {}).get(error.field, error.field)
+    form.add_error(field if field in form.fields else None, error.message)
 
 
 class ServiceFormView(View):
@@ -36,6 +39,8 @@ class ServiceFormView(View):
     template_name: str = ""
     success_message: str = ""
     extra_context: dict | None = None
+    # The service's field name -> the form's, where they differ (see apply_domain_error).
+    error_fields: dict[str, str] = {}
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
@@ -90,7 +95,7 @@ class ServiceFormView(View):
             try:
                 result = self.perform(form)
             except DomainError as exc:
-                apply_domain_error(form, exc)
+                apply_domain_error(form, exc, self.error_fields)
             else:
                 message = self.get_success_message(result)
                 if message:

@@ -303,6 +303,7 @@ class ServiceListView(CoachPageMixin, View):
 class ServiceEditView(CoachPageMixin, ServiceFormView):
     template_name = "booking/service_form.html"
     form_class = ServiceTypeForm
+    error_fields = {"price_minor": "price", "deposit_minor": "deposit"}
 
     def get_object(self):
         pk = self.kwargs.get("pk")
@@ -334,17 +335,13 @@ class ServiceEditView(CoachPageMixin, ServiceFormView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        try:
-            return services.save_service_type(
-                organization=self.org,
-                actor=self.request.user,
-                service=self.object,
-                coaches=form.cleaned_data["coaches"],
-                **form.service_fields(),
-            )
-        except DomainError as exc:
-            field = {"price_minor": "price", "deposit_minor": "deposit"}.get(exc.field, exc.field)
-            raise DomainError(exc.message, field=field) from exc
+        return services.save_service_type(
+            organization=self.org,
+            actor=self.request.user,
+            service=self.object,
+            coaches=form.cleaned_data["coaches"],
+            **form.service_fields(),
+        )
 
     def get_success_message(self, result):
         return _("%(name)s saved.") % {"name": result.name}
@@ -459,6 +456,7 @@ class PolicyView(MemberRequiredMixin, ServiceFormView):
     required_capability = "org.manage"
     template_name = "booking/policy.html"
     form_class = PolicyForm
+    error_fields = {"reminder_offsets_minutes": "reminders", "late_cancel_fee_minor": "late_cancel_fee"}
 
     def get_object(self):
         return selectors.policy_for(self.request.tenant.organization)
@@ -467,15 +465,9 @@ class PolicyView(MemberRequiredMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "currency": self.request.tenant.organization.currency}
 
     def perform(self, form):
-        try:
-            return services.update_policy(
-                organization=self.request.tenant.organization, actor=self.request.user, **form.policy_fields()
-            )
-        except DomainError as exc:
-            field = {"reminder_offsets_minutes": "reminders", "late_cancel_fee_minor": "late_cancel_fee"}.get(
-                exc.field, exc.field
-            )
-            raise DomainError(exc.message, field=field) from exc
+        return services.update_policy(
+            organization=self.request.tenant.organization, actor=self.request.user, **form.policy_fields()
+        )
 
     def get_success_message(self, result):
         return _("Booking policy saved.")

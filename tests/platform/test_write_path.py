@@ -32,6 +32,7 @@ class NameForm(forms.Form):
 
 class RenameView(ServiceFormView):
     form_class = NameForm
+    error_fields = {"label": "name"}  # the service's name for the form's field
 
     def render_form(self, form, *, status=200):
         # The page's template is each app's own; here the response carries what it would show.
@@ -48,6 +49,8 @@ class RenameView(ServiceFormView):
         name = form.cleaned_data["name"]
         if name == "taken":
             raise DomainError("That name is taken.", field="name")
+        if name == "long":
+            raise DomainError("Labels are short.", field="label")
         if name == "closed":
             raise DomainError("The business is closed.", field="not_a_field")
         self.object.name = name
@@ -82,6 +85,7 @@ def test_service_form_page_shows_the_object_untouched_on_get():
     [
         ({"name": ""}, "name", "This field is required."),
         ({"name": "taken"}, "name", "That name is taken."),
+        ({"name": "long"}, "name", "Labels are short."),
         ({"name": "closed"}, None, "The business is closed."),
     ],
 )
