@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from functools import cached_property
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from django.views import View
 
 from clients.models import Client
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 
 from .. import llm, movement, search, selectors, services
@@ -74,86 +75,83 @@ class ExerciseListView(TrainingView):
         return render(request, template, context)
 
 
-class ExerciseCreateView(TrainingView):
-    def get(self, request):
-        return render(request, "training/exercises/form.html", {"form": ExerciseForm()})
+class ExerciseCreateView(TrainingView, ServiceFormView):
+    template_name = "training/exercises/form.html"
+    form_class = ExerciseForm
 
-    def post(self, request):
-        form = ExerciseForm(request.POST)
-        if form.is_valid():
-            try:
-                exercise = services.create_exercise(organization=self.org, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("%(name)s was added to your library.") % {"name": exercise.name})
-                return redirect("training:exercise_detail", pk=exercise.pk)
-        return render(request, "training/exercises/form.html", {"form": form}, status=400)
+    def perform(self, form):
+        return services.create_exercise(organization=self.org, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, exercise):
+        return _("%(name)s was added to your library.") % {"name": exercise.name}
+
+    def get_success_url(self, exercise):
+        return reverse("training:exercise_detail", args=[exercise.pk])
 
 
-class ExerciseEditView(TrainingView):
-    def _exercise(self, pk):
-        return get_object_or_404(Exercise.objects.filter(organization=self.org), pk=pk)
+class ExerciseEditView(TrainingView, ServiceFormView):
+    template_name = "training/exercises/form.html"
+    form_class = ExerciseForm
 
-    def get(self, request, pk):
-        exercise = self._exercise(pk)
-        return render(
-            request, "training/exercises/form.html", {"form": ExerciseForm(instance=exercise), "exercise": exercise}
+    def get_object(self):
+        # Only the business's own exercises: the shared library is taught through an override.
+        return get_object_or_404(Exercise.objects.filter(organization=self.org), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(exercise=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.update_exercise(
+            exercise=self.object, organization=self.org, actor=self.request.user, **form.cleaned_data
         )
 
-    def post(self, request, pk):
-        exercise = self._exercise(pk)
-        form = ExerciseForm(request.POST, instance=exercise)
-        if form.is_valid():
-            try:
-                services.update_exercise(
-                    exercise=exercise, organization=self.org, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("training:exercise_detail", pk=exercise.pk)
-        return render(request, "training/exercises/form.html", {"form": form, "exercise": exercise}, status=400)
+    def get_success_message(self, result):
+        return _("Saved.")
+
+    def get_success_url(self, result):
+        return reverse("training:exercise_detail", args=[self.object.pk])
 
 
-class ExerciseDetailView(TrainingView):
-    def _context(self, exercise, form=None):
-        override = ExerciseOverride.objects.for_org(self.org).filter(exercise=exercise).first()
-        if form is None:
-            form = OverrideForm(
-                initial={
-                    "instructions": override.instructions if override else "",
-                    "cues": override.cues if override else "",
-                    "video_url": override.video_url if override else "",
-                }
-            )
+class ExerciseDetailView(TrainingView, ServiceFormView):
+    template_name = "training/exercises/detail.html"
+    form_class = OverrideForm
+
+    def get_object(self):
+        return get_object_or_404(Exercise.objects.for_org(self.org), pk=self.kwargs["pk"])
+
+    @cached_property
+    def override(self):
+        # Read before the service runs; a failed save rolls back, so it still holds afterwards.
+        return ExerciseOverride.objects.for_org(self.org).filter(exercise=self.object).first()
+
+    def get_initial(self):
+        override = self.override
         return {
-            "exercise": exercise,
-            "override": override,
-            "embed": embed_url(override.video_url) if override and override.video_url else None,
-            "form": form,
-            "swaps": generator.swap_suggestions(organization=self.org, exercise=exercise),
+            "instructions": override.instructions if override else "",
+            "cues": override.cues if override else "",
+            "video_url": override.video_url if override else "",
         }
 
-    def get(self, request, pk):
-        exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=pk)
-        return render(request, "training/exercises/detail.html", self._context(exercise))
+    def get_context_data(self, **kwargs):
+        override = self.override
+        return super().get_context_data(
+            exercise=self.object,
+            override=override,
+            embed=embed_url(override.video_url) if override and override.video_url else None,
+            swaps=generator.swap_suggestions(organization=self.org, exercise=self.object),
+            **kwargs,
+        )
 
-    def post(self, request, pk):
-        exercise = get_object_or_404(Exercise.objects.for_org(self.org), pk=pk)
-        form = OverrideForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.save_exercise_override(
-                    organization=self.org, exercise=exercise, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Your teaching for %(name)s was saved.") % {"name": exercise.name})
-                return redirect("training:exercise_detail", pk=exercise.pk)
-        return render(request, "training/exercises/detail.html", self._context(exercise, form), status=400)
+    def perform(self, form):
+        return services.save_exercise_override(
+            organization=self.org, exercise=self.object, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self, result):
+        return _("Your teaching for %(name)s was saved.") % {"name": self.object.name}
+
+    def get_success_url(self, result):
+        return reverse("training:exercise_detail", args=[self.object.pk])
 
 
 class ExerciseClipView(View):
@@ -193,28 +191,25 @@ class ProgramListView(TrainingView):
         )
 
 
-class ProgramCreateView(TrainingView):
-    def get(self, request):
-        initial = {"is_template": request.GET.get("template") == "1"}
-        return render(request, "training/programs/form.html", {"form": ProgramForm(initial=initial)})
+class ProgramCreateView(TrainingView, ServiceFormView):
+    template_name = "training/programs/form.html"
+    form_class = ProgramForm
 
-    def post(self, request):
-        form = ProgramForm(request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            try:
-                program = services.create_program(
-                    organization=self.org,
-                    actor=request.user,
-                    weeks=data.pop("weeks"),
-                    is_template=data.pop("is_template"),
-                    **data,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                return redirect("training:builder", pk=program.pk)
-        return render(request, "training/programs/form.html", {"form": form}, status=400)
+    def get_initial(self):
+        return {"is_template": self.request.GET.get("template") == "1"}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return services.create_program(
+            organization=self.org,
+            actor=self.request.user,
+            weeks=data.pop("weeks"),
+            is_template=data.pop("is_template"),
+            **data,
+        )
+
+    def get_success_url(self, program):
+        return reverse("training:builder", args=[program.pk])
 
 
 def _program(org, pk) -> Program:
@@ -567,31 +562,34 @@ class ReorderView(TrainingView):
         return HttpResponse(status=204)
 
 
-class AssignView(TrainingView):
-    def get(self, request, pk):
-        program = _program(self.org, pk)
-        today = selectors.client_today(self.org)  # the business's calendar
-        next_monday = today + timedelta(days=7 - today.weekday())
-        form = AssignForm(organization=self.org, initial={"start_date": next_monday})
-        return render(request, "training/programs/assign.html", {"program": program, "form": form})
+class AssignView(TrainingView, ServiceFormView):
+    template_name = "training/programs/assign.html"
+    form_class = AssignForm
 
-    def post(self, request, pk):
-        program = _program(self.org, pk)
-        form = AssignForm(request.POST, organization=self.org)
-        if form.is_valid():
-            try:
-                copies = services.assign_program(program=program, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                names = ", ".join(c.client.full_name for c in copies)
-                messages.success(
-                    request, _("%(program)s was assigned to %(names)s.") % {"program": program.name, "names": names}
-                )
-                if len(copies) == 1:
-                    return redirect("training:client", pk=copies[0].client_id)
-                return redirect("training:builder", pk=program.pk)
-        return render(request, "training/programs/assign.html", {"program": program, "form": form}, status=400)
+    def get_object(self):
+        return _program(self.org, self.kwargs["pk"])
+
+    def get_initial(self):
+        today = selectors.client_today(self.org)  # the business's calendar
+        return {"start_date": today + timedelta(days=7 - today.weekday())}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.org}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(program=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.assign_program(program=self.object, actor=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, copies):
+        names = ", ".join(c.client.full_name for c in copies)
+        return _("%(program)s was assigned to %(names)s.") % {"program": self.object.name, "names": names}
+
+    def get_success_url(self, copies):
+        if len(copies) == 1:
+            return reverse("training:client", args=[copies[0].client_id])
+        return reverse("training:builder", args=[self.object.pk])
 
 
 class GenerateView(TrainingView):
@@ -711,35 +709,36 @@ class LogCommentView(TrainingView):
         return view.get(request, log.client_id, comment_form=form, failed_log=log.pk)
 
 
-class TrainingSettingsView(MemberRequiredMixin, View):
+class TrainingSettingsView(MemberRequiredMixin, ServiceFormView):
     """The business's training settings: inactivity days and the language-model allowance."""
 
     required_capability = "org.manage"
+    template_name = "training/settings.html"
+    form_class = TrainingSettingsForm
 
-    def _context(self, form):
-        org = self.request.tenant.organization
-        return {
-            "form": form,
-            "llm_available": llm.is_available(),
-            "llm_used": llm.usage_this_month(org),
-            "settings_row": services.training_settings(org),
-        }
+    @cached_property
+    def settings_row(self):
+        # Read before the service runs; a failed save rolls back, so it still holds afterwards.
+        return services.training_settings(self.request.tenant.organization)
 
-    def get(self, request):
-        row = services.training_settings(request.tenant.organization)
-        form = TrainingSettingsForm(initial={f: getattr(row, f) for f in TrainingSettingsForm.base_fields})
-        return render(request, "training/settings.html", self._context(form))
+    def get_initial(self):
+        return {f: getattr(self.settings_row, f) for f in TrainingSettingsForm.base_fields}
 
-    def post(self, request):
-        form = TrainingSettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_training_settings(
-                    organization=request.tenant.organization, actor=request.user, **form.cleaned_data
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Training settings saved."))
-                return redirect("training:settings")
-        return render(request, "training/settings.html", self._context(form), status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            llm_available=llm.is_available(),
+            llm_used=llm.usage_this_month(self.request.tenant.organization),
+            settings_row=self.settings_row,
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return services.update_training_settings(
+            organization=self.request.tenant.organization, actor=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_message(self, result):
+        return _("Training settings saved.")
+
+    def get_success_url(self, result):
+        return reverse("training:settings")
