@@ -12,6 +12,9 @@ export DJANGO_SETTINGS_MODULE ?= mecto.settings.dev
 TEST_WORKERS ?= auto
 PYTEST = DJANGO_SETTINGS_MODULE=mecto.settings.test $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
+# Links in the demo's printout and in emails point at the port the app really listens on.
+run seed serve: export SITE_URL ?= http://localhost:$(PORT)
+
 .PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean
 
 run: install assets migrate seed serve
