@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, intake, messages, photos, progress, records
+from .views import imports, intake, messages, photos, portal, progress, public, records
 
 app_name = "clients"
 
@@ -40,12 +40,13 @@ urlpatterns = [
     path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
     path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
     path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
-    path("portal/messages/", messages.PortalMessagesView.as_view(), name="portal_messages"),
-    path("portal/progress/", progress.PortalProgressView.as_view(), name="portal_progress"),
-    path("portal/progress/photos/", progress.PortalPhotoUploadView.as_view(), name="portal_photo_upload"),
+    # The client's portal
+    path("portal/messages/", portal.PortalMessagesView.as_view(), name="portal_messages"),
+    path("portal/progress/", portal.PortalProgressView.as_view(), name="portal_progress"),
+    path("portal/progress/photos/", portal.PortalPhotoUploadView.as_view(), name="portal_photo_upload"),
     path(
         "portal/progress/entries/<int:pk>/delete/",
-        progress.PortalEntryDeleteView.as_view(),
+        portal.PortalEntryDeleteView.as_view(),
         name="portal_entry_delete",
     ),
     path("clients/metrics/", progress.MetricListView.as_view(), name="metrics"),
@@ -60,7 +61,7 @@ urlpatterns = [
     ),
     path("clients/intake-forms/<int:pk>/reorder/", intake.IntakeReorderView.as_view(), name="intake_reorder"),
     # Public pages: addressed only by unguessable tokens
-    path("intake/thanks/", intake.intake_thanks, name="intake_thanks"),
-    path("intake/<str:token>/", intake.PublicIntakeView.as_view(), name="intake_public"),
-    path("intake/r/<str:token>/", intake.RequestedIntakeView.as_view(), name="intake_request"),
+    path("intake/thanks/", public.intake_thanks, name="intake_thanks"),
+    path("intake/<str:token>/", public.PublicIntakeView.as_view(), name="intake_public"),
+    path("intake/r/<str:token>/", public.RequestedIntakeView.as_view(), name="intake_request"),
 ]

@@ -1,4 +1,5 @@
-"""Progress photos: upload from the client page, permission-checked serving, before/after."""
+"""Progress photos on the coach side: upload from the client page, delete, before/after; and
+the permission-checked photo file that both the coaches and the client themself open."""
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponseRedirect

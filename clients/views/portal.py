@@ -1,0 +1,134 @@
+"""The client's own pages in the portal: their messages with their coaches, and their
+progress (log values, charts, photos, removing an entry they logged)."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from mecto.errors import DomainError
+from mecto.permissions import ClientRequiredMixin
+
+from .. import selectors, services
+from ..forms import PhotoForm, progress_form
+from ..models import ProgressEntry
+from ._common import ConversationMixin, chart_data, entry_text
+
+
+# --- Messages ----------------------------------------------------------------------------------------
+@method_decorator(never_cache, name="dispatch")
+class PortalMessagesView(ConversationMixin, ClientRequiredMixin, View):
+    """The client's own messages with their coaches (portal)."""
+
+    template_name = "clients/portal_messages.html"
+    is_portal = True
+
+    def get(self, request):
+        return self.respond(request, request.tenant.client)
+
+    def post(self, request):
+        client = request.tenant.client
+        if request.POST.get("action") == "start":
+            return self.start(request, client)
+        return self.send(request, client)
+
+
+# --- Progress ----------------------------------------------------------------------------------------
+def render_portal_progress(request, form=None, photo_form=None, status=200):
+    """The client's own progress page: log today's values, charts per metric, own photos."""
+    client = request.tenant.client
+    metric_list = list(selectors.metrics(organization=client.organization))
+    form = form or progress_form(metric_list, client)
+    charts = selectors.progress_charts(client=client)
+    entries = [
+        {"entry": e, "value": entry_text(e, client.unit_system)} for e in selectors.progress_entries(client=client)[:30]
+    ]
+    return render(
+        request,
+        "clients/portal_progress.html",
+        {
+            "client": client,
+            "form": form,
+            "measurement_fields": [f for f in form if getattr(f.field, "group", "") == "measurements"],
+            "metric_fields": [f for f in form if getattr(f.field, "group", "") == "metrics"],
+            "charts": charts,
+            "chart_data": chart_data(charts),
+            "entries": entries,
+            "photos": list(selectors.client_photos(client=client).order_by("-taken_on", "-id")[:24]),
+            "photo_form": photo_form or PhotoForm(),
+        },
+        status=status,
+    )
+
+
+class PortalProgressView(ClientRequiredMixin, View):
+    def get(self, request):
+        return render_portal_progress(request)
+
+    def post(self, request):
+        client = request.tenant.client
+        metric_list = list(selectors.metrics(organization=client.organization))
+        form = progress_form(metric_list, client, data=request.POST)
+        if form.is_valid():
+            values = {
+                form.fields[name].metric: form.cleaned_data[name]
+                for name in form.fields
+                if hasattr(form.fields[name], "metric")
+            }
+            try:
+                services.log_progress(
+                    client=client,
+                    values=values,
+                    recorded_on=form.cleaned_data["recorded_on"],
+                    note=form.cleaned_data["note"],
+                    source=ProgressEntry.Source.CLIENT,
+                    actor=request.user,
+                )
+            except services.ProgressValuesError as exc:
+                for key, message in exc.errors.items():
+                    form.add_error(f"m_{key}" if f"m_{key}" in form.fields else None, message)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Progress saved. Your coach can see it now."))
+                return redirect("clients:portal_progress")
+        return render_portal_progress(request, form=form, status=400)
+
+
+class PortalEntryDeleteView(ClientRequiredMixin, View):
+    """A client removes an entry they logged themselves (a typo); what the coach logged stays."""
+
+    def post(self, request, pk):
+        client = request.tenant.client
+        entry = ProgressEntry.objects.filter(client=client, source=ProgressEntry.Source.CLIENT, pk=pk).first()
+        if entry is None:
+            raise Http404
+        services.delete_progress_entry(entry=entry, actor=request.user)
+        messages.success(request, _("Entry deleted."))
+        return redirect(reverse("clients:portal_progress") + "#entries")
+
+
+class PortalPhotoUploadView(ClientRequiredMixin, View):
+    """A progress photo from the client: checked and cleaned by the same service as the coach's."""
+
+    def post(self, request):
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.upload_photo(
+                    client=request.tenant.client,
+                    actor=request.user,
+                    file=form.cleaned_data["image"],
+                    source=ProgressEntry.Source.CLIENT,
+                    **{k: form.cleaned_data[k] for k in ("taken_on", "pose", "note")},
+                )
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("Photo added. Only you and your coach can see it."))
+                return redirect(reverse("clients:portal_progress") + "#photos")
+        return render_portal_progress(request, photo_form=form, status=400)

@@ -1,0 +1,146 @@
+"""Pages without a login, addressed only by unguessable tokens: the intake form a prospect
+fills in through its public link, the single-use link a client receives, and the thank-you
+page."""
+
+from django.core.cache import cache
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from mecto.branding import brand_for
+from mecto.errors import DomainError
+
+from .. import selectors, services
+from ..forms import IntakeContactForm, answers_form
+from ..models import IntakeForm, IntakeRequest, IntakeSubmission
+
+PUBLIC_SUBMISSIONS_PER_HOUR = 20
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _sections_with_fields(form, questions):
+    sections, by_id = [], {}
+    for q in questions:
+        if q.section_id not in by_id:
+            by_id[q.section_id] = {"section": q.section, "fields": []}
+            sections.append(by_id[q.section_id])
+        by_id[q.section_id]["fields"].append(form[q.key])
+    return sections
+
+
+class PublicIntakeView(View):
+    """A prospect fills in a form through its public link (or a client through a sent link)."""
+
+    template_name = "clients/public_intake.html"
+
+    def get_target(self, token):
+        """(form, intake request or None); 404 for an unknown, revoked or archived link."""
+        form = IntakeForm.objects.select_related("organization").filter(public_token=token).first()
+        if form is None or not form.is_public or form.is_archived or not form.organization.is_active:
+            raise Http404
+        return form, None
+
+    def render_page(self, request, form, intake_request, answers, contact, status=200):
+        questions = list(selectors.form_questions(form=form))
+        return render(
+            request,
+            self.template_name,
+            {
+                "intake_form": form,
+                "intake_request": intake_request,
+                "sections": _sections_with_fields(answers, questions),
+                "answers": answers,
+                "contact": contact,
+                "brand": brand_for(form.organization),
+                "public_org": form.organization,
+            },
+            status=status,
+        )
+
+    def get(self, request, token):
+        form, intake_request = self.get_target(token)
+        if intake_request is not None and not intake_request.is_open:
+            return render(request, "clients/public_intake_done.html", {"brand": brand_for(form.organization)})
+        questions = list(selectors.form_questions(form=form))
+        contact = IntakeContactForm() if intake_request is None else None
+        return self.render_page(request, form, intake_request, answers_form(questions), contact)
+
+    def post(self, request, token):
+        form, intake_request = self.get_target(token)
+        if intake_request is not None and not intake_request.is_open:
+            return render(request, "clients/public_intake_done.html", {"brand": brand_for(form.organization)})
+        questions = list(selectors.form_questions(form=form))
+        answers = answers_form(questions, data=request.POST)
+        contact = IntakeContactForm(request.POST) if intake_request is None else None
+        valid = answers.is_valid() & (contact is None or contact.is_valid())
+        if answers.is_valid():
+            # The service's own checks (ranges, choices) shown beside each question at once.
+            try:
+                services.clean_answers(questions=questions, raw=dict(answers.cleaned_data))
+            except services.IntakeAnswersError as exc:
+                for key, message in exc.errors.items():
+                    if key in answers.fields:
+                        answers.add_error(key, message)
+                valid = False
+        if contact is not None and contact.is_valid() and contact.cleaned_data.get("website"):
+            # Only bots fill the hidden field: pretend success and store nothing.
+            return redirect("clients:intake_thanks")
+        if valid and intake_request is None and not self._allow(request, form):
+            contact.add_error(None, _("Too many forms were sent from your connection. Try again in an hour."))
+            valid = False
+        if valid:
+            raw = dict(answers.cleaned_data)
+            try:
+                services.submit_intake(
+                    form=form,
+                    answers=raw,
+                    contact=contact.cleaned_data if contact is not None else None,
+                    intake_request=intake_request,
+                    source=IntakeSubmission.Source.REQUEST if intake_request else IntakeSubmission.Source.PUBLIC_LINK,
+                    consents={
+                        "email": contact.cleaned_data.get("email_consent"),
+                        "sms": contact.cleaned_data.get("sms_consent"),
+                    }
+                    if contact is not None
+                    else None,
+                )
+            except services.IntakeAnswersError as exc:
+                for key, message in exc.errors.items():
+                    target = answers if key in answers.fields else contact
+                    if target is not None and key in target.fields:
+                        target.add_error(key, message)
+                    elif contact is not None:
+                        contact.add_error(None, message)
+            except DomainError as exc:
+                (contact or answers).add_error(None, exc.message)
+            else:
+                return redirect("clients:intake_thanks")
+        return self.render_page(request, form, intake_request, answers, contact, status=400)
+
+    def _allow(self, request, form) -> bool:
+        key = f"intake-submit:{form.pk}:{_client_ip(request)}"
+        count = cache.get(key, 0)
+        if count >= PUBLIC_SUBMISSIONS_PER_HOUR:
+            return False
+        cache.set(key, count + 1, 3600)
+        return True
+
+
+class RequestedIntakeView(PublicIntakeView):
+    """The single-use link an existing client received by email."""
+
+    def get_target(self, token):
+        intake_request = (
+            IntakeRequest.objects.select_related("form", "client", "organization").filter(token=token).first()
+        )
+        if intake_request is None or intake_request.revoked_at or not intake_request.organization.is_active:
+            raise Http404
+        return intake_request.form, intake_request
+
+
+def intake_thanks(request):
+    return render(request, "clients/public_intake_done.html", {"thanks": True})
