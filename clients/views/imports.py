@@ -2,12 +2,13 @@
 
 from django import forms
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView
 from mecto.permissions import MemberRequiredMixin
 
 from .. import services
@@ -25,27 +26,22 @@ class UploadForm(forms.Form):
     )
 
 
-class ImportUploadView(MemberRequiredMixin, View):
+class ImportUploadView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.manage"
+    template_name = "clients/import_upload.html"
+    form_class = UploadForm
 
-    def get(self, request, form=None, status=200):
-        recent = ClientImport.objects.for_org(request.tenant.organization).select_related("created_by")[:10]
-        return render(
-            request, "clients/import_upload.html", {"form": form or UploadForm(), "imports": recent}, status=status
+    def get_context_data(self, **kwargs):
+        recent = ClientImport.objects.for_org(self.request.tenant.organization).select_related("created_by")[:10]
+        return super().get_context_data(imports=recent, **kwargs)
+
+    def perform(self, form):
+        return services.upload_import(
+            organization=self.request.tenant.organization, file=form.cleaned_data["file"], actor=self.request.user
         )
 
-    def post(self, request):
-        form = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                client_import = services.upload_import(
-                    organization=request.tenant.organization, file=form.cleaned_data["file"], actor=request.user
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                return redirect("clients:import_mapping", pk=client_import.pk)
-        return self.get(request, form=form, status=400)
+    def get_success_url(self, result):
+        return reverse("clients:import_mapping", kwargs={"pk": result.pk})
 
 
 def _get_import(request, pk) -> ClientImport:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.permissions import MemberRequiredMixin
 
 from .. import selectors, services
@@ -20,42 +20,36 @@ from ..forms import IntakeFormForm, QuestionForm, SectionForm
 from ..models import IntakeForm, IntakeQuestion, IntakeSection
 
 
-class IntakeFormListView(MemberRequiredMixin, View):
+class IntakeFormListView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.view"
+    template_name = "clients/intake_forms.html"
+    form_class = IntakeFormForm
 
-    def get(self, request, form=None, status=200):
-        org = request.tenant.organization
+    def post(self, request, *args, **kwargs):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
         forms = (
-            selectors.intake_forms(organization=org, include_archived=True)
+            selectors.intake_forms(organization=self.request.tenant.organization, include_archived=True)
             .annotate(
                 question_count=Count("questions", distinct=True), submission_count=Count("submissions", distinct=True)
             )
             .order_by("is_archived", "-is_default", "name")
         )
-        return render(
-            request,
-            "clients/intake_forms.html",
-            {"forms": forms, "form": form or IntakeFormForm(), "site_url": request.build_absolute_uri("/")[:-1]},
-            status=status,
+        return super().get_context_data(forms=forms, site_url=self.request.build_absolute_uri("/")[:-1], **kwargs)
+
+    def perform(self, form):
+        return services.create_intake_form(
+            organization=self.request.tenant.organization,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            actor=self.request.user,
         )
 
-    def post(self, request):
-        if not request.tenant.can("clients.manage"):
-            raise Http404
-        form = IntakeFormForm(request.POST)
-        if form.is_valid():
-            try:
-                created = services.create_intake_form(
-                    organization=request.tenant.organization,
-                    name=form.cleaned_data["name"],
-                    description=form.cleaned_data["description"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                return redirect("clients:intake_form_edit", pk=created.pk)
-        return self.get(request, form=form, status=400)
+    def get_success_url(self, result):
+        return reverse("clients:intake_form_edit", kwargs={"pk": result.pk})
 
 
 def _get_form(request, pk) -> IntakeForm:
@@ -174,33 +168,34 @@ class IntakeFormEditView(MemberRequiredMixin, View):
         messages.success(request, _("New public link made; the old one no longer works."))
 
 
-class IntakeQuestionEditView(MemberRequiredMixin, View):
+class IntakeQuestionEditView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.manage"
+    template_name = "clients/intake_question_edit.html"
+    form_class = QuestionForm
 
-    def get(self, request, pk, question_pk, form=None, status=200):
-        intake_form = _get_form(request, pk)
-        question = get_object_or_404(intake_form.questions.all(), pk=question_pk)
-        form = form or QuestionForm(instance=question, form_obj=intake_form)
-        return render(
-            request,
-            "clients/intake_question_edit.html",
-            {"intake_form": intake_form, "question": question, "form": form},
-            status=status,
-        )
+    def get_object(self):
+        self.intake_form = _get_form(self.request, self.kwargs["pk"])
+        return get_object_or_404(self.intake_form.questions.all(), pk=self.kwargs["question_pk"])
 
-    def post(self, request, pk, question_pk):
-        intake_form = _get_form(request, pk)
-        question = get_object_or_404(intake_form.questions.all(), pk=question_pk)
-        form = QuestionForm(request.POST, instance=question, form_obj=intake_form)
-        if form.is_valid():
-            try:
-                services.update_question(question=question, **form.service_fields())
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Question saved."))
-                return redirect("clients:intake_form_edit", pk=pk)
-        return self.get(request, pk, question_pk, form=form, status=400)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "form_obj": self.intake_form}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intake_form=self.intake_form, question=self.object, **kwargs)
+
+    def perform(self, form):
+        try:
+            return services.update_question(question=self.object, **form.service_fields())
+        except DomainError:
+            # The service may have changed the row in memory before refusing: show the saved one.
+            self.object = self.get_object()
+            raise
+
+    def get_success_message(self, result):
+        return _("Question saved.")
+
+    def get_success_url(self, result):
+        return reverse("clients:intake_form_edit", kwargs={"pk": self.intake_form.pk})
 
 
 class IntakeReorderView(MemberRequiredMixin, View):

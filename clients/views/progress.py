@@ -4,11 +4,12 @@ entry) and the business's metric settings. The client's own progress page is in 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView
 from mecto.permissions import MemberRequiredMixin
 
 from .. import selectors, services
@@ -122,59 +123,63 @@ class ProgressEntryDeleteView(MemberRequiredMixin, View):
         return redirect("clients:progress", pk=client.pk)
 
 
-class MetricListView(MemberRequiredMixin, View):
-    required_capability = "clients.view"
+# The form takes the target as typed (target_display); the service checks target.
+TARGET_FIELD = {"target": "target_display"}
 
-    def get(self, request, form=None, status=200):
-        org = request.tenant.organization
+
+class MetricListView(MemberRequiredMixin, ServiceFormView):
+    required_capability = "clients.view"
+    template_name = "clients/metrics.html"
+    form_class = MetricForm
+    error_fields = TARGET_FIELD
+
+    def post(self, request, *args, **kwargs):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        org = self.request.tenant.organization
         metric_list = [
             {"metric": m, "unit": display_unit(m, org.unit_system), "target": to_display(m, m.target, org.unit_system)}
             for m in selectors.metrics(organization=org, include_inactive=True)
         ]
-        return render(
-            request, "clients/metrics.html", {"metrics": metric_list, "form": form or MetricForm()}, status=status
+        return super().get_context_data(metrics=metric_list, **kwargs)
+
+    def perform(self, form):
+        return services.create_metric(
+            organization=self.request.tenant.organization, actor=self.request.user, **form.service_fields()
         )
 
-    def post(self, request):
-        if not request.tenant.can("clients.manage"):
-            raise Http404
-        form = MetricForm(request.POST)
-        if form.is_valid():
-            try:
-                services.create_metric(
-                    organization=request.tenant.organization, actor=request.user, **form.service_fields()
-                )
-            except DomainError as exc:
-                apply_domain_error(form, _target_field(exc))
-            else:
-                messages.success(request, _("Metric added: log it from any client's Progress tab."))
-                return redirect("clients:metrics")
-        return self.get(request, form=form, status=400)
+    def get_success_message(self, result):
+        return _("Metric added: log it from any client's Progress tab.")
+
+    def get_success_url(self, result):
+        return reverse("clients:metrics")
 
 
-def _target_field(exc: DomainError) -> DomainError:
-    if exc.field == "target":
-        exc.field = "target_display"
-    return exc
-
-
-class MetricEditView(MemberRequiredMixin, View):
+class MetricEditView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.manage"
+    template_name = "clients/metric_edit.html"
+    form_class = MetricForm
+    error_fields = TARGET_FIELD
 
-    def get(self, request, pk, form=None, status=200):
-        metric = get_object_or_404(Metric.objects.for_org(request.tenant.organization), pk=pk)
-        form = form or MetricForm(instance=metric)
-        return render(request, "clients/metric_edit.html", {"metric": metric, "form": form}, status=status)
+    def get_object(self):
+        return get_object_or_404(Metric.objects.for_org(self.request.tenant.organization), pk=self.kwargs["pk"])
 
-    def post(self, request, pk):
-        metric = get_object_or_404(Metric.objects.for_org(request.tenant.organization), pk=pk)
-        form = MetricForm(request.POST, instance=metric)
-        if form.is_valid():
-            try:
-                services.update_metric(metric=metric, actor=request.user, **form.service_fields())
-            except DomainError as exc:
-                apply_domain_error(form, _target_field(exc))
-            else:
-                messages.success(request, _("Metric saved."))
-                return redirect("clients:metrics")
-        return self.get(request, pk, form=form, status=400)
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(metric=self.object, **kwargs)
+
+    def perform(self, form):
+        try:
+            return services.update_metric(metric=self.object, actor=self.request.user, **form.service_fields())
+        except DomainError:
+            # The service may have changed the row in memory before refusing: show the saved one.
+            self.object = self.get_object()
+            raise
+
+    def get_success_message(self, result):
+        return _("Metric saved.")
+
+    def get_success_url(self, result):
+        return reverse("clients:metrics")

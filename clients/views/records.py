@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
 from mecto.errors import DomainError
-from mecto.forms import apply_domain_error
+from mecto.forms import ServiceFormView
 from mecto.localization import cm_to_display, length_unit
 from mecto.permissions import MemberRequiredMixin
 
@@ -149,31 +151,29 @@ class ClientExportView(MemberRequiredMixin, View):
         return response
 
 
-class ClientCreateView(MemberRequiredMixin, View):
+# The form asks for height in the person's units; the service checks height_cm.
+HEIGHT_FIELD = {"height_cm": "height"}
+
+
+class ClientCreateView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.manage"
+    template_name = "clients/form.html"
+    form_class = ClientForm
+    error_fields = HEIGHT_FIELD
 
-    def get(self, request):
-        return render(request, "clients/form.html", {"form": ClientForm(organization=request.tenant.organization)})
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
 
-    def post(self, request):
-        org = request.tenant.organization
-        form = ClientForm(request.POST, organization=org)
-        if form.is_valid():
-            try:
-                client = services.create_client(organization=org, actor=request.user, **form.service_fields())
-            except DomainError as exc:
-                apply_domain_error(form, _with_form_field(exc))
-            else:
-                messages.success(request, _("%(name)s was added.") % {"name": client.full_name})
-                return redirect("clients:detail", pk=client.pk)
-        return render(request, "clients/form.html", {"form": form}, status=400)
+    def perform(self, form):
+        return services.create_client(
+            organization=self.request.tenant.organization, actor=self.request.user, **form.service_fields()
+        )
 
+    def get_success_message(self, result):
+        return _("%(name)s was added.") % {"name": result.full_name}
 
-def _with_form_field(exc: DomainError) -> DomainError:
-    """The form asks for height in the person's units; the service checks height_cm."""
-    if exc.field == "height_cm":
-        exc.field = "height"
-    return exc
+    def get_success_url(self, result):
+        return reverse("clients:detail", kwargs={"pk": result.pk})
 
 
 def get_client(request, pk) -> Client:
@@ -183,26 +183,29 @@ def get_client(request, pk) -> Client:
         raise Http404
 
 
-class ClientEditView(MemberRequiredMixin, View):
+class ClientEditView(MemberRequiredMixin, ServiceFormView):
     required_capability = "clients.manage"
+    template_name = "clients/form.html"
+    form_class = ClientForm
+    error_fields = HEIGHT_FIELD
 
-    def get(self, request, pk):
-        client = get_client(request, pk)
-        form = ClientForm(instance=client, organization=request.tenant.organization)
-        return render(request, "clients/form.html", {"form": form, "client": client})
+    def get_object(self):
+        return get_client(self.request, self.kwargs["pk"])
 
-    def post(self, request, pk):
-        client = get_client(request, pk)
-        form = ClientForm(request.POST, instance=client, organization=request.tenant.organization)
-        if form.is_valid():
-            try:
-                services.update_client(client=client, actor=request.user, **form.service_fields())
-            except DomainError as exc:
-                apply_domain_error(form, _with_form_field(exc))
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("clients:detail", pk=client.pk)
-        return render(request, "clients/form.html", {"form": form, "client": client}, status=400)
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(client=self.object, **kwargs)
+
+    def perform(self, form):
+        return services.update_client(client=self.object, actor=self.request.user, **form.service_fields())
+
+    def get_success_message(self, result):
+        return _("Changes saved.")
+
+    def get_success_url(self, result):
+        return reverse("clients:detail", kwargs={"pk": self.object.pk})
 
 
 class ClientDeleteView(MemberRequiredMixin, View):
@@ -306,31 +309,35 @@ class ClientClearanceView(MemberRequiredMixin, View):
         return redirect("clients:detail", pk=client.pk)
 
 
-class ClientNotesView(ClientTabMixin, View):
+class ClientNotesView(ClientTabMixin, ServiceFormView):
     tab = "notes"
+    template_name = "clients/notes.html"
+    form_class = NoteForm
 
-    def render_page(self, request, client, form=None, status=200):
-        context = self.tab_context(request, client)
-        context.update({"notes": selectors.client_notes(client=client), "form": form or NoteForm()})
-        return render(request, "clients/notes.html", context, status=status)
+    @cached_property
+    def client(self) -> Client:
+        """The client whose notes these are; a 404 for another business's."""
+        return get_client(self.request, self.kwargs["pk"])
 
-    def get(self, request, pk):
-        return self.render_page(request, get_client(request, pk))
-
-    def post(self, request, pk):
+    def post(self, request, *args, **kwargs):
         if not request.tenant.can("clients.manage"):
             raise Http404
-        client = get_client(request, pk)
-        form = NoteForm(request.POST)
-        if form.is_valid():
-            try:
-                services.add_note(client=client, author=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                apply_domain_error(form, exc)
-            else:
-                messages.success(request, _("Note saved."))
-                return redirect("clients:notes", pk=client.pk)
-        return self.render_page(request, client, form, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.tab_context(self.request, self.client))
+        context["notes"] = selectors.client_notes(client=self.client)
+        return context
+
+    def perform(self, form):
+        return services.add_note(client=self.client, author=self.request.user, **form.cleaned_data)
+
+    def get_success_message(self, result):
+        return _("Note saved.")
+
+    def get_success_url(self, result):
+        return reverse("clients:notes", kwargs={"pk": self.client.pk})
 
 
 class NoteActionView(MemberRequiredMixin, View):
