@@ -235,6 +235,16 @@ def _check_coach_route(route, world, model, label) -> list[str]:
             elif response.status_code not in (200, 404):
                 out.append(f"{label}: list as another business's owner gave {response.status_code}")
         if route.actions.get("post") == "create":
+            if parent_kwargs:
+                # Under another business's parent, a create is a 404 and stores nothing.
+                before = model.objects.count()
+                response = _call(api_b, "post", url, {})
+                if response.status_code != 404:
+                    out.append(f"{label}: create under another business's parent gave {response.status_code}")
+                if model.objects.count() != before:
+                    out.append(f"{label}: create under another business's parent stored a row")
+                # The related-id checks below post under the business's own parent.
+                url = _url(route, _parents(route, world, world.org_b)[0])
             for name, field in _related_fields(route, world).items():
                 related_model = field.queryset.model if field.queryset is not None else None
                 if related_model is None:
