@@ -201,6 +201,7 @@ if env("ZOOM_CLIENT_ID", default=""):
         }
     ]
 
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"  # TOTP keys and recovery-code seeds stored encrypted
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mecto"
 MFA_RECOVERY_CODE_COUNT = 10
