@@ -7,11 +7,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
-        from mecto import nav, tenancy
+        from mecto import crypto, nav, tenancy
 
         from . import selectors
+        from .mfa import rotate_mfa_secrets
 
         tenancy.register_member_resolver(selectors.active_memberships)
+        crypto.register_rotation(rotate_mfa_secrets)
 
         nav.register(nav.NavItem("dashboard", _("Dashboard"), "dashboard", order=0))
         nav.register(nav.NavItem("team", _("Team"), "accounts:team", capability="members.manage", order=900))

@@ -7,6 +7,7 @@ from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES, time_zone_
 
 from . import services
 from .models import Membership, Organization
+from .passwords import check_new_password
 
 
 def time_zone_field(**kwargs) -> forms.ChoiceField:
@@ -39,6 +40,17 @@ class BusinessSignupForm(SignupForm):
         "currency",
         "unit_system",
     ]
+
+    def clean(self):
+        data = super().clean()
+        # allauth checked the password against the email; the name is one of ours.
+        password = data.get("password1")
+        if password and not self.has_error("password1"):
+            try:
+                check_new_password(password, email=data.get("email") or "", full_name=data.get("full_name") or "")
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
 
     def save(self, request):
         with transaction.atomic():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from mecto.roles import OWNER
 from mecto.services import update_model
 
 from .models import Invitation, InvitationBase, Membership, Organization, User
+from .passwords import check_new_password
 
 INVITATIONS_TOPIC = "invitations"
 comms.register_topic(INVITATIONS_TOPIC, gettext_lazy("Invitations"))
@@ -190,9 +192,6 @@ def accept_invitation(
     A signed-in `user` must own the invited address; otherwise a new account is
     created with `password` (validated by Django's password validators).
     """
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
     invitation = invitation_for_token(token)
     if invitation is None:
         raise DomainError(_("This invitation link is invalid, already used or expired. Ask for a new one."))
@@ -209,9 +208,8 @@ def accept_invitation(
     else:
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise DomainError(_("You already have an account: log in, then open the link again."))
-        candidate = User(email=invitation.email, full_name=full_name)
         try:
-            validate_password(password or "", user=candidate)
+            check_new_password(password or "", email=invitation.email, full_name=full_name.strip())
         except ValidationError as exc:
             raise DomainError(" ".join(exc.messages), field="password1") from exc
         user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
@@ -310,6 +308,10 @@ def sign_up_business(
     unit_system: str = "metric",
 ) -> tuple[User, Organization]:
     """Create an owner account and their business in one step (operators and tests)."""
+    try:
+        check_new_password(password, email=email, full_name=full_name)
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), field="password") from exc
     try:
         user = User.objects.create_user(email=email, password=password, full_name=full_name, time_zone=time_zone)
     except IntegrityError as exc:

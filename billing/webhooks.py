@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import stripe
@@ -47,6 +48,15 @@ def _id(value) -> str:
 
 
 # --- Receiving -------------------------------------------------------------------------------------
+def _signed_at(header: str | None) -> int | None:
+    """The `t=` timestamp of a `Stripe-Signature` header (the first, as the SDK reads it)."""
+    for item in (header or "").split(","):
+        key, _sep, value = item.strip().partition("=")
+        if key == "t":
+            return int(value) if value.isdigit() else None
+    return None
+
+
 def verify(payload: bytes, signature: str | None) -> dict:
     """Check the `Stripe-Signature` header with the SDK and return the parsed event."""
     # Several secrets (comma-separated) let an operator roll the signing secret over.
@@ -66,6 +76,11 @@ def verify(payload: bytes, signature: str | None) -> dict:
             continue
     else:
         raise InvalidWebhook("no valid signature")
+    # The SDK refuses only timestamps too far in the past; a timestamp ahead of our clock by
+    # more than the tolerance is as suspect (a signature made to be replayed later).
+    signed_at = _signed_at(signature)
+    if signed_at is None or abs(time.time() - signed_at) > tolerance:
+        raise InvalidWebhook("timestamp outside the tolerance")
     try:
         data = json.loads(text)
     except ValueError as exc:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mecto.crypto import EncryptedTextField
 from mecto.localization import CURRENCY_CHOICES, validate_currency, validate_time_zone
 from mecto.tenancy import OrgOwned, OrgQuerySet
 
@@ -47,7 +48,10 @@ class CoachProfile(OrgOwned):
     video_provider = models.CharField(
         _("video meetings"), max_length=16, choices=VideoProvider.choices, default=VideoProvider.JITSI
     )
-    feed_token = models.CharField(max_length=64, blank=True, editable=False)
+    # The coach copies the feed address again later, so its token is kept encrypted; the
+    # feed is looked up by the hash. Both are empty while the feed is off.
+    feed_token = EncryptedTextField(blank=True, editable=False)
+    feed_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -57,7 +61,9 @@ class CoachProfile(OrgOwned):
         constraints = [
             models.UniqueConstraint(fields=["organization", "user"], name="coach_profile_once_per_org"),
             models.UniqueConstraint(fields=["organization", "slug"], name="coach_profile_slug_per_org"),
-            models.UniqueConstraint(fields=["feed_token"], condition=~Q(feed_token=""), name="coach_feed_token_unique"),
+            models.UniqueConstraint(
+                fields=["feed_token_hash"], condition=~Q(feed_token_hash=""), name="coach_feed_token_hash_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -214,7 +214,7 @@ class IntakeRequestAdmin(admin.ModelAdmin):
     list_filter = [("completed_at", admin.EmptyFieldListFilter), "organization"]
     search_fields = ["client__email", "client__first_name", "client__last_name", "form__name"]
     list_select_related = ["client", "form", "organization"]
-    readonly_fields = ["token", "created_at"]
+    readonly_fields = ["created_at"]
     raw_id_fields = ["client", "form", "sent_by"]
 
 

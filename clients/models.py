@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InvitationBase
+from mecto.crypto import EncryptedTextField, hash_token
 from mecto.localization import METRIC, UNIT_SYSTEM_CHOICES, validate_time_zone
 from mecto.tenancy import OrgOwned
 
@@ -234,12 +235,15 @@ class IntakeForm(OrgOwned):
     """A questionnaire prospects and clients fill in; every business starts with a default one.
 
     Its public link carries `public_token`; turning the link off or making a new token revokes it.
+    The coach copies the link again later, so the token is kept encrypted; the link is looked
+    up by `public_token_hash`.
     """
 
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the questions."))
     is_default = models.BooleanField(_("default form"), default=False)
-    public_token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
+    public_token = EncryptedTextField(default=new_public_token, editable=False)
+    public_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_public = models.BooleanField(
         _("public link on"), default=True, help_text=_("Anyone with the link can fill the form in.")
     )
@@ -259,6 +263,13 @@ class IntakeForm(OrgOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.public_token_hash = hash_token(self.public_token)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "public_token" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "public_token_hash"}
+        super().save(*args, **kwargs)
 
 
 class IntakeSection(OrgOwned):
@@ -333,13 +344,15 @@ class IntakeQuestion(OrgOwned):
 
 
 class IntakeRequest(OrgOwned):
-    """An intake sent to an existing client: a single-use link that attaches the answers to them."""
+    """An intake sent to an existing client: a single-use link that attaches the answers to them.
+
+    Only a hash of the link's token is stored; the token travels in the email."""
 
     form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="requests", verbose_name=_("form"))
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="intake_requests", verbose_name=_("client")
     )
-    token = models.CharField(max_length=64, unique=True, default=new_public_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -5,9 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mecto.crypto import EncryptedTextField
 from mecto.tenancy import OrgOwned, OrgQuerySet
-
-from .crypto import EncryptedTextField
 
 
 class ConnectedAccountQuerySet(OrgQuerySet):

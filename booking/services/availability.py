@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mecto.crypto import hash_token
 from mecto.services import check_fields, update_model
 
 from .. import selectors
@@ -100,7 +101,11 @@ def update_coach_profile(*, profile: CoachProfile, actor=None, **fields) -> Coac
         if taken.exists():
             raise BookingError(_("Another coach uses this address."), field="slug")
     profile, _changed = update_model(
-        profile, fields, allowed=PROFILE_FIELDS, error=BookingError, exclude=["organization", "user", "feed_token"]
+        profile,
+        fields,
+        allowed=PROFILE_FIELDS,
+        error=BookingError,
+        exclude=["organization", "user", "feed_token", "feed_token_hash"],
     )
     return profile
 
@@ -109,14 +114,15 @@ def update_coach_profile(*, profile: CoachProfile, actor=None, **fields) -> Coac
 def rotate_feed_token(*, profile: CoachProfile) -> CoachProfile:
     """A new secret calendar-feed address; the old one stops working at once."""
     profile.feed_token = secrets.token_urlsafe(32)
-    profile.save(update_fields=["feed_token"])
+    profile.feed_token_hash = hash_token(profile.feed_token)
+    profile.save(update_fields=["feed_token", "feed_token_hash"])
     return profile
 
 
 @transaction.atomic
 def revoke_feed_token(*, profile: CoachProfile) -> CoachProfile:
-    profile.feed_token = ""
-    profile.save(update_fields=["feed_token"])
+    profile.feed_token = profile.feed_token_hash = ""
+    profile.save(update_fields=["feed_token", "feed_token_hash"])
     return profile
 
 

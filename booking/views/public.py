@@ -20,6 +20,7 @@ from accounts.models import Organization
 from clients.models import Client
 from mecto import comms
 from mecto.branding import brand_for
+from mecto.crypto import hash_token
 from mecto.errors import DomainError
 from mecto.forms import apply_domain_error
 from mecto.localization import format_money, time_zone_names
@@ -384,7 +385,9 @@ def coach_calendar_feed(request, token):
     """The coach's sessions as an iCalendar feed (secret, revocable address)."""
     if not token or len(token) < 20:
         raise Http404
-    profile = get_object_or_404(CoachProfile.objects.select_related("user", "organization"), feed_token=token)
+    profile = get_object_or_404(
+        CoachProfile.objects.select_related("user", "organization"), feed_token_hash=hash_token(token)
+    )
     since = timezone.now() - timedelta(days=30)
     sessions = (
         Session.objects.for_org(profile.organization)

@@ -6,13 +6,16 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mecto import comms
+from mecto.crypto import hash_token
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
@@ -673,10 +676,12 @@ def send_intake_to_client(*, form: IntakeForm, client: Client, actor=None) -> In
     IntakeRequest.objects.for_org(client.organization).filter(
         client=client, form=form, completed_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    token = new_public_token()
     intake_request = IntakeRequest.objects.create(
         organization=client.organization,
         form=form,
         client=client,
+        token_hash=hash_token(token),
         sent_by=actor if getattr(actor, "pk", None) else None,
     )
     emit(
@@ -692,7 +697,11 @@ def send_intake_to_client(*, form: IntakeForm, client: Client, actor=None) -> In
         topic=INTAKE_TOPIC,
         key=f"intake-request:{intake_request.pk}",
         composer="clients.intake_request",
-        params={"request_id": intake_request.pk},
+        # The link is in the message: the token itself is only stored hashed.
+        params={
+            "request_id": intake_request.pk,
+            "url": settings.SITE_URL + reverse("clients:intake_request", args=[token]),
+        },
         client_id=client.pk,
     )
     return intake_request

@@ -25,7 +25,8 @@ comms.register_topic(MESSAGES_TOPIC, _("New message alerts"), can_opt_out=True)
 
 @comms.register_composer("clients.intake_request")
 def compose_intake_request(message) -> comms.Composed | None:
-    """The intake link, unless the request was completed or revoked meanwhile."""
+    """The intake link, unless the request was completed or revoked meanwhile. (The link is in
+    the message: the token itself is only stored hashed.)"""
     intake_request = (
         IntakeRequest.objects.select_related("organization", "client", "form", "sent_by")
         .filter(pk=message.context.get("request_id"))
@@ -33,10 +34,9 @@ def compose_intake_request(message) -> comms.Composed | None:
     )
     if intake_request is None or not intake_request.is_open or not intake_request.client.email:
         return None
-    url = settings.SITE_URL + reverse("clients:intake_request", args=[intake_request.token])
     subject, text, html = comms.render_email(
         "intake_request",
-        {"intake_request": intake_request, "client": intake_request.client, "url": url},
+        {"intake_request": intake_request, "client": intake_request.client, "url": message.context["url"]},
         intake_request.organization,
     )
     return comms.Composed(subject=subject, text=text, html=html, to=intake_request.client.email)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from mecto.branding import brand_for
+from mecto.crypto import hash_token
 from mecto.errors import DomainError
 
 from .. import selectors, services
@@ -39,7 +40,7 @@ class PublicIntakeView(View):
 
     def get_target(self, token):
         """(form, intake request or None); 404 for an unknown, revoked or archived link."""
-        form = IntakeForm.objects.select_related("organization").filter(public_token=token).first()
+        form = IntakeForm.objects.select_related("organization").filter(public_token_hash=hash_token(token)).first()
         if form is None or not form.is_public or form.is_archived or not form.organization.is_active:
             raise Http404
         return form, None
@@ -135,7 +136,9 @@ class RequestedIntakeView(PublicIntakeView):
 
     def get_target(self, token):
         intake_request = (
-            IntakeRequest.objects.select_related("form", "client", "organization").filter(token=token).first()
+            IntakeRequest.objects.select_related("form", "client", "organization")
+            .filter(token_hash=hash_token(token))
+            .first()
         )
         if intake_request is None or intake_request.revoked_at or not intake_request.organization.is_active:
             raise Http404

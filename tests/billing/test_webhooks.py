@@ -69,6 +69,19 @@ def test_missing_bad_or_stale_signatures_are_refused_and_change_nothing(client, 
     assert credit_balance(client=client_record) == 0
 
 
+def test_a_signature_dated_beyond_the_tolerance_either_side_is_refused(client, connected, client_record, package):
+    data = _package_paid(client_record, package)
+    payload = json.dumps(data)
+    now = int(time.time())
+    for timestamp in (now + 3600, now + 330, now - 330):  # the tolerance is 300 s
+        signature = fake.sign(payload, timestamp=timestamp)
+        assert fake.post_event(client, data, signature=signature).status_code == 400, timestamp
+    assert not StripeEvent.objects.exists() and not Invoice.objects.exists()
+    # A clock a little ahead of ours is within the tolerance.
+    assert fake.post_event(client, data, signature=fake.sign(payload, timestamp=now + 60)).status_code == 200
+    assert StripeEvent.objects.filter(event_id=data["id"]).exists()
+
+
 def test_a_signed_body_that_is_not_an_event_is_refused(client):
     for payload in (
         "[1, 2, 3]",

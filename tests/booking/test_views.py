@@ -15,6 +15,8 @@ from icalendar import Calendar
 from booking import services, tokens
 from booking.models import AvailabilityRule, Booking, CoachProfile, ServiceType
 from clients.models import Client
+from mecto import crypto
+from mecto.crypto import hash_token
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
 
 from .factories import BookingPolicyFactory, ServiceTypeFactory
@@ -319,6 +321,12 @@ def test_calendar_feed_is_valid_ics_and_revocable(client, studio):
         service=studio.service, coach=studio.coach, client=ClientFactory(organization=studio.org), start_at=TUE_10
     )
     profile = services.rotate_feed_token(profile=studio.profile)
+    # Kept encrypted (the coach copies the address again) and found by its hash.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT feed_token, feed_token_hash FROM booking_coachprofile WHERE id = %s", [profile.pk])
+        stored, stored_hash = cursor.fetchone()
+    assert profile.feed_token not in stored and crypto.decrypt(stored) == profile.feed_token
+    assert stored_hash == hash_token(profile.feed_token)
     response = client.get(reverse("booking:feed", args=[profile.feed_token]))
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
@@ -326,7 +334,7 @@ def test_calendar_feed_is_valid_ics_and_revocable(client, studio):
     old = profile.feed_token
     services.revoke_feed_token(profile=profile)
     assert client.get(reverse("booking:feed", args=[old])).status_code == 404
-    assert not CoachProfile.objects.filter(feed_token=old).exists()
+    assert not CoachProfile.objects.filter(feed_token_hash=hash_token(old)).exists()
 
 
 @freeze_time(NOW)

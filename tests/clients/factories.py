@@ -27,8 +27,10 @@ from clients.models import (
     Tag,
     Thread,
     ThreadRead,
+    new_public_token,
 )
 from mecto.comms.models import Consent
+from mecto.crypto import hash_token
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -88,6 +90,7 @@ class IntakeRequestFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     form = factory.SubFactory(IntakeFormFactory, organization=factory.SelfAttribute("..organization"))
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    token_hash = factory.LazyFunction(lambda: hash_token(new_public_token()))
 
 
 @register

@@ -5,10 +5,13 @@ import re
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from clients import services
-from clients.models import Client, IntakeForm, IntakeQuestion, IntakeSubmission
+from clients.models import Client, IntakeForm, IntakeQuestion, IntakeRequest, IntakeSubmission
+from mecto import crypto
+from mecto.crypto import hash_token
 from tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +105,36 @@ def test_send_intake_to_a_client_emails_a_single_use_link(client, coach, org, fo
     assert target.intake_submissions.get().source == "request"
     assert "Already completed" in client.get(path).content.decode()
     assert Client.objects.for_org(org).count() == 1
+
+
+def _stored(table: str, columns: str, pk: int) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE id = %s", [pk])
+        return cursor.fetchone()
+
+
+def test_a_public_link_token_is_stored_encrypted_and_shown_to_the_coach_again(client, coach, form):
+    token = form.public_token
+    stored, stored_hash = _stored("clients_intakeform", "public_token, public_token_hash", form.pk)
+    assert token not in stored and crypto.decrypt(stored) == token and stored_hash == hash_token(token)
+    client.force_login(coach)
+    page = client.get(reverse("clients:intake_form_edit", args=[form.pk])).content.decode()
+    assert reverse("clients:intake_public", args=[token]) in page
+    services.renew_public_link(form=form)
+    stored, stored_hash = _stored("clients_intakeform", "public_token, public_token_hash", form.pk)
+    assert crypto.decrypt(stored) == form.public_token != token and stored_hash == hash_token(form.public_token)
+
+
+def test_a_sent_intake_keeps_only_a_hash_of_its_token(client, coach, org, form, django_capture_on_commit_callbacks):
+    target = ClientFactory(organization=org, email="kim@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.send_intake_to_client(form=form, client=target, actor=coach)
+    token = re.search(r"/intake/r/(\S+)/", mail.outbox[-1].body).group(1)
+    (stored_hash,) = _stored("clients_intakerequest", "token_hash", request.pk)
+    assert stored_hash == hash_token(token)
+    assert not any(token in str(value) for value in IntakeRequest.objects.filter(pk=request.pk).values().get().values())
+    assert client.get(reverse("clients:intake_request", args=[token])).status_code == 200
+    assert client.get(reverse("clients:intake_request", args=[stored_hash])).status_code == 404
 
 
 def test_builder_adds_moves_edits_and_deletes_questions(client, coach, org):

@@ -12,8 +12,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations import crypto, services
+from integrations import services
 from integrations.models import ConnectedAccount
+from mecto import crypto
 
 from .factories import ConnectedAccountFactory
 
@@ -121,7 +122,7 @@ def test_rotate_command_re_encrypts_with_the_newest_key(settings):
     new_key = Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [new_key, old_key]
     out = io.StringIO()
-    call_command("rotate_integration_keys", stdout=out)
-    assert "1 connected accounts" in out.getvalue()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "integrations.ConnectedAccount: 1 rows re-encrypted." in out.getvalue()
     settings.FIELD_ENCRYPTION_KEYS = [new_key]  # the old key can now go
     assert ConnectedAccount.objects.get(pk=account.pk).access_token == "ya29.rotate-me"

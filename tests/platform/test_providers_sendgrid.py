@@ -350,6 +350,13 @@ def test_events_for_messages_we_do_not_know_are_accepted(client, signer):
     assert response.status_code == 200 and Suppression.objects.count() == 0
 
 
+def test_a_clock_slightly_off_either_way_is_within_the_tolerance(client, sent, signer):
+    body = json.dumps([fake.delivered(email="alex@example.com", message=sent[1])]).encode()
+    for skew in (-9 * 60, 9 * 60):
+        headers = signer.headers(body, timestamp=int(time.time()) + skew)
+        assert fake.post_events(client, None, None, body=body, **headers).status_code == 200, skew
+
+
 def test_a_bad_body_with_a_valid_signature_is_a_400(client, signer):
     assert fake.post_events(client, signer, None, body=b"[{not json").status_code == 400
     assert fake.post_events(client, signer, None, body=b'{"event": "delivered"}').status_code == 400
@@ -371,6 +378,8 @@ def _forged_requests(client, signer, sent):
     yield "no timestamp", fake.post_events(client, None, None, body=body, **missing_timestamp)
     stale = signer.headers(body, timestamp=int(time.time()) - 11 * 60)  # signed correctly, but long ago
     yield "old timestamp", fake.post_events(client, None, None, body=body, **stale)
+    ahead = signer.headers(body, timestamp=int(time.time()) + 60 * 60)  # signed correctly, for later
+    yield "future timestamp", fake.post_events(client, None, None, body=body, **ahead)
     yield (
         "garbage signature",
         fake.post_events(
