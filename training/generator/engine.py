@@ -52,6 +52,7 @@ PATTERN_LABEL = {
     "carry": "Carry",
     "core": "Core",
     "conditioning": "Conditioning",
+    "isolation": "Isolation",
     "mobility": "Mobility",
 }
 MAX_SETS_PER_ITEM = 6
