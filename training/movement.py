@@ -226,8 +226,7 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "rope climb",
             "shrug",
             "shrugs",
-            "upright row",
-            "upright rows",
+            "upright",
         ),
     ),
     (

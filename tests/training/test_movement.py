@@ -35,6 +35,7 @@ def record(name, category="strength", primary=("quadriceps",), force="push", equ
         (record("Pullups", primary=["lats"], force="pull", equipment="body only"), "vertical_pull"),
         (record("Wide-Grip Lat Pulldown", primary=["lats"], force="pull", equipment="cable"), "vertical_pull"),
         (record("Barbell Shrug", primary=["traps"], force="pull"), "vertical_pull"),
+        (record("Upright Barbell Row", primary=["shoulders"], force="pull"), "vertical_pull"),
         (record("Bent Over Barbell Row", primary=["middle back"], force="pull"), "horizontal_pull"),
         (record("Face Pull", primary=["shoulders"], force="pull", equipment="cable"), "horizontal_pull"),
         (record("Barbell Curl", primary=["biceps"], force="pull"), "horizontal_pull"),

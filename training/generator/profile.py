@@ -52,6 +52,13 @@ class Profile:
         return data
 
     @property
+    def all_injuries(self) -> tuple[str, ...]:
+        """The listed injuries and those the notes name (an "ACL repair" is a knee)."""
+        from .rules import injuries_with_notes
+
+        return injuries_with_notes(self.injuries, self.injury_notes)
+
+    @property
     def available_equipment(self) -> frozenset[str]:
         """What the client has; no equipment and bodyweight are always available."""
         return frozenset(self.equipment) | {"", "body only"}
