@@ -454,3 +454,18 @@ def test_validator_reports_repeated_lifts_missing_patterns_and_misfiled_exercise
     assert "Week 1, Upper A lacks a pull." in coverage
     assert any(m.startswith("Week 1 lacks a squat or lunge") and "a pull" in m for m in coverage)
     assert "Grip carry is filed as carry, which does not fit the muscles it trains (forearms)." in messages["pattern"]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        THREE_DAYS,
+        {**THREE_DAYS, "goal": "hypertrophy", "days_per_week": 4, "equipment": ["dumbbell", "cable"]},
+        {**THREE_DAYS, "goal": "fat_loss", "days_per_week": 5, "session_minutes": 45},
+    ],
+)
+def test_no_exercise_gets_a_lone_set_when_the_session_has_room(catalogue, answers):
+    # A draft once had dumbbell bench as a single accessory set on one day.
+    for seed in range(4):
+        plan = generate(profile_from_answers(answers), catalogue, seed=seed)
+        assert all(i.sets >= 2 for _w, i in week_one_items(plan)), seed

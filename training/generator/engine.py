@@ -59,6 +59,7 @@ PATTERN_LABEL = {
     "mobility": gettext_lazy("Mobility"),
 }
 MAX_SETS_PER_ITEM = 6
+MIN_SETS_PER_ITEM = 2
 
 
 NEGATIVE_CUES = (
@@ -409,7 +410,9 @@ class Generator:
         """The longest one set of the item gets over the weeks (reps and times grow)."""
         return max(work_seconds(progress_item(item, week)) for week in range(1, self.weeks + 1))
 
-    def allocate_sets(self, workouts: list[WorkoutPlan], *, balance: bool = True, optional_all: bool = False) -> bool:
+    def allocate_sets(
+        self, workouts: list[WorkoutPlan], *, balance: bool = True, optional_all: bool = False, whole: bool = True
+    ) -> bool:
         """Choose every exercise's weekly sets with a small integer program (scipy's HiGHS):
         stay as close as possible to the goal's preferred sets while each major group lands in
         its weekly range, pushing and pulling stay within a third of each other, and every
@@ -422,7 +425,7 @@ class Generator:
         rows, lows, highs = [], [], []
 
         def row(coeffs: dict[int, float], low: float, high: float) -> None:
-            r = np.zeros(3 * n)
+            r = np.zeros(4 * n)
             for k, v in coeffs.items():
                 r[k] += v
             rows.append(r)
@@ -480,14 +483,21 @@ class Generator:
                     per_round += block.rest_seconds
                 coeffs[ks[0]] = coeffs.get(ks[0], 0) + per_round
             row(coeffs, 0, limit)
-        lower = np.zeros(3 * n)
-        upper = np.full(3 * n, np.inf)
+        # An exercise gets no sets or at least MIN_SETS_PER_ITEM: a lone set of an accessory is
+        # not worth its setting up (a switch per exercise, 3n + k, says which).
+        least = MIN_SETS_PER_ITEM if whole else 1
+        for k in range(n):
+            row({k: 1, 3 * n + k: -least}, 0, np.inf)
+            row({k: 1, 3 * n + k: -MAX_SETS_PER_ITEM}, -np.inf, 0)
+        lower = np.zeros(4 * n)
+        upper = np.full(4 * n, np.inf)
+        upper[3 * n :] = 1
         for k, item in enumerate(items):
             required = item.role in ("main", "secondary") and not optional_all
-            lower[k] = 2 if required else 0
+            lower[k] = least if required else 0
             upper[k] = MAX_SETS_PER_ITEM
-        cost = np.concatenate([np.zeros(n), weights, weights])
-        integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
+        cost = np.concatenate([np.zeros(n), weights, weights, np.zeros(n)])
+        integrality = np.concatenate([np.ones(n), np.zeros(2 * n), np.ones(n)])
         result = milp(
             c=cost,
             constraints=LinearConstraint(np.vstack(rows), lows, highs),
@@ -576,8 +586,13 @@ class Generator:
             # one exercise per group, capped at six sets).
             self._widen(items_by_day)
         if not solved:
+            # Sessions too short for two sets of everything: single sets before giving up balance.
+            trial = self._arranged(workouts, items_by_day)
+            if self.allocate_sets(trial, optional_all=True, whole=False):
+                workouts, solved = trial, True
+        if not solved:
             workouts = self._arranged(workouts, items_by_day)
-            solved = self.allocate_sets(workouts, balance=False, optional_all=True)
+            solved = self.allocate_sets(workouts, balance=False, optional_all=True, whole=False)
         if not solved:
             self.notes.append(
                 _("The sessions are too short for the weekly targets; the coach should review the volume.")
