@@ -51,6 +51,7 @@ class Exercise(models.Model):
         (movement.CARRY, _("Carry")),
         (movement.CORE, _("Core")),
         (movement.CONDITIONING, _("Conditioning")),
+        (movement.ISOLATION, _("Isolation (calves, forearms, neck, hips)")),
         (movement.MOBILITY, _("Mobility")),
     ]
     EQUIPMENT_CHOICES = _choices(movement.EQUIPMENT)

@@ -2,10 +2,12 @@
 
 The data set classifies exercises by muscle, force, mechanic and category but carries no
 movement pattern. `derive_movement_pattern` decides one in a fixed order: the category
-first (stretching is mobility, cardio and plyometrics are conditioning), then the name's
-keywords (most specific first: "split squat" is a lunge before "squat" is a squat), then
-the primary muscle and force as a fallback. Every rule has a test in
-tests/training/test_movement.py.
+first (stretching is mobility, cardio and plyometrics are conditioning), then single-joint
+work for small muscles (calves, forearms, neck, hip adductors and abductors) is isolation,
+then the name's keywords (most specific first: "split squat" is a lunge before "squat" is a
+squat), then the primary muscle and force as a fallback. `pattern_fits` says whether a
+pattern is plausible for an exercise's muscles; every record of the data set passes it.
+Every rule has a test in tests/training/test_movement.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ VERTICAL_PULL = "vertical_pull"
 CARRY = "carry"
 CORE = "core"
 CONDITIONING = "conditioning"
+ISOLATION = "isolation"
 MOBILITY = "mobility"
 
 PATTERNS = [
@@ -35,11 +38,17 @@ PATTERNS = [
     CARRY,
     CORE,
     CONDITIONING,
+    ISOLATION,
     MOBILITY,
 ]
 PUSH_PATTERNS = frozenset({HORIZONTAL_PUSH, VERTICAL_PUSH})
 PULL_PATTERNS = frozenset({HORIZONTAL_PULL, VERTICAL_PULL})
 LOWER_PATTERNS = frozenset({SQUAT, HINGE, LUNGE})
+KNEE_PATTERNS = frozenset({SQUAT, LUNGE})
+# Patterns of the big lifts a week is built on (not trunk, carries, conditioning or isolation).
+LIFT_PATTERNS = LOWER_PATTERNS | PUSH_PATTERNS | PULL_PATTERNS
+# Muscles whose single-joint work is isolation rather than a movement pattern.
+SMALL_MUSCLES = frozenset({"calves", "forearms", "neck", "adductors", "abductors"})
 
 MUSCLES = [
     "abdominals",
@@ -83,7 +92,33 @@ FORCES = ["push", "pull", "static"]
 # A keyword matches whole words ("row" does not match "throw" or "narrow").
 NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
     (MOBILITY, ("stretch", "smr", "mobility", "foam roll", "circles", "dislocate")),
-    (CARRY, ("carry", "farmer", "farmers", "yoke", "suitcase walk", "waiter walk", "conan's wheel")),
+    (CARRY, ("carry", "farmer", "farmers", "farmer's", "yoke", "suitcase walk", "waiter walk", "conan's wheel")),
+    (
+        ISOLATION,
+        (
+            "calf raise",
+            "calf raises",
+            "calf press",
+            "wrist curl",
+            "wrist roller",
+            "wrist rotations",
+            "finger curls",
+            "pronation",
+            "supination",
+            "plate pinch",
+            "hand squeeze",
+            "adduction",
+            "adductions",
+            "adductor",
+            "abduction",
+            "abductions",
+            "abductor",
+            "hip flexion",
+        ),
+    ),
+    # Olympic pulls and jerks named after a clean or snatch, before "clean" makes them a hinge.
+    (VERTICAL_PULL, ("clean shrug", "snatch shrug", "incline pushdown")),
+    (VERTICAL_PUSH, ("clean and jerk",)),
     (
         CONDITIONING,
         (
@@ -132,9 +167,6 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "sissy",
             "thruster",
             "thrusters",
-            "calf raise",
-            "calf raises",
-            "calf press",
         ),
     ),
     (
@@ -160,6 +192,7 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "hamstring curl",
             "glute ham",
             "glute kickback",
+            "one-legged cable kickback",
             "clean",
             "cleans",
             "snatch",
@@ -193,8 +226,7 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "rope climb",
             "shrug",
             "shrugs",
-            "upright row",
-            "upright rows",
+            "upright",
         ),
     ),
     (
@@ -211,7 +243,8 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "jerk",
             "arnold",
             "handstand",
-            "pike",
+            "pike push-up",
+            "pike press",
             "lateral raise",
             "laterals",
             "front raise",
@@ -266,6 +299,7 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
             "jackknife",
             "v-up",
             "russian twist",
+            "pike",
         ),
     ),
 ]
@@ -273,21 +307,21 @@ NAME_RULES: list[tuple[str, tuple[str, ...]]] = [
 # Fallback: the first primary muscle decides, with the force for muscles that push and pull.
 MUSCLE_RULES: dict[str, str] = {
     "quadriceps": SQUAT,
-    "calves": SQUAT,
+    "calves": ISOLATION,
     "hamstrings": HINGE,
     "glutes": HINGE,
     "lower back": HINGE,
-    "adductors": LUNGE,
-    "abductors": LUNGE,
+    "adductors": ISOLATION,
+    "abductors": ISOLATION,
     "chest": HORIZONTAL_PUSH,
     "triceps": HORIZONTAL_PUSH,
     "lats": VERTICAL_PULL,
     "traps": VERTICAL_PULL,
     "middle back": HORIZONTAL_PULL,
     "biceps": HORIZONTAL_PULL,
-    "forearms": CARRY,
+    "forearms": ISOLATION,
     "abdominals": CORE,
-    "neck": CORE,
+    "neck": ISOLATION,
 }
 
 
@@ -309,17 +343,51 @@ def derive_movement_pattern(record: dict) -> str:
     if category in ("cardio", "plyometrics"):
         return CONDITIONING
     words = _words(record.get("name", ""))
-    for pattern, keywords in NAME_RULES:
-        if any(_has_keyword(words, k) for k in keywords):
-            return pattern
     primary = [m.lower() for m in record.get("primaryMuscles") or record.get("primary_muscles") or []]
     force = (record.get("force") or "").lower()
     muscle = primary[0] if primary else ""
+    named = next((p for p, keywords in NAME_RULES if any(_has_keyword(words, k) for k in keywords)), None)
+    # A wrist curl or a neck raise is isolation for a small muscle, whatever its name suggests
+    # ("curl" is a pull; "Dumbbell Lying Pronation" is not a carry).
+    if muscle in SMALL_MUSCLES and named != CARRY:
+        return ISOLATION
+    if named:
+        return named
     if muscle == "shoulders":
         return HORIZONTAL_PULL if force == "pull" else VERTICAL_PUSH
     if muscle in MUSCLE_RULES:
         return MUSCLE_RULES[muscle]
     return CORE if force == "static" else CONDITIONING
+
+
+# The muscles a pattern trains: an exercise fits its pattern when one of its primary muscles
+# (or, for a compound lift, one of its secondary ones) is among them.
+PATTERN_MUSCLES: dict[str, frozenset[str]] = {
+    SQUAT: frozenset({"quadriceps", "glutes"}),
+    HINGE: frozenset({"hamstrings", "glutes", "lower back"}),
+    LUNGE: frozenset({"quadriceps", "glutes", "hamstrings"}),
+    HORIZONTAL_PUSH: frozenset({"chest", "triceps", "shoulders"}),
+    VERTICAL_PUSH: frozenset({"shoulders", "triceps"}),
+    HORIZONTAL_PULL: frozenset({"middle back", "lats", "traps", "shoulders", "biceps"}),
+    VERTICAL_PULL: frozenset({"lats", "middle back", "traps", "biceps", "shoulders"}),
+    CORE: frozenset({"abdominals", "lower back"}),
+}
+
+
+def pattern_fits(pattern: str, *, primary, secondary=(), mechanic: str = "", force: str = "") -> bool:
+    """Whether `pattern` is plausible for an exercise with these muscles: a squat trains the
+    quadriceps or glutes, a carry is a loaded walk or hold of the whole body (not a wrist
+    curl), and so on. Conditioning, isolation and mobility fit anything."""
+    if pattern in (CONDITIONING, ISOLATION, MOBILITY):
+        return True
+    if pattern == CARRY:
+        return mechanic != "isolation" and force in ("", "static")
+    muscles = PATTERN_MUSCLES.get(pattern)
+    if muscles is None:
+        return False
+    if set(primary) & muscles:
+        return True
+    return mechanic == "compound" and bool(set(secondary) & muscles)
 
 
 # --- Aliases -------------------------------------------------------------------------------

@@ -72,7 +72,11 @@ def filter_exercises(
     level: str = "",
     category: str = "",
     source: str = "",
+    equipment_in=None,
 ) -> QuerySet[Exercise]:
+    """`equipment_in` keeps only exercises needing one of those (a client's equipment)."""
+    if equipment_in is not None:
+        queryset = queryset.filter(equipment__in=list(equipment_in))
     if muscle:
         queryset = queryset.filter(muscle_index__contains=f"|{muscle}|")
     if equipment:

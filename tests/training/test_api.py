@@ -11,6 +11,7 @@ from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
 from training import services
+from training.generator.profile import profile_from_answers
 from training.models import Exercise, PersonalRecord, PrescribedExercise, Program, ScheduledWorkout, WorkoutLog
 
 from .factories import ExerciseFactory, PrescribedExerciseFactory, ProgramFactory, SetLogFactory, WorkoutLogFactory
@@ -362,3 +363,54 @@ def test_client_workout_list_query_count_does_not_grow(org, client_record, djang
         schedule(90)
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert len(results(api.get("/api/v1/me/workouts/", {"page_size": 100}))) == 100
+
+
+def _dumbbell_draft(org):
+    profile = profile_from_answers(
+        {
+            "goal": "general_fitness",
+            "experience": "intermediate",
+            "days_per_week": 3,
+            "session_minutes": 60,
+            "equipment": ["dumbbell"],
+            "injuries": [],
+        }
+    )
+    program = services.generate_draft(organization=org, profile=profile, seed=1)
+    return program, PrescribedExercise.objects.filter(block__workout__program=program).first()
+
+
+def test_exercise_search_marks_and_filters_by_the_clients_equipment(coach_api, org, library):
+    program, _item = _dumbbell_draft(org)
+    rows = coach_api.get("/api/v1/exercises/", {"q": "goblet squat", "program": program.pk}).data["results"]
+    marks = {r["name"]: r["missing_equipment"] for r in rows}
+    assert marks["Goblet Squat"] == "kettlebells"
+    assert all(mark in ("", "kettlebells", "barbell", "machine", "cable", "other") for mark in marks.values())
+    fitting = coach_api.get("/api/v1/exercises/", {"q": "squat", "program": program.pk, "fits": "true"}).data
+    assert fitting["results"] and all(r["missing_equipment"] == "" for r in fitting["results"])
+    assert all(r["equipment"] in ("", "body only", "dumbbell") for r in fitting["results"])
+    plain = coach_api.get("/api/v1/exercises/", {"q": "goblet squat"}).data["results"]
+    assert all(r["missing_equipment"] == "" for r in plain)
+    assert coach_api.get("/api/v1/exercises/", {"program": "x"}).status_code == 400
+    other = services.create_program(organization=OrganizationFactory(), name="Theirs")
+    assert coach_api.get("/api/v1/exercises/", {"program": other.pk}).status_code == 404
+
+
+def test_prescribing_or_swapping_in_an_exercise_the_client_lacks_equipment_for_returns_a_warning(
+    coach_api, org, library
+):
+    program, item = _dumbbell_draft(org)
+    goblet = Exercise.objects.get(slug="Goblet_Squat")
+    created = coach_api.post(
+        "/api/v1/prescribed-exercises/", {"block": item.block_id, "exercise": goblet.pk, "reps_min": 8}, format="json"
+    )
+    assert created.status_code == 201
+    assert created.data["warnings"] == ["Goblet Squat needs kettlebells, which the client does not have."]
+    swapped = coach_api.post(f"/api/v1/prescribed-exercises/{item.pk}/swap/", {"exercise": goblet.pk}, format="json")
+    assert swapped.status_code == 200 and swapped.data["warnings"] and swapped.data["exercise"] == goblet.pk
+    bench = Exercise.objects.get(slug="Dumbbell_Bench_Press")
+    fine = coach_api.post(f"/api/v1/prescribed-exercises/{item.pk}/swap/", {"exercise": bench.pk}, format="json")
+    assert fine.data["warnings"] == []
+    # Suggestions for the program's client keep to their equipment.
+    rows = coach_api.get(f"/api/v1/exercises/{goblet.pk}/swaps/", {"program": program.pk}).data
+    assert rows and all(r["exercise"]["equipment"] in ("", "body only", "dumbbell") for r in rows)

@@ -60,6 +60,20 @@ def test_reloading_updates_changed_records_in_place(tmp_path, library):
     assert counts == {"created": 0, "updated": 1, "unchanged": 0}
     row.refresh_from_db()
     assert row.level == "intermediate" and row.secondary_muscles == ["glutes"]
+
+
+def test_reloading_reclassifies_rows_stored_under_an_older_pattern(library):
+    # A database loaded before forearm work became isolation kept it as a carry.
+    Exercise.objects.filter(slug="Dumbbell_Lying_Pronation").update(movement_pattern="carry")
+    Exercise.objects.filter(slug="Standing_Calf_Raises").update(movement_pattern="squat")
+    counts = load_exercise_library()
+    assert counts["updated"] == 2
+    patterns = dict(
+        Exercise.objects.filter(slug__in=["Dumbbell_Lying_Pronation", "Standing_Calf_Raises"]).values_list(
+            "slug", "movement_pattern"
+        )
+    )
+    assert patterns == {"Dumbbell_Lying_Pronation": "isolation", "Standing_Calf_Raises": "isolation"}
     assert Exercise.objects.library().count() == 873
 
 
@@ -208,3 +222,19 @@ def test_override_of_another_business_exercise_is_refused(library):
 )
 def test_video_links_become_embeds(url, embed):
     assert embed_url(url) == embed
+
+
+def test_the_migration_reclassifies_library_rows_and_leaves_own_exercises_alone(library):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("training.migrations.0006_exercise_isolation_pattern")
+    Exercise.objects.filter(slug="Wrist_Roller").update(movement_pattern="carry")
+    own = create_exercise(
+        organization=OrganizationFactory(), name="Grip walk", primary_muscles=["forearms"], movement_pattern="carry"
+    )
+    migration.reclassify_library(apps, None)
+    assert Exercise.objects.get(slug="Wrist_Roller").movement_pattern == "isolation"
+    own.refresh_from_db()
+    assert own.movement_pattern == "carry"

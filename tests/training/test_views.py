@@ -353,3 +353,62 @@ def test_builder_and_client_page_query_counts_do_not_grow_with_the_program(web, 
         log(range(4, 25))
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert web.get(page).status_code == 200
+
+
+def _dumbbell_draft(org):
+    """A draft generated for a client with dumbbells only (its profile is the one to check)."""
+    from training.generator.profile import profile_from_answers
+
+    profile = profile_from_answers(
+        {
+            "goal": "general_fitness",
+            "experience": "intermediate",
+            "days_per_week": 3,
+            "session_minutes": 60,
+            "equipment": ["dumbbell"],
+            "injuries": [],
+        }
+    )
+    program = services.generate_draft(organization=org, profile=profile, seed=1)
+    item = PrescribedExercise.objects.filter(block__workout__program=program).select_related("block").first()
+    return program, item
+
+
+def test_exercise_picker_keeps_to_the_clients_equipment_and_marks_the_rest(web, org, library):
+    _program, item = _dumbbell_draft(org)
+    url = reverse("training:picker", args=[item.block.pk])
+    fitting = web.get(url, {"q": "goblet squat"}, **HTMX).content.decode()
+    assert "Only exercises for the client&#x27;s equipment: dumbbell." in fitting or "equipment: dumbbell" in fitting
+    assert "Kettlebell" not in fitting and "Goblet Squat</span>" not in fitting
+    # Unticked, everything is listed and what the client cannot do is marked.
+    everything = web.get(url + "?q=goblet+squat&fits=0", **HTMX).content.decode()
+    assert "Goblet Squat" in everything
+    assert "Needs kettlebells: the client does not have it" in everything
+    ticked = web.get(url + "?q=goblet+squat&fits=0&fits=1", **HTMX).content.decode()
+    assert "Needs kettlebells" not in ticked
+    builder = web.get(reverse("training:builder", args=[_program.pk])).content.decode()
+    assert "Only equipment the client has" in builder
+
+
+def test_adding_or_swapping_in_an_exercise_the_client_lacks_equipment_for_warns_the_coach(web, org, library):
+    program, item = _dumbbell_draft(org)
+    goblet = Exercise.objects.get(slug="Goblet_Squat")
+    response = web.post(
+        reverse("training:block_action", args=[item.block.pk, "add-item"]), {"exercise": goblet.pk}, **HTMX
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Goblet Squat needs kettlebells, which the client does not have." in text
+    assert PrescribedExercise.objects.filter(block=item.block, exercise=goblet).exists()  # added all the same
+    response = web.post(reverse("training:item_action", args=[item.pk, "swap"]), {"exercise": goblet.pk})
+    assert response.status_code == 302
+    follow = web.get(response["Location"]).content.decode()
+    assert "Goblet Squat needs kettlebells, which the client does not have." in follow
+    # An exercise the client can do gets no warning.
+    dumbbell = Exercise.objects.get(slug="Dumbbell_Bench_Press")
+    text = web.post(
+        reverse("training:block_action", args=[item.block.pk, "add-item"]), {"exercise": dumbbell.pk}, **HTMX
+    ).content.decode()
+    assert "which the client does not have" not in text
+    swaps = web.get(reverse("training:swaps", args=[item.pk]), **HTMX).content.decode()
+    assert "their equipment: dumbbell" in swaps

@@ -62,6 +62,9 @@ class ExerciseSerializer(OrgModelSerializer):
     video_url = serializers.SerializerMethodField()
     video_embed_url = serializers.SerializerMethodField()
     video_clip_url = serializers.SerializerMethodField()
+    missing_equipment = serializers.SerializerMethodField(
+        help_text="With ?client= or ?program=: the equipment this exercise needs that the client lacks, else empty."
+    )
 
     class Meta:
         model = Exercise
@@ -84,8 +87,14 @@ class ExerciseSerializer(OrgModelSerializer):
             "video_url",
             "video_embed_url",
             "video_clip_url",
+            "missing_equipment",
         ]
         read_only_fields = ["id", "is_library"]
+
+    def get_missing_equipment(self, exercise) -> str:
+        from ..generator.api import missing_equipment
+
+        return missing_equipment(exercise, self.context.get("equipment_profile"))
 
     def _override(self, exercise) -> ExerciseOverride | None:
         found = getattr(exercise, "org_overrides", None)
@@ -174,6 +183,19 @@ class PrescribedExerciseSerializer(OrgModelSerializer):
             "summary",
         ]
         read_only_fields = ["id", "position", "summary"]
+
+
+class PrescribedExerciseWithWarningsSerializer(PrescribedExerciseSerializer):
+    """A prescribed exercise just added or swapped, with warnings for the coach."""
+
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="An exercise needing equipment the program's client does not have, for example; it is saved anyway.",
+    )
+
+    class Meta(PrescribedExerciseSerializer.Meta):
+        fields = [*PrescribedExerciseSerializer.Meta.fields, "warnings"]
 
 
 class BlockSerializer(OrgModelSerializer):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -54,7 +55,29 @@ EXERCISE_FILTERS = [
     OpenApiParameter("category", str, enum=s.movement.CATEGORIES),
     OpenApiParameter("source", str, enum=["library", "own"]),
     OpenApiParameter("archived", bool, description="Include archived exercises."),
+    OpenApiParameter("client", int, description="Mark (missing_equipment) what this client's intake lacks."),
+    OpenApiParameter("program", int, description="Mark what this program's client (or draft profile) lacks."),
+    OpenApiParameter("fits", bool, description="With client or program: only exercises the client has equipment for."),
 ]
+
+
+def equipment_profile(view):
+    """The profile of ?client= (its intake) or ?program= (its client's intake or draft profile)
+    for marking and filtering exercises by the client's equipment; None without either."""
+    params = view.request.query_params
+    client_id, program_id = params.get("client"), params.get("program")
+    if client_id:
+        if not str(client_id).isdigit():
+            raise DomainError("Choose a client by id.", field="client")
+        client = get_object_or_404(Client.objects.for_org(view.organization), pk=client_id)
+        answers = generator.intake_answers_for(client)
+        return generator.profile_from_intake(answers) if answers else None
+    if program_id:
+        if not str(program_id).isdigit():
+            raise DomainError("Choose a program by id.", field="program")
+        program = get_object_or_404(Program.objects.for_org(view.organization).select_related("client"), pk=program_id)
+        return generator.program_profile(program)
+    return None
 
 
 @extend_schema_view(
@@ -89,8 +112,10 @@ class ExerciseViewSet(
         params = self.request.query_params
         if not _bool(params.get("archived")):
             qs = qs.filter(is_archived=False)
+        profile = self.equipment_profile
         qs = search.filter_exercises(
             qs,
+            equipment_in=profile.available_equipment if profile is not None and _bool(params.get("fits")) else None,
             muscle=params.get("muscle", ""),
             equipment=params.get("equipment", ""),
             pattern=params.get("pattern", ""),
@@ -99,6 +124,13 @@ class ExerciseViewSet(
             source=params.get("source", ""),
         )
         return search.rank(qs, params.get("q", ""))
+
+    @cached_property
+    def equipment_profile(self):
+        return equipment_profile(self) if self.action == "list" else None
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "equipment_profile": self.equipment_profile}
 
     def perform_create(self, serializer):
         serializer.instance = services.create_exercise(
@@ -131,20 +163,18 @@ class ExerciseViewSet(
 
     @extend_schema(
         summary="Five alternatives to this exercise (nearest neighbours), within a client's equipment and injuries",
-        parameters=[OpenApiParameter("client", int, description="Respect this client's intake when it has one.")],
+        parameters=[
+            OpenApiParameter("client", int, description="Respect this client's intake when it has one."),
+            OpenApiParameter(
+                "program", int, description="Respect this program's client (or the profile it was generated for)."
+            ),
+        ],
         responses={200: s.SwapSuggestionSerializer(many=True), **ERRORS},
     )
     @action(detail=True, methods=["get"])
     def swaps(self, request, pk=None):
         exercise = self.get_object()
-        profile = None
-        client_id = request.query_params.get("client")
-        if client_id:
-            if not str(client_id).isdigit():
-                raise DomainError("Choose a client by id.", field="client")
-            client = get_object_or_404(Client.objects.for_org(self.organization), pk=client_id)
-            answers = generator.intake_answers_for(client)
-            profile = profile_from_answers(answers) if answers else None
+        profile = equipment_profile(self)
         suggestions = generator.swap_suggestions(organization=self.organization, exercise=exercise, profile=profile)
         exercises = {e.pk: e for e in Exercise.objects.filter(pk__in=[x.exercise.pk for x in suggestions])}
         data = [
@@ -504,7 +534,8 @@ class BlockViewSet(
         summary="A prescribed exercise", responses={200: s.PrescribedExerciseSerializer, 404: ErrorSerializer}
     ),
     create=extend_schema(
-        summary="Prescribe an exercise in a block", responses={201: s.PrescribedExerciseSerializer, **ERRORS}
+        summary="Prescribe an exercise in a block (warnings: equipment the program's client lacks)",
+        responses={201: s.PrescribedExerciseWithWarningsSerializer, **ERRORS},
     ),
     partial_update=extend_schema(
         summary="Change sets, reps, load, tempo, rest, notes or progression",
@@ -523,10 +554,20 @@ class PrescribedExerciseViewSet(
     queryset = PrescribedExercise.objects.select_related("exercise", "block__workout__program")
     serializer_class = s.PrescribedExerciseSerializer
 
+    def _with_warnings(self, item, data) -> dict:
+        program = Program.objects.select_related("client").get(pk=item.block.workout.program_id)
+        warning = generator.equipment_warning(item.exercise, generator.program_profile(program))
+        return {**data, "warnings": [warning] if warning else []}
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.data = self._with_warnings(self._created, response.data)
+        return response
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         block, exercise = data.pop("block"), data.pop("exercise")
-        serializer.instance = services.add_prescribed_exercise(
+        serializer.instance = self._created = services.add_prescribed_exercise(
             block=block, exercise=exercise, actor=self.request.user, **data
         )
 
@@ -545,9 +586,9 @@ class PrescribedExerciseViewSet(
         return self._move(request, self.get_object())
 
     @extend_schema(
-        summary="Swap in another exercise",
+        summary="Swap in another exercise (warnings: equipment the program's client lacks)",
         request=s.SwapSerializer,
-        responses={200: s.PrescribedExerciseSerializer, **ERRORS},
+        responses={200: s.PrescribedExerciseWithWarningsSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def swap(self, request, pk=None):
@@ -555,7 +596,7 @@ class PrescribedExerciseViewSet(
         data = s.SwapSerializer(data=request.data, context=self.get_serializer_context())
         data.is_valid(raise_exception=True)
         item = services.swap_exercise(item=item, exercise=data.validated_data["exercise"], actor=request.user)
-        return Response(s.PrescribedExerciseSerializer(item).data)
+        return Response(self._with_warnings(item, s.PrescribedExerciseSerializer(item).data))
 
 
 @extend_schema_view(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .catalogue import from_exercise, load_catalogue
 from .plan import plan_from_program
 from .profile import (
@@ -10,6 +12,7 @@ from .profile import (
     MAX_MINUTES,
     MIN_MINUTES,
     Profile,
+    ProfileError,
     profile_from_answers,
     profile_from_dict,
 )
@@ -54,6 +57,36 @@ def profile_for_program(program) -> Profile | None:
     return profile_from_dict(data) if data else None
 
 
+def program_profile(program) -> Profile | None:
+    """The profile a program's exercises should suit: its client's intake when the program is
+    assigned and the intake is usable, else the profile it was generated for, else None."""
+    profile = profile_for_program(program)
+    if program.client_id:
+        answers = intake_answers_for(program.client)
+        if answers:
+            try:
+                profile = profile_from_intake(answers)
+            except ProfileError:
+                pass
+    return profile
+
+
+def missing_equipment(exercise, profile: Profile | None) -> str:
+    """The equipment the exercise needs that the client lacks; empty when they have it (or
+    there is no profile to tell)."""
+    if profile is None or (exercise.equipment or "") in profile.available_equipment:
+        return ""
+    return exercise.equipment
+
+
+def equipment_warning(exercise, profile: Profile | None) -> str:
+    """A sentence for the coach when the exercise needs equipment the client does not have."""
+    needed = missing_equipment(exercise, profile)
+    if not needed:
+        return ""
+    return _("%(ex)s needs %(eq)s, which the client does not have.") % {"ex": exercise.name, "eq": needed}
+
+
 def validate_program(program, profile: Profile, organization=None):
     """Violations and notes of a saved program against a profile."""
     catalogue = load_catalogue(organization or program.organization)
@@ -67,6 +100,9 @@ def swap_suggestions(*, organization, exercise, profile: Profile | None = None, 
 
 __all__ = [
     "Profile",
+    "equipment_warning",
+    "missing_equipment",
+    "program_profile",
     "intake_answers_for",
     "profile_for_program",
     "profile_from_intake",

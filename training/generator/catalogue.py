@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from training.models import Exercise
 
@@ -21,7 +22,7 @@ class CatalogueExercise:
     category: str
     is_own: bool = False
 
-    @property
+    @cached_property
     def words(self) -> str:
         return " " + " ".join(self.name.lower().replace("-", " - ").replace("(", " ").replace(")", " ").split()) + " "
 

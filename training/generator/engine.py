@@ -21,7 +21,10 @@ from decimal import Decimal
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from scipy.optimize import Bounds, LinearConstraint, milp
+
+from training import movement
 
 from . import rules
 from .catalogue import CatalogueExercise
@@ -42,19 +45,21 @@ from .validator import reachable_groups
 
 ROLE_PRIORITY = {"main": 0, "secondary": 1, "accessory": 2, "core": 3, "conditioning": 4}
 PATTERN_LABEL = {
-    "squat": "Squat",
-    "hinge": "Hinge",
-    "lunge": "Lunge",
-    "horizontal_push": "Horizontal push",
-    "vertical_push": "Vertical push",
-    "horizontal_pull": "Horizontal pull",
-    "vertical_pull": "Vertical pull",
-    "carry": "Carry",
-    "core": "Core",
-    "conditioning": "Conditioning",
-    "mobility": "Mobility",
+    "squat": gettext_lazy("Squat"),
+    "hinge": gettext_lazy("Hinge"),
+    "lunge": gettext_lazy("Lunge"),
+    "horizontal_push": gettext_lazy("Horizontal push"),
+    "vertical_push": gettext_lazy("Vertical push"),
+    "horizontal_pull": gettext_lazy("Horizontal pull"),
+    "vertical_pull": gettext_lazy("Vertical pull"),
+    "carry": gettext_lazy("Carry"),
+    "core": gettext_lazy("Core"),
+    "conditioning": gettext_lazy("Conditioning"),
+    "isolation": gettext_lazy("Isolation"),
+    "mobility": gettext_lazy("Mobility"),
 }
 MAX_SETS_PER_ITEM = 6
+MIN_SETS_PER_ITEM = 2
 
 
 NEGATIVE_CUES = (
@@ -130,8 +135,12 @@ class Generator:
         self.seed = seed
         self.allowed = [ex for ex in catalogue if rules.programmable(ex, profile)]
         self.jitter = {ex.pk: self.rng.random() for ex in self.allowed}
+        self.by_pattern: dict[str, list[CatalogueExercise]] = {}
+        for ex in self.allowed:
+            self.by_pattern.setdefault(ex.pattern, []).append(ex)
         self.week_use: dict[int, int] = {}
-        self.reachable = reachable_groups(profile, self.allowed)
+        self.reachable = reachable_groups(profile, self.allowed, allowed=self.allowed)
+        self.base_scores: dict[int, float] = {}
         self.weeks = rules.WEEKS_BY_LEVEL[profile.experience]
         self.notes: list[str] = []
         self.avoid, self.like = preference_terms(profile.preferences)
@@ -139,8 +148,8 @@ class Generator:
     # --- Picking exercises ---------------------------------------------------------------------
     def _candidates(self, slot: rules.Slot) -> list[CatalogueExercise]:
         if slot.role == "conditioning":
-            return [ex for ex in self.allowed if ex.pattern == "conditioning"]
-        pool = [ex for ex in self.allowed if ex.pattern == slot.pattern and ex.pattern != "conditioning"]
+            return list(self.by_pattern.get("conditioning", ()))
+        pool = [] if slot.pattern == "conditioning" else list(self.by_pattern.get(slot.pattern, ()))
         if slot.muscle:
             narrowed = [ex for ex in pool if slot.muscle in ex.primary]
             pool = narrowed or pool
@@ -148,17 +157,21 @@ class Generator:
             narrowed = [ex for ex in pool if ex.mechanic == slot.mechanic]
             pool = narrowed or pool
         if not pool and slot.role == "core":
-            pool = [ex for ex in self.allowed if ex.pattern in ("core", "carry")]
+            pool = [*self.by_pattern.get("core", ()), *self.by_pattern.get("carry", ())]
         return pool
 
-    def _score(self, ex: CatalogueExercise, slot: rules.Slot, used: set[int]) -> float:
+    def _available(self, ex: CatalogueExercise) -> bool:
+        """A lift goes on at most two workouts a week (rules.MAX_LIFT_DAYS_PER_WEEK)."""
+        return ex.pattern not in movement.LIFT_PATTERNS or self.week_use.get(ex.pk, 0) < rules.MAX_LIFT_DAYS_PER_WEEK
+
+    def _base_score(self, ex: CatalogueExercise) -> float:
+        """The part of an exercise's score that does not depend on the slot or the week so far."""
+        cached = self.base_scores.get(ex.pk)
+        if cached is not None:
+            return cached
         score = 0.0
         if ex.name in rules.STAPLES:
             score += 3.0
-        if slot.role in ("main", "secondary") and ex.mechanic == "compound":
-            score += 1.5
-        if slot.mechanic and ex.mechanic == slot.mechanic:
-            score += 1.0
         if (
             ex.level
             == {"beginner": "beginner", "intermediate": "intermediate", "advanced": "expert"}[self.profile.experience]
@@ -175,14 +188,24 @@ class Generator:
             score -= 50.0
         if self.like and _mentions(ex, self.like):
             score += 2.5
+        score += self.jitter[ex.pk]
+        self.base_scores[ex.pk] = score
+        return score
+
+    def _score(self, ex: CatalogueExercise, slot: rules.Slot, used: set[int]) -> float:
+        score = self._base_score(ex)
+        if slot.role in ("main", "secondary") and ex.mechanic == "compound":
+            score += 1.5
+        if slot.mechanic and ex.mechanic == slot.mechanic:
+            score += 1.0
         score -= 2.0 * self.week_use.get(ex.pk, 0)
         if ex.pk in used:
             score -= 100.0
-        return score + self.jitter[ex.pk]
+        return score
 
     def pick(self, slot: rules.Slot, used: set[int], avoid: frozenset[str] = frozenset()) -> CatalogueExercise | None:
         """The best exercise for the slot; `avoid` names muscle groups it must not train (full)."""
-        pool = [ex for ex in self._candidates(slot) if ex.pk not in used]
+        pool = [ex for ex in self._candidates(slot) if ex.pk not in used and self._available(ex)]
         if avoid:
             pool = [ex for ex in pool if not set(rules.exercise_volume(ex.primary, ex.secondary)) & avoid]
         if not pool:
@@ -210,11 +233,14 @@ class Generator:
         elif ex.name in rules.STAPLES:
             why.append(_("a well-known staple"))
         why.append(_("uses %(e)s") % {"e": ex.equipment} if ex.equipment not in ("", "body only") else _("bodyweight"))
-        if self.profile.injuries:
+        injuries = self.profile.all_injuries
+        if injuries:
+            # Not "safe": the rules only rule out what usually strains the complaint.
             why.append(
-                _("safe for the stated %(i)s") % {"i": ", ".join(i.replace("_", " ") for i in self.profile.injuries)}
+                _("not ruled out for the stated %(i)s (confirm with the client)")
+                % {"i": ", ".join(i.replace("_", " ") for i in injuries)}
             )
-        label = PATTERN_LABEL.get(ex.pattern, ex.pattern)
+        label = str(PATTERN_LABEL.get(ex.pattern, ex.pattern))
         return f"{label}, {role}: " + ", ".join(why) + "."
 
     def _effort(self, value: str) -> Decimal:
@@ -330,6 +356,19 @@ class Generator:
             if ex is not None:
                 items_by_day[index].append(self.make_item(rules.Slot(ex.pattern, "accessory"), ex))
 
+    def _ensure_patterns(self, template: str, items: list[ItemPlan]) -> None:
+        """A day trains every pattern family its split needs (rules.DAY_COVERAGE), when an
+        allowed exercise can: a slot left empty is filled from another pattern of its family."""
+        for family in rules.DAY_COVERAGE.get(template, ()):
+            if any(i.exercise.pattern in family for i in items):
+                continue
+            used = {i.exercise.pk for i in items}
+            for pattern in family:
+                ex = self.pick(rules.Slot(pattern, "secondary"), used)
+                if ex is not None:
+                    items.append(self.make_item(rules.Slot(pattern, "secondary"), ex))
+                    break
+
     def _arranged(self, workouts, items_by_day) -> list[WorkoutPlan]:
         for items in items_by_day:
             for item in items:
@@ -356,7 +395,10 @@ class Generator:
         pool = [
             ex
             for ex in self.allowed
-            if ex.pk not in used and ex.pattern != "conditioning" and rules.exercise_volume(ex.primary, ()).get(group)
+            if ex.pk not in used
+            and ex.pattern != "conditioning"
+            and self._available(ex)
+            and rules.exercise_volume(ex.primary, ()).get(group)
         ]
         if not pool:
             return None
@@ -368,7 +410,9 @@ class Generator:
         """The longest one set of the item gets over the weeks (reps and times grow)."""
         return max(work_seconds(progress_item(item, week)) for week in range(1, self.weeks + 1))
 
-    def allocate_sets(self, workouts: list[WorkoutPlan], *, balance: bool = True, optional_all: bool = False) -> bool:
+    def allocate_sets(
+        self, workouts: list[WorkoutPlan], *, balance: bool = True, optional_all: bool = False, whole: bool = True
+    ) -> bool:
         """Choose every exercise's weekly sets with a small integer program (scipy's HiGHS):
         stay as close as possible to the goal's preferred sets while each major group lands in
         its weekly range, pushing and pulling stay within a third of each other, and every
@@ -381,7 +425,7 @@ class Generator:
         rows, lows, highs = [], [], []
 
         def row(coeffs: dict[int, float], low: float, high: float) -> None:
-            r = np.zeros(3 * n)
+            r = np.zeros(4 * n)
             for k, v in coeffs.items():
                 r[k] += v
             rows.append(r)
@@ -409,6 +453,18 @@ class Generator:
             ratio = 1.3
             row({**dict.fromkeys(pushes, 1), **dict.fromkeys(pulls, -ratio)}, -np.inf, 0)
             row({**dict.fromkeys(pulls, 1), **dict.fromkeys(pushes, -ratio)}, -np.inf, 0)
+        # Sets stay on every pattern family a day (and the week) is built on, so none is
+        # dropped to zero to save time.
+        for workout in workouts:
+            ks = [index[id(i)] for i in workout.items]
+            for family in rules.DAY_COVERAGE.get(workout.name, ()):
+                members = [k for k in ks if items[k].exercise.pattern in family]
+                if members:
+                    row(dict.fromkeys(members, 1), 1, np.inf)
+        for family in rules.WEEK_COVERAGE:
+            members = [k for k, item in enumerate(items) if item.exercise.pattern in family]
+            if members:
+                row(dict.fromkeys(members, 1), 1, np.inf)
         limit = self.profile.session_minutes * 60 - WARMUP_SECONDS
         for workout in workouts:
             coeffs = {}
@@ -427,14 +483,21 @@ class Generator:
                     per_round += block.rest_seconds
                 coeffs[ks[0]] = coeffs.get(ks[0], 0) + per_round
             row(coeffs, 0, limit)
-        lower = np.zeros(3 * n)
-        upper = np.full(3 * n, np.inf)
+        # An exercise gets no sets or at least MIN_SETS_PER_ITEM: a lone set of an accessory is
+        # not worth its setting up (a switch per exercise, 3n + k, says which).
+        least = MIN_SETS_PER_ITEM if whole else 1
+        for k in range(n):
+            row({k: 1, 3 * n + k: -least}, 0, np.inf)
+            row({k: 1, 3 * n + k: -MAX_SETS_PER_ITEM}, -np.inf, 0)
+        lower = np.zeros(4 * n)
+        upper = np.full(4 * n, np.inf)
+        upper[3 * n :] = 1
         for k, item in enumerate(items):
             required = item.role in ("main", "secondary") and not optional_all
-            lower[k] = 2 if required else 0
+            lower[k] = least if required else 0
             upper[k] = MAX_SETS_PER_ITEM
-        cost = np.concatenate([np.zeros(n), weights, weights])
-        integrality = np.concatenate([np.ones(n), np.zeros(2 * n)])
+        cost = np.concatenate([np.zeros(n), weights, weights, np.zeros(n)])
+        integrality = np.concatenate([np.ones(n), np.zeros(2 * n), np.ones(n)])
         result = milp(
             c=cost,
             constraints=LinearConstraint(np.vstack(rows), lows, highs),
@@ -472,22 +535,44 @@ class Generator:
         days = rules.TRAINING_DAYS[profile.days_per_week]
         workouts: list[WorkoutPlan] = []
         items_by_day: list[list[ItemPlan]] = []
-        for template, day in zip(templates, days, strict=True):
+        day_slots = []
+        for template in templates:
             slots = list(rules.DAY_TEMPLATES[template])
             if profile.goal in ("fat_loss", "endurance"):
                 slots.append(rules.Slot("conditioning", "conditioning"))
-            used: set[int] = set()
-            items = []
-            for slot in slots:
-                ex = self.pick(slot, used)
-                if ex is None:
-                    self.notes.append(
-                        _("%(day)s: no %(pattern)s exercise fits the equipment and injuries; left out.")
-                        % {"day": template, "pattern": slot.pattern.replace("_", " ")}
-                    )
-                    continue
-                used.add(ex.pk)
-                items.append(self.make_item(slot, ex))
+            day_slots.append(slots)
+        # Main and second lifts of every day first, then the rest: with few exercises to
+        # choose from (a lift goes on two workouts at most), the lifts a day is built on
+        # must not be used up by another day's accessories.
+        picked: list[dict[int, ItemPlan]] = [{} for _ in templates]
+        used_by_day: list[set[int]] = [set() for _ in templates]
+        # Lower and leg days need a squat or lunge and a hinge; a full-body day can do with
+        # either, so the narrower days choose first.
+        narrow_first = sorted(
+            range(len(templates)),
+            key=lambda d: (
+                not {rules.KNEE_DOMINANT, rules.HINGE} & set(rules.DAY_COVERAGE.get(templates[d], ())),
+                d,
+            ),
+        )
+        for first_pass in (True, False):
+            for d in narrow_first if first_pass else range(len(templates)):
+                template, slots = templates[d], day_slots[d]
+                for k, slot in enumerate(slots):
+                    if (slot.role in ("main", "secondary")) != first_pass:
+                        continue
+                    ex = self.pick(slot, used_by_day[d])
+                    if ex is None:
+                        self.notes.append(
+                            _("%(day)s: no %(pattern)s exercise fits the equipment and injuries; left out.")
+                            % {"day": template, "pattern": slot.pattern.replace("_", " ")}
+                        )
+                        continue
+                    used_by_day[d].add(ex.pk)
+                    picked[d][k] = self.make_item(slot, ex)
+        for d, (template, day) in enumerate(zip(templates, days, strict=True)):
+            items = [picked[d][k] for k in sorted(picked[d])]
+            self._ensure_patterns(template, items)
             items_by_day.append(items)
             workouts.append(WorkoutPlan(template, day, self.arrange(items), reason=split_reason))
         self._ensure_coverage(items_by_day)
@@ -501,8 +586,13 @@ class Generator:
             # one exercise per group, capped at six sets).
             self._widen(items_by_day)
         if not solved:
+            # Sessions too short for two sets of everything: single sets before giving up balance.
+            trial = self._arranged(workouts, items_by_day)
+            if self.allocate_sets(trial, optional_all=True, whole=False):
+                workouts, solved = trial, True
+        if not solved:
             workouts = self._arranged(workouts, items_by_day)
-            solved = self.allocate_sets(workouts, balance=False, optional_all=True)
+            solved = self.allocate_sets(workouts, balance=False, optional_all=True, whole=False)
         if not solved:
             self.notes.append(
                 _("The sessions are too short for the weekly targets; the coach should review the volume.")

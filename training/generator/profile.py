@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -50,6 +51,13 @@ class Profile:
         data["injuries"] = list(self.injuries)
         data["missing"] = list(self.missing)
         return data
+
+    @cached_property
+    def all_injuries(self) -> tuple[str, ...]:
+        """The listed injuries and those the notes name (an "ACL repair" is a knee)."""
+        from .rules import injuries_with_notes
+
+        return injuries_with_notes(self.injuries, self.injury_notes)
 
     @property
     def available_equipment(self) -> frozenset[str]:

@@ -16,10 +16,13 @@ Sources, in short:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from training import movement
 
 from .catalogue import CatalogueExercise
 
@@ -209,31 +212,62 @@ class Contraindication:
 
 
 CONTRAINDICATIONS: dict[str, Contraindication] = {
+    # Lower back: no loaded spinal flexion or rotation, no heavy or unsupported hinging, no
+    # bar on the back, no ballistic hips (swings, cleans).
     "lower_back": Contraindication(
         label="lower back",
         names=(
             "deadlift",
+            "deadlifts",
+            "romanian",
+            "rdl",
+            "stiff-legged",
+            "stiff legged",
+            "stiff leg",
             "good morning",
+            "good mornings",
             "hyperextension",
+            "hyperextensions",
             "back extension",
+            "reverse hyperextension",
             "superman",
             "sit-up",
             "sit-ups",
+            "jackknife",
+            "v-up",
+            "toe touchers",
             "jefferson",
+            "zercher",
             "atlas stone",
             "tire flip",
             "keg",
-            "bent over barbell row",
+            "bent over",
+            "bent-over",
             "t-bar row",
             "russian twist",
+            "russian twists",
+            "twist",
+            "side bend",
+            "windmill",
+            "swing",
+            "swings",
+            "clean",
+            "cleans",
+            "snatch",
+            "rack pull",
+            "rack pulls",
         ),
         categories=("olympic weightlifting", "strongman"),
-        pattern_equipment=(("hinge", "barbell"), ("squat", "barbell")),
+        pattern_equipment=(("hinge", "barbell"), ("squat", "barbell"), ("lunge", "barbell")),
     ),
+    # Knee (a sore knee, a ligament repair, a meniscus): no jumping or landing, no deep or
+    # loaded single-leg knee bending, no barbell squats (box squats included), no open-chain
+    # knee extension.
     "knee": Contraindication(
         label="knee",
         names=(
             "jump",
+            "jumps",
             "hop",
             "hops",
             "bound",
@@ -250,16 +284,34 @@ CONTRAINDICATIONS: dict[str, Contraindication] = {
             "step-ups",
             "full squat",
             "hack squat",
+            "box squat",
+            "jefferson",
+            "kneeling squat",
+            "one leg",
+            "single-leg",
+            "single leg",
+            "plie",
+            "wide stance",
+            "narrow stance",
+            "speed squats",
+            "thruster",
         ),
         categories=("plyometrics",),
         patterns=("lunge",),
+        pattern_equipment=(("squat", "barbell"),),
     ),
+    # Shoulder: nothing overhead or behind the neck, no deep end range (dips, pullovers, wide
+    # grips, flyes), no ballistic pulls, and no barbell pressing with its fixed hand position.
     "shoulder": Contraindication(
         label="shoulder",
         names=(
             "behind the neck",
+            "behind neck",
             "behind the head",
-            "upright row",
+            "overhead",
+            "over head",
+            "above head",
+            "upright",
             "dip",
             "dips",
             "snatch",
@@ -268,10 +320,20 @@ CONTRAINDICATIONS: dict[str, Contraindication] = {
             "muscle up",
             "handstand",
             "pullover",
+            "pullovers",
             "bench press - wide",
             "wide-grip",
+            "wide grip",
+            "fly",
+            "flye",
+            "flyes",
+            "crossover",
+            "iron cross",
+            "get-up",
+            "windmill",
         ),
         patterns=("vertical_push",),
+        pattern_equipment=(("horizontal_push", "barbell"),),
     ),
     "hip": Contraindication(
         label="hip",
@@ -380,6 +442,21 @@ def contraindication(exercise: CatalogueExercise, injuries) -> str | None:
     return None
 
 
+# Words in the injury notes that name a complaint the intake's list may have left out.
+INJURY_NOTE_PATTERNS: dict[str, re.Pattern] = {
+    "knee": re.compile(r"\b(knees?|acl|mcl|pcl|lcl|menisc\w*|patell\w*|cruciate)\b"),
+    "shoulder": re.compile(r"\b(shoulders?|rotator cuff|labr(um|al)|impingement|ac joint|slap tear)\b"),
+    "lower_back": re.compile(r"\b(lower back|low back|lumbar|dis[ck]s?|sciatica|herniat\w*|spondyl\w*|back pain)\b"),
+}
+
+
+def injuries_with_notes(injuries, notes: str) -> tuple[str, ...]:
+    """The listed injuries plus those the free-text notes name ("ACL repair 2023" is a knee)."""
+    text = (notes or "").lower()
+    found = set(injuries) | {injury for injury, pattern in INJURY_NOTE_PATTERNS.items() if pattern.search(text)}
+    return tuple(sorted(found))
+
+
 def equipment_ok(exercise: CatalogueExercise, profile) -> bool:
     return exercise.equipment in profile.available_equipment
 
@@ -391,7 +468,15 @@ def programmable(exercise: CatalogueExercise, profile) -> bool:
     conditioning). Mobility work is left to the coach."""
     if exercise.pattern == "mobility" or exercise.level not in LEVEL_ALLOWED[profile.experience]:
         return False
-    if not equipment_ok(exercise, profile) or contraindication(exercise, profile.injuries) is not None:
+    if not equipment_ok(exercise, profile) or contraindication(exercise, profile.all_injuries) is not None:
+        return False
+    if not movement.pattern_fits(
+        exercise.pattern,
+        primary=exercise.primary,
+        secondary=exercise.secondary,
+        mechanic=exercise.mechanic,
+        force=exercise.force,
+    ):
         return False
     if exercise.category in STRENGTH_CATEGORIES:
         return True
@@ -497,6 +582,35 @@ DAY_TEMPLATES = {
     "Pull": PULL,
     "Legs": LEGS,
 }
+# What each day of a split must train (one pattern of each family), and what every week must.
+KNEE_DOMINANT = ("squat", "lunge")
+HINGE = ("hinge",)
+LOWER_BODY = ("squat", "lunge", "hinge")
+PUSH = ("horizontal_push", "vertical_push")
+PULL = ("horizontal_pull", "vertical_pull")
+FAMILY_LABELS = {
+    KNEE_DOMINANT: gettext_lazy("a squat or lunge"),
+    HINGE: gettext_lazy("a hinge (deadlift, bridge or leg curl)"),
+    LOWER_BODY: gettext_lazy("a lower-body lift"),
+    PUSH: gettext_lazy("a push"),
+    PULL: gettext_lazy("a pull"),
+}
+DAY_COVERAGE: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Full body A": (LOWER_BODY, PUSH, PULL),
+    "Full body B": (LOWER_BODY, PUSH, PULL),
+    "Full body C": (LOWER_BODY, PUSH, PULL),
+    "Upper A": (PUSH, PULL),
+    "Upper B": (PUSH, PULL),
+    "Lower A": (KNEE_DOMINANT, HINGE),
+    "Lower B": (KNEE_DOMINANT, HINGE),
+    "Push": (PUSH,),
+    "Pull": (PULL,),
+    "Legs": (KNEE_DOMINANT, HINGE),
+}
+WEEK_COVERAGE = (KNEE_DOMINANT, HINGE, PUSH, PULL)
+# A lift (squat, hinge, lunge, push or pull) is on at most this many workouts a week.
+MAX_LIFT_DAYS_PER_WEEK = 2
+
 TRAINING_DAYS = {2: (1, 4), 3: (1, 3, 5), 4: (1, 2, 4, 5), 5: (1, 2, 3, 5, 6), 6: (1, 2, 3, 4, 5, 6)}
 
 

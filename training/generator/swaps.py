@@ -53,7 +53,7 @@ def suggest_swaps(
         if (ex.pattern == "mobility") != (original.pattern == "mobility"):
             continue
         if profile is not None:
-            if not rules.equipment_ok(ex, profile) or rules.contraindication(ex, profile.injuries):
+            if not rules.equipment_ok(ex, profile) or rules.contraindication(ex, profile.all_injuries):
                 continue
             if ex.level not in rules.LEVEL_ALLOWED[profile.experience]:
                 continue

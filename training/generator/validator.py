@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from training import movement
+
 from . import rules
 from .plan import ProgramPlan, workout_minutes
 
@@ -57,11 +59,30 @@ def push_pull_sets(week) -> tuple[int, int]:
     return push, pull
 
 
-def reachable_groups(profile, catalogue) -> set[str]:
+def reachable_patterns(profile, catalogue, *, allowed=None) -> set[str]:
+    """Movement patterns that at least one exercise the client may do belongs to; `allowed`
+    saves the filtering when the caller has already done it."""
+    if allowed is None:
+        allowed = [ex for ex in catalogue if rules.programmable(ex, profile)]
+    return {ex.pattern for ex in allowed if ex.pattern != "conditioning"}
+
+
+def _missing_families(items, required, reachable) -> list[str]:
+    patterns = {i.exercise.pattern for i in items if i.sets}
+    return [
+        str(rules.FAMILY_LABELS[family])
+        for family in required
+        if not patterns & set(family) and set(family) & reachable
+    ]
+
+
+def reachable_groups(profile, catalogue, *, allowed=None) -> set[str]:
     """Major groups that at least one exercise the client may do trains as a primary muscle."""
+    if allowed is None:
+        allowed = [ex for ex in catalogue if rules.programmable(ex, profile)]
     reachable = set()
-    for ex in catalogue:
-        if rules.programmable(ex, profile) and ex.pattern != "conditioning":
+    for ex in allowed:
+        if ex.pattern != "conditioning":
             for m in ex.primary:
                 if m in rules.MUSCLE_GROUP:
                     reachable.add(rules.MUSCLE_GROUP[m])
@@ -70,14 +91,20 @@ def reachable_groups(profile, catalogue) -> set[str]:
 
 def validate(plan: ProgramPlan, profile, catalogue=None) -> tuple[list[Violation], list[Note]]:
     """Every violation of the profile by the plan, and notes. Checks: equipment,
-    contraindications, training days, estimated session length, weekly sets per major group
-    (minimum skipped on deload weeks), push/pull balance (outside deload weeks)."""
+    contraindications (the listed injuries and those the notes name), exercises whose pattern
+    does not fit their muscles, training days, estimated session length, each day of the
+    generator's splits training its patterns and each week covering squat or lunge, hinge,
+    push and pull (where an allowed exercise exists), no lift on more than two workouts a
+    week, weekly sets per major group (minimum skipped on deload weeks), push/pull balance
+    (outside deload weeks)."""
     violations: list[Violation] = []
     notes: list[Note] = []
     if not plan.weeks or not any(w.workouts for w in plan.weeks):
         return [Violation("empty", _("The program has no workouts."))], notes
     targets = rules.volume_targets(profile)
     reachable = reachable_groups(profile, catalogue) if catalogue is not None else set(rules.GROUPS)
+    patterns_reachable = reachable_patterns(profile, catalogue) if catalogue is not None else set(movement.PATTERNS)
+    injuries = profile.all_injuries
     limit = profile.session_minutes * rules.DURATION_TOLERANCE
     seen_items: set[tuple[str, str]] = set()
     for week in plan.weeks:
@@ -108,7 +135,7 @@ def validate(plan: ProgramPlan, profile, catalogue=None) -> tuple[list[Violation
                             w,
                         )
                     )
-                reason = rules.contraindication(ex, profile.injuries)
+                reason = rules.contraindication(ex, injuries)
                 if reason and ("ci",) + key not in seen_items:
                     seen_items.add(("ci",) + key)
                     violations.append(
@@ -119,6 +146,34 @@ def validate(plan: ProgramPlan, profile, catalogue=None) -> tuple[list[Violation
                             w,
                         )
                     )
+                fits = movement.pattern_fits(
+                    ex.pattern, primary=ex.primary, secondary=ex.secondary, mechanic=ex.mechanic, force=ex.force
+                )
+                if not fits and ("pattern", ex.name) not in seen_items:
+                    seen_items.add(("pattern", ex.name))
+                    violations.append(
+                        Violation(
+                            "pattern",
+                            _("%(ex)s is filed as %(pattern)s, which does not fit the muscles it trains (%(m)s).")
+                            % {
+                                "ex": ex.name,
+                                "pattern": ex.pattern.replace("_", " "),
+                                "m": ", ".join(ex.primary) or _("none given"),
+                            },
+                            w,
+                        )
+                    )
+            required = rules.DAY_COVERAGE.get(workout.name, ())
+            missing = _missing_families(workout.items, required, patterns_reachable)
+            if missing:
+                violations.append(
+                    Violation(
+                        "coverage",
+                        _("Week %(w)s, %(workout)s lacks %(missing)s.")
+                        % {"w": w, "workout": workout.name, "missing": ", ".join(missing)},
+                        w,
+                    )
+                )
             minutes = workout_minutes(workout)
             if minutes > limit:
                 violations.append(
@@ -126,6 +181,35 @@ def validate(plan: ProgramPlan, profile, catalogue=None) -> tuple[list[Violation
                         "duration",
                         _("Week %(w)s, %(workout)s takes about %(m)s minutes; sessions are %(s)s minutes.")
                         % {"w": w, "workout": workout.name, "m": round(minutes), "s": profile.session_minutes},
+                        w,
+                    )
+                )
+        week_items = [i for wo in week.workouts for i in wo.items]
+        missing = _missing_families(week_items, rules.WEEK_COVERAGE, patterns_reachable)
+        if missing:
+            violations.append(
+                Violation(
+                    "coverage",
+                    _("Week %(w)s lacks %(missing)s.") % {"w": w, "missing": ", ".join(missing)},
+                    w,
+                )
+            )
+        days_by_lift: dict[str, set[int]] = {}
+        for index, wo in enumerate(week.workouts):
+            for item in wo.items:
+                if item.sets and item.exercise.pattern in movement.LIFT_PATTERNS:
+                    days_by_lift.setdefault(item.exercise.name, set()).add(index)
+        for name, days_used in days_by_lift.items():
+            if len(days_used) > rules.MAX_LIFT_DAYS_PER_WEEK and ("repeat", name) not in seen_items:
+                seen_items.add(("repeat", name))
+                violations.append(
+                    Violation(
+                        "repeat",
+                        _(
+                            "Week %(w)s: %(ex)s is on %(n)s workouts; keep a lift to two workouts a week "
+                            "and vary the others."
+                        )
+                        % {"w": w, "ex": name, "n": len(days_used)},
                         w,
                     )
                 )

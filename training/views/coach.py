@@ -294,6 +294,15 @@ class BuilderActionView(TrainingView):
             return response
         return redirect(url)
 
+    def done(self, request, workout, warning: str = ""):
+        """The workout after a change, with a warning for the coach when there is one (an
+        exercise needing equipment the client does not have): it is added all the same."""
+        if request.htmx:
+            return render_workout(request, workout, warning=warning)
+        if warning:
+            messages.warning(request, warning)
+        return self.respond(request, workout.program, f"workout-{workout.pk}")
+
     def error(self, request, program, exc: DomainError):
         if request.htmx:
             return render(request, "training/builder/_error.html", {"message": exc.message}, status=422)
@@ -301,7 +310,7 @@ class BuilderActionView(TrainingView):
         return redirect("training:builder", pk=program.pk)
 
 
-def render_workout(request, workout: Workout, status=200, message=""):
+def render_workout(request, workout: Workout, status=200, message="", warning=""):
     workout = selectors.workout_tree(workout_ids=[workout.pk]).select_related("week", "program").get()
     items = [item for block in workout.blocks.all() for item in block.items.all()]
     forms = {item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}") for item in items}
@@ -314,6 +323,7 @@ def render_workout(request, workout: Workout, status=200, message=""):
             "item_forms": forms,
             "blocks_kinds": Block.Kind.choices,
             "message": message,
+            "warning": warning,
         },
         status=status,
     )
@@ -436,6 +446,7 @@ class BlockActionView(BuilderActionView):
     def post(self, request, pk, action):
         block = get_object_or_404(Block.objects.for_org(self.org).select_related("workout__program"), pk=pk)
         workout = block.workout
+        warning = ""
         try:
             if action == "edit":
                 form = BlockForm(request.POST, instance=block)
@@ -449,15 +460,14 @@ class BlockActionView(BuilderActionView):
             elif action == "add-item":
                 exercise = _posted_exercise(request, self.org)
                 services.add_prescribed_exercise(block=block, exercise=exercise, actor=request.user)
+                warning = generator.equipment_warning(exercise, generator.program_profile(workout.program))
             else:
                 raise Http404
         except DomainError as exc:
             if request.htmx:
                 return render_workout(request, workout, status=422, message=exc.message)
             return self.error(request, workout.program, exc)
-        if request.htmx:
-            return render_workout(request, workout)
-        return self.respond(request, workout.program, f"workout-{workout.pk}")
+        return self.done(request, workout, warning)
 
 
 class ItemActionView(BuilderActionView):
@@ -466,6 +476,7 @@ class ItemActionView(BuilderActionView):
             PrescribedExercise.objects.for_org(self.org).select_related("block__workout__program", "exercise"), pk=pk
         )
         workout = item.block.workout
+        warning = ""
         if action == "edit":
             form = PrescribedExerciseForm(request.POST, instance=item, prefix=f"item-{item.pk}")
             if form.is_valid():
@@ -496,15 +507,14 @@ class ItemActionView(BuilderActionView):
                 services.swap_exercise(
                     item=item, exercise=exercise, actor=request.user, reason=request.POST.get("reason", "")
                 )
+                warning = generator.equipment_warning(exercise, generator.program_profile(workout.program))
             else:
                 raise Http404
         except DomainError as exc:
             if request.htmx:
                 return render_workout(request, workout, status=422, message=exc.message)
             return self.error(request, workout.program, exc)
-        if request.htmx:
-            return render_workout(request, workout)
-        return self.respond(request, workout.program, f"workout-{workout.pk}")
+        return self.done(request, workout, warning)
 
 
 class SwapSuggestionsView(TrainingView):
@@ -514,14 +524,7 @@ class SwapSuggestionsView(TrainingView):
             pk=pk,
         )
         program = item.block.workout.program
-        profile = generator.profile_for_program(program)
-        if program.client_id:
-            answers = generator.intake_answers_for(program.client)
-            if answers:
-                try:
-                    profile = profile_from_intake(answers)
-                except ProfileError:
-                    pass
+        profile = generator.program_profile(program)
         used = set(
             PrescribedExercise.objects.filter(block__workout=item.block.workout).values_list("exercise_id", flat=True)
         )
@@ -537,10 +540,20 @@ class ExercisePickerView(TrainingView):
     """Search results with an Add button for a block (htmx), typos allowed."""
 
     def get(self, request, pk):
-        block = get_object_or_404(Block.objects.for_org(self.org), pk=pk)
+        block = get_object_or_404(Block.objects.for_org(self.org).select_related("workout__program__client"), pk=pk)
         query = request.GET.get("q", "").strip()
-        results = list(search.search_exercises(organization=self.org, query=query)[:8]) if query else []
-        return render(request, "training/builder/_picker.html", {"block": block, "results": results, "query": query})
+        profile = generator.program_profile(block.workout.program)
+        # Only what the client has, unless the coach unticks it (the box sends 0, then 1 when ticked).
+        fits = profile is not None and ("fits" not in request.GET or "1" in request.GET.getlist("fits"))
+        filters = {"equipment_in": profile.available_equipment} if fits else {}
+        results = list(search.search_exercises(organization=self.org, query=query, **filters)[:8]) if query else []
+        for exercise in results:
+            exercise.missing_equipment = generator.missing_equipment(exercise, profile)
+        return render(
+            request,
+            "training/builder/_picker.html",
+            {"block": block, "results": results, "query": query, "profile": profile, "fits": fits},
+        )
 
 
 class ReorderView(TrainingView):
