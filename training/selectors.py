@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from mecto.localization import zone
@@ -176,22 +176,29 @@ def weekly_volume(*, client, weeks: int = 8, today: date | None = None) -> dict:
 
 
 def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
-    """Scheduled workouts due so far versus those logged as completed (or partly done), per week
-    and overall."""
+    """Scheduled workouts due so far versus those really done, per week and overall: a workout
+    counts when a log of it is completed or partly done with at least one set done (or, for a
+    workout with no exercises, when it is logged as done)."""
     today = today or client_today(client)
     first = week_start(today) - timedelta(weeks=weeks - 1)
+    done_statuses = [WorkoutLog.Status.COMPLETED, WorkoutLog.Status.PARTIAL]
+    logs = WorkoutLog.objects.filter(scheduled=OuterRef("pk"), status__in=done_statuses)
     scheduled = (
         ScheduledWorkout.objects.for_org(client.organization)
         .filter(client=client, date__gte=first, date__lte=today)
-        .annotate(done=Count("logs", filter=Q(logs__status__in=["completed", "partial"])))
-        .values_list("date", "done")
+        .annotate(
+            with_sets=Exists(logs.filter(sets__is_done=True)),
+            logged=Exists(logs),
+            has_items=Exists(PrescribedExercise.objects.filter(block__workout=OuterRef("workout"))),
+        )
+        .values_list("date", "with_sets", "logged", "has_items")
     )
     labels = [first + timedelta(weeks=i) for i in range(weeks)]
     per_week = {w: [0, 0] for w in labels}
-    for day, done in scheduled:
+    for day, with_sets, logged, has_items in scheduled:
         bucket = per_week[week_start(day)]
         bucket[0] += 1
-        bucket[1] += 1 if done else 0
+        bucket[1] += 1 if (with_sets or (logged and not has_items)) else 0
     total = sum(v[0] for v in per_week.values())
     completed = sum(v[1] for v in per_week.values())
     return {

@@ -311,6 +311,37 @@ def test_bad_uploads_are_refused_and_store_nothing(client_record, assigned, org)
     assert not WorkoutLog.objects.exists()
 
 
+@freeze_time("2026-06-01 18:00:00")
+def test_the_app_logs_blank_done_sets_at_their_prescription_and_never_completes_an_untouched_workout(
+    client_record, assigned
+):
+    api = api_as(client_record.user)
+    scheduled = ScheduledWorkout.objects.filter(client=client_record).order_by("date").first()
+    item = PrescribedExercise.objects.get(block__workout=scheduled.workout)
+    base = {"scheduled": str(scheduled.public_id), "performed_at": "2026-06-01T17:30:00Z"}
+    untouched = {"exercise": item.exercise.pk, "prescribed": item.pk, "is_done": False}
+    for payload in (
+        {**base, "client_uuid": str(uuid.uuid4()), "sets": [untouched, untouched]},
+        {**base, "client_uuid": str(uuid.uuid4()), "status": "completed", "sets": [untouched, untouched]},
+        {**base, "client_uuid": str(uuid.uuid4()), "status": "completed", "sets": []},
+    ):
+        response = api.post("/api/v1/me/workout-logs/", payload, format="json")
+        assert response.status_code == 400 and "status" in response.data["errors"], response.data
+    assert not WorkoutLog.objects.exists()
+    done_blank = {"exercise": item.exercise.pk, "prescribed": item.pk, "is_done": True}
+    response = api.post(
+        "/api/v1/me/workout-logs/",
+        {**base, "client_uuid": str(uuid.uuid4()), "sets": [done_blank, untouched]},
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["status"] == "partial"
+    first = response.data["sets"][0]
+    assert (first["reps"], first["load_kg"], first["from_prescription"]) == (5, "100.00", True)
+    summary = api.get("/api/v1/me/training-summary/").data
+    assert summary["adherence"]["total_completed"] == 1
+
+
 def test_another_clients_scheduled_workout_cannot_be_logged(org, client_record, assigned):
     other = ClientFactory(organization=org, user=UserFactory())
     scheduled = ScheduledWorkout.objects.filter(client=client_record).first()

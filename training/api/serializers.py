@@ -442,10 +442,11 @@ class SetLogSerializer(serializers.ModelSerializer):
             "distance_m",
             "rpe",
             "is_done",
+            "from_prescription",
             "notes",
             "e1rm_kg",
         ]
-        read_only_fields = ["id", "e1rm_kg"]
+        read_only_fields = ["id", "e1rm_kg", "from_prescription"]
         extra_kwargs = {
             "reps": {"min_value": 0, "max_value": 1000},
             "load_kg": {"min_value": 0, "max_value": 1000},
@@ -491,7 +492,15 @@ class WorkoutLogSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "client", "workout", "comments", "created_at"]
-        extra_kwargs = {"client_uuid": {"validators": []}, "duration_minutes": {"max_value": 1440}}
+        extra_kwargs = {
+            "client_uuid": {"validators": []},
+            "duration_minutes": {"max_value": 1440},
+            "status": {
+                "required": False,
+                "help_text": "completed, partial or skipped; left out, it is worked out from the sets. "
+                "Completed needs every prescribed set done, partial at least one, skipped none.",
+            },
+        }
 
     def validate_sets(self, value):
         if len(value) > 300:
