@@ -191,16 +191,19 @@ def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
             logged=Exists(logs),
             has_items=Exists(PrescribedExercise.objects.filter(block__workout=OuterRef("workout"))),
         )
-        .values_list("date", "with_sets", "logged", "has_items")
+        .values_list("pk", "workout_id", "date", "with_sets", "logged", "has_items")
     )
     labels = [first + timedelta(weeks=i) for i in range(weeks)]
     per_week = {w: [0, 0] for w in labels}
-    for day, with_sets, logged, has_items in scheduled:
+    due = []
+    for pk, workout_id, day, with_sets, logged, has_items in scheduled:
+        due.append((pk, workout_id))
         bucket = per_week[week_start(day)]
         bucket[0] += 1
         bucket[1] += 1 if (with_sets or (logged and not has_items)) else 0
     total = sum(v[0] for v in per_week.values())
     completed = sum(v[1] for v in per_week.values())
+    sets_due, sets_done = _prescribed_sets_done(due, done_statuses)
     return {
         "weeks": labels,
         "scheduled": [per_week[w][0] for w in labels],
@@ -208,7 +211,40 @@ def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
         "total_scheduled": total,
         "total_completed": completed,
         "rate": round(100 * completed / total) if total else None,
+        "sets_prescribed": sets_due,
+        "sets_done": sets_done,
+        "set_rate": round(100 * sets_done / sets_due) if sets_due else None,
     }
+
+
+def _prescribed_sets_done(due: list[tuple[int, int]], statuses: list[str]) -> tuple[int, int]:
+    """Prescribed sets of the due workouts, and how many of them were logged as done (a set done
+    twice, in two logs of one workout, counts once)."""
+    workout_ids = {workout_id for _pk, workout_id in due}
+    sets_of = {
+        pk: (workout_id, n)
+        for pk, workout_id, n in PrescribedExercise.objects.filter(block__workout_id__in=workout_ids).values_list(
+            "pk", "block__workout_id", "sets"
+        )
+    }
+    per_workout: dict[int, int] = defaultdict(int)
+    for workout_id, n in sets_of.values():
+        per_workout[workout_id] += n
+    done = (
+        SetLog.objects.filter(
+            workout_log__scheduled_id__in=[pk for pk, _w in due],
+            workout_log__status__in=statuses,
+            is_done=True,
+            prescribed_id__in=list(sets_of),
+        )
+        .values_list("workout_log__scheduled_id", "prescribed_id")
+        .annotate(n=Count("id"))
+    )
+    best: dict[tuple[int, int], int] = {}
+    for scheduled_id, prescribed_id, n in done:
+        key = (scheduled_id, prescribed_id)
+        best[key] = max(best.get(key, 0), min(n, sets_of[prescribed_id][1]))
+    return sum(per_workout[w] for _pk, w in due), sum(best.values())
 
 
 def e1rm_history(*, client, limit_exercises: int = 4) -> dict:

@@ -534,5 +534,8 @@ class PersonalRecordSerializer(serializers.ModelSerializer):
 
 class TrainingSummarySerializer(serializers.Serializer):
     volume = serializers.DictField(help_text="weeks: Monday dates; muscles: sets per week per muscle.")
-    adherence = serializers.DictField()
+    adherence = serializers.DictField(
+        help_text="Due workouts per week (scheduled) and those done (completed: a completed or partly done log "
+        "with a set done); totals, rate, and sets_prescribed / sets_done / set_rate over the same workouts."
+    )
     e1rm = serializers.DictField()
