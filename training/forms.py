@@ -77,7 +77,41 @@ class PrescribedExerciseForm(ServiceValidatedForm, forms.ModelForm):
             "reps_max": forms.NumberInput(attrs={"min": 1, "max": 100, "inputmode": "numeric"}),
             "load_value": forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             "rest_seconds": forms.NumberInput(attrs={"min": 0, "max": 900, "step": 15, "inputmode": "numeric"}),
+            "progression_amount": forms.NumberInput(attrs={"inputmode": "decimal"}),
         }
+
+    def __init__(self, *args, unit_system: str = "metric", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_steps(unit_system)
+
+    def _set_steps(self, unit_system: str) -> None:
+        """The number fields step as the unit does: loads by the plate step of the exercise's
+        equipment in the business's unit, effort by half points, reps and sets by whole numbers."""
+        from . import progression
+
+        item = self.instance
+        equipment = item.exercise.equipment if item.exercise_id else ""
+        load_steps = {"kg": "0.5" if unit_system != "imperial" else "any", "rpe": "0.5", "rir": "0.5"}
+        self.fields["load_value"].widget.attrs["step"] = load_steps.get(item.load_type, "0.5")
+        amount = self.fields["progression_amount"]
+        if item.progression_unit == "percent":
+            amount.widget.attrs["step"] = "0.5"
+            amount.help_text = _("% each week")
+        elif item.progression in ("reps", "sets"):
+            amount.widget.attrs["step"] = "1"
+            amount.help_text = _("whole reps or sets each week")
+        elif item.progression == "load" and item.load_type == "kg":
+            step = progression.plate_step(equipment, unit_system)
+            unit = "lb" if unit_system == "imperial" else "kg"
+            # The value is stored in kg; in pounds the step is a fraction of a kilogram.
+            amount.widget.attrs["step"] = f"{step.normalize():f}" if unit == "kg" else "any"
+            amount.help_text = _("kg each week, in steps of %(step)s %(unit)s") % {
+                "step": f"{step.normalize():f}",
+                "unit": unit,
+            }
+        elif item.progression == "load":
+            amount.widget.attrs["step"] = "0.5"
+            amount.help_text = _("each week, in steps of 0.5")
 
 
 class AssignForm(forms.Form):
@@ -252,7 +286,7 @@ def _set_hints(item, unit_system: str) -> dict[str, str]:
     if item.reps_type in (P.RepsType.FIXED, P.RepsType.RANGE) and item.reps_min:
         hints["reps"] = str(item.reps_min)
     if item.load_type == P.LoadType.KG and item.load_value is not None:
-        hints["load"] = f"{kg_to_display(item.load_value, unit_system):g}"
+        hints["load"] = f"{kg_to_display(item.load_value, unit_system).normalize():f}"
     elif item.load_type == P.LoadType.RPE and item.load_value is not None:
         hints["rpe"] = f"{item.load_value:g}"
     return hints

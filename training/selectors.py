@@ -218,33 +218,27 @@ def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
 
 
 def _prescribed_sets_done(due: list[tuple[int, int]], statuses: list[str]) -> tuple[int, int]:
-    """Prescribed sets of the due workouts, and how many of them were logged as done (a set done
-    twice, in two logs of one workout, counts once)."""
-    workout_ids = {workout_id for _pk, workout_id in due}
-    sets_of = {
-        pk: (workout_id, n)
-        for pk, workout_id, n in PrescribedExercise.objects.filter(block__workout_id__in=workout_ids).values_list(
-            "pk", "block__workout_id", "sets"
-        )
-    }
-    per_workout: dict[int, int] = defaultdict(int)
-    for workout_id, n in sets_of.values():
-        per_workout[workout_id] += n
+    """Prescribed sets of the due workouts, and how many of them were logged as done, exercise
+    by exercise (more sets than prescribed, or a second log of the workout, add nothing)."""
+    workout_of = dict(due)
+    prescribed: dict[tuple[int, int], int] = defaultdict(int)  # (workout, exercise) -> sets
+    for workout_id, exercise_id, n in PrescribedExercise.objects.filter(
+        block__workout_id__in=set(workout_of.values())
+    ).values_list("block__workout_id", "exercise_id", "sets"):
+        prescribed[(workout_id, exercise_id)] += n
     done = (
         SetLog.objects.filter(
-            workout_log__scheduled_id__in=[pk for pk, _w in due],
-            workout_log__status__in=statuses,
-            is_done=True,
-            prescribed_id__in=list(sets_of),
+            workout_log__scheduled_id__in=list(workout_of), workout_log__status__in=statuses, is_done=True
         )
-        .values_list("workout_log__scheduled_id", "prescribed_id")
+        .values_list("workout_log__scheduled_id", "exercise_id")
         .annotate(n=Count("id"))
     )
-    best: dict[tuple[int, int], int] = {}
-    for scheduled_id, prescribed_id, n in done:
-        key = (scheduled_id, prescribed_id)
-        best[key] = max(best.get(key, 0), min(n, sets_of[prescribed_id][1]))
-    return sum(per_workout[w] for _pk, w in due), sum(best.values())
+    per_workout: dict[int, int] = defaultdict(int)
+    for (workout_id, _exercise_id), n in prescribed.items():
+        per_workout[workout_id] += n
+    sets_due = sum(per_workout[workout_id] for workout_id in workout_of.values())
+    sets_done = sum(min(n, prescribed.get((workout_of[sid], eid), 0)) for sid, eid, n in done)
+    return sets_due, sets_done
 
 
 def e1rm_history(*, client, limit_exercises: int = 4) -> dict:

@@ -132,6 +132,19 @@ def test_build_a_program_with_a_superset_through_the_api(coach_api, org):
         f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "rpe", "load_value": "12"}, format="json"
     )
     assert bad.status_code == 400 and "load_value" in bad.data["errors"]
+    # A step that does not fit the unit is refused; a new load type brings its own step.
+    bad = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"progression_amount": "0.5"}, format="json"
+    )
+    assert bad.status_code == 400 and "progression_amount" in bad.data["errors"]
+    rpe = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "rpe", "load_value": "7"}, format="json"
+    )
+    assert rpe.status_code == 200 and rpe.data["progression_amount"] == "0.50"
+    kg = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "kg", "load_value": "100"}, format="json"
+    )
+    assert kg.status_code == 200 and kg.data["progression_amount"] == "2.50"
     assert (
         coach_api.post(
             f"/api/v1/workouts/{workout['id']}/reorder/", {"ids": [superset["id"], straight["id"]]}, format="json"

@@ -322,3 +322,5 @@ def test_adherence_does_not_count_a_log_with_nothing_done(org, client_record):
     )
     result = selectors.adherence(client=client_record, weeks=2)
     assert result["total_completed"] == 1 and result["rate"] == 50 and result["completed"] == [0, 1]
+    # Two due workouts of 3 sets each; one set was done.
+    assert (result["sets_prescribed"], result["sets_done"], result["set_rate"]) == (6, 1, 17)

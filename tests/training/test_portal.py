@@ -204,6 +204,7 @@ def test_empty_set_fields_hint_the_prescription_in_the_clients_units(client, org
     page = client.get(reverse("training:portal_log", args=[workout.public_id])).content.decode()
     assert f'name="s{item.pk}_1_reps"' in page and 'placeholder="6"' in page
     assert 'placeholder="220.5"' in page  # 100 kg shown in lb
+    assert "Target: 6 reps · 220.5 lb" in page
 
 
 def _post(client, scheduled, data):
@@ -216,7 +217,7 @@ def test_done_boxes_start_unticked_and_each_set_shows_its_target(client, client_
     item = scheduled.workout.blocks.get().items.get()
     boxes = re.findall(rf'<input type="checkbox" name="s{item.pk}_\d_done"[^>]*>', page)
     assert len(boxes) == 2 and not any("checked" in box for box in boxes)
-    assert page.count("Target: 5 reps · 100 kg") == 2
+    assert page.count("Target: 5 reps · 100 kg") == 2 and 'placeholder="100"' in page
     assert '<option value="" selected>As the sets I ticked say</option>' in page
 
 
