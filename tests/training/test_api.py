@@ -253,7 +253,7 @@ def test_client_sees_today_and_upcoming_workouts_with_what_to_do(client_record, 
     assert [w["date"] for w in upcoming] == ["2026-06-08"]
     detail = api.get(f"/api/v1/me/workouts/{today[0]['public_id']}/").data
     item = detail["blocks"][0]["items"][0]
-    assert item["summary"] == "2 × 5 @ 100 kg" and item["exercise"]["name"]
+    assert item["summary"] == "2 × 5 @ 100 kg" and item["exercise"]["name"] and item["label"] == "A"
     assert results(api.get("/api/v1/me/programs/"))[0]["id"] == assigned.pk
 
 

@@ -270,3 +270,17 @@ def test_a_set_filled_in_but_not_ticked_is_pointed_out(client, client_record, sc
     assert response.status_code == 400
     assert "Set 2 of Back squat is filled in but not ticked" in response.content.decode()
     assert not WorkoutLog.objects.filter(client=client_record).exists()
+
+
+def test_supersets_are_labelled_a1_a2_in_the_workout_and_the_log(client, org, client_record, scheduled):
+    first = scheduled.workout.blocks.get().items.get()
+    superset = first.block.__class__.objects.create(
+        organization=org, workout=scheduled.workout, kind="superset", position=2
+    )
+    for name in ("Push-up", "Ring row"):
+        PrescribedExerciseFactory(organization=org, block=superset, exercise__name=name, load_type="none")
+    client.force_login(client_record.user)
+    for url in (reverse("training:portal_workouts"), reverse("training:portal_log", args=[scheduled.public_id])):
+        page = client.get(url).content.decode()
+        for label, name in (("A", "Back squat"), ("B1", "Push-up"), ("B2", "Ring row")):
+            assert re.search(rf'<span class="item-label">{label}</span> (<strong>)?{name}', page), (url, label)

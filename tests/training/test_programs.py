@@ -142,6 +142,48 @@ def test_reorder_and_move_including_between_blocks(org, program):
         services.reorder(parent=straight, ids=[squat.pk, row.pk, other.pk])
 
 
+def test_removing_or_dragging_out_a_blocks_last_exercise_removes_the_block(org, program):
+    day_a = build_week_one(program, org)
+    straight, superset = day_a.blocks.order_by("position")
+    services.delete_prescribed_exercise(item=straight.items.get())
+    assert not Block.objects.filter(pk=straight.pk).exists()
+    assert list(day_a.blocks.values_list("pk", "position")) == [(superset.pk, 1)]
+    # A superset down to one exercise stays; dragging that one into a new block removes it.
+    bench, row = superset.items.order_by("position")
+    services.delete_prescribed_exercise(item=bench)
+    assert Block.objects.filter(pk=superset.pk).exists()
+    fresh = services.add_block(workout=day_a)
+    services.reorder(parent=fresh, ids=[row.pk])
+    assert list(day_a.blocks.values_list("pk", "position")) == [(fresh.pk, 1)]
+    # An empty block the coach just added is kept until they fill it.
+    services.add_block(workout=day_a)
+    assert day_a.blocks.count() == 2
+
+
+def test_exercises_are_labelled_as_coaches_write_them(org, program):
+    from training.labels import workout_labels
+    from training.selectors import workout_tree
+
+    day_a = build_week_one(program, org)
+    circuit = services.add_block(workout=day_a, kind="circuit")
+    for name in ("Burpee", "Swing", "Plank"):
+        services.add_prescribed_exercise(block=circuit, exercise=ExerciseFactory(organization=org, name=name))
+    lone = services.add_block(workout=day_a, kind="superset")
+    services.add_prescribed_exercise(block=lone, exercise=ExerciseFactory(organization=org, name="Curl"))
+    workout = workout_tree(workout_ids=[day_a.pk]).get()
+    names = {i.pk: i.exercise.name for b in workout.blocks.all() for i in b.items.all()}
+    labels = {names[pk]: label for pk, label in workout_labels(workout.blocks.all()).items()}
+    assert labels == {
+        "Back Squat": "A",
+        "Bench Press": "B1",
+        "Row": "B2",
+        "Burpee": "C1",
+        "Swing": "C2",
+        "Plank": "C3",
+        "Curl": "D",
+    }
+
+
 def test_progression_writes_later_weeks_from_week_one_with_a_deload(org, program):
     build_week_one(program, org)
     services.apply_progression(program=program, weeks=6)

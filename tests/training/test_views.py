@@ -134,6 +134,9 @@ def test_build_a_program_in_the_builder(web, org):
     assert Program.objects.filter(is_template=True, name="Base").exists()
     page = web.get(reverse("training:builder", args=[program.pk]))
     assert page.status_code == 200 and b"Week 3" in page.content and b"Sortable.min.js" in page.content
+    # The superset's exercises carry the coaches' labels.
+    assert page.content.decode().count('<span class="item-label">A1</span>') == 6  # two workouts, three weeks
+    assert '<span class="item-label">A2</span>' in page.content.decode()
 
 
 def test_switching_an_item_from_rpe_to_kg_in_the_builder_steps_by_plates(web, org):

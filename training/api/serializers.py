@@ -8,6 +8,7 @@ from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlu
 
 from .. import movement
 from ..generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
+from ..labels import exercise_label
 from ..models import (
     Block,
     Exercise,
@@ -142,9 +143,13 @@ class SwapSuggestionSerializer(serializers.Serializer):
 
 
 # --- Programs ---------------------------------------------------------------------------------------
+LABEL_HELP = "As coaches write it: A, B for exercises on their own; B1, B2 for a superset or circuit."
+
+
 class PrescribedExerciseSerializer(OrgModelSerializer):
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     summary = serializers.CharField(read_only=True)
+    label = serializers.SerializerMethodField(help_text=LABEL_HELP)
 
     class Meta:
         model = PrescribedExercise
@@ -172,8 +177,12 @@ class PrescribedExerciseSerializer(OrgModelSerializer):
             "progress_on_target",
             "reason",
             "summary",
+            "label",
         ]
-        read_only_fields = ["id", "position", "summary"]
+        read_only_fields = ["id", "position", "summary", "label"]
+
+    def get_label(self, item) -> str:
+        return exercise_label(item)
 
 
 class BlockSerializer(OrgModelSerializer):
@@ -381,6 +390,7 @@ class ScheduledWorkoutSerializer(serializers.ModelSerializer):
 class ClientPrescriptionSerializer(serializers.ModelSerializer):
     exercise = serializers.SerializerMethodField()
     summary = serializers.CharField(read_only=True)
+    label = serializers.SerializerMethodField(help_text=LABEL_HELP)
 
     class Meta:
         model = PrescribedExercise
@@ -400,7 +410,11 @@ class ClientPrescriptionSerializer(serializers.ModelSerializer):
             "rest_seconds",
             "notes",
             "summary",
+            "label",
         ]
+
+    def get_label(self, item) -> str:
+        return exercise_label(item)
 
     @extend_schema_field(ExerciseSerializer)
     def get_exercise(self, item) -> dict:

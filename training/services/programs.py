@@ -463,11 +463,24 @@ def update_prescribed_exercise(*, item: PrescribedExercise, actor=None, **fields
     return item
 
 
+def _drop_if_empty(block_ids) -> None:
+    """A block left without exercises goes too (as a coach expects), and its workout's blocks
+    are renumbered."""
+    empty = Block.objects.filter(pk__in=block_ids, items__isnull=True)
+    workouts = set(empty.values_list("workout_id", flat=True))
+    empty.delete()
+    for workout_id in workouts:
+        _renumber(Block.objects.filter(workout_id=workout_id).order_by("position", "id"))
+
+
 @transaction.atomic
 def delete_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> None:
+    """Remove an exercise; removing a block's last exercise removes the block."""
     block = item.block
+    _lock_program(block.workout.program)
     item.delete()
     _renumber(block.items.order_by("position", "id"))
+    _drop_if_empty([block.pk])
     _touch(block.workout.program)
 
 
@@ -510,6 +523,9 @@ def reorder(*, parent, ids: list[int], actor=None) -> None:
         type(obj).objects.filter(pk=pk).update(**updates)
     for source_pk in sources:
         _renumber(qs.model.objects.filter(**{f"{fk}_id": source_pk}).order_by("position", "id"))
+    if fk == "block":
+        # Dragging a block's last exercise into another block leaves nothing behind.
+        _drop_if_empty(sources)
     _touch(program)
 
 
