@@ -77,7 +77,41 @@ class PrescribedExerciseForm(ServiceValidatedForm, forms.ModelForm):
             "reps_max": forms.NumberInput(attrs={"min": 1, "max": 100, "inputmode": "numeric"}),
             "load_value": forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             "rest_seconds": forms.NumberInput(attrs={"min": 0, "max": 900, "step": 15, "inputmode": "numeric"}),
+            "progression_amount": forms.NumberInput(attrs={"inputmode": "decimal"}),
         }
+
+    def __init__(self, *args, unit_system: str = "metric", **kwargs):
+        super().__init__(*args, **kwargs)
+        self._set_steps(unit_system)
+
+    def _set_steps(self, unit_system: str) -> None:
+        """The number fields step as the unit does: loads by the plate step of the exercise's
+        equipment in the business's unit, effort by half points, reps and sets by whole numbers."""
+        from . import progression
+
+        item = self.instance
+        equipment = item.exercise.equipment if item.exercise_id else ""
+        load_steps = {"kg": "0.5" if unit_system != "imperial" else "any", "rpe": "0.5", "rir": "0.5"}
+        self.fields["load_value"].widget.attrs["step"] = load_steps.get(item.load_type, "0.5")
+        amount = self.fields["progression_amount"]
+        if item.progression_unit == "percent":
+            amount.widget.attrs["step"] = "0.5"
+            amount.help_text = _("% each week")
+        elif item.progression in ("reps", "sets"):
+            amount.widget.attrs["step"] = "1"
+            amount.help_text = _("whole reps or sets each week")
+        elif item.progression == "load" and item.load_type == "kg":
+            step = progression.plate_step(equipment, unit_system)
+            unit = "lb" if unit_system == "imperial" else "kg"
+            # The value is stored in kg; in pounds the step is a fraction of a kilogram.
+            amount.widget.attrs["step"] = f"{step.normalize():f}" if unit == "kg" else "any"
+            amount.help_text = _("kg each week, in steps of %(step)s %(unit)s") % {
+                "step": f"{step.normalize():f}",
+                "unit": unit,
+            }
+        elif item.progression == "load":
+            amount.widget.attrs["step"] = "0.5"
+            amount.help_text = _("each week, in steps of 0.5")
 
 
 class AssignForm(forms.Form):
@@ -242,7 +276,8 @@ SET_FIELDS = ("reps", "load", "rpe", "done", "notes")
 
 
 def _set_hints(item, unit_system: str) -> dict[str, str]:
-    """Placeholders for one prescribed set: target reps, the load in the client's units, the RPE."""
+    """The prescription of one set, field by field: target reps (or time, distance), the load in
+    the client's units, the RPE."""
     from mecto.localization import kg_to_display
 
     from .models import PrescribedExercise as P
@@ -251,19 +286,42 @@ def _set_hints(item, unit_system: str) -> dict[str, str]:
     if item.reps_type in (P.RepsType.FIXED, P.RepsType.RANGE) and item.reps_min:
         hints["reps"] = str(item.reps_min)
     if item.load_type == P.LoadType.KG and item.load_value is not None:
-        hints["load"] = f"{kg_to_display(item.load_value, unit_system):g}"
+        hints["load"] = f"{kg_to_display(item.load_value, unit_system).normalize():f}"
     elif item.load_type == P.LoadType.RPE and item.load_value is not None:
         hints["rpe"] = f"{item.load_value:g}"
     return hints
 
 
+def set_target(item, unit_system: str) -> str:
+    """What one set asks for, in words the client reads on the page: "8–10 reps · 60 kg"."""
+    from mecto.localization import kg_to_display, weight_unit
+
+    from .models import PrescribedExercise as P
+
+    parts = []
+    if item.reps_type == P.RepsType.TIME and item.duration_seconds:
+        parts.append(_("%(n)s s") % {"n": item.duration_seconds})
+    elif item.reps_type == P.RepsType.DISTANCE and item.distance_m:
+        parts.append(_("%(n)s m") % {"n": item.distance_m})
+    elif item.reps_min:
+        parts.append(_("%(reps)s reps") % {"reps": item.reps_label})
+    if item.load_value is not None:
+        if item.load_type == P.LoadType.KG:
+            load = kg_to_display(item.load_value, unit_system)
+            parts.append(f"{load.normalize():f} {weight_unit(unit_system)}")
+        elif item.load_type != P.LoadType.NONE:
+            parts.append(item.load_label)
+    return " · ".join(str(p) for p in parts)
+
+
 class PortalLogForm(forms.Form):
-    """One scheduled workout, set by set. Loads are typed in the client's units; a set left
-    blank is not recorded, and an unticked "Done" records the set as skipped."""
+    """One scheduled workout, set by set. Loads are typed in the client's units. A set ticked
+    "Done" and left blank was done as prescribed; a set not ticked is recorded as not done; the
+    status is worked out from the ticked sets unless the client chooses one."""
 
     client_uuid = forms.UUIDField(widget=forms.HiddenInput)
     performed_on = forms.DateField(label=_("Date done"), widget=forms.DateInput(attrs={"type": "date"}))
-    status = forms.ChoiceField(label=_("How did it go?"), choices=())
+    status = forms.ChoiceField(label=_("How did it go?"), choices=(), required=False)
     duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=1, max_value=1440, required=False)
     notes = forms.CharField(
         label=_("Notes for your coach"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
@@ -275,12 +333,13 @@ class PortalLogForm(forms.Form):
         from .models import WorkoutLog
 
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = WorkoutLog.Status.choices
+        self.fields["status"].choices = [("", _("As the sets I ticked say")), *WorkoutLog.Status.choices]
         self.unit = weight_unit(unit_system)
         max_load = 2204 if unit_system == IMPERIAL else 1000
         self.exercise_rows = []
         for item in items:
             sets = []
+            target = set_target(item, unit_system)
             for n in range(1, min(item.sets or 1, MAX_SETS_PER_EXERCISE) + 1):
                 prefix = f"s{item.pk}_{n}_"
                 label = f"{item.exercise.name}, " + _("set %(n)s") % {"n": n}
@@ -298,15 +357,16 @@ class PortalLogForm(forms.Form):
                 self.fields[prefix + "rpe"] = forms.DecimalField(
                     label=_("RPE"), min_value=1, max_value=10, max_digits=3, decimal_places=1, required=False
                 )
-                self.fields[prefix + "done"] = forms.BooleanField(label=_("Done"), required=False, initial=True)
+                # Not ticked until the client says so: an untouched set was not done.
+                self.fields[prefix + "done"] = forms.BooleanField(label=_("Done"), required=False, initial=False)
                 self.fields[prefix + "notes"] = forms.CharField(label=_("Notes"), max_length=300, required=False)
                 for name in ("reps", "load", "rpe", "done", "notes"):
                     field = self.fields[prefix + name]
                     field.widget.attrs["aria-label"] = f"{label}: {field.label}"
-                # The prescription as a hint in the empty fields (what the coach asked for).
+                # The prescription as a hint in the empty fields; the target is also written out.
                 for name, hint in _set_hints(item, unit_system).items():
                     self.fields[prefix + name].widget.attrs["placeholder"] = hint
-                sets.append({"number": n, "prefix": prefix})
+                sets.append({"number": n, "prefix": prefix, "target": target})
             self.exercise_rows.append({"item": item, "sets": sets})
         self.unit_system = unit_system
 
@@ -316,14 +376,30 @@ class PortalLogForm(forms.Form):
             {
                 "item": row["item"],
                 "sets": [
-                    {"number": s["number"], **{k: self[s["prefix"] + k] for k in SET_FIELDS}} for s in row["sets"]
+                    {"number": s["number"], "target": s["target"], **{k: self[s["prefix"] + k] for k in SET_FIELDS}}
+                    for s in row["sets"]
                 ],
             }
             for row in self.exercise_rows
         ]
 
+    def clean(self):
+        data = super().clean()
+        for row in self.exercise_rows:
+            for s in row["sets"]:
+                p = s["prefix"]
+                typed = any(data.get(p + k) is not None for k in ("reps", "load", "rpe"))
+                if typed and not data.get(p + "done"):
+                    self.add_error(
+                        p + "done",
+                        _("Set %(n)s of %(name)s is filled in but not ticked: tick “Done”, or clear it.")
+                        % {"n": s["number"], "name": row["item"].exercise.name},
+                    )
+        return data
+
     def sets_for_service(self) -> list[dict]:
-        """The filled-in sets as `log_workout` takes them (loads converted to kg)."""
+        """Every prescribed set as `log_workout` takes it (loads converted to kg): ticked ones as
+        done (blank fields are the prescription), the others as not done."""
         from mecto.localization import display_to_kg
 
         data, result = self.cleaned_data, []
@@ -332,8 +408,6 @@ class PortalLogForm(forms.Form):
             for s in row["sets"]:
                 p = s["prefix"]
                 reps, load, rpe, done, notes = (data.get(p + k) for k in ("reps", "load", "rpe", "done", "notes"))
-                if reps is None and load is None and rpe is None and not notes and done:
-                    continue  # left blank: not done and not skipped, just not recorded
                 result.append(
                     {
                         "exercise": item.exercise,

@@ -480,6 +480,11 @@ class SetLog(OrgOwned):
     distance_m = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True)
     rpe = models.DecimalField(_("RPE"), max_digits=3, decimal_places=1, null=True, blank=True)
     is_done = models.BooleanField(_("done"), default=True)
+    from_prescription = models.BooleanField(
+        _("as prescribed"),
+        default=False,
+        help_text=_("Marked done with fields left blank: those were taken from the prescription."),
+    )
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     e1rm_kg = models.DecimalField(_("estimated 1RM (kg)"), max_digits=7, decimal_places=2, null=True, blank=True)
     performed_at = models.DateTimeField(_("performed"))

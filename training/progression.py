@@ -15,6 +15,80 @@ from decimal import ROUND_HALF_UP, Decimal
 DELOAD_SET_FACTOR = Decimal("0.6")
 DELOAD_LOAD_FACTOR = Decimal("0.9")
 MAX_SETS = 20
+KG_PER_LB = Decimal("0.45359237")
+BAR_EQUIPMENT = frozenset({"barbell", "e-z curl bar"})
+# Effort is prescribed in half points (RPE 7.5, 1.5 RIR); reps and sets are whole numbers.
+EFFORT_STEP = Decimal("0.5")
+
+
+def plate_step(equipment: str, unit_system: str) -> Decimal:
+    """The smallest sensible jump in load, in the business's unit: a pair of the smallest
+    plates on a bar (2.5 kg / 5 lb), a dumbbell or machine step elsewhere (1 kg / 2.5 lb)."""
+    bar = equipment in BAR_EQUIPMENT
+    if unit_system == "imperial":
+        return Decimal(5 if bar else "2.5")
+    return Decimal("2.5" if bar else 1)
+
+
+def default_step(kind: str, load_type: str, equipment: str, unit_system: str) -> Decimal:
+    """The weekly step a coach expects when none is given, stored as the prescription stores it
+    (kg for loads): +2.5 kg (5 lb) on a bar, +2 kg (5 lb) otherwise, +0.5 RPE, -1 RIR, +2.5 % of
+    1RM, +1 rep or set."""
+    if kind != "load":
+        return Decimal(1)
+    if load_type == "kg":
+        if unit_system == "imperial":
+            return _q(Decimal(5) * KG_PER_LB)
+        return Decimal("2.5") if equipment in BAR_EQUIPMENT else Decimal(2)
+    if load_type == "rpe":
+        return EFFORT_STEP
+    if load_type == "percent_1rm":
+        return Decimal("2.5")
+    return Decimal(1)
+
+
+def round_load(load_kg: Decimal, equipment: str, unit_system: str) -> Decimal:
+    """A load in kg rounded to what can be loaded: the nearest plate step in the business's unit."""
+    step = plate_step(equipment, unit_system)
+    if unit_system == "imperial":
+        pounds = Decimal(load_kg) / KG_PER_LB
+        return _q((pounds / step).to_integral_value(ROUND_HALF_UP) * step * KG_PER_LB)
+    return _q((Decimal(load_kg) / step).to_integral_value(ROUND_HALF_UP) * step)
+
+
+def step_problem(kind: str, unit: str, amount: Decimal, load_type: str, equipment: str, unit_system: str) -> str:
+    """Why a weekly step does not fit what it adds to ('' when it fits): whole reps and sets,
+    half points of effort, loads in whole plate steps of the business's unit."""
+    from django.utils.translation import gettext as _
+
+    amount = Decimal(amount)
+    if unit == "percent":
+        return ""
+    if kind in ("reps", "sets"):
+        return "" if amount == amount.to_integral_value() else _("Add whole reps or sets each week.")
+    if load_type in ("rpe", "rir"):
+        if amount % EFFORT_STEP:
+            return _("Change effort in steps of 0.5 (for example 0.5 or 1).")
+        return ""
+    if load_type == "percent_1rm":
+        return "" if not amount % EFFORT_STEP else _("Add % of 1RM in steps of 0.5.")
+    if load_type == "kg":
+        step = plate_step(equipment, unit_system)
+        if unit_system == "imperial":
+            pounds = amount / KG_PER_LB
+            fits = abs(pounds / step - (pounds / step).to_integral_value(ROUND_HALF_UP)) * step < Decimal("0.05")
+            fits = fits and pounds >= step - Decimal("0.05")
+            unit_label = "lb"
+        else:
+            fits = not amount % step
+            unit_label = "kg"
+        if not fits:
+            return _("Add load in steps of %(step)s %(unit)s (%(step)s, %(double)s, …) for this exercise.") % {
+                "step": f"{step.normalize():f}",
+                "double": f"{(step * 2).normalize():f}",
+                "unit": unit_label,
+            }
+    return ""
 
 
 @dataclass(frozen=True)
@@ -41,8 +115,19 @@ def _q(value: Decimal, places: str = "0.01") -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def progressed(base: Values, *, kind: str, unit: str, amount: Decimal | None, step: int, deload: bool) -> Values:
-    """The values of `base` after `step` progression steps, then deloaded if `deload`."""
+def progressed(
+    base: Values,
+    *,
+    kind: str,
+    unit: str,
+    amount: Decimal | None,
+    step: int,
+    deload: bool,
+    equipment: str = "",
+    unit_system: str = "metric",
+) -> Values:
+    """The values of `base` after `step` progression steps, then deloaded if `deload`. Loads in kg
+    land on the plate steps of the exercise's equipment in the business's unit, RPE on half points."""
     amount = Decimal(amount or 0)
     if deload:
         # A deload lightens the last week trained, it does not take this week's step.
@@ -71,16 +156,18 @@ def progressed(base: Values, *, kind: str, unit: str, amount: Decimal | None, st
         else:
             load = grow(load, integer=False)
             if base.load_type == "rpe":
-                load = min(Decimal(10), load)
+                load = min(Decimal(10), _q((load * 2).to_integral_value(ROUND_HALF_UP) / 2))
             if base.load_type == "percent_1rm":
                 load = min(Decimal(100), load)
+            if base.load_type == "kg" and unit == "percent" and step > 0 and amount:
+                # A percentage lands between plates: round it to what can be loaded.
+                load = round_load(load, equipment, unit_system)
     if deload:
         sets = max(1, int((Decimal(sets) * DELOAD_SET_FACTOR).to_integral_value(ROUND_HALF_UP)))
         if load is not None:
             if base.load_type in ("kg", "percent_1rm"):
                 load = Decimal(load) * DELOAD_LOAD_FACTOR
-                # Plates come in pairs of 1.25 kg: kilograms round to the nearest 0.5.
-                load = _q((load * 2).to_integral_value(ROUND_HALF_UP) / 2) if base.load_type == "kg" else _q(load)
+                load = round_load(load, equipment, unit_system) if base.load_type == "kg" else _q(load)
             elif base.load_type == "rpe":
                 load = max(Decimal(5), Decimal(load) - Decimal("1.5"))
             elif base.load_type == "rir":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from mecto.localization import zone
@@ -176,24 +176,34 @@ def weekly_volume(*, client, weeks: int = 8, today: date | None = None) -> dict:
 
 
 def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
-    """Scheduled workouts due so far versus those logged as completed (or partly done), per week
-    and overall."""
+    """Scheduled workouts due so far versus those really done, per week and overall: a workout
+    counts when a log of it is completed or partly done with at least one set done (or, for a
+    workout with no exercises, when it is logged as done)."""
     today = today or client_today(client)
     first = week_start(today) - timedelta(weeks=weeks - 1)
+    done_statuses = [WorkoutLog.Status.COMPLETED, WorkoutLog.Status.PARTIAL]
+    logs = WorkoutLog.objects.filter(scheduled=OuterRef("pk"), status__in=done_statuses)
     scheduled = (
         ScheduledWorkout.objects.for_org(client.organization)
         .filter(client=client, date__gte=first, date__lte=today)
-        .annotate(done=Count("logs", filter=Q(logs__status__in=["completed", "partial"])))
-        .values_list("date", "done")
+        .annotate(
+            with_sets=Exists(logs.filter(sets__is_done=True)),
+            logged=Exists(logs),
+            has_items=Exists(PrescribedExercise.objects.filter(block__workout=OuterRef("workout"))),
+        )
+        .values_list("pk", "workout_id", "date", "with_sets", "logged", "has_items")
     )
     labels = [first + timedelta(weeks=i) for i in range(weeks)]
     per_week = {w: [0, 0] for w in labels}
-    for day, done in scheduled:
+    due = []
+    for pk, workout_id, day, with_sets, logged, has_items in scheduled:
+        due.append((pk, workout_id))
         bucket = per_week[week_start(day)]
         bucket[0] += 1
-        bucket[1] += 1 if done else 0
+        bucket[1] += 1 if (with_sets or (logged and not has_items)) else 0
     total = sum(v[0] for v in per_week.values())
     completed = sum(v[1] for v in per_week.values())
+    sets_due, sets_done = _prescribed_sets_done(due, done_statuses)
     return {
         "weeks": labels,
         "scheduled": [per_week[w][0] for w in labels],
@@ -201,7 +211,34 @@ def adherence(*, client, weeks: int = 8, today: date | None = None) -> dict:
         "total_scheduled": total,
         "total_completed": completed,
         "rate": round(100 * completed / total) if total else None,
+        "sets_prescribed": sets_due,
+        "sets_done": sets_done,
+        "set_rate": round(100 * sets_done / sets_due) if sets_due else None,
     }
+
+
+def _prescribed_sets_done(due: list[tuple[int, int]], statuses: list[str]) -> tuple[int, int]:
+    """Prescribed sets of the due workouts, and how many of them were logged as done, exercise
+    by exercise (more sets than prescribed, or a second log of the workout, add nothing)."""
+    workout_of = dict(due)
+    prescribed: dict[tuple[int, int], int] = defaultdict(int)  # (workout, exercise) -> sets
+    for workout_id, exercise_id, n in PrescribedExercise.objects.filter(
+        block__workout_id__in=set(workout_of.values())
+    ).values_list("block__workout_id", "exercise_id", "sets"):
+        prescribed[(workout_id, exercise_id)] += n
+    done = (
+        SetLog.objects.filter(
+            workout_log__scheduled_id__in=list(workout_of), workout_log__status__in=statuses, is_done=True
+        )
+        .values_list("workout_log__scheduled_id", "exercise_id")
+        .annotate(n=Count("id"))
+    )
+    per_workout: dict[int, int] = defaultdict(int)
+    for (workout_id, _exercise_id), n in prescribed.items():
+        per_workout[workout_id] += n
+    sets_due = sum(per_workout[workout_id] for workout_id in workout_of.values())
+    sets_done = sum(min(n, prescribed.get((workout_of[sid], eid), 0)) for sid, eid, n in done)
+    return sets_due, sets_done
 
 
 def e1rm_history(*, client, limit_exercises: int = 4) -> dict:

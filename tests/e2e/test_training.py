@@ -189,3 +189,93 @@ def test_a_logged_workout_shows_as_a_record_and_charts_on_the_client_page(page, 
     page.get_by_role("button", name="Comment").first.click()
     page.get_by_text("Comment added").wait_for()
     assert page.get_by_text("Lovely progress, Ana!").is_visible()
+
+
+def test_a_client_logs_a_workout_on_a_phone_and_the_coach_sees_what_was_done(
+    browser, page, live_server, screenshot_dir
+):
+    """Done boxes start unticked; typing ticks a set; a ticked set left blank is stored as
+    prescribed; an untouched exercise is stored as not done and the log is partly done."""
+    from tests.factories import UserFactory
+    from tests.training.factories import ExerciseFactory
+    from training import selectors, services
+    from training.models import WorkoutLog
+
+    coach = MembershipFactory(role="coach")
+    org = coach.organization
+    user = UserFactory()
+    client = ClientFactory(organization=org, user=user, email=user.email, first_name="Mia", last_name="Ortiz")
+    program = services.create_program(organization=org, name="Base")
+    workout = services.add_workout(week=program.weeks.get(), name="Lower body", day=1)
+    squat_block = services.add_block(workout=workout)
+    services.add_prescribed_exercise(
+        block=squat_block,
+        exercise=ExerciseFactory(organization=org, name="Back squat"),
+        sets=3,
+        reps_min=5,
+        load_type="kg",
+        load_value=100,
+    )
+    row_block = services.add_block(workout=workout)
+    services.add_prescribed_exercise(
+        block=row_block, exercise=ExerciseFactory(organization=org, name="Ring row"), sets=2, reps_min=10
+    )
+    today = selectors.client_today(client)
+    services.assign_program(program=program, clients=[client], start_date=today)
+
+    phone = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    errors = []
+    mobile = phone.new_page()
+    mobile.set_default_timeout(15000)
+    mobile.on("pageerror", lambda exc: errors.append(str(exc)))
+    mobile.goto("/account/login/")
+    mobile.get_by_label("Email").fill(user.email)
+    mobile.locator("#id_password").fill(PASSWORD)
+    mobile.get_by_role("button", name="Sign In").click()
+    mobile.wait_for_url(re.compile(r"/(dashboard|portal)/"))
+    mobile.goto("/portal/workouts/")
+    mobile.get_by_role("link", name="Log this workout").first.click()
+    mobile.wait_for_url(re.compile(r"/portal/workouts/.+/log/"))
+    done = [mobile.get_by_label(f"Back squat, set {n}: Done") for n in (1, 2, 3)]
+    for box in done:
+        expect(box).not_to_be_checked()
+    expect(mobile.get_by_text("Target: 5 reps · 100 kg").first).to_be_visible()
+    # Set 1 typed (which ticks it), set 2 ticked and left blank, set 3 short; the row untouched.
+    mobile.get_by_label("Back squat, set 1: Reps").fill("5")
+    mobile.get_by_label("Back squat, set 1: Load (kg)").fill("100")
+    expect(done[0]).to_be_checked()
+    done[1].check()
+    mobile.get_by_label("Back squat, set 3: Reps").fill("4")
+    expect(done[2]).to_be_checked()
+    assert mobile.evaluate("document.documentElement.scrollWidth") <= 390
+    mobile.screenshot(path=f"{screenshot_dir}/training-portal-log-phone.png", full_page=True)
+    mobile.get_by_role("button", name="Save workout").click()
+    mobile.get_by_text("Workout saved").wait_for()
+    assert not errors, errors
+    phone.close()
+
+    log = WorkoutLog.objects.get(client=client)
+    assert log.status == "partial"
+    stored = [
+        (s.exercise.name, s.set_number, s.reps, s.load_kg, s.is_done, s.from_prescription) for s in log.sets.all()
+    ]
+    # Set 3's load was left blank: it is the prescribed 100 kg.
+    assert sorted(stored) == [
+        ("Back squat", 1, 5, 100, True, False),
+        ("Back squat", 2, 5, 100, True, True),
+        ("Back squat", 3, 4, 100, True, True),
+        ("Ring row", 1, None, None, False, False),
+        ("Ring row", 2, None, None, False, False),
+    ]
+
+    _login(page, coach.user.email)
+    page.goto(f"/training/clients/{client.pk}/")
+    entry = page.locator(f"#log-{log.pk}")
+    expect(entry.locator(".badge")).to_have_text("Partly done")
+    expect(entry.get_by_text("(as prescribed)")).to_have_count(2)
+    expect(entry.get_by_text("(not done)")).to_have_count(2)
+    expect(page.get_by_text("1 of 1 scheduled workouts done")).to_be_visible()
+    expect(page.get_by_text("3 of 5 prescribed sets done (60%)")).to_be_visible()
+    page.screenshot(path=f"{screenshot_dir}/training-coach-sees-partial-log.png", full_page=True)

@@ -133,6 +133,19 @@ def test_build_a_program_with_a_superset_through_the_api(coach_api, org):
         f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "rpe", "load_value": "12"}, format="json"
     )
     assert bad.status_code == 400 and "load_value" in bad.data["errors"]
+    # A step that does not fit the unit is refused; a new load type brings its own step.
+    bad = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"progression_amount": "0.5"}, format="json"
+    )
+    assert bad.status_code == 400 and "progression_amount" in bad.data["errors"]
+    rpe = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "rpe", "load_value": "7"}, format="json"
+    )
+    assert rpe.status_code == 200 and rpe.data["progression_amount"] == "0.50"
+    kg = coach_api.patch(
+        f"/api/v1/prescribed-exercises/{item.data['id']}/", {"load_type": "kg", "load_value": "100"}, format="json"
+    )
+    assert kg.status_code == 200 and kg.data["progression_amount"] == "2.50"
     assert (
         coach_api.post(
             f"/api/v1/workouts/{workout['id']}/reorder/", {"ids": [superset["id"], straight["id"]]}, format="json"
@@ -241,7 +254,7 @@ def test_client_sees_today_and_upcoming_workouts_with_what_to_do(client_record, 
     assert [w["date"] for w in upcoming] == ["2026-06-08"]
     detail = api.get(f"/api/v1/me/workouts/{today[0]['public_id']}/").data
     item = detail["blocks"][0]["items"][0]
-    assert item["summary"] == "2 × 5 @ 100 kg" and item["exercise"]["name"]
+    assert item["summary"] == "2 × 5 @ 100 kg" and item["exercise"]["name"] and item["label"] == "A"
     assert results(api.get("/api/v1/me/programs/"))[0]["id"] == assigned.pk
 
 
@@ -310,6 +323,37 @@ def test_bad_uploads_are_refused_and_store_nothing(client_record, assigned, org)
         assert response.status_code == 400, (payload, response.data)
         assert field in response.data["errors"], (field, response.data)
     assert not WorkoutLog.objects.exists()
+
+
+@freeze_time("2026-06-01 18:00:00")
+def test_the_app_logs_blank_done_sets_at_their_prescription_and_never_completes_an_untouched_workout(
+    client_record, assigned
+):
+    api = api_as(client_record.user)
+    scheduled = ScheduledWorkout.objects.filter(client=client_record).order_by("date").first()
+    item = PrescribedExercise.objects.get(block__workout=scheduled.workout)
+    base = {"scheduled": str(scheduled.public_id), "performed_at": "2026-06-01T17:30:00Z"}
+    untouched = {"exercise": item.exercise.pk, "prescribed": item.pk, "is_done": False}
+    for payload in (
+        {**base, "client_uuid": str(uuid.uuid4()), "sets": [untouched, untouched]},
+        {**base, "client_uuid": str(uuid.uuid4()), "status": "completed", "sets": [untouched, untouched]},
+        {**base, "client_uuid": str(uuid.uuid4()), "status": "completed", "sets": []},
+    ):
+        response = api.post("/api/v1/me/workout-logs/", payload, format="json")
+        assert response.status_code == 400 and "status" in response.data["errors"], response.data
+    assert not WorkoutLog.objects.exists()
+    done_blank = {"exercise": item.exercise.pk, "prescribed": item.pk, "is_done": True}
+    response = api.post(
+        "/api/v1/me/workout-logs/",
+        {**base, "client_uuid": str(uuid.uuid4()), "sets": [done_blank, untouched]},
+        format="json",
+    )
+    assert response.status_code == 201, response.data
+    assert response.data["status"] == "partial"
+    first = response.data["sets"][0]
+    assert (first["reps"], first["load_kg"], first["from_prescription"]) == (5, "100.00", True)
+    summary = api.get("/api/v1/me/training-summary/").data
+    assert summary["adherence"]["total_completed"] == 1
 
 
 def test_another_clients_scheduled_workout_cannot_be_logged(org, client_record, assigned):

@@ -224,3 +224,103 @@ def test_comments_need_a_body(org, client_record, coach):
         services.comment_on_log(workout_log=log, author=coach, body="   ")
     comment = services.comment_on_log(workout_log=log, author=coach, body="Depth looked great.")
     assert comment.author == coach and log.comments.count() == 1
+
+
+@freeze_time("2026-05-05 09:00:00")
+def test_a_done_set_left_blank_is_stored_at_its_prescription(org, client_record):
+    copy, squat = _assigned(org, client_record, progress_on_target=True)
+    scheduled = ScheduledWorkout.objects.filter(client=client_record).order_by("date").first()
+    item = PrescribedExercise.objects.get(block__workout=scheduled.workout)
+    log, _ = services.log_workout(
+        client=client_record,
+        client_uuid=uuid.uuid4(),
+        performed_at=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+        scheduled=scheduled,
+        sets=[
+            {"exercise": squat, "prescribed": item, "reps": 5, "load_kg": Decimal("100")},
+            {"exercise": squat, "prescribed": item},
+            {"exercise": squat, "prescribed": item, "load_kg": Decimal("102.5")},
+        ],
+    )
+    stored = [(s.reps, s.load_kg, s.from_prescription, s.e1rm_kg is not None) for s in log.sets.all()]
+    assert stored == [
+        (5, Decimal("100"), False, True),
+        (5, Decimal("100"), True, True),
+        (5, Decimal("102.5"), True, True),
+    ]
+    # Every set was done at (or above) the target: completed, and the progression is not held.
+    assert log.status == "completed" and _loads(copy) == [Decimal("100"), Decimal("105.00"), Decimal("110.00")]
+
+
+def test_a_done_set_without_anything_done_or_prescribed_is_refused(org, client_record):
+    squat = ExerciseFactory(organization=org)
+    now = datetime(2026, 5, 4, 8, 0, tzinfo=UTC)
+    with freeze_time(now), pytest.raises(services.TrainingError, match="Set 2: say what was done"):
+        services.log_workout(
+            client=client_record,
+            client_uuid=uuid.uuid4(),
+            performed_at=now,
+            sets=[{"exercise": squat, "reps": 5, "load_kg": Decimal("60")}, {"exercise": squat, "is_done": True}],
+        )
+    assert not WorkoutLog.objects.exists()
+
+
+@freeze_time("2026-05-05 09:00:00")
+@pytest.mark.parametrize(
+    ("status", "done", "expected"),
+    [
+        (None, 3, "completed"),
+        (None, 1, "partial"),
+        (None, 0, "No set is marked as done"),
+        ("completed", 0, "0 of 3 prescribed sets"),
+        ("completed", 2, "2 of 3 prescribed sets"),
+        ("partial", 0, "No set is marked as done"),
+        ("skipped", 1, "Some sets are marked as done"),
+        ("skipped", 0, "skipped"),
+        ("partial", 2, "partial"),
+    ],
+)
+def test_the_status_agrees_with_the_sets(org, client_record, status, done, expected):
+    copy, squat = _assigned(org, client_record, progress_on_target=False)
+    scheduled = ScheduledWorkout.objects.filter(client=client_record).order_by("date").first()
+    item = PrescribedExercise.objects.get(block__workout=scheduled.workout)
+    sets = [{"exercise": squat, "prescribed": item, "is_done": n < done} for n in range(3)]
+    kwargs = {"status": status} if status else {}
+    call = lambda: services.log_workout(  # noqa: E731
+        client=client_record,
+        client_uuid=uuid.uuid4(),
+        performed_at=datetime(2026, 5, 4, 9, 0, tzinfo=UTC),
+        scheduled=scheduled,
+        sets=sets,
+        **kwargs,
+    )
+    if expected in WorkoutLog.Status.values:
+        log, _ = call()
+        assert log.status == expected
+        assert Event.objects.filter(name="workout.completed").exists() == (expected == "completed")
+    else:
+        with pytest.raises(services.TrainingError, match=expected):
+            call()
+        assert not WorkoutLog.objects.exists()
+
+
+@freeze_time("2026-05-13 12:00:00")
+def test_adherence_does_not_count_a_log_with_nothing_done(org, client_record):
+    from tests.training.factories import WorkoutLogFactory
+
+    copy, squat = _assigned(org, client_record, progress_on_target=False)
+    first, second, _third = ScheduledWorkout.objects.filter(client=client_record).order_by("date")
+    # A "completed" log with no set done (as the portal used to store an untouched workout).
+    WorkoutLogFactory(organization=org, client=client_record, scheduled=first, status="completed")
+    assert selectors.adherence(client=client_record, weeks=2)["total_completed"] == 0
+    services.log_workout(
+        client=client_record,
+        client_uuid=uuid.uuid4(),
+        performed_at=datetime(2026, 5, 11, 9, 0, tzinfo=UTC),
+        scheduled=second,
+        sets=squat_sets(squat, [(100, 5)]),
+    )
+    result = selectors.adherence(client=client_record, weeks=2)
+    assert result["total_completed"] == 1 and result["rate"] == 50 and result["completed"] == [0, 1]
+    # Two due workouts of 3 sets each; one set was done.
+    assert (result["sets_prescribed"], result["sets_done"], result["set_rate"]) == (6, 1, 17)

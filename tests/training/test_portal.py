@@ -1,5 +1,6 @@
 """The client's workouts in the portal: today's and upcoming, logging set by set, past logs."""
 
+import re
 import uuid
 from decimal import Decimal
 
@@ -33,7 +34,7 @@ def _log_data(scheduled, **overrides):
     data = {
         "client_uuid": str(uuid.uuid4()),
         "performed_on": scheduled.date.isoformat(),
-        "status": "completed",
+        "status": "",
         "duration_minutes": "45",
         "notes": "Felt strong",
         f"s{item.pk}_1_reps": "5",
@@ -44,8 +45,9 @@ def _log_data(scheduled, **overrides):
         f"s{item.pk}_2_reps": "",
         f"s{item.pk}_2_load": "",
         f"s{item.pk}_2_rpe": "",
+        f"s{item.pk}_2_done": "on",
         f"s{item.pk}_2_notes": "",
-        # set 2 "done" unticked: recorded as a skipped set
+        # set 2 ticked and left blank: done as prescribed (5 × 100 kg)
     }
     data.update(overrides)
     return item, data
@@ -96,11 +98,11 @@ def test_logging_uses_the_training_service_records_and_events(client, org, clien
     log = WorkoutLog.objects.get(client=client_record, scheduled=scheduled)
     assert log.scheduled == scheduled and log.notes == "Felt strong" and log.duration_minutes == 45
     sets = list(log.sets.order_by("set_number"))
-    assert [(s.reps, s.load_kg, s.rpe, s.is_done) for s in sets] == [
-        (5, Decimal("100"), Decimal("8"), True),
-        (None, None, None, False),
+    assert [(s.reps, s.load_kg, s.rpe, s.is_done, s.from_prescription) for s in sets] == [
+        (5, Decimal("100"), Decimal("8"), True, False),
+        (5, Decimal("100"), None, True, True),
     ]
-    assert sets[0].prescribed == item
+    assert sets[0].prescribed == item and log.status == "completed"
     record = PersonalRecord.objects.get(client=client_record, kind="load")
     assert record.value_kg == Decimal("100") and record.previous_kg == Decimal("90")
     assert Event.objects.filter(name="pr.achieved", client_id=client_record.pk).exists()
@@ -202,3 +204,83 @@ def test_empty_set_fields_hint_the_prescription_in_the_clients_units(client, org
     page = client.get(reverse("training:portal_log", args=[workout.public_id])).content.decode()
     assert f'name="s{item.pk}_1_reps"' in page and 'placeholder="6"' in page
     assert 'placeholder="220.5"' in page  # 100 kg shown in lb
+    assert "Target: 6 reps · 220.5 lb" in page
+
+
+def _post(client, scheduled, data):
+    return client.post(reverse("training:portal_log", args=[scheduled.public_id]), data)
+
+
+def test_done_boxes_start_unticked_and_each_set_shows_its_target(client, client_record, scheduled):
+    client.force_login(client_record.user)
+    page = client.get(reverse("training:portal_log", args=[scheduled.public_id])).content.decode()
+    item = scheduled.workout.blocks.get().items.get()
+    boxes = re.findall(rf'<input type="checkbox" name="s{item.pk}_\d_done"[^>]*>', page)
+    assert len(boxes) == 2 and not any("checked" in box for box in boxes)
+    assert page.count("Target: 5 reps · 100 kg") == 2 and 'placeholder="100"' in page
+    assert '<option value="" selected>As the sets I ticked say</option>' in page
+
+
+def test_an_untouched_workout_is_refused_not_completed(client, client_record, scheduled):
+    client.force_login(client_record.user)
+    item = scheduled.workout.blocks.get().items.get()
+    _, data = _log_data(scheduled)
+    for n in (1, 2):
+        for field in ("reps", "load", "rpe"):
+            data[f"s{item.pk}_{n}_{field}"] = ""
+        del data[f"s{item.pk}_{n}_done"]
+    response = _post(client, scheduled, data)
+    assert response.status_code == 400
+    assert "No set is marked as done" in response.content.decode()
+    assert not WorkoutLog.objects.filter(client=client_record).exists()
+    # Saying it was skipped stores it as skipped, with its sets not done.
+    data["status"] = "skipped"
+    assert _post(client, scheduled, data).status_code == 302
+    log = WorkoutLog.objects.get(client=client_record)
+    assert log.status == "skipped" and [s.is_done for s in log.sets.all()] == [False, False]
+    assert not Event.objects.filter(name="workout.completed").exists()
+
+
+def test_a_partial_log_keeps_every_ticked_set_and_is_partly_done(client, org, client_record, scheduled):
+    _, data = _log_data(scheduled)  # the first exercise: both sets ticked, one of them blank
+    first = scheduled.workout.blocks.get().items.get()
+    other = PrescribedExerciseFactory(
+        organization=org, block=first.block, sets=2, reps_min=12, load_type="none", load_value=None
+    )
+    client.force_login(client_record.user)
+    data.update({f"s{other.pk}_{n}_{f}": "" for n in (1, 2) for f in ("reps", "load", "rpe", "notes")})
+    assert _post(client, scheduled, data).status_code == 302
+    log = WorkoutLog.objects.get(client=client_record)
+    assert log.status == "partial"
+    stored = [(s.prescribed_id, s.set_number, s.is_done) for s in log.sets.order_by("prescribed_id", "set_number")]
+    assert stored == [(first.pk, 1, True), (first.pk, 2, True), (other.pk, 1, False), (other.pk, 2, False)]
+    # Choosing "Completed" while sets are not done is refused with the count.
+    data.update(client_uuid=str(uuid.uuid4()), status="completed")
+    response = _post(client, scheduled, data)
+    assert response.status_code == 400 and "2 of 4 prescribed sets are marked as done" in response.content.decode()
+    assert WorkoutLog.objects.filter(client=client_record).count() == 1
+
+
+def test_a_set_filled_in_but_not_ticked_is_pointed_out(client, client_record, scheduled):
+    client.force_login(client_record.user)
+    item, data = _log_data(scheduled)
+    del data[f"s{item.pk}_2_done"]
+    data[f"s{item.pk}_2_reps"] = "4"
+    response = _post(client, scheduled, data)
+    assert response.status_code == 400
+    assert "Set 2 of Back squat is filled in but not ticked" in response.content.decode()
+    assert not WorkoutLog.objects.filter(client=client_record).exists()
+
+
+def test_supersets_are_labelled_a1_a2_in_the_workout_and_the_log(client, org, client_record, scheduled):
+    first = scheduled.workout.blocks.get().items.get()
+    superset = first.block.__class__.objects.create(
+        organization=org, workout=scheduled.workout, kind="superset", position=2
+    )
+    for name in ("Push-up", "Ring row"):
+        PrescribedExerciseFactory(organization=org, block=superset, exercise__name=name, load_type="none")
+    client.force_login(client_record.user)
+    for url in (reverse("training:portal_workouts"), reverse("training:portal_log", args=[scheduled.public_id])):
+        page = client.get(url).content.decode()
+        for label, name in (("A", "Back squat"), ("B1", "Push-up"), ("B2", "Ring row")):
+            assert re.search(rf'<span class="item-label">{label}</span> (<strong>)?{name}', page), (url, label)

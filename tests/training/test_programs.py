@@ -142,6 +142,48 @@ def test_reorder_and_move_including_between_blocks(org, program):
         services.reorder(parent=straight, ids=[squat.pk, row.pk, other.pk])
 
 
+def test_removing_or_dragging_out_a_blocks_last_exercise_removes_the_block(org, program):
+    day_a = build_week_one(program, org)
+    straight, superset = day_a.blocks.order_by("position")
+    services.delete_prescribed_exercise(item=straight.items.get())
+    assert not Block.objects.filter(pk=straight.pk).exists()
+    assert list(day_a.blocks.values_list("pk", "position")) == [(superset.pk, 1)]
+    # A superset down to one exercise stays; dragging that one into a new block removes it.
+    bench, row = superset.items.order_by("position")
+    services.delete_prescribed_exercise(item=bench)
+    assert Block.objects.filter(pk=superset.pk).exists()
+    fresh = services.add_block(workout=day_a)
+    services.reorder(parent=fresh, ids=[row.pk])
+    assert list(day_a.blocks.values_list("pk", "position")) == [(fresh.pk, 1)]
+    # An empty block the coach just added is kept until they fill it.
+    services.add_block(workout=day_a)
+    assert day_a.blocks.count() == 2
+
+
+def test_exercises_are_labelled_as_coaches_write_them(org, program):
+    from training.labels import workout_labels
+    from training.selectors import workout_tree
+
+    day_a = build_week_one(program, org)
+    circuit = services.add_block(workout=day_a, kind="circuit")
+    for name in ("Burpee", "Swing", "Plank"):
+        services.add_prescribed_exercise(block=circuit, exercise=ExerciseFactory(organization=org, name=name))
+    lone = services.add_block(workout=day_a, kind="superset")
+    services.add_prescribed_exercise(block=lone, exercise=ExerciseFactory(organization=org, name="Curl"))
+    workout = workout_tree(workout_ids=[day_a.pk]).get()
+    names = {i.pk: i.exercise.name for b in workout.blocks.all() for i in b.items.all()}
+    labels = {names[pk]: label for pk, label in workout_labels(workout.blocks.all()).items()}
+    assert labels == {
+        "Back Squat": "A",
+        "Bench Press": "B1",
+        "Row": "B2",
+        "Burpee": "C1",
+        "Swing": "C2",
+        "Plank": "C3",
+        "Curl": "D",
+    }
+
+
 def test_progression_writes_later_weeks_from_week_one_with_a_deload(org, program):
     build_week_one(program, org)
     services.apply_progression(program=program, weeks=6)
@@ -153,7 +195,7 @@ def test_progression_writes_later_weeks_from_week_one_with_a_deload(org, program
         Decimal("100"),
         Decimal("102.50"),
         Decimal("105.00"),
-        Decimal("94.50"),
+        Decimal("95.00"),  # 10 % below 105 kg is 94.5, loaded as 95 (steps of 2.5 kg on a bar)
         Decimal("107.50"),
         Decimal("110.00"),
     ]
@@ -183,7 +225,85 @@ def test_percentage_progression_compounds(org, program):
     loads = list(
         PrescribedExercise.objects.order_by("block__workout__week__position").values_list("load_value", flat=True)
     )
-    assert loads == [Decimal("100"), Decimal("105.00"), Decimal("110.25")]
+    # 5 % compounded is 110.25 kg in week 3: loaded as 110 (steps of 2.5 kg on a bar).
+    assert loads == [Decimal("100"), Decimal("105.00"), Decimal("110.00")]
+
+
+def _squat_on_rpe(org, program, **exercise):
+    block = services.add_block(workout=services.add_workout(week=program.weeks.get()))
+    return services.add_prescribed_exercise(
+        block=block,
+        exercise=ExerciseFactory(organization=org, **exercise),
+        reps_min=5,
+        load_type="rpe",
+        load_value=Decimal("7"),
+        progression="load",
+        progression_amount=Decimal("0.5"),
+    )
+
+
+def _weekly_loads(program):
+    return list(
+        PrescribedExercise.objects.filter(block__workout__program=program)
+        .order_by("block__workout__week__position")
+        .values_list("load_value", flat=True)
+    )
+
+
+def test_switching_from_rpe_to_kg_takes_a_plate_step_not_the_rpe_step(org, program):
+    item = _squat_on_rpe(org, program)
+    services.apply_progression(program=program, weeks=3)
+    assert _weekly_loads(program) == [Decimal("7"), Decimal("7.50"), Decimal("8.00")]
+    # The builder posts every field: the RPE step comes along unchanged with the new load type.
+    item = services.update_prescribed_exercise(
+        item=item, load_type="kg", load_value=Decimal("100"), progression_amount=Decimal("0.5")
+    )
+    assert item.progression_amount == Decimal("2.5")
+    services.apply_progression(program=program, weeks=4)
+    assert _weekly_loads(program) == [Decimal("100"), Decimal("102.50"), Decimal("105.00"), Decimal("107.50")]
+
+
+def test_an_imperial_business_steps_loads_by_five_pounds(program):
+    program.organization.unit_system = "imperial"
+    program.organization.save(update_fields=["unit_system"])
+    item = _squat_on_rpe(program.organization, program)
+    item = services.update_prescribed_exercise(item=item, load_type="kg", load_value=Decimal("102.06"))  # 225 lb
+    assert item.progression_amount == Decimal("2.27")  # 5 lb
+    services.apply_progression(program=program, weeks=3)
+    pounds = [round(v / Decimal("0.45359237")) for v in _weekly_loads(program)]
+    assert pounds == [225, 230, 235]
+    with pytest.raises(TrainingError, match="steps of 5 lb") as refused:
+        services.update_prescribed_exercise(item=item, progression_amount=Decimal("1"))
+    assert refused.value.field == "progression_amount"
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"load_type": "kg", "load_value": Decimal("100"), "progression_amount": Decimal("1")}, "steps of 2.5 kg"),
+        ({"progression_amount": Decimal("0.3")}, "steps of 0.5"),
+        ({"progression": "reps", "progression_amount": Decimal("1.5")}, "whole reps"),
+        ({"progression": "sets", "progression_amount": Decimal("1.5")}, "whole reps or sets"),
+    ],
+)
+def test_a_step_that_does_not_fit_its_unit_is_refused(org, program, fields, message):
+    """A step the coach writes is checked against its unit (a carried-over one is replaced)."""
+    item = _squat_on_rpe(org, program)
+    with pytest.raises(TrainingError, match=message) as refused:
+        services.update_prescribed_exercise(item=item, **fields)
+    assert refused.value.field == "progression_amount"
+    item.refresh_from_db()
+    assert (item.load_type, item.progression_amount) == ("rpe", Decimal("0.5"))
+
+
+def test_a_dumbbell_steps_by_a_kilogram_and_rounds_percentages_to_it(org, program):
+    item = _squat_on_rpe(org, program, equipment="dumbbell")
+    item = services.update_prescribed_exercise(item=item, load_type="kg", load_value=Decimal("20"))
+    assert item.progression_amount == Decimal("2")
+    services.update_prescribed_exercise(item=item, progression_unit="percent", progression_amount=Decimal("7.5"))
+    services.apply_progression(program=program, weeks=3)
+    # 21.5 and 23.11 kg: dumbbells go up by whole kilograms.
+    assert _weekly_loads(program) == [Decimal("20"), Decimal("22.00"), Decimal("23.00")]
 
 
 def test_save_as_template_and_copy_from_template(org, program):

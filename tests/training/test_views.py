@@ -3,6 +3,7 @@
 import json
 import uuid
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,7 +15,7 @@ from training import services
 from training.generator.api import profile_from_intake
 from training.models import Block, Exercise, ExerciseOverride, PrescribedExercise, Program, ScheduledWorkout
 
-from .factories import ExerciseFactory, ProgramFactory
+from .factories import ExerciseFactory, PrescribedExerciseFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -133,6 +134,45 @@ def test_build_a_program_in_the_builder(web, org):
     assert Program.objects.filter(is_template=True, name="Base").exists()
     page = web.get(reverse("training:builder", args=[program.pk]))
     assert page.status_code == 200 and b"Week 3" in page.content and b"Sortable.min.js" in page.content
+    # The superset's exercises carry the coaches' labels.
+    assert page.content.decode().count('<span class="item-label">A1</span>') == 6  # two workouts, three weeks
+    assert '<span class="item-label">A2</span>' in page.content.decode()
+
+
+def test_switching_an_item_from_rpe_to_kg_in_the_builder_steps_by_plates(web, org):
+    item = PrescribedExerciseFactory(
+        organization=org,
+        exercise__equipment="barbell",
+        load_type="rpe",
+        load_value=Decimal("7"),
+        progression="load",
+        progression_amount=Decimal("0.5"),
+    )
+    prefix = f"item-{item.pk}"
+    fields = {
+        f"{prefix}-sets": 3,
+        f"{prefix}-reps_type": "fixed",
+        f"{prefix}-reps_min": 5,
+        f"{prefix}-load_type": "kg",
+        f"{prefix}-load_value": "100",
+        f"{prefix}-rest_seconds": 90,
+        f"{prefix}-progression": "load",
+        f"{prefix}-progression_unit": "amount",
+        f"{prefix}-progression_amount": "0.5",  # what the form still holds from RPE
+    }
+    row_html = web.post(reverse("training:item_action", args=[item.pk, "edit"]), fields, **HTMX).content.decode()
+    item.refresh_from_db()
+    assert item.progression_amount == Decimal("2.5")
+    assert f'name="{prefix}-progression_amount" value="2.50"' in row_html
+    assert 'step="2.5"' in row_html and "kg each week, in steps of 2.5 kg" in row_html
+    bad = web.post(
+        reverse("training:item_action", args=[item.pk, "edit"]),
+        {**fields, f"{prefix}-progression_amount": "1"},
+        **HTMX,
+    )
+    assert bad.status_code == 422 and "Add load in steps of 2.5 kg" in bad.content.decode()
+    item.refresh_from_db()
+    assert item.progression_amount == Decimal("2.5")
 
 
 def test_builder_shows_validator_findings_for_an_entered_profile(web, org, library):

@@ -8,6 +8,7 @@ from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlu
 
 from .. import movement
 from ..generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
+from ..labels import exercise_label
 from ..models import (
     Block,
     Exercise,
@@ -151,9 +152,13 @@ class SwapSuggestionSerializer(serializers.Serializer):
 
 
 # --- Programs ---------------------------------------------------------------------------------------
+LABEL_HELP = "As coaches write it: A, B for exercises on their own; B1, B2 for a superset or circuit."
+
+
 class PrescribedExerciseSerializer(OrgModelSerializer):
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
     summary = serializers.CharField(read_only=True)
+    label = serializers.SerializerMethodField(help_text=LABEL_HELP)
 
     class Meta:
         model = PrescribedExercise
@@ -181,8 +186,12 @@ class PrescribedExerciseSerializer(OrgModelSerializer):
             "progress_on_target",
             "reason",
             "summary",
+            "label",
         ]
-        read_only_fields = ["id", "position", "summary"]
+        read_only_fields = ["id", "position", "summary", "label"]
+
+    def get_label(self, item) -> str:
+        return exercise_label(item)
 
 
 class PrescribedExerciseWithWarningsSerializer(PrescribedExerciseSerializer):
@@ -403,6 +412,7 @@ class ScheduledWorkoutSerializer(serializers.ModelSerializer):
 class ClientPrescriptionSerializer(serializers.ModelSerializer):
     exercise = serializers.SerializerMethodField()
     summary = serializers.CharField(read_only=True)
+    label = serializers.SerializerMethodField(help_text=LABEL_HELP)
 
     class Meta:
         model = PrescribedExercise
@@ -422,7 +432,11 @@ class ClientPrescriptionSerializer(serializers.ModelSerializer):
             "rest_seconds",
             "notes",
             "summary",
+            "label",
         ]
+
+    def get_label(self, item) -> str:
+        return exercise_label(item)
 
     @extend_schema_field(ExerciseSerializer)
     def get_exercise(self, item) -> dict:
@@ -464,10 +478,11 @@ class SetLogSerializer(serializers.ModelSerializer):
             "distance_m",
             "rpe",
             "is_done",
+            "from_prescription",
             "notes",
             "e1rm_kg",
         ]
-        read_only_fields = ["id", "e1rm_kg"]
+        read_only_fields = ["id", "e1rm_kg", "from_prescription"]
         extra_kwargs = {
             "reps": {"min_value": 0, "max_value": 1000},
             "load_kg": {"min_value": 0, "max_value": 1000},
@@ -513,7 +528,15 @@ class WorkoutLogSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "client", "workout", "comments", "created_at"]
-        extra_kwargs = {"client_uuid": {"validators": []}, "duration_minutes": {"max_value": 1440}}
+        extra_kwargs = {
+            "client_uuid": {"validators": []},
+            "duration_minutes": {"max_value": 1440},
+            "status": {
+                "required": False,
+                "help_text": "completed, partial or skipped; left out, it is worked out from the sets. "
+                "Completed needs every prescribed set done, partial at least one, skipped none.",
+            },
+        }
 
     def validate_sets(self, value):
         if len(value) > 300:
@@ -547,5 +570,8 @@ class PersonalRecordSerializer(serializers.ModelSerializer):
 
 class TrainingSummarySerializer(serializers.Serializer):
     volume = serializers.DictField(help_text="weeks: Monday dates; muscles: sets per week per muscle.")
-    adherence = serializers.DictField()
+    adherence = serializers.DictField(
+        help_text="Due workouts per week (scheduled) and those done (completed: a completed or partly done log "
+        "with a set done); totals, rate, and sets_prescribed / sets_done / set_rate over the same workouts."
+    )
     e1rm = serializers.DictField()

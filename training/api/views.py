@@ -828,7 +828,13 @@ class MyWorkoutViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
     ),
     create=extend_schema(
         summary="Log a workout (idempotent: the same client_uuid is stored once)",
-        description="A retried upload with a client_uuid already stored returns the stored log with 200.",
+        description=(
+            "A retried upload with a client_uuid already stored returns the stored log with 200. A set with "
+            "is_done true and reps, load, time and distance left out was done as prescribed: they are taken "
+            "from its prescription (from_prescription is true); such a set without a prescription is a 400. "
+            "Without a status it is worked out from the sets; a status that contradicts them "
+            "(completed with prescribed sets not done, partial with none done, skipped with sets done) is a 400."
+        ),
         responses={201: s.WorkoutLogSerializer, 200: s.WorkoutLogSerializer, **ERRORS},
     ),
 )
@@ -852,7 +858,7 @@ class MyWorkoutLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
             performed_at=data["performed_at"],
             sets=data.get("sets", []),
             scheduled=data.get("scheduled"),
-            status=data.get("status", WorkoutLog.Status.COMPLETED),
+            status=data.get("status"),
             duration_minutes=data.get("duration_minutes"),
             notes=data.get("notes", ""),
             name=data.get("name", ""),

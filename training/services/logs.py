@@ -56,6 +56,63 @@ def _clean_set(organization, raw: dict, index: int) -> dict:
     return raw
 
 
+MEASURES = ("reps", "load_kg", "duration_seconds", "distance_m")
+
+
+def _fill_from_prescription(raw: dict, item: PrescribedExercise) -> bool:
+    """A set marked done with fields left blank was done as prescribed: take the blanks from the
+    prescription. Returns whether anything was filled in."""
+    P = PrescribedExercise
+    prescribed = {
+        "reps": item.reps_min if item.reps_type in (P.RepsType.FIXED, P.RepsType.RANGE) else None,
+        "duration_seconds": item.duration_seconds if item.reps_type == P.RepsType.TIME else None,
+        "distance_m": item.distance_m if item.reps_type == P.RepsType.DISTANCE else None,
+        "load_kg": item.load_value if item.load_type == P.LoadType.KG else None,
+        "rpe": item.load_value if item.load_type == P.LoadType.RPE else None,
+    }
+    filled = False
+    for key, value in prescribed.items():
+        if raw.get(key) is None and value is not None:
+            raw[key] = value
+            filled = True
+    return filled
+
+
+def _status_for(status: str | None, rows: list[dict], prescribed: dict[int, PrescribedExercise]) -> str:
+    """The log's status, checked against the sets: a workout counts as completed only when every
+    prescribed set is done. Without a status it is worked out from the sets."""
+    expected: dict[int, int] = {}
+    for item in prescribed.values():
+        expected[item.exercise_id] = expected.get(item.exercise_id, 0) + (item.sets or 1)
+    done: dict[int, int] = {}
+    for row in rows:
+        if row["is_done"]:
+            done[row["exercise"].pk] = done.get(row["exercise"].pk, 0) + 1
+    any_done = bool(done)
+    due = sum(expected.values())
+    covered = sum(min(done.get(pk, 0), n) for pk, n in expected.items())
+    Status = WorkoutLog.Status
+    if status is None:
+        if not any_done:
+            raise TrainingError(
+                _("No set is marked as done: tick the sets you did, or say the workout was skipped."), field="status"
+            )
+        return Status.COMPLETED if covered == due else Status.PARTIAL
+    if status == Status.COMPLETED and covered < due:
+        raise TrainingError(
+            _("%(done)s of %(due)s prescribed sets are marked as done: tick the sets you did, or choose “Partly done”.")
+            % {"done": covered, "due": due},
+            field="status",
+        )
+    if status == Status.PARTIAL and due and not any_done:
+        raise TrainingError(_("No set is marked as done: tick the sets you did, or choose “Skipped”."), field="status")
+    if status == Status.SKIPPED and any_done:
+        raise TrainingError(
+            _("Some sets are marked as done: choose “Completed” or “Partly done”, or untick them."), field="status"
+        )
+    return status
+
+
 @transaction.atomic
 def log_workout(
     *,
@@ -64,21 +121,22 @@ def log_workout(
     performed_at: datetime,
     sets: list[dict],
     scheduled: ScheduledWorkout | None = None,
-    status: str = WorkoutLog.Status.COMPLETED,
+    status: str | None = None,
     duration_minutes: int | None = None,
     notes: str = "",
     name: str = "",
     actor=None,
 ) -> tuple[WorkoutLog, bool]:
     """Store what a client did. The app's `client_uuid` makes a retried upload a no-op: the first
-    log is returned with created=False. Records (`pr.achieved`) and `workout.completed` are
-    emitted once, with the log."""
+    log is returned with created=False. A set marked done with blank fields was done as
+    prescribed; the status (worked out from the sets when not given) must agree with the sets.
+    Records (`pr.achieved`) and `workout.completed` are emitted once, with the log."""
     organization = client.organization
     client = _lock_client(client)
     existing = WorkoutLog.objects.filter(organization=organization, client=client, client_uuid=client_uuid).first()
     if existing is not None:
         return existing, False
-    if status not in WorkoutLog.Status.values:
+    if status is not None and status not in WorkoutLog.Status.values:
         raise TrainingError(_("Choose completed, partly done or skipped."), field="status")
     if performed_at is None:
         raise TrainingError(_("Say when the workout was done."), field="performed_at")
@@ -90,6 +148,24 @@ def log_workout(
         raise TrainingError(_("A workout has at most 300 sets."), field="sets")
     cleaned = [_clean_set(organization, dict(raw), i) for i, raw in enumerate(sets, start=1)]
     workout = scheduled.workout if scheduled is not None else None
+    prescribed_ok = {}
+    if workout is not None:
+        prescribed_ok = {
+            p.pk: p for p in PrescribedExercise.objects.filter(block__workout=workout).select_related("exercise")
+        }
+    for i, raw in enumerate(cleaned, start=1):
+        prescribed = raw.get("prescribed")
+        raw["prescribed"] = prescribed = prescribed_ok.get(prescribed.pk) if prescribed is not None else None
+        raw["is_done"] = is_done = raw.get("is_done", True) is not False
+        raw["from_prescription"] = False
+        if is_done and prescribed is None and all(raw.get(key) is None for key in MEASURES):
+            raise TrainingError(
+                _("Set %(n)s: say what was done (reps, load, time or distance), or mark it as not done.") % {"n": i},
+                field="sets",
+            )
+        if is_done and prescribed is not None:
+            raw["from_prescription"] = _fill_from_prescription(raw, prescribed)
+    status = _status_for(status, cleaned, prescribed_ok)
     log = WorkoutLog.objects.create(
         organization=organization,
         client=client,
@@ -102,17 +178,9 @@ def log_workout(
         duration_minutes=duration_minutes,
         notes=notes or "",
     )
-    prescribed_ok = {}
-    if workout is not None:
-        prescribed_ok = {
-            p.pk: p for p in PrescribedExercise.objects.filter(block__workout=workout).select_related("exercise")
-        }
     rows = []
     for i, raw in enumerate(cleaned, start=1):
-        prescribed = raw.get("prescribed")
-        if prescribed is not None and prescribed.pk not in prescribed_ok:
-            prescribed = None
-        is_done = raw.get("is_done", True)
+        is_done = raw["is_done"]
         reps, load = raw.get("reps"), raw.get("load_kg")
         rows.append(
             SetLog(
@@ -120,7 +188,7 @@ def log_workout(
                 workout_log=log,
                 client=client,
                 exercise=raw["exercise"],
-                prescribed=prescribed,
+                prescribed=raw["prescribed"],
                 set_number=raw.get("set_number") or i,
                 reps=reps,
                 load_kg=load,
@@ -128,6 +196,7 @@ def log_workout(
                 distance_m=raw.get("distance_m"),
                 rpe=raw.get("rpe"),
                 is_done=is_done,
+                from_prescription=raw["from_prescription"],
                 notes=(raw.get("notes") or "")[:300],
                 e1rm_kg=progression.estimated_1rm(load, reps) if is_done else None,
                 performed_at=performed_at,

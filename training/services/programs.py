@@ -393,15 +393,28 @@ def _check_item_fields(organization, fields: dict, current: PrescribedExercise |
     rest = merged.get("rest_seconds", 90)
     if rest is None or not 0 <= int(rest) <= 900:
         raise TrainingError(_("Rest is 0 to 900 seconds."), field="rest_seconds")
-    progression = merged.get("progression") or "none"
-    if progression not in PrescribedExercise.Progression.values:
+    kind = merged.get("progression") or "none"
+    if kind not in PrescribedExercise.Progression.values:
         raise TrainingError(_("Choose a progression."), field="progression")
-    if progression != "none" and not merged.get("progression_amount"):
-        raise TrainingError(_("Say how much to add each week."), field="progression_amount")
-    if merged.get("progression_unit", "amount") not in PrescribedExercise.ProgressionUnit.values:
+    unit = merged.get("progression_unit") or "amount"
+    if unit not in PrescribedExercise.ProgressionUnit.values:
         raise TrainingError(_("Choose an amount or a percentage."), field="progression_unit")
-    if progression == "load" and load_type == "none":
+    if kind == "load" and load_type == "none":
         raise TrainingError(_("Give a load to progress it."), field="progression")
+    exercise = fields.get("exercise") or (current.exercise if current else None)
+    equipment = exercise.equipment if exercise else ""
+    unit_system = organization.unit_system if organization else "metric"
+    if kind != "none" and unit == "amount" and _step_meaning_changed(fields, current):
+        # The step was written for another unit (0.5 RPE is not 0.5 kg): start from the new unit's.
+        fields["progression_amount"] = merged["progression_amount"] = progression.default_step(
+            kind, load_type, equipment, unit_system
+        )
+    if kind != "none" and not merged.get("progression_amount"):
+        raise TrainingError(_("Say how much to add each week."), field="progression_amount")
+    if kind != "none":
+        problem = progression.step_problem(kind, unit, merged["progression_amount"], load_type, equipment, unit_system)
+        if problem:
+            raise TrainingError(problem, field="progression_amount")
     deload = merged.get("deload_every")
     if deload is not None and not 2 <= int(deload) <= 12:
         raise TrainingError(_("Deload every 2 to 12 weeks, or never."), field="deload_every")
@@ -409,6 +422,19 @@ def _check_item_fields(organization, fields: dict, current: PrescribedExercise |
     if tempo and not re.fullmatch(r"[0-9xX]{1,2}(-[0-9xX]{1,2}){2,3}", tempo):
         raise TrainingError(_("Write tempo as 3-1-1-0 (seconds down, pause, up, pause)."), field="tempo")
     return fields
+
+
+def _step_meaning_changed(fields: dict, current: PrescribedExercise | None) -> bool:
+    """Whether this change gives the weekly step another unit (what is progressed, how load is
+    given, amount or percentage) without saying a new step."""
+    if current is None:
+        return False
+    changed = any(
+        key in fields and fields[key] != getattr(current, key)
+        for key in ("progression", "load_type", "progression_unit")
+    )
+    new_amount = fields.get("progression_amount", current.progression_amount)
+    return changed and (new_amount is None or new_amount == current.progression_amount)
 
 
 @transaction.atomic
@@ -437,11 +463,24 @@ def update_prescribed_exercise(*, item: PrescribedExercise, actor=None, **fields
     return item
 
 
+def _drop_if_empty(block_ids) -> None:
+    """A block left without exercises goes too (as a coach expects), and its workout's blocks
+    are renumbered."""
+    empty = Block.objects.filter(pk__in=block_ids, items__isnull=True)
+    workouts = set(empty.values_list("workout_id", flat=True))
+    empty.delete()
+    for workout_id in workouts:
+        _renumber(Block.objects.filter(workout_id=workout_id).order_by("position", "id"))
+
+
 @transaction.atomic
 def delete_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> None:
+    """Remove an exercise; removing a block's last exercise removes the block."""
     block = item.block
+    _lock_program(block.workout.program)
     item.delete()
     _renumber(block.items.order_by("position", "id"))
+    _drop_if_empty([block.pk])
     _touch(block.workout.program)
 
 
@@ -484,6 +523,9 @@ def reorder(*, parent, ids: list[int], actor=None) -> None:
         type(obj).objects.filter(pk=pk).update(**updates)
     for source_pk in sources:
         _renumber(qs.model.objects.filter(**{f"{fk}_id": source_pk}).order_by("position", "id"))
+    if fk == "block":
+        # Dragging a block's last exercise into another block leaves nothing behind.
+        _drop_if_empty(sources)
     _touch(program)
 
 
@@ -538,6 +580,8 @@ def _progressed_values(source: PrescribedExercise, week: int, step: int) -> prog
         amount=source.progression_amount,
         step=step,
         deload=progression.is_deload_week(week, source.deload_every),
+        equipment=source.exercise.equipment,
+        unit_system=source.organization.unit_system,
     )
 
 

@@ -1,5 +1,7 @@
 from django import template
 
+from training import labels
+
 register = template.Library()
 
 
@@ -28,3 +30,9 @@ def num(value) -> str:
         return f"{Decimal(str(value)).normalize():f}"
     except InvalidOperation:
         return str(value)
+
+
+@register.filter
+def exercise_label(item) -> str:
+    """A1, A2 for a superset, B for straight sets: see training.labels."""
+    return labels.exercise_label(item)

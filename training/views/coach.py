@@ -212,6 +212,11 @@ class ProgramCreateView(TrainingView, ServiceFormView):
         return reverse("training:builder", args=[program.pk])
 
 
+def _units(request) -> str:
+    """The business's unit system: the builder's load steps follow it."""
+    return request.tenant.organization.unit_system
+
+
 def _program(org, pk) -> Program:
     return get_object_or_404(Program.objects.for_org(org).select_related("client"), pk=pk)
 
@@ -234,7 +239,7 @@ def builder_context(request, program: Program) -> dict:
         "report": validation_report(request, program),
         "blocks_kinds": Block.Kind.choices,
         "item_forms": {
-            item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}")
+            item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
             for week in weeks
             for workout in week.workouts.all()
             for block in workout.blocks.all()
@@ -313,7 +318,10 @@ class BuilderActionView(TrainingView):
 def render_workout(request, workout: Workout, status=200, message="", warning=""):
     workout = selectors.workout_tree(workout_ids=[workout.pk]).select_related("week", "program").get()
     items = [item for block in workout.blocks.all() for item in block.items.all()]
-    forms = {item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}") for item in items}
+    forms = {
+        item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
+        for item in items
+    }
     return render(
         request,
         "training/builder/_workout.html",
@@ -478,7 +486,9 @@ class ItemActionView(BuilderActionView):
         workout = item.block.workout
         warning = ""
         if action == "edit":
-            form = PrescribedExerciseForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+            form = PrescribedExerciseForm(
+                request.POST, instance=item, prefix=f"item-{item.pk}", unit_system=_units(request)
+            )
             if form.is_valid():
                 try:
                     services.update_prescribed_exercise(item=item, actor=request.user, **form.cleaned_data)
@@ -486,7 +496,7 @@ class ItemActionView(BuilderActionView):
                     apply_domain_error(form, exc)
             if not form.errors:
                 item.refresh_from_db()
-                form = PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}")
+                form = PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
             if request.htmx:
                 return render(
                     request,

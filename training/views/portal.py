@@ -84,7 +84,7 @@ class PortalLogWorkoutView(ClientRequiredMixin, View):
         form = PortalLogForm(
             items=items,
             unit_system=client.unit_system,
-            initial={"client_uuid": uuid.uuid4(), "performed_on": min(scheduled.date, today), "status": "completed"},
+            initial={"client_uuid": uuid.uuid4(), "performed_on": min(scheduled.date, today)},
         )
         return self._render(request, client, scheduled, form)
 
@@ -116,7 +116,7 @@ class PortalLogWorkoutView(ClientRequiredMixin, View):
                     performed_at=performed_at,
                     sets=form.sets_for_service(),
                     scheduled=scheduled,
-                    status=form.cleaned_data["status"],
+                    status=form.cleaned_data["status"] or None,
                     duration_minutes=form.cleaned_data["duration_minutes"],
                     notes=form.cleaned_data["notes"],
                     actor=request.user,

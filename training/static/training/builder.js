@@ -38,6 +38,34 @@
     });
   }
 
+  // Labels as coaches write them (mirrors training/labels.py): A, B for exercises on their own,
+  // B1, B2 for the exercises of a superset or circuit.
+  function letter(index) {
+    let letters = "";
+    let n = index + 1;
+    while (n) {
+      const rest = (n - 1) % 26;
+      letters = String.fromCharCode(65 + rest) + letters;
+      n = Math.floor((n - 1) / 26);
+    }
+    return letters;
+  }
+
+  function relabel(root) {
+    root.querySelectorAll("article.workout").forEach((workout) => {
+      let index = 0;
+      workout.querySelectorAll("ol.blocks > li.block").forEach((block) => {
+        const items = Array.from(block.querySelectorAll(":scope > ol.items > li.item"));
+        const together = !block.classList.contains("block-straight") && items.length > 1;
+        items.forEach((item, n) => {
+          const label = item.querySelector(".item-label");
+          if (label) label.textContent = together ? letter(index) + (n + 1) : letter(index + n);
+        });
+        if (items.length) index += together ? 1 : items.length;
+      });
+    });
+  }
+
   function initSortables(root) {
     if (typeof window.Sortable === "undefined") return;
     root.querySelectorAll(".sortable").forEach((list) => {
@@ -51,9 +79,16 @@
         group: list.dataset.parent === "block" ? "items" : list.dataset.parent + "-" + list.dataset.id,
         onEnd: (event) => {
           if (event.from === event.to && event.oldIndex === event.newIndex) return;
-          saveOrder(event.to).then(() => {
-            if (event.from !== event.to) saveOrder(event.from);
-          });
+          saveOrder(event.to)
+            .then(() => {
+              if (event.from === event.to) return null;
+              if (event.from.querySelector("[data-id]")) return saveOrder(event.from);
+              // The block's last exercise moved out: the server removed the empty block.
+              const emptied = event.from.closest("li.block");
+              if (emptied) emptied.remove();
+              return null;
+            })
+            .then(() => relabel(document));
         },
       });
     });
