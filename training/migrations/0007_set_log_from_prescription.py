@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0005_settings_inactivity_and_language_model_calls"),
+        ("training", "0006_exercise_isolation_pattern"),
     ]
 
     operations = [
