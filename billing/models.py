@@ -454,6 +454,10 @@ class Payment(OrgOwned):
         return self.amount_minor - self.amount_refunded_minor if self.status == self.Status.SUCCEEDED else 0
 
     @property
+    def refundable_display(self) -> str:
+        return format_money(self.refundable_minor, self.currency)
+
+    @property
     def is_online(self) -> bool:
         return self.method == self.Method.CARD_ONLINE
 
