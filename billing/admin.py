@@ -91,11 +91,16 @@ class PlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
     readonly_fields = ["public_id", "stripe_product_id", "stripe_price_id", "stripe_price_signature"]
     actions = [sync_plans]
 
+    def has_add_permission(self, request):
+        return False  # plans are made in the app, where the price is checked and synced to Stripe
+
 
 @admin.action(description=_("Renew now (memberships paid by hand)"))
 def renew_now(modeladmin, request, queryset):
     started = sum(services.renew_membership(subscription=s) for s in queryset)
-    modeladmin.message_user(request, _("%(n)s period(s) started.") % {"n": started})
+    modeladmin.message_user(
+        request, ngettext("%(n)s period started.", "%(n)s periods started.", started) % {"n": started}
+    )
 
 
 @admin.register(Subscription)
@@ -118,6 +123,9 @@ class SubscriptionAdmin(MoneyAdminMixin, admin.ModelAdmin):
         "stripe_snapshot_at",
     ]
     actions = [renew_now]
+
+    def has_add_permission(self, request):
+        return False  # memberships start in the app or through Stripe, with their price snapshot
 
 
 class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
