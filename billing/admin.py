@@ -340,9 +340,11 @@ class RefundForm(forms.Form):
             return None
         currency = self.payments[0].currency
         try:
-            value = Decimal(text.replace(",", ""))
+            value = Decimal(text)
         except InvalidOperation:
             raise forms.ValidationError(_("Enter an amount such as 12.50.")) from None
+        if not value.is_finite() or abs(value) > Decimal(1_000_000):
+            raise forms.ValidationError(_("Enter an amount such as 12.50."))
         if value <= 0 or value != value.quantize(Decimal(1).scaleb(-minor_units(currency))):
             raise forms.ValidationError(
                 _("Enter an amount above zero with at most %(n)s decimals.") % {"n": minor_units(currency)}

@@ -127,6 +127,16 @@ def test_refund_action_asks_then_refunds_through_the_service(staff, org, client_
         url, {"action": "refund_payments", "_selected_action": [payment.pk], "apply": "1", "amount": "12.345"}
     )
     assert wrong.status_code == 400 and not models.CreditNote.objects.exists()
+    comma = staff.post(
+        url, {"action": "refund_payments", "_selected_action": [payment.pk], "apply": "1", "amount": "10,50"}
+    )
+    assert comma.status_code == 400 and "such as 12.50" in comma.content.decode()
+    for nonsense in ("NaN", "Infinity", "1e30"):
+        response = staff.post(
+            url, {"action": "refund_payments", "_selected_action": [payment.pk], "apply": "1", "amount": nonsense}
+        )
+        assert response.status_code == 400, nonsense
+    assert not models.CreditNote.objects.exists()
     too_much = staff.post(
         url, {"action": "refund_payments", "_selected_action": [payment.pk], "apply": "1", "amount": "50"}, follow=True
     )
