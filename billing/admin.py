@@ -1,12 +1,27 @@
 """The back office for billing. Money-moving changes go through services (admin actions);
-the books themselves (numbers, amounts, Stripe events) are read-only here."""
+the books themselves (numbers, amounts, Stripe events) are read-only here, and nothing
+that is part of them (an invoice, a payment, a credit note) can be deleted. Amounts are
+shown with their currency."""
 
+from decimal import Decimal, InvalidOperation
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mecto.admin_actions import run_each
+from mecto.admin_money import MoneyAdminMixin
+from mecto.localization import minor_units
 
-from . import services, stripe_services, webhooks
+from . import notifications, pdf, services, stripe_services, webhooks
+from .errors import BillingError
 from .models import (
     BillingSettings,
     CreditNote,
@@ -20,6 +35,7 @@ from .models import (
     StripeEvent,
     Subscription,
 )
+from .money import to_minor
 
 
 @admin.register(BillingSettings)
@@ -46,26 +62,52 @@ def sync_plans(modeladmin, request, queryset):
     )
 
 
+def client_link(obj):
+    """The client's support page (360) from any billing row."""
+    client = getattr(obj, "client", None)
+    if client is None:
+        return getattr(obj, "bill_to_name", "") or "-"
+    return format_html('<a href="{}">{}</a>', reverse("admin:clients_client_360", args=[client.pk]), client)
+
+
+client_link.short_description = _("client")
+client_link.admin_order_field = "client__last_name"
+
+
+class BooksAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    """Rows that are part of the books: never deleted from the back office."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "organization", "kind", "price_minor", "currency", "interval", "sessions", "is_active"]
-    list_filter = ["kind", "interval", "is_active", "sold_online"]
+class PlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "organization", "kind", "price_minor", "interval", "sessions", "is_active"]
+    list_filter = ["kind", "interval", "is_active", "sold_online", "organization"]
+    money_fields = {"price_minor": "currency"}
     search_fields = ["name", "organization__name", "stripe_product_id", "stripe_price_id"]
     list_select_related = ["organization"]
     readonly_fields = ["public_id", "stripe_product_id", "stripe_price_id", "stripe_price_signature"]
     actions = [sync_plans]
 
+    def has_add_permission(self, request):
+        return False  # plans are made in the app, where the price is checked and synced to Stripe
+
 
 @admin.action(description=_("Renew now (memberships paid by hand)"))
 def renew_now(modeladmin, request, queryset):
     started = sum(services.renew_membership(subscription=s) for s in queryset)
-    modeladmin.message_user(request, _("%(n)s period(s) started.") % {"n": started})
+    modeladmin.message_user(
+        request, ngettext("%(n)s period started.", "%(n)s periods started.", started) % {"n": started}
+    )
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["client", "plan", "organization", "status", "collection", "current_period_end", "cancel_at"]
-    list_filter = ["status", "collection", "interval"]
+class SubscriptionAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    list_display = [client_link, "plan", "organization", "status", "collection", "price_minor", "current_period_end"]
+    list_filter = ["status", "collection", "interval", "organization"]
+    money_fields = {"price_minor": "currency"}
     search_fields = ["client__first_name", "client__last_name", "client__email", "plan__name", "stripe_subscription_id"]
     list_select_related = ["client", "plan", "organization"]
     autocomplete_fields = ["client"]
@@ -82,9 +124,18 @@ class SubscriptionAdmin(admin.ModelAdmin):
     ]
     actions = [renew_now]
 
+    def has_add_permission(self, request):
+        return False  # memberships start in the app or through Stripe, with their price snapshot
 
-class InvoiceLineInline(admin.TabularInline):
+
+class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
     model = InvoiceLine
+    money_fields = {
+        "unit_price_minor": "invoice.currency",
+        "net_minor": "invoice.currency",
+        "tax_minor": "invoice.currency",
+        "total_minor": "invoice.currency",
+    }
     extra = 0
     fields = [
         "description",
@@ -103,10 +154,19 @@ class InvoiceLineInline(admin.TabularInline):
         return False
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(MoneyAdminMixin, admin.TabularInline):
     model = Payment
     extra = 0
-    fields = ["received_at", "method", "status", "amount_minor", "amount_refunded_minor", "reference"]
+    fields = [
+        "received_at",
+        "method",
+        "status",
+        "amount_minor",
+        "amount_refunded_minor",
+        "reference",
+        "stripe_charge_id",
+    ]
+    money_fields = {"amount_minor": "currency", "amount_refunded_minor": "currency"}
     readonly_fields = fields
     can_delete = False
     show_change_link = True
@@ -137,16 +197,49 @@ def resend_invoices(modeladmin, request, queryset):
     )
 
 
+@admin.action(description=_("Remind the client of the overdue invoice (once a day)"))
+def remind_invoices(modeladmin, request, queryset):
+    def remind(invoice):
+        if not services.send_payment_reminder(invoice=invoice, actor=request.user):
+            raise BillingError(_("already reminded today; no second email was sent."))
+
+    run_each(
+        modeladmin,
+        request,
+        queryset.select_related("client", "organization"),
+        remind,
+        done=lambda n: ngettext("%(n)s payment reminder sent.", "%(n)s payment reminders sent.", n) % {"n": n},
+    )
+
+
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
-    list_display = ["number", "client", "organization", "status", "total_minor", "currency", "issued_at", "due_at"]
-    list_filter = ["status", "currency", ("payment_failed_at", admin.EmptyFieldListFilter)]
+class InvoiceAdmin(BooksAdmin):
+    list_display = [
+        "number",
+        client_link,
+        "organization",
+        "status",
+        "total_minor",
+        "amount_paid_minor",
+        "issued_at",
+        "due_at",
+        "pdf_link",
+    ]
+    list_filter = ["status", "organization", "currency", ("payment_failed_at", admin.EmptyFieldListFilter)]
     search_fields = ["number", "client__first_name", "client__last_name", "client__email", "stripe_invoice_id"]
     list_select_related = ["client", "organization"]
     date_hierarchy = "issued_at"
     inlines = [InvoiceLineInline, PaymentInline]
-    actions = [void_invoices, resend_invoices]
+    actions = [void_invoices, resend_invoices, remind_invoices]
+    money_fields = {
+        "subtotal_minor": "currency",
+        "tax_minor": "currency",
+        "total_minor": "currency",
+        "amount_paid_minor": "currency",
+        "amount_refunded_minor": "currency",
+    }
     readonly_fields = [
+        "pdf_link",
         "public_id",
         "organization",
         "client",
@@ -178,13 +271,45 @@ class InvoiceAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # invoices are made in the app, where they are numbered and checked
 
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="billing_invoice_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        invoice = notifications.invoice_with_details(pk)
+        if invoice is None:
+            raise Http404
+        return _pdf_response(pdf.invoice_pdf(invoice), f"{invoice.number or 'draft'}.pdf")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("admin:billing_invoice_pdf", args=[obj.pk]), _("PDF"))
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
 
 @admin.register(InvoiceLine)
-class InvoiceLineAdmin(admin.ModelAdmin):
-    list_display = ["description", "invoice", "quantity", "unit_price_minor", "tax_rate", "total_minor"]
+class InvoiceLineAdmin(BooksAdmin):
+    list_display = ["description", "invoice", "organization", "quantity", "unit_price_minor", "tax_rate", "total_minor"]
     list_filter = ["tax_inclusive", "organization"]
     search_fields = ["description", "invoice__number"]
-    list_select_related = ["invoice"]
+    list_select_related = ["invoice", "organization"]
+    money_fields = {
+        "unit_price_minor": "invoice.currency",
+        "net_minor": "invoice.currency",
+        "tax_minor": "invoice.currency",
+        "total_minor": "invoice.currency",
+    }
 
     def has_add_permission(self, request):
         return False
@@ -193,38 +318,175 @@ class InvoiceLineAdmin(admin.ModelAdmin):
         return False
 
 
+class RefundForm(forms.Form):
+    """What the refund action asks before it refunds: why, and (for one payment) how much."""
+
+    amount = forms.CharField(
+        label=_("Amount"),
+        required=False,
+        help_text=_("Leave empty to refund all that is still refundable."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+    def __init__(self, *args, payments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payments = payments
+        if len(payments) != 1:
+            del self.fields["amount"]
+
+    def clean_amount(self):
+        text = (self.cleaned_data.get("amount") or "").strip()
+        if not text:
+            return None
+        currency = self.payments[0].currency
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise forms.ValidationError(_("Enter an amount such as 12.50.")) from None
+        if not value.is_finite() or abs(value) > Decimal(1_000_000):
+            raise forms.ValidationError(_("Enter an amount such as 12.50."))
+        if value <= 0 or value != value.quantize(Decimal(1).scaleb(-minor_units(currency))):
+            raise forms.ValidationError(
+                _("Enter an amount above zero with at most %(n)s decimals.") % {"n": minor_units(currency)}
+            )
+        return to_minor(value, currency)
+
+
+@admin.action(description=_("Refund and issue a credit note (card payments through Stripe)"))
+def refund_payments(modeladmin, request, queryset):
+    """An intermediate page asks for the reason (and the amount for one payment); the refund
+    itself is billing's refund service, as on the invoice page and in the API."""
+    payments = list(queryset.select_related("invoice", "client", "organization"))
+    form = RefundForm(request.POST if "apply" in request.POST else None, payments=payments)
+    if "apply" in request.POST and form.is_valid():
+        amount = form.cleaned_data.get("amount")
+        run_each(
+            modeladmin,
+            request,
+            payments,
+            lambda payment: services.refund_payment(
+                payment=payment, amount_minor=amount, reason=form.cleaned_data["reason"], actor=request.user
+            ),
+            done=lambda n: (
+                ngettext(
+                    "%(n)s payment refunded; its credit note was issued and emailed.",
+                    "%(n)s payments refunded; their credit notes were issued and emailed.",
+                    n,
+                )
+                % {"n": n}
+            ),
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Refund payments"),
+        "opts": modeladmin.model._meta,
+        "payments": payments,
+        "form": form,
+        "action": "refund_payments",
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    status = 400 if "apply" in request.POST else 200
+    return TemplateResponse(request, "admin/billing/payment/refund.html", context, status=status)
+
+
+class RefundedFilter(admin.SimpleListFilter):
+    title = _("refunded")
+    parameter_name = "refunded"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Partly or fully")), ("no", _("Not refunded"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(amount_refunded_minor__gt=0)
+        if self.value() == "no":
+            return queryset.filter(amount_refunded_minor=0)
+        return queryset
+
+
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ["invoice", "client", "method", "status", "amount_minor", "amount_refunded_minor", "received_at"]
-    list_filter = ["method", "status"]
+class PaymentAdmin(BooksAdmin):
+    list_display = [
+        "received_at",
+        "invoice",
+        client_link,
+        "organization",
+        "method",
+        "status",
+        "amount_minor",
+        "amount_refunded_minor",
+        "stripe_charge_id",
+    ]
+    list_filter = [
+        "method",
+        "status",
+        "organization",
+        "currency",
+        ("stripe_charge_id", admin.EmptyFieldListFilter),
+        RefundedFilter,
+    ]
     search_fields = ["invoice__number", "client__email", "reference", "stripe_payment_intent_id", "stripe_charge_id"]
-    list_select_related = ["invoice", "client"]
+    list_select_related = ["invoice", "client", "organization"]
     date_hierarchy = "received_at"
+    actions = [refund_payments]
+    money_fields = {"amount_minor": "currency", "amount_refunded_minor": "currency"}
 
     def has_add_permission(self, request):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Payment._meta.fields]
+        return self._swap([f.name for f in Payment._meta.fields])
+
+
+@admin.action(description=_("Email the credit note to the client again"))
+def resend_credit_notes(modeladmin, request, queryset):
+    run_each(
+        modeladmin,
+        request,
+        queryset.select_related("client", "organization"),
+        lambda note: services.send_credit_note(note=note, actor=request.user),
+        done=lambda n: ngettext("%(n)s credit note emailed.", "%(n)s credit notes emailed.", n) % {"n": n},
+    )
 
 
 @admin.register(CreditNote)
-class CreditNoteAdmin(admin.ModelAdmin):
-    list_display = ["number", "invoice", "client", "amount_minor", "currency", "issued_at"]
+class CreditNoteAdmin(BooksAdmin):
+    list_display = ["number", "invoice", client_link, "organization", "amount_minor", "issued_at", "pdf_link"]
     list_filter = ["currency", "organization"]
     search_fields = ["number", "invoice__number", "client__email", "stripe_refund_id"]
-    list_select_related = ["invoice", "client"]
+    list_select_related = ["invoice", "client", "organization"]
+    actions = [resend_credit_notes]
+    money_fields = {"amount_minor": "currency", "tax_minor": "currency"}
 
     def has_add_permission(self, request):
         return False
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in CreditNote._meta.fields]
+        return ["pdf_link", *self._swap([f.name for f in CreditNote._meta.fields])]
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="billing_creditnote_pdf"),
+            *super().get_urls(),
+        ]
+
+    def pdf_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        note = get_object_or_404(CreditNote.objects.select_related("invoice", "client", "organization"), pk=pk)
+        return _pdf_response(pdf.credit_note_pdf(note), f"{note.number}.pdf")
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("admin:billing_creditnote_pdf", args=[obj.pk]), _("PDF"))
 
 
 @admin.register(Purchase)
 class PurchaseAdmin(admin.ModelAdmin):
-    list_display = ["plan", "client", "organization", "sessions", "expires_at", "created_at"]
+    list_display = ["plan", client_link, "organization", "sessions", "expires_at", "created_at"]
     list_filter = ["plan__kind", "organization"]
     search_fields = ["plan__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["plan", "client", "organization"]

@@ -9,11 +9,12 @@ class BillingConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from mecto import dashboard, nav, payments
+        from mecto import dashboard, nav, payments, support
         from mecto.celery import add_periodic_task
 
         from . import services  # noqa: F401  (registers the event types)
         from .stripe_services import booking_checkout
+        from .support import invoices_section, memberships_section, payments_section
         from .views.coach import billing_dashboard_card
         from .views.portal import billing_portal_card
 
@@ -22,6 +23,8 @@ class BillingConfig(AppConfig):
         dashboard.register_card(billing_dashboard_card)
         dashboard.register_portal_card(billing_portal_card)
         payments.register_booking_checkout(booking_checkout)
+        for section in (invoices_section, memberships_section, payments_section):
+            support.register_client_section(section)
 
         add_periodic_task("billing-renew-memberships", "billing.renew_memberships", crontab(minute=5))
         add_periodic_task("billing-dunning", "billing.run_dunning", crontab(minute=20))

@@ -101,87 +101,144 @@ class PlanForm(forms.Form):
 class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
-        fields = ["invoice_prefix", "credit_note_prefix", "payment_terms_days", "invoice_footer"]
-        widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "invoice_prefix",
+            "credit_note_prefix",
+            "payment_terms_days",
+            "business_address",
+            "tax_number",
+            "invoice_footer",
+        ]
+        widgets = {
+            "business_address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+            "invoice_footer": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def _post_clean(self):
         pass  # the service validates
 
 
-class InvoiceForm(forms.Form):
-    """A custom one-off charge: a client, up to five lines and a note."""
+class InvoiceLineForm(forms.Form):
+    """One line of a custom charge."""
 
-    LINES = 5
+    description = forms.CharField(label=_("Description"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1000, initial=1, required=False)
+    tax_rate = forms.DecimalField(
+        label=_("Tax rate (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5, initial=0, required=False
+    )
+
+    def __init__(self, *args, currency: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["price"] = MoneyField(
+            currency=currency, label=_("Unit price (%(currency)s)") % {"currency": currency}
+        )
+        self.order_fields(["description", "quantity", "price", "tax_rate"])
+
+
+class BaseInvoiceLineFormSet(forms.BaseFormSet):
+    """Every row is a new line: rows shown again (after "Add a line") count as new ones, so a
+    blank row beyond the first is ignored rather than "required"."""
+
+    def initial_form_count(self):
+        return super().initial_form_count() if self.is_bound else 0
+
+    def total_form_count(self):
+        if self.is_bound:
+            return super().total_form_count()
+        return min(max(len(self.initial or []), self.min_num), self.max_num)
+
+    def clean(self):
+        super().clean()
+        if not any(form.cleaned_data and not form.cleaned_data.get("DELETE") for form in self.forms):
+            raise forms.ValidationError(_("Add at least one line."))
+
+
+MAX_FORM_LINES = 50
+
+InvoiceLineFormSet = forms.formset_factory(
+    InvoiceLineForm,
+    formset=BaseInvoiceLineFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_FORM_LINES,
+    absolute_max=MAX_FORM_LINES,
+    validate_max=True,
+    can_delete=True,
+)
+LINES_PREFIX = "lines"
+
+
+class InvoiceForm(forms.Form):
+    """A custom one-off charge: a client, as many lines as the coach adds (up to 50) and a
+    note. Rows are added and removed in the browser, or without JavaScript by the "Add a
+    line" button (the page comes back with one more row, nothing saved) and each row's
+    "Remove" box."""
 
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
+    tax_inclusive = forms.BooleanField(label=_("Prices include tax"), required=False, initial=True)
     memo = forms.CharField(label=_("Note to the client"), required=False, max_length=500)
-    issue_now = forms.BooleanField(label=_("Issue and email it now"), required=False, initial=True)
+    issue_now = forms.BooleanField(
+        label=_("Issue and email it now"),
+        required=False,
+        initial=False,
+        help_text=_("Leave unticked to save a draft and check it (and its PDF) before the client gets it."),
+    )
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, line_rows: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.currency = organization.currency
         self.fields["client"].queryset = _client_choices(organization)
-        for i in range(self.LINES):
-            required = i == 0
-            self.fields[f"line{i}_description"] = forms.CharField(
-                label=_("Line %(n)s: description") % {"n": i + 1}, max_length=200, required=required
-            )
-            self.fields[f"line{i}_quantity"] = forms.IntegerField(
-                label=_("Line %(n)s: quantity") % {"n": i + 1}, min_value=1, max_value=1000, initial=1, required=False
-            )
-            self.fields[f"line{i}_price"] = MoneyField(
-                currency=self.currency,
-                label=_("Line %(n)s: unit price (%(currency)s)") % {"n": i + 1, "currency": self.currency},
-                required=required,
-            )
-            self.fields[f"line{i}_tax_rate"] = forms.DecimalField(
-                label=_("Line %(n)s: tax rate (%%)") % {"n": i + 1},
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
-                max_digits=5,
-                initial=0,
-                required=False,
-            )
-        self.fields["tax_inclusive"] = forms.BooleanField(label=_("Prices include tax"), required=False, initial=True)
+        formset_kwargs = {"prefix": LINES_PREFIX, "form_kwargs": {"currency": self.currency}}
+        if self.is_bound:
+            self.lines = InvoiceLineFormSet(self.data, **formset_kwargs)
+        else:
+            self.lines = InvoiceLineFormSet(initial=line_rows or None, **formset_kwargs)
 
-    def line_rows(self):
-        return [
-            [self[f"line{i}_description"], self[f"line{i}_quantity"], self[f"line{i}_price"], self[f"line{i}_tax_rate"]]
-            for i in range(self.LINES)
-        ]
+    @staticmethod
+    def rows_from(data, *, add: int = 0) -> list[dict]:
+        """The rows typed so far (without the removed ones), plus `add` blank rows: what the
+        page shows again when a line is added without JavaScript."""
+        try:
+            total = min(int(data.get(f"{LINES_PREFIX}-TOTAL_FORMS", 0)), MAX_FORM_LINES)
+        except (TypeError, ValueError):
+            total = 0
+        rows = []
+        for i in range(total):
+            if data.get(f"{LINES_PREFIX}-{i}-DELETE"):
+                continue
+            rows.append({name: data.get(f"{LINES_PREFIX}-{i}-{name}", "") for name in InvoiceLineForm.base_fields})
+            rows[-1]["price"] = data.get(f"{LINES_PREFIX}-{i}-price", "")
+        rows += [{"quantity": 1, "tax_rate": 0} for _ in range(add)]
+        return rows[:MAX_FORM_LINES] or [{"quantity": 1, "tax_rate": 0}]
 
-    def clean(self):
-        data = super().clean()
-        lines = []
-        for i in range(self.LINES):
-            description = (data.get(f"line{i}_description") or "").strip()
-            price = data.get(f"line{i}_price")
-            if not description and price in (None, 0):
-                continue
-            if not description:
-                self.add_error(f"line{i}_description", _("Describe this line."))
-                continue
-            if price is None:
-                self.add_error(f"line{i}_price", _("Enter a price."))
-                continue
-            lines.append(
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        lines_valid = self.lines.is_valid()
+        if valid and lines_valid:
+            self.cleaned_data["lines"] = [
                 LineInput(
-                    description=description,
-                    unit_price_minor=price,
-                    quantity=data.get(f"line{i}_quantity") or 1,
-                    tax_rate=data.get(f"line{i}_tax_rate") or Decimal(0),
-                    tax_inclusive=bool(data.get("tax_inclusive")),
+                    description=row["description"].strip(),
+                    unit_price_minor=row["price"],
+                    quantity=row.get("quantity") or 1,
+                    tax_rate=row.get("tax_rate") or Decimal(0),
+                    tax_inclusive=bool(self.cleaned_data.get("tax_inclusive")),
                 )
-            )
-        data["lines"] = lines
-        return data
+                for row in self.lines.cleaned_data
+                if row and not row.get("DELETE")
+            ]
+        return valid and lines_valid
 
 
 class SellPlanForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     plan = forms.ModelChoiceField(label=_("Package or service"), queryset=Plan.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+    issue_now = forms.BooleanField(
+        label=_("Issue and email it now"),
+        required=False,
+        initial=False,
+        help_text=_("Leave unticked to save a draft and check it (and its PDF) before the client gets it."),
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

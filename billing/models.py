@@ -41,8 +41,20 @@ class BillingSettings(OrgOwned):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=14, validators=[MaxValueValidator(365)]
     )
+    business_address = models.TextField(
+        _("business address"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed under your business name on invoices and credit notes."),
+    )
+    tax_number = models.CharField(
+        _("VAT / tax number"),
+        max_length=32,
+        blank=True,
+        help_text=_("Needed on invoices that charge VAT or sales tax."),
+    )
     invoice_footer = models.TextField(
-        _("invoice footer"), blank=True, help_text=_("Bank details for transfers, tax number, thank-you note.")
+        _("invoice footer"), blank=True, help_text=_("Bank details for transfers, thank-you note.")
     )
     # Counters for gap-free numbering: the row is locked while a number is taken, so the
     # number and the document it belongs to commit (or roll back) together.
@@ -65,6 +77,10 @@ class BillingSettings(OrgOwned):
     @property
     def takes_card_payments(self) -> bool:
         return bool(self.stripe_account_id and self.stripe_charges_enabled and settings.STRIPE_SECRET_KEY)
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.business_address.splitlines() if line.strip()]
 
 
 class PlanQuerySet(OrgQuerySet):
@@ -346,7 +362,7 @@ class Invoice(OrgOwned):
         ]
 
     def __str__(self) -> str:
-        return self.number or _("Draft invoice")
+        return self.number or str(_("Draft invoice"))
 
     @property
     def amount_due_minor(self) -> int:
@@ -452,6 +468,10 @@ class Payment(OrgOwned):
     @property
     def refundable_minor(self) -> int:
         return self.amount_minor - self.amount_refunded_minor if self.status == self.Status.SUCCEEDED else 0
+
+    @property
+    def refundable_display(self) -> str:
+        return format_money(self.refundable_minor, self.currency)
 
     @property
     def is_online(self) -> bool:

@@ -110,14 +110,15 @@ def compose_invoice(message) -> comms.Composed | None:
     )
 
 
-def queue_credit_note_email(note: CreditNote) -> None:
+def queue_credit_note_email(note: CreditNote, *, again: bool = False) -> None:
+    """The credit note, once; `again` for a resend from the back office."""
     if note.client is None or not note.client.email:
         return
     comms.queue_email(
         organization=note.organization,
         to=note.client.email,
         topic=TOPIC,
-        key=f"credit-note:{note.pk}",
+        key=f"credit-note:{note.pk}" + (f":again:{uuid.uuid4().hex}" if again else ""),
         composer="billing.credit_note",
         params={"credit_note_id": note.pk},
         client_id=note.client_id,
@@ -186,9 +187,29 @@ def queue_dunning_reminder(invoice: Invoice, day: int):
     )
 
 
+def reminder_key(invoice: Invoice, day) -> str:
+    """One reminder of an overdue invoice per local day (`day` is a date)."""
+    return f"overdue-reminder:{invoice.public_id}:{day.isoformat()}"
+
+
+def queue_payment_reminder(invoice: Invoice, day):
+    """A coach's reminder of an overdue invoice, through the dunning composer (fresh pay
+    link, nothing if it was paid meanwhile); the row says whether it was new today."""
+    return comms.queue_email(
+        organization=invoice.organization,
+        to=invoice.client.email if invoice.client else "",
+        topic=TOPIC,
+        key=reminder_key(invoice, day),
+        composer="billing.dunning",
+        params={"invoice_id": invoice.pk, "kind": "overdue"},
+        client_id=invoice.client_id,
+    )
+
+
 @comms.register_composer("billing.dunning")
 def compose_dunning(message) -> comms.Composed | None:
-    """With a fresh pay link; nothing if the invoice was paid or voided meanwhile."""
+    """With a fresh pay link; nothing if the invoice was paid or voided meanwhile. `kind`
+    "overdue" is a reminder of an unpaid invoice; otherwise a failed card payment's step."""
     invoice = invoice_with_details(message.context.get("invoice_id"))
     if invoice is None or invoice.status != Invoice.Status.OPEN or invoice.client is None:
         return None
@@ -200,8 +221,19 @@ def compose_dunning(message) -> comms.Composed | None:
         "due": format_money(invoice.amount_due_minor, invoice.currency),
         "pay_url": _pay_url(invoice),
     }
-    subject, text, html = _render("billing_dunning", context, invoice.organization)
+    template = "billing_dunning"
+    if message.context.get("kind") == "overdue":
+        template = "billing_overdue_reminder"
+        context["portal_url"] = context["portal_url"] if invoice.client.user_id else ""
+        context["footer"] = _settings(invoice.organization).invoice_footer
+    subject, text, html = _render(template, context, invoice.organization)
     return comms.Composed(subject=subject, text=text, html=html)
+
+
+def _settings(organization):
+    from .services import billing_settings
+
+    return billing_settings(organization)
 
 
 def _billing_people(invoice: Invoice) -> list:

@@ -31,6 +31,7 @@ from mecto.branding import brand_for
 from mecto.localization import format_money, zone
 
 from .models import CreditNote, Invoice
+from .selectors import seller_lines
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +114,10 @@ def _logo(brand):
 
 
 def _header(brand, organization, title: str, facts: list[tuple[str, str]], s) -> list:
-    left = [Paragraph(_esc(brand.name), s["brand"]), Paragraph(_esc(organization.name), s["muted"])]
+    left = [Paragraph(_esc(brand.name), s["brand"])]
+    left += [
+        Paragraph(_esc(line), s["muted"]) for line in seller_lines(organization=organization, brand_name=brand.name)
+    ]
     if (logo := _logo(brand)) is not None:
         left.insert(0, logo)
     right = [Paragraph(_esc(title), s["title"])]

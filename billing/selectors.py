@@ -235,3 +235,19 @@ def open_invoices(*, organization, overdue: bool | None = None, now: datetime | 
     elif overdue is False:
         qs = qs.filter(Q(due_at__gte=now) | Q(due_at__isnull=True))
     return qs.order_by("due_at", "id")
+
+
+def seller_lines(*, organization, brand_name: str) -> list[str]:
+    """Who issues an invoice, printed under the brand on the PDF and the invoice pages: the
+    business's own name when the brand differs (never the same name twice), its address and
+    its VAT / tax number."""
+    from django.utils.translation import gettext as _
+
+    from .services import billing_settings
+
+    row = billing_settings(organization)
+    lines = [organization.name] if organization.name.strip() != (brand_name or "").strip() else []
+    lines += row.address_lines
+    if row.tax_number:
+        lines.append(_("VAT / tax number: %(number)s") % {"number": row.tax_number})
+    return lines

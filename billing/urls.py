@@ -32,6 +32,7 @@ urlpatterns = [
     # Public payment links
     path("pay/<str:token>/", public.PayView.as_view(), name="pay"),
     path("pay/<str:token>/done/", public.PayDoneView.as_view(), name="pay_done"),
+    path("pay/<str:token>/invoice.pdf", public.PayPdfView.as_view(), name="pay_pdf"),
     # Client portal
     path("portal/billing/", portal.PortalBillingView.as_view(), name="portal"),
     path("portal/billing/plans/<uuid:public_id>/buy/", portal.PortalBuyView.as_view(), name="portal_buy"),

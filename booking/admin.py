@@ -4,6 +4,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from mecto.admin_actions import run_each
+from mecto.admin_money import MoneyAdminMixin
 
 from . import selectors, services
 from .models import (
@@ -21,7 +22,7 @@ from .models import (
 )
 
 
-class ServiceOwnedAdmin(admin.ModelAdmin):
+class ServiceOwnedAdmin(MoneyAdminMixin, admin.ModelAdmin):
     """Rows only the booking services write (they lock, count credits, tell clients and
     calendars): the back office reads them and acts through the actions, never edits."""
 
@@ -91,7 +92,7 @@ class CoachProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(BookingPolicy)
-class BookingPolicyAdmin(admin.ModelAdmin):
+class BookingPolicyAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [
         "organization",
         "cancellation_deadline_hours",
@@ -104,17 +105,18 @@ class BookingPolicyAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "organization__slug"]
     list_select_related = ["organization"]
     autocomplete_fields = ["organization"]
+    money_fields = {"late_cancel_fee_minor": "organization.currency"}
 
 
 @admin.register(ServiceType)
-class ServiceTypeAdmin(admin.ModelAdmin):
+class ServiceTypeAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    money_fields = {"price_minor": "currency", "deposit_minor": "currency"}
     list_display = [
         "name",
         "organization",
         "duration_minutes",
         "capacity",
         "price_minor",
-        "currency",
         "tax_rate",
         "payment_requirement",
         "is_active",
@@ -188,8 +190,9 @@ class SessionAdmin(ServiceOwnedAdmin):
         )
 
 
-class BookingPaymentInline(admin.TabularInline):
+class BookingPaymentInline(MoneyAdminMixin, admin.TabularInline):
     model = BookingPayment
+    money_fields = {"amount_minor": "booking.currency"}
     extra = 0
     fields = ["amount_minor", "reference", "created_at"]
     readonly_fields = fields
@@ -198,10 +201,26 @@ class BookingPaymentInline(admin.TabularInline):
 
 @admin.register(Booking)
 class BookingAdmin(ServiceOwnedAdmin):
-    list_display = ["client", "session", "status", "attendance", "payment_status", "source", "created_at"]
+    list_display = [
+        "client",
+        "session",
+        "organization",
+        "status",
+        "attendance",
+        "payment_status",
+        "amount_paid_minor",
+        "source",
+        "created_at",
+    ]
     list_filter = ["status", "attendance", "payment_status", "source", "organization"]
+    money_fields = {
+        "price_minor": "currency",
+        "amount_due_minor": "currency",
+        "amount_paid_minor": "currency",
+        "late_cancel_fee_minor": "currency",
+    }
     search_fields = ["client__first_name", "client__last_name", "client__email", "public_id"]
-    list_select_related = ["client", "session", "session__service"]
+    list_select_related = ["client", "session", "session__service", "organization"]
     autocomplete_fields = ["client", "session", "organization", "created_by"]
     readonly_fields = ["public_id", "created_at", "updated_at", "cancelled_at", "reminders_sent"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -237,6 +256,7 @@ class BookingAdmin(ServiceOwnedAdmin):
 
 @admin.register(BookingPayment)
 class BookingPaymentAdmin(ServiceOwnedAdmin):
+    money_fields = {"amount_minor": "booking.currency"}
     list_display = ["booking", "amount_minor", "reference", "organization", "created_at"]
     list_filter = ["organization"]
     search_fields = ["reference", "booking__public_id", "booking__client__email"]

@@ -7,16 +7,18 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking and calendar")
 
     def ready(self):
-        from mecto import nav
+        from mecto import nav, support
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
         from . import handlers  # noqa: F401  (event subscriptions)
         from .dashboard import next_session_portal_card, upcoming_sessions_card
+        from .support import bookings_section
 
         nav.register(nav.NavItem("calendar", _("Calendar"), "booking:calendar", capability="booking.manage", order=20))
         nav.register(nav.NavItem("my_bookings", _("Bookings"), "booking:portal_bookings", audience="client", order=20))
         register_card(upcoming_sessions_card)
+        support.register_client_section(bookings_section)
         register_portal_card(next_session_portal_card)
         add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
         add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)

@@ -1,9 +1,14 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import InvitationAdminBase
+from mecto import support
 
 from .models import (
     Client,
@@ -79,6 +84,7 @@ class ClientAdmin(admin.ModelAdmin):
         "source",
         "needs_medical_clearance",
         "created_at",
+        "support_link",
     ]
     list_filter = [
         "status",
@@ -92,6 +98,7 @@ class ClientAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "email", "phone", "organization__name"]
     list_select_related = ["organization", "coach"]
     readonly_fields = [
+        "support_link",
         "public_id",
         "created_at",
         "updated_at",
@@ -107,6 +114,33 @@ class ClientAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization", "coach", "user"]
     inlines = [StatusChangeInline]
     date_hierarchy = "created_at"
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/360/", self.admin_site.admin_view(self.support_view), name="clients_client_360"),
+            *super().get_urls(),
+        ]
+
+    def support_view(self, request, pk):
+        """Everything support needs about one client on one page; each app adds its part."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        client = get_object_or_404(Client.objects.select_related("organization", "coach", "user"), pk=pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("%(client)s: support view") % {"client": client.full_name},
+            "opts": self.model._meta,
+            "original": client,
+            "client": client,
+            "sections": support.client_sections(client),
+        }
+        return TemplateResponse(request, "admin/clients/client/support.html", context)
+
+    @admin.display(description=_("Support view"))
+    def support_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        return format_html('<a href="{}">{}</a>', reverse("admin:clients_client_360", args=[obj.pk]), _("360"))
 
     @admin.display(description=_("Consent history (the proof)"))
     def consent_proof(self, obj):

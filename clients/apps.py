@@ -8,7 +8,7 @@ class ClientsConfig(AppConfig):
 
     def ready(self):
         from accounts.services import InvitationKind, register_invitation_kind, register_org_initializer
-        from mecto import nav, tenancy
+        from mecto import nav, support, tenancy
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
@@ -35,6 +35,10 @@ class ClientsConfig(AppConfig):
         add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
         register_org_initializer(_start_organization)
         from . import dashboard
+        from . import support as client_support
+
+        support.register_client_section(client_support.profile_section)
+        support.register_client_section(client_support.consent_section)
 
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)

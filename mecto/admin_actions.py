@@ -14,10 +14,12 @@ from mecto.errors import DomainError
 SHOWN_REFUSALS = 10
 
 
-def run_each(modeladmin, request, rows: Iterable, action: Callable, *, done: str = "") -> tuple[int, int]:
+def run_each(
+    modeladmin, request, rows: Iterable, action: Callable, *, done: str | Callable[[int], str] = ""
+) -> tuple[int, int]:
     """Apply `action(row)` (a service call) to each row; each row is its own transaction in
-    the service, so one refusal leaves the others done. `done` is a message with `%(n)s`.
-    Returns (done, refused)."""
+    the service, so one refusal leaves the others done. `done` is a message with `%(n)s`, or
+    `lambda n: ngettext(...)` for a message that agrees with the count. Returns (done, refused)."""
     count, refused = 0, []
     for row in rows:
         try:
@@ -27,7 +29,12 @@ def run_each(modeladmin, request, rows: Iterable, action: Callable, *, done: str
         else:
             count += 1
     if count:
-        text = done % {"n": count} if done else ngettext("%(n)s row done.", "%(n)s rows done.", count) % {"n": count}
+        if callable(done):
+            text = done(count)
+        elif done:
+            text = done % {"n": count}
+        else:
+            text = ngettext("%(n)s row done.", "%(n)s rows done.", count) % {"n": count}
         modeladmin.message_user(request, text, messages.SUCCESS)
     for line in refused[:SHOWN_REFUSALS]:
         modeladmin.message_user(request, line, messages.WARNING)

@@ -10,6 +10,9 @@ class MectoConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
+        from . import support
+
+        support.register_client_section(support.messages_section)
         # The filesystem broker (embedded default) needs its folders before the first task.
         options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
         if settings.CELERY_BROKER_URL.startswith("filesystem"):

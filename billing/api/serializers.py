@@ -152,6 +152,10 @@ class InvoiceCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class ReminderSerializer(serializers.Serializer):
+    sent = serializers.BooleanField(help_text="False when today's reminder had already been sent.")
+
+
 class RecordPaymentSerializer(serializers.Serializer):
     amount_minor = serializers.IntegerField(min_value=1)
     method = serializers.ChoiceField(

@@ -43,6 +43,7 @@ from .serializers import (
     PurchaseRequestSerializer,
     RecordPaymentSerializer,
     RefundSerializer,
+    ReminderSerializer,
     RevenueSerializer,
     StripeStatusSerializer,
     SubscriptionSerializer,
@@ -131,7 +132,11 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
         data = serializer.validated_data
         if data.get("plan"):
             invoice = services.sell_plan(
-                client=data["client"], plan=data["plan"], quantity=data["quantity"], actor=request.user
+                client=data["client"],
+                plan=data["plan"],
+                quantity=data["quantity"],
+                actor=request.user,
+                issue=data["issue"],
             )
         else:
             invoice = services.create_invoice(
@@ -193,6 +198,18 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
     def send(self, request, pk=None):
         services.send_invoice(invoice=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Remind the client of an overdue invoice (at most once a day)",
+        description="Emails a payment reminder with a fresh pay link. `sent` is false when the invoice was "
+        "already reminded today (in the business's time zone): no second email goes out.",
+        request=None,
+        responses={202: ReminderSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def remind(self, request, pk=None):
+        sent = services.send_payment_reminder(invoice=self.get_object(), actor=request.user)
+        return Response(ReminderSerializer({"sent": sent}).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(summary="The invoice as a PDF", responses={200: PDF, 404: ErrorSerializer})
     @action(detail=True, methods=["get"])

@@ -12,9 +12,10 @@ from mecto import comms
 from mecto.events import emit, register_event_type
 
 from .. import notifications, periods
+from ..errors import BillingError
 from ..models import Invoice, Purchase, Subscription
 
-__all__ = ["DUNNING_DAYS", "run_dunning", "EXPIRY_NOTICE_DAYS", "remind_expiring_packages"]
+__all__ = ["DUNNING_DAYS", "run_dunning", "send_payment_reminder", "EXPIRY_NOTICE_DAYS", "remind_expiring_packages"]
 
 register_event_type("subscription.past_due", _("A membership became past due after payment reminders"))
 
@@ -69,6 +70,23 @@ def _mark_past_due(invoice: Invoice, now: datetime) -> int:
             )
     notifications.queue_past_due_notice(invoice)
     return 1
+
+
+@transaction.atomic
+def send_payment_reminder(*, invoice: Invoice, actor=None, now: datetime | None = None) -> bool:
+    """Email the client a reminder of an overdue invoice (with a fresh pay link), at most
+    once a day (the business's day): True when one was queued, False when today's was
+    already sent. The message is composed when sent, so an invoice paid meanwhile gets none."""
+    now = now or timezone.now()
+    invoice = Invoice.objects.select_related("organization", "client").get(pk=invoice.pk)
+    if invoice.status != Invoice.Status.OPEN:
+        raise BillingError(_("Only an open invoice can be reminded."))
+    if invoice.due_at is None or invoice.due_at >= now:
+        raise BillingError(_("%(number)s is not overdue yet.") % {"number": invoice.number})
+    if invoice.client is None or not invoice.client.email:
+        raise BillingError(_("The client of %(number)s has no email address.") % {"number": invoice.number})
+    day = periods.local_today(invoice.organization.time_zone, now)
+    return notifications.queue_payment_reminder(invoice, day).is_new
 
 
 EXPIRY_NOTICE_DAYS = 7

@@ -223,14 +223,19 @@ def void_invoice(*, invoice: Invoice, actor=None) -> Invoice:
 
 
 @transaction.atomic
-def sell_plan(*, client: Client, plan: Plan, actor=None, quantity: int = 1, send_email: bool = True) -> Invoice:
-    """Invoice a client for a package or service (paid by hand or through a payment link)."""
+def sell_plan(
+    *, client: Client, plan: Plan, actor=None, quantity: int = 1, send_email: bool = True, issue: bool = True
+) -> Invoice:
+    """Invoice a client for a package or service (paid by hand or through a payment link);
+    `issue=False` keeps a draft to check before it is issued and emailed."""
     if plan.organization_id != client.organization_id:
         raise BillingError(_("Choose one of your plans."), field="plan")
     if plan.is_recurring:
         raise BillingError(_("Start a membership for recurring plans."), field="plan")
     if not plan.is_active:
         raise BillingError(_("This plan is no longer sold."), field="plan")
+    if not isinstance(quantity, int) or not (1 <= quantity <= 100):
+        raise BillingError(_("Quantities are whole numbers from 1 to 100."), field="quantity")
     return create_invoice(
-        client=client, lines=[plan_line(plan, quantity)], actor=actor, issue=True, send_email=send_email
+        client=client, lines=[plan_line(plan, quantity)], actor=actor, issue=issue, send_email=send_email
     )

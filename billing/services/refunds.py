@@ -17,7 +17,13 @@ from ..models import CreditNote, Invoice, Payment, Subscription
 from ..money import tax_share
 from ._common import _actor, _take_number
 
-__all__ = ["issue_credit_note", "period_credit_source", "revoke_refunded_credits", "refund_payment"]
+__all__ = [
+    "issue_credit_note",
+    "send_credit_note",
+    "period_credit_source",
+    "revoke_refunded_credits",
+    "refund_payment",
+]
 
 register_event_type("payment.refunded", _("A payment was refunded (a credit note was issued)"))
 
@@ -83,6 +89,14 @@ def issue_credit_note(
     )
     notifications.queue_credit_note_email(note)
     return note
+
+
+@transaction.atomic
+def send_credit_note(*, note: CreditNote, actor=None) -> None:
+    """Email a credit note (with its PDF) to the client again."""
+    if note.client is None or not note.client.email:
+        raise BillingError(_("The client of %(number)s has no email address.") % {"number": note.number})
+    notifications.queue_credit_note_email(note, again=True)
 
 
 def period_credit_source(subscription: Subscription, start: datetime) -> str:

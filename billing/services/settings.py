@@ -25,7 +25,15 @@ def billing_settings(organization) -> BillingSettings:
         return BillingSettings.objects.get(organization=organization)
 
 
-SETTINGS_FIELDS = {"invoice_prefix", "credit_note_prefix", "payment_terms_days", "invoice_footer"}
+SETTINGS_FIELDS = {
+    "invoice_prefix",
+    "credit_note_prefix",
+    "payment_terms_days",
+    "business_address",
+    "tax_number",
+    "invoice_footer",
+}
+ADDRESS_MAX_LINES = 6
 
 
 @transaction.atomic
@@ -37,6 +45,20 @@ def update_billing_settings(*, organization, actor=None, **fields) -> BillingSet
             if not value or not value.replace("-", "").isalnum():
                 raise BillingError(_("Use letters and digits only, for example INV."), field=key)
             fields[key] = value
+    if "business_address" in fields:
+        lines = [line.strip() for line in (fields["business_address"] or "").splitlines() if line.strip()]
+        if len(lines) > ADDRESS_MAX_LINES:
+            raise BillingError(
+                _("Write the address on at most %(n)s lines.") % {"n": ADDRESS_MAX_LINES}, field="business_address"
+            )
+        fields["business_address"] = "\n".join(lines)
+    if "tax_number" in fields:
+        value = " ".join((fields["tax_number"] or "").split()).upper()
+        if value and not all(ch.isalnum() or ch in " -." for ch in value):
+            raise BillingError(
+                _("Use letters, digits, spaces, dots and dashes, for example GB 123 4567 89."), field="tax_number"
+            )
+        fields["tax_number"] = value
     row, _changed = update_model(
         billing_settings(organization),
         fields,

@@ -12,9 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from clients.models import Client
+from mecto.branding import brand_for
 from mecto.dashboard import Card
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
@@ -65,7 +67,10 @@ def billing_dashboard_card(request):
         return Card(
             title=_("Overdue invoices"),
             value=format_money(total, org.currency),
-            body=_("%(count)s invoice(s) past their due date.") % {"count": count},
+            body=ngettext(
+                "%(count)s invoice is past its due date.", "%(count)s invoices are past their due date.", count
+            )
+            % {"count": count},
             url=reverse("billing:invoices") + "?status=overdue",
             action=_("Review overdue invoices"),
             order=40,
@@ -292,6 +297,23 @@ class InvoiceCreateView(MemberRequiredMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organization": _org(self.request)}
 
+    def post(self, request, *args, **kwargs):
+        if "add_line" in request.POST:
+            # Without JavaScript: the same page with one more row; nothing is saved yet.
+            data = request.POST
+            form = InvoiceForm(
+                organization=_org(request),
+                line_rows=InvoiceForm.rows_from(data, add=1),
+                initial={
+                    "client": data.get("client", ""),
+                    "memo": data.get("memo", ""),
+                    "tax_inclusive": bool(data.get("tax_inclusive")),
+                    "issue_now": bool(data.get("issue_now")),
+                },
+            )
+            return self.render_form(form)
+        return super().post(request, *args, **kwargs)
+
     def perform(self, form):
         return services.create_invoice(
             client=form.cleaned_data["client"],
@@ -330,10 +352,13 @@ class SellPlanView(MemberRequiredMixin, ServiceFormView):
             plan=form.cleaned_data["plan"],
             quantity=form.cleaned_data["quantity"],
             actor=self.request.user,
+            issue=form.cleaned_data["issue_now"],
         )
 
     def get_success_message(self, result):
-        return _("Invoice %(number)s was issued and emailed.") % {"number": result.number}
+        if result.number:
+            return _("Invoice %(number)s was issued and emailed.") % {"number": result.number}
+        return _("The draft was saved. Check it, then issue and email it.")
 
     def get_success_url(self, result):
         return reverse("billing:invoice_detail", kwargs={"pk": result.pk})
@@ -355,8 +380,13 @@ class InvoiceDetailView(MemberRequiredMixin, View):
             )
             rows.append({"payment": p, "refund_form": form})
         org = _org(request)
+        row = services.billing_settings(org)
+        brand_name = brand_for(org).name
         return {
             "invoice": invoice,
+            "brand_name": brand_name,
+            "seller": selectors.seller_lines(organization=org, brand_name=brand_name),
+            "tax_details_missing": invoice.tax_minor > 0 and not (row.tax_number and row.business_address),
             "payments": rows,
             "credit_notes": invoice.credit_notes.all(),
             "links": [link for link in invoice.payment_links.all() if link.revoked_at is None][:5],
@@ -364,7 +394,7 @@ class InvoiceDetailView(MemberRequiredMixin, View):
             or (RecordPaymentForm(invoice=invoice) if invoice.status == Invoice.Status.OPEN else None),
             "link_form": link_form or InvoiceLinkForm(),
             "can_manage": request.tenant.can("billing.manage"),
-            "takes_card_payments": services.billing_settings(org).takes_card_payments,
+            "takes_card_payments": row.takes_card_payments,
             "new_link_url": request.session.pop(f"billing-link-{invoice.pk}", ""),
             "tab": "invoices",
         }
@@ -390,6 +420,10 @@ class InvoiceDetailView(MemberRequiredMixin, View):
                 messages.success(
                     request, _("The invoice is on its way to %(email)s.") % {"email": invoice.bill_to_email}
                 )
+            elif action == "remind":
+                _remind(request, invoice)
+                if request.POST.get("next") == "overdue":
+                    return redirect(reverse("billing:invoices") + "?status=overdue")
             elif action == "record_payment":
                 return self._record_payment(request, invoice)
             elif action == "refund":
@@ -481,6 +515,20 @@ class InvoiceDetailView(MemberRequiredMixin, View):
                     request, _("The payment link was emailed to %(email)s.") % {"email": invoice.client.email}
                 )
         return redirect("billing:invoice_detail", pk=invoice.pk)
+
+
+def _remind(request, invoice) -> None:
+    """A payment reminder of an overdue invoice, at most one a day (the service decides)."""
+    if services.send_payment_reminder(invoice=invoice, actor=request.user):
+        messages.success(
+            request,
+            _("A reminder of %(number)s is on its way to %(email)s.")
+            % {"number": invoice.number, "email": invoice.client.email},
+        )
+    else:
+        messages.info(
+            request, _("%(number)s was already reminded today; no second email was sent.") % {"number": invoice.number}
+        )
 
 
 class InvoicePdfView(MemberRequiredMixin, View):

@@ -15,8 +15,9 @@ from mecto.branding import brand_for
 from mecto.errors import DomainError
 from mecto.localization import format_money
 
-from .. import selectors, services, stripe_services, webhooks
+from .. import pdf, selectors, services, stripe_services, webhooks
 from ..models import PaymentLink
+from ._common import _pdf_response
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -44,11 +45,14 @@ class PayView(View):
             raise Http404
         return link
 
-    def _context(self, link):
+    def _context(self, link, token):
         row = services.billing_settings(link.organization)
         usable = link.revoked_at is None and link.expires_at > timezone.now()
+        brand = brand_for(link.organization)
         return {
             "link": link,
+            "token": token,
+            "seller": selectors.seller_lines(organization=link.organization, brand_name=brand.name),
             "invoice": link.invoice,
             "plan": link.plan,
             "status": link.status,
@@ -56,17 +60,17 @@ class PayView(View):
             "takes_card_payments": row.takes_card_payments,
             "footer": row.invoice_footer,
             "amount": format_money(link.invoice.amount_due_minor, link.invoice.currency) if link.invoice else "",
-            "brand": brand_for(link.organization),
+            "brand": brand,
         }
 
     def get(self, request, token):
         link = self._link(token)
         services.mark_link_opened(link)
-        return render(request, "billing/pay.html", self._context(link))
+        return render(request, "billing/pay.html", self._context(link, token))
 
     def post(self, request, token):
         link = self._link(token)
-        context = self._context(link)
+        context = self._context(link, token)
         if not context["usable"] or context["status"] == "paid":
             return render(request, "billing/pay.html", context, status=400)
         success = settings.SITE_URL + reverse("billing:pay_done", args=[token])
@@ -84,6 +88,23 @@ class PayView(View):
             context["error"] = exc.message
             return render(request, "billing/pay.html", context, status=400)
         return redirect(url)
+
+
+class PayPdfView(View):
+    """The invoice of a payment link as a PDF, while the link works (no login)."""
+
+    def get(self, request, token):
+        link = selectors.payment_link_for_token(token)
+        if (
+            link is None
+            or not link.organization.is_active
+            or not link.invoice_id
+            or link.revoked_at is not None
+            or link.expires_at <= timezone.now()
+        ):
+            raise Http404
+        invoice = selectors.invoice_detail_queryset(organization=link.organization).get(pk=link.invoice_id)
+        return _pdf_response(pdf.invoice_pdf(invoice), f"{invoice.number}.pdf")
 
 
 class PayDoneView(View):

@@ -357,3 +357,30 @@ def test_my_billing_portal(me, connected, stripe_api):
 def test_clients_cannot_use_coach_routes(me):
     assert me.get("/api/v1/billing/invoices/").status_code == 403
     assert api_as(UserFactory()).get("/api/v1/me/invoices/").status_code == 403
+
+
+def test_a_plan_invoice_can_be_kept_as_a_draft(coach_api, client_record, org):
+    plan = PlanFactory(organization=org, price_minor=4500)
+    response = coach_api.post(
+        "/api/v1/billing/invoices/", {"client": client_record.pk, "plan": plan.pk, "issue": False}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["status"] == "draft" and not response.json()["number"]
+    bad = coach_api.post(
+        "/api/v1/billing/invoices/", {"client": client_record.pk, "plan": plan.pk, "quantity": 0}, format="json"
+    )
+    assert bad.status_code == 400 and "quantity" in bad.json()["errors"]
+
+
+def test_overdue_invoice_reminder_through_the_api_once_a_day(coach_api, client_record, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    overdue = InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
+    url = f"/api/v1/billing/invoices/{overdue.pk}/remind/"
+    assert coach_api.post(url).json() == {"sent": True}
+    assert coach_api.post(url).json() == {"sent": False}
+    not_due = InvoiceFactory(organization=org, client=client_record)
+    refused = coach_api.post(f"/api/v1/billing/invoices/{not_due.pk}/remind/")
+    assert refused.status_code == 400 and "not overdue yet" in refused.json()["detail"]
+    assert coach_api.post(f"/api/v1/billing/invoices/{InvoiceFactory().pk}/remind/").status_code == 404

@@ -84,3 +84,19 @@ def test_credit_note_pdf(client_record):
     note = services.refund_payment(payment=payment, amount_minor=1000, reason="Goodwill")
     content = pdf.credit_note_pdf(note)
     assert content.startswith(b"%PDF-") and b"/Title (Credit note CN-00001)" in content
+
+
+def test_the_seller_is_named_once_with_address_and_vat_number(client_record):
+    org = client_record.organization
+    assert selectors.seller_lines(organization=org, brand_name=org.name) == []
+    services.update_billing_settings(
+        organization=org, business_address="1 High Street\nLondon N1 1AA", tax_number="GB123456789"
+    )
+    assert selectors.seller_lines(organization=org, brand_name=org.name) == [
+        "1 High Street",
+        "London N1 1AA",
+        "VAT / tax number: GB123456789",
+    ]
+    assert selectors.seller_lines(organization=org, brand_name="Northside")[0] == org.name
+    content = pdf.invoice_pdf(_invoice(client_record))
+    assert content.startswith(b"%PDF-")

@@ -130,7 +130,8 @@ def test_invoice_a_package_then_record_a_cash_payment(as_coach, org, client_reco
     plan = PlanFactory(organization=org, price_minor=50000, sessions=10)
     with django_capture_on_commit_callbacks(execute=True):
         response = as_coach.post(
-            "/billing/invoices/sell/", {"client": client_record.pk, "plan": plan.pk, "quantity": "1"}
+            "/billing/invoices/sell/",
+            {"client": client_record.pk, "plan": plan.pk, "quantity": "1", "issue_now": "on"},
         )
     invoice = Invoice.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/billing/invoices/{invoice.pk}/"
@@ -162,27 +163,104 @@ def test_invoice_a_package_then_record_a_cash_payment(as_coach, org, client_reco
     assert invoice.status == Invoice.Status.PAID and credit_balance(client=client_record) == 10
 
 
+def _lines(*rows, total=None):
+    data = {"lines-TOTAL_FORMS": str(total if total is not None else len(rows)), "lines-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"lines-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
 def test_custom_charge_form(as_coach, client_record):
     response = as_coach.post(
         "/billing/invoices/new/",
         {
             "client": client_record.pk,
-            "line0_description": "Nutrition plan",
-            "line0_quantity": "1",
-            "line0_price": "80.00",
-            "line0_tax_rate": "20",
-            "line1_description": "Bands",
-            "line1_quantity": "2",
-            "line1_price": "5.50",
-            "line1_tax_rate": "20",
+            **_lines(
+                {"description": "Nutrition plan", "quantity": "1", "price": "80.00", "tax_rate": "20"},
+                {"description": "Bands", "quantity": "2", "price": "5.50", "tax_rate": "20"},
+            ),
             "tax_inclusive": "on",
             "issue_now": "on",
         },
     )
     invoice = Invoice.objects.get()
     assert response.status_code == 302 and invoice.total_minor == 9100 and invoice.lines.count() == 2
-    missing = as_coach.post("/billing/invoices/new/", {"client": client_record.pk, "line1_price": "5"})
+    missing = as_coach.post(
+        "/billing/invoices/new/", {"client": client_record.pk, **_lines({"description": "", "price": "5"})}
+    )
     assert missing.status_code == 400 and Invoice.objects.count() == 1
+
+
+def test_custom_charge_takes_any_number_of_lines_and_removed_ones_are_left_out(as_coach, client_record):
+    rows = [{"description": f"Item {n}", "quantity": "1", "price": "10.00", "tax_rate": "0"} for n in range(7)]
+    rows[3]["DELETE"] = "on"
+    rows.append({"description": "", "quantity": "1", "price": "", "tax_rate": "0"})  # a blank row added, unused
+    response = as_coach.post("/billing/invoices/new/", {"client": client_record.pk, **_lines(*rows)})
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302 and invoice.status == "draft"
+    assert [line.description for line in invoice.lines.all()] == [f"Item {n}" for n in (0, 1, 2, 4, 5, 6)]
+    too_many = [{"description": "x", "price": "1"}] * 51
+    response = as_coach.post("/billing/invoices/new/", {"client": client_record.pk, **_lines(*too_many)})
+    assert response.status_code == 400 and Invoice.objects.count() == 1
+
+
+def test_adding_a_line_without_javascript_keeps_what_was_typed(as_coach, client_record):
+    response = as_coach.post(
+        "/billing/invoices/new/",
+        {
+            "client": client_record.pk,
+            "memo": "Thanks!",
+            "add_line": "1",
+            **_lines(
+                {"description": "Nutrition plan", "quantity": "1", "price": "80.00", "tax_rate": "20"},
+                {"description": "Gone", "quantity": "1", "price": "1.00", "DELETE": "on"},
+            ),
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Invoice.objects.exists()
+    assert 'name="lines-TOTAL_FORMS" value="2"' in page
+    assert 'value="Nutrition plan"' in page and 'value="80.00"' in page and "Gone" not in page
+    assert 'name="lines-1-description"' in page and 'value="Thanks!"' in page
+    assert "errorlist" not in page
+    fresh = as_coach.get("/billing/invoices/new/").content.decode()
+    assert 'name="lines-TOTAL_FORMS" value="1"' in fresh and "Add a line" in fresh and "__prefix__" in fresh
+
+
+def test_invoicing_a_package_saves_a_draft_to_check_before_it_is_emailed(
+    as_coach, org, client_record, django_capture_on_commit_callbacks
+):
+    plan = PlanFactory(organization=org, price_minor=50000, sessions=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_coach.post(
+            "/billing/invoices/sell/", {"client": client_record.pk, "plan": plan.pk, "quantity": "2"}
+        )
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302 and invoice.status == "draft" and not invoice.number and not mail.outbox
+    page = as_coach.get(response["Location"]).content.decode()
+    assert "This is a draft" in page and "Preview the PDF" in page and "£1,000.00" in page
+    assert as_coach.get(f"/billing/invoices/{invoice.pk}/pdf/").content.startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        as_coach.post(f"/billing/invoices/{invoice.pk}/", {"action": "issue"})
+    invoice.refresh_from_db()
+    assert invoice.number == "INV-00001" and mail.outbox[-1].subject.startswith("Invoice INV-00001")
+
+
+def test_overdue_list_sends_a_reminder_once_a_day(as_coach, org, client_record, django_capture_on_commit_callbacks):
+    invoice = InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=2))
+    listing = as_coach.get("/billing/invoices/?status=overdue").content.decode()
+    assert "Send reminder" in listing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_coach.post(f"/billing/invoices/{invoice.pk}/", {"action": "remind", "next": "overdue"})
+    assert response.status_code == 302 and response["Location"] == "/billing/invoices/?status=overdue"
+    assert mail.outbox[-1].subject == f"Reminder: invoice {invoice.number} is overdue"
+    assert mail.outbox[-1].to == [client_record.email]
+    with django_capture_on_commit_callbacks(execute=True):
+        again = as_coach.post(f"/billing/invoices/{invoice.pk}/", {"action": "remind"}, follow=True)
+    assert "already reminded today" in again.content.decode() and len(mail.outbox) == 1
+    not_due = InvoiceFactory(organization=org, client=client_record)
+    refused = as_coach.post(f"/billing/invoices/{not_due.pk}/", {"action": "remind"}, follow=True)
+    assert "is not overdue yet" in refused.content.decode() and len(mail.outbox) == 1
 
 
 def test_refund_void_and_payment_link_from_the_invoice_page(
@@ -314,6 +392,36 @@ def test_owner_changes_invoice_settings(as_owner, org):
     assert bad.status_code == 400
 
 
+def test_business_address_and_vat_number_are_on_the_invoice_pages(as_owner, org, client_record, no_stripe):
+    settings_form = {"invoice_prefix": "INV", "credit_note_prefix": "CN", "payment_terms_days": "14"}
+    bad = as_owner.post("/billing/settings/", {**settings_form, "tax_number": "GB<123>"})
+    assert bad.status_code == 400 and not services.billing_settings(org).tax_number
+    too_long = as_owner.post("/billing/settings/", {**settings_form, "business_address": "\n".join("abcdefg")})
+    assert too_long.status_code == 400 and "at most 6 lines" in too_long.content.decode()
+    invoice = services.create_invoice(
+        client=client_record,
+        lines=[services.LineInput(description="Nutrition plan", unit_price_minor=12000, tax_rate="20")],
+        issue=True,
+        send_email=False,
+    )
+    assert (
+        "add your business address and VAT / tax number"
+        in as_owner.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    )
+    response = as_owner.post(
+        "/billing/settings/",
+        {**settings_form, "business_address": " 1 High Street \n\nLondon N1 1AA", "tax_number": "gb 123 4567 89"},
+    )
+    assert response.status_code == 302
+    row = services.billing_settings(org)
+    assert (row.business_address, row.tax_number) == ("1 High Street\nLondon N1 1AA", "GB 123 4567 89")
+    page = as_owner.get(f"/billing/invoices/{invoice.pk}/").content.decode()
+    assert "1 High Street<br>London N1 1AA<br>VAT / tax number: GB 123 4567 89" in page
+    assert "add your business address" not in page
+    _link, url = services.create_payment_link(client=client_record, invoice=invoice, send=False)
+    assert "VAT / tax number: GB 123 4567 89" in as_owner.get(url.replace("https://mecto.example", "")).content.decode()
+
+
 def test_settings_explain_when_card_payments_are_off(as_owner, no_stripe):
     assert "Card payments are not set up on this platform" in as_owner.get("/billing/settings/").content.decode()
 
@@ -334,6 +442,15 @@ def test_a_payment_link_without_card_payments_shows_how_to_pay(client, org, clie
     assert "Pay by card" not in body
     link.refresh_from_db()
     assert link.opened_at is not None
+    # The business's page, not the platform's: no sign-up or login; the invoice as a PDF.
+    assert "Sign up" not in body and "/account/signup/" not in body and "/account/login/" not in body
+    pdf_path = url.replace("https://mecto.example", "") + "invoice.pdf"
+    assert pdf_path in body
+    pdf_response = client.get(pdf_path)
+    assert pdf_response["Content-Type"] == "application/pdf" and pdf_response.content.startswith(b"%PDF")
+    PaymentLink.objects.filter(pk=link.pk).update(revoked_at=timezone.now())
+    assert client.get(pdf_path).status_code == 404
+    assert client.get("/pay/not-a-real-token/invoice.pdf").status_code == 404
 
 
 def test_a_payment_link_with_card_payments_goes_to_checkout(client, org, connected, client_record, stripe_api):
@@ -424,3 +541,10 @@ def test_an_invoice_of_a_deleted_client_still_opens(as_coach, org, client_record
     page = as_coach.get(f"/billing/invoices/{invoice.pk}/")
     assert page.status_code == 200 and "client deleted" in page.content.decode()
     assert as_coach.get("/billing/invoices/").status_code == 200
+
+
+def test_dashboard_card_counts_overdue_invoices_in_words_that_agree(as_coach, org, client_record):
+    InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
+    assert "1 invoice is past its due date." in as_coach.get("/dashboard/").content.decode()
+    InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
+    assert "2 invoices are past their due date." in as_coach.get("/dashboard/").content.decode()

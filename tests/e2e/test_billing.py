@@ -61,12 +61,34 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     expect(page.get_by_role("cell", name="10 PT sessions")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-plans.png", full_page=True)
 
-    # Invoice it to Chloe.
+    # A custom charge: lines are added and removed in the page; saved as a draft.
+    page.get_by_role("link", name="Invoices").click()
+    page.get_by_role("link", name="New custom charge").click()
+    page.get_by_label("Client", exact=False).first.select_option(label="Chloe Client")
+    page.get_by_role("button", name="Add a line").click()
+    page.get_by_role("button", name="Add a line").click()
+    lines = page.locator("[data-line]:visible")
+    expect(lines).to_have_count(3)
+    for i, (what, price) in enumerate([("Nutrition plan", "80.00"), ("Typo", "1.00"), ("Bands", "5.50")]):
+        lines.nth(i).get_by_label("Description").fill(what)
+        lines.nth(i).get_by_label(re.compile(r"Unit price")).fill(price)
+    lines.nth(1).get_by_role("button", name="Remove this line").click()
+    expect(lines).to_have_count(2)
+    expect(lines.nth(1).locator("legend")).to_have_text("Line 2")
+    page.get_by_role("button", name="Create invoice").click()
+    expect(page.get_by_text("This is a draft")).to_be_visible()
+    draft = Invoice.objects.get(status="draft")
+    assert [line.description for line in draft.lines.all()] == ["Nutrition plan", "Bands"]
+    assert draft.total_minor == 8550
+
+    # Invoice the package to Chloe: a draft to check, then issued and emailed.
     page.get_by_role("link", name="Invoices").click()
     page.get_by_role("link", name="Invoice a package").click()
     page.get_by_label("Client").select_option(label="Chloe Client")
     page.get_by_label("Package or service").select_option(label="10 PT sessions")
-    page.get_by_role("button", name="Issue invoice").click()
+    page.get_by_role("button", name="Create invoice").click()
+    expect(page.get_by_role("link", name="Preview the PDF")).to_be_visible()
+    page.get_by_role("button", name="Issue and email").click()
     expect(page.get_by_role("heading", name=re.compile("Invoice INV-00001"))).to_be_visible()
 
     # Send the payment link.
@@ -85,6 +107,8 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     expect(phone.get_by_text("£500.00").first).to_be_visible()
     expect(phone.get_by_text("sort code 12-34-56")).to_be_visible()
     expect(phone.get_by_text("See you Monday!")).to_be_visible()
+    expect(phone.get_by_role("link", name="Download the invoice (PDF)")).to_be_visible()
+    expect(phone.get_by_role("link", name="Sign up")).to_have_count(0)
     phone.screenshot(path=f"{screenshot_dir}/billing-pay-link-phone.png", full_page=True)
     guest.close()
 
@@ -98,7 +122,7 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     expect(page.locator(".page-head .badge", has_text="Paid")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/billing-invoice-paid.png", full_page=True)
 
-    invoice = Invoice.objects.get()
+    invoice = Invoice.objects.get(number="INV-00001")
     assert invoice.status == "paid" and invoice.payments.get().reference == "Receipt book #42"
     assert credit_balance(client=chloe) == 10
     assert any(m.subject.startswith("Receipt INV-00001") for m in mail.outbox)
