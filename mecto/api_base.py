@@ -4,10 +4,10 @@ pagination, and one error shape: {"detail": "...", "errors": {"field": ["..."]}}
 from __future__ import annotations
 
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
-from mecto.api_errors import ErrorSerializer  # noqa: F401  (re-exported for apps)
+from mecto.api_errors import ErrorSerializer, JSONObjectParser  # noqa: F401  (re-exported for apps)
 from mecto.pagination import CursorPagination, PageNumberPagination  # noqa: F401
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from mecto.tenancy import get_tenant
@@ -48,6 +48,7 @@ UUID_ID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9
 class TenantAPIMixin:
     """Resolve the tenant after authentication (token or session), before permissions.
 
+    Writes read their body first: a malformed body, or JSON that is not an object, is a 400.
     Detail routes only match ids of the right shape (digits for `pk`, a UUID for
     `public_id`-style lookups), so `/things/abc/` is a 404, never a server error.
     """
@@ -66,6 +67,10 @@ class TenantAPIMixin:
         self.perform_authentication(request)
         request.tenant = get_tenant(request)
         super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            # Read the body before the action: a malformed body, or JSON that is not an object,
+            # is a 400 for every write, also for actions that take no body.
+            request.data  # noqa: B018
 
 
 class OrgGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):

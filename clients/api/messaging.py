@@ -4,10 +4,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from mecto.api_base import ClientViewSet, CursorPagination, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet
+from mecto.api_base import (
+    ClientViewSet,
+    CursorPagination,
+    ErrorSerializer,
+    JSONObjectParser,
+    NestedRouteMixin,
+    OrgGenericViewSet,
+)
 
 from .. import selectors, services
 from ..models import Client, Message, Thread
@@ -89,7 +96,7 @@ class ThreadMessageViewSet(
     queryset = Message.objects.select_related("sender", "client")
     serializer_class = ThreadMessageSerializer
     pagination_class = MessagePagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
     required_capability = "clients.view"
     write_capability = "messages.send"
     lookup_value_regex = ID
@@ -157,7 +164,7 @@ class MyMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     queryset = Message.objects.select_related("sender", "client")
     serializer_class = MyMessageSerializer
     pagination_class = MessagePagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
     lookup_value_regex = ID
     filter_backends = []
 

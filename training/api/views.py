@@ -8,12 +8,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from clients.models import Client
-from mecto.api_base import ClientViewSet, ErrorSerializer, OrgGenericViewSet, TenantAPIView
+from mecto.api_base import ClientViewSet, ErrorSerializer, JSONObjectParser, OrgGenericViewSet, TenantAPIView
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 
@@ -118,7 +118,7 @@ class ExerciseViewSet(
         request={"application/json": s.ExerciseOverrideSerializer, "multipart/form-data": s.ExerciseOverrideSerializer},
         responses={200: s.ExerciseSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["put", "patch"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["put", "patch"], parser_classes=[JSONObjectParser, MultiPartParser, FormParser])
     def override(self, request, pk=None):
         exercise = self.get_object()
         serializer = s.ExerciseOverrideSerializer(data=request.data)
