@@ -1,7 +1,7 @@
 """Messaging API: conversations and messages (cursor-paginated), for coaches and the client."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -31,7 +31,15 @@ from .views import ID
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ATTACHMENT_SCHEMA = extend_schema(
     summary="The attachment's file",
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer},
+    description="A photo (JPEG) or a PDF; with private cloud storage, a redirect to a short-lived link to it.",
+    responses={
+        (200, "image/jpeg"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        302: OpenApiResponse(description="Redirect to a short-lived link to the file (cloud storage)."),
+        400: OpenApiResponse(ErrorSerializer, description="The message has no attachment."),
+        404: ErrorSerializer,
+    },
 )
 
 

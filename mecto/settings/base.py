@@ -347,7 +347,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "mecto.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "mecto.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -389,6 +389,7 @@ SPECTACULAR_SETTINGS = {
         "InvoiceStatusEnum": "billing.models.Invoice.Status",
         "MembershipStatusEnum": "billing.models.Subscription.Status",
         "PaymentStatusEnum": "billing.models.Payment.Status",
+        "BookingPaymentStatusEnum": "booking.models.Booking.PaymentStatus",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",

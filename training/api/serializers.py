@@ -205,8 +205,8 @@ class ProgramWeekSerializer(OrgModelSerializer):
 
 
 class ProgramSerializer(OrgModelSerializer):
-    week_count = serializers.IntegerField(read_only=True, required=False)
-    workout_count = serializers.IntegerField(read_only=True, required=False)
+    week_count = serializers.SerializerMethodField()
+    workout_count = serializers.SerializerMethodField()
     weeks = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=52, help_text="Weeks to start with (create only)."
     )
@@ -229,6 +229,16 @@ class ProgramSerializer(OrgModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["id", "origin", "client", "start_date", "created_at", "updated_at"]
+
+    # Lists annotate the counts (selectors.program_list); a program just made or fetched alone
+    # counts them here, so every response carries both.
+    def get_week_count(self, program) -> int:
+        count = getattr(program, "week_count", None)
+        return program.weeks.count() if count is None else count
+
+    def get_workout_count(self, program) -> int:
+        count = getattr(program, "workout_count", None)
+        return program.workouts.count() if count is None else count
 
 
 class ProgramDetailSerializer(ProgramSerializer):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -839,7 +839,8 @@ class MyProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
         return s.ProgramDetailSerializer if self.action == "retrieve" else s.ProgramSerializer
 
     def get_queryset(self):
-        return super().get_queryset().order_by("-start_date", "-id")
+        counts = {"week_count": Count("weeks", distinct=True), "workout_count": Count("workouts", distinct=True)}
+        return super().get_queryset().annotate(**counts).order_by("-start_date", "-id")
 
 
 @extend_schema_view(
