@@ -42,6 +42,7 @@ class OrgModelSerializer(serializers.ModelSerializer):
 
 # --- Views ------------------------------------------------------------------------------------------
 INT_ID = r"[0-9]{1,18}"  # fits a 64-bit id: longer numbers are a 404, not an overflow
+MAX_ID = 2**63 - 1  # the largest id a database column holds: a bigger one is a 400, not an overflow
 UUID_ID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client
-from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
+from mecto.api_base import MAX_ID, OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
 
 from .. import movement
 from ..generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
@@ -260,7 +260,9 @@ class ProgramDetailSerializer(ProgramSerializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=200)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=200
+    )
 
 
 class MoveSerializer(serializers.Serializer):
