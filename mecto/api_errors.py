@@ -52,7 +52,10 @@ def flatten_errors(errors) -> dict[str, list[str]]:
     def walk(value, path: str) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
-                walk(item, f"{path}.{key}" if path else str(key))
+                # A nested object's own errors belong to it: {"lines": {"non_field_errors": [...]}}
+                # is "lines", not "lines.non_field_errors".
+                inner = path if path and key == "non_field_errors" else (f"{path}.{key}" if path else str(key))
+                walk(item, inner)
         elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
             for index, item in enumerate(value):
                 walk(item, f"{path}.{index}" if path else str(index))

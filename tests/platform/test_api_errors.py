@@ -65,6 +65,9 @@ def test_errors_inside_lists_are_named_by_their_path(owner_api, org):
     errors = response.json()["errors"]
     assert list(errors) == ["lines.0.tax_rate"]
     assert all(isinstance(message, str) for messages in errors.values() for message in messages)
+    too_many = [{"description": "Session", "unit_price_minor": 100}] * 51
+    response = owner_api.post("/api/v1/billing/invoices/", {"client": client.pk, "lines": too_many}, format="json")
+    assert list(response.json()["errors"]) == ["lines"]
 
 
 @pytest.mark.parametrize("url", ["/api/v1/no-such-thing/", "/api/v1/clients/abc/", "/api/v1/clients/1/no-such-action/"])
