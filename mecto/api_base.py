@@ -4,10 +4,10 @@ pagination, and one error shape: {"detail": "...", "errors": {"field": ["..."]}}
 from __future__ import annotations
 
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
-from mecto.api_errors import ErrorSerializer  # noqa: F401  (re-exported for apps)
+from mecto.api_errors import ErrorSerializer, JSONObjectParser  # noqa: F401  (re-exported for apps)
 from mecto.pagination import CursorPagination, PageNumberPagination  # noqa: F401
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from mecto.tenancy import get_tenant
@@ -42,12 +42,14 @@ class OrgModelSerializer(serializers.ModelSerializer):
 
 # --- Views ------------------------------------------------------------------------------------------
 INT_ID = r"[0-9]{1,18}"  # fits a 64-bit id: longer numbers are a 404, not an overflow
+MAX_ID = 2**63 - 1  # the largest id a database column holds: a bigger one is a 400, not an overflow
 UUID_ID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
 class TenantAPIMixin:
     """Resolve the tenant after authentication (token or session), before permissions.
 
+    Writes read their body first: a malformed body, or JSON that is not an object, is a 400.
     Detail routes only match ids of the right shape (digits for `pk`, a UUID for
     `public_id`-style lookups), so `/things/abc/` is a 404, never a server error.
     """
@@ -66,6 +68,10 @@ class TenantAPIMixin:
         self.perform_authentication(request)
         request.tenant = get_tenant(request)
         super().initial(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            # Read the body before the action: a malformed body, or JSON that is not an object,
+            # is a 400 for every write, also for actions that take no body.
+            request.data  # noqa: B018
 
 
 class OrgGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):

@@ -4,6 +4,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from mecto import views
 
+# Under /api/ an unknown URL or a server error answers in the API's error shape.
+handler404 = "mecto.api_errors.not_found"
+handler500 = "mecto.api_errors.server_error"
+
 admin.site.site_header = "Mecto back office"
 admin.site.site_title = "Mecto"
 

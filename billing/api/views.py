@@ -211,7 +211,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
         sent = services.send_payment_reminder(invoice=self.get_object(), actor=request.user)
         return Response(ReminderSerializer({"sent": sent}).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="The invoice as a PDF", responses={200: PDF, 404: ErrorSerializer})
+    @extend_schema(summary="The invoice as a PDF", responses={(200, "application/pdf"): PDF, 404: ErrorSerializer})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         invoice = self.get_object()
@@ -261,7 +261,7 @@ class CreditNoteViewSet(OrgReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("invoice")
 
-    @extend_schema(summary="The credit note as a PDF", responses={200: PDF, 404: ErrorSerializer})
+    @extend_schema(summary="The credit note as a PDF", responses={(200, "application/pdf"): PDF, 404: ErrorSerializer})
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         note = self.get_object()
@@ -441,7 +441,7 @@ class MyInvoiceViewSet(ClientReadOnlyViewSet):
     def get_queryset(self):
         return super().get_queryset().prefetch_related("lines").order_by("-issued_at", "-id")
 
-    @extend_schema(summary="My invoice as a PDF", responses={200: PDF, 404: ErrorSerializer})
+    @extend_schema(summary="My invoice as a PDF", responses={(200, "application/pdf"): PDF, 404: ErrorSerializer})
     @action(detail=True, methods=["get"], url_name="pdf")
     def pdf(self, request, public_id=None):
         invoice = self.get_object()

@@ -509,6 +509,7 @@ class MyServicesView(TenantAPIView):
     permission_classes = [IsAuthenticated, IsClient]
     serializer_class = PublicServiceSerializer
     queryset = ServiceType.objects.none()  # for the schema; rows come from _services()
+    pagination_class = None  # the whole catalogue, one array
 
     def _services(self):
         return (

@@ -1,13 +1,20 @@
 """Messaging API: conversations and messages (cursor-paginated), for coaches and the client."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from mecto.api_base import ClientViewSet, CursorPagination, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet
+from mecto.api_base import (
+    ClientViewSet,
+    CursorPagination,
+    ErrorSerializer,
+    JSONObjectParser,
+    NestedRouteMixin,
+    OrgGenericViewSet,
+)
 
 from .. import selectors, services
 from ..models import Client, Message, Thread
@@ -24,7 +31,15 @@ from .views import ID
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 ATTACHMENT_SCHEMA = extend_schema(
     summary="The attachment's file",
-    responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: ErrorSerializer},
+    description="A photo (JPEG) or a PDF; with private cloud storage, a redirect to a short-lived link to it.",
+    responses={
+        (200, "image/jpeg"): OpenApiTypes.BINARY,
+        (200, "application/pdf"): OpenApiTypes.BINARY,
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        302: OpenApiResponse(description="Redirect to a short-lived link to the file (cloud storage)."),
+        400: OpenApiResponse(ErrorSerializer, description="The message has no attachment."),
+        404: ErrorSerializer,
+    },
 )
 
 
@@ -89,7 +104,7 @@ class ThreadMessageViewSet(
     queryset = Message.objects.select_related("sender", "client")
     serializer_class = ThreadMessageSerializer
     pagination_class = MessagePagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
     required_capability = "clients.view"
     write_capability = "messages.send"
     lookup_value_regex = ID
@@ -157,7 +172,7 @@ class MyMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
     queryset = Message.objects.select_related("sender", "client")
     serializer_class = MyMessageSerializer
     pagination_class = MessagePagination
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
     lookup_value_regex = ID
     filter_backends = []
 

@@ -135,6 +135,7 @@ class MyMetricsView(TenantAPIView):
     permission_classes = [IsAuthenticated, IsClient]
     serializer_class = MetricSerializer
     queryset = Metric.objects.none()  # for the schema only; list() reads the client's business
+    pagination_class = None  # every metric, one array
 
     @extend_schema(summary="Metrics I can log", responses={200: MetricSerializer(many=True), 403: ErrorSerializer})
     def list(self, request):

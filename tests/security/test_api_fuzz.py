@@ -1,6 +1,10 @@
-"""Nothing a user can send causes a server error. Every operation of the OpenAPI schema is
-called with input that schemathesis generates from the schema (valid and invalid), as the
-business's owner and as one of its clients, each signed in with the app's session token.
+"""Nothing a user can send causes a server error, and the OpenAPI schema says what the API
+answers. Every operation of the schema is called with input that schemathesis generates from
+the schema (valid and invalid), as the business's owner and as one of its clients, each signed
+in with the app's session token; every answer must be documented: its status code, its
+content type and its body (schemathesis' conformance checks). Every write is also sent each
+JSON body that is not an object, as owner, coach and client: a 400 (or 403/404) in the error
+shape, never a 500 and never a change.
 
 The requests go to a business that has real rows behind every route: hours, a service,
 bookings, credits, a weekly series, a connected account, plans, a subscription, invoices,
@@ -35,8 +39,15 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 from schemathesis import GenerationMode
 from schemathesis.core import NotSet
+from schemathesis.core.failures import FailureGroup
+from schemathesis.core.transport import Response as RecordedResponse
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from tests.factories import PASSWORD, ClientFactory, UserFactory, factory_for
+from tests.factories import PASSWORD, ClientFactory, MembershipFactory, UserFactory, factory_for
 from tests.shared_data import dataset, ensure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -62,6 +73,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 class World:
     owner_token: str
     client_token: str
+    coach_token: str  # a coach of the business who keeps only their own calendar
     path_parameters: dict[str, dict[str, str]] = field(default_factory=dict)  # by operation path
     related: dict[str, dict[str, object]] = field(default_factory=dict)  # by operation path
 
@@ -111,7 +123,11 @@ def _build_world() -> World:
     payment = billing.record_payment(invoice=invoice, amount_minor=5000, method="cash", send_receipt=False)
     billing.refund_payment(payment=payment, amount_minor=1000)
 
-    world = World(owner_token=_session_token(owner), client_token=_session_token(portal_user))
+    coach = MembershipFactory(organization=org, role="coach").user
+    booking.ensure_coach_profile(organization=org, user=coach)
+    world = World(
+        owner_token=_session_token(owner), client_token=_session_token(portal_user), coach_token=_session_token(coach)
+    )
     for operation in OPERATIONS:
         view = _view_for(operation.path)
         if view is None:
@@ -261,6 +277,24 @@ def _send(api, case, token):
     return api.generic(case.method, url, json.dumps(body, default=str), "application/json", **headers)
 
 
+CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+def _recorded(case, response) -> RecordedResponse:
+    """The test client's response in the form schemathesis' checks read."""
+    import requests
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return RecordedResponse(
+        status_code=response.status_code,
+        headers={name: [value] for name, value in response.headers.items()},
+        content=content,
+        request=requests.Request(case.method, f"http://testserver{case.formatted_path}").prepare(),
+        elapsed=0.0,
+        verify=False,
+    )
+
+
 def _form_value(key, value):
     if isinstance(value, bytes):
         return SimpleUploadedFile(f"{key}.bin", value)
@@ -299,17 +333,65 @@ def _fuzz(operation, mode, world: World, failures: list) -> None:
         for who, token in (("owner", world.owner_token), ("client", world.client_token)):
             with transaction.atomic():
                 try:
-                    status = _send(api, case, token).status_code
+                    response = _send(api, case, token)
                 except Exception as exc:  # the test client re-raises what would have been a 500
-                    status = repr(exc)
+                    response = repr(exc)
                 transaction.set_rollback(True)
-            if not isinstance(status, int) or status >= 500:
+            if isinstance(response, str) or response.status_code >= 500:
+                status = response if isinstance(response, str) else response.status_code
                 failures.append((who, case.method, case.formatted_path, case.query, case.body, status))
+                continue
+            try:
+                case.validate_response(_recorded(case, response), checks=CHECKS)
+            except FailureGroup as group:
+                failures.extend(
+                    (who, case.method, case.formatted_path, response.status_code, failure.title, failure.message)
+                    for failure in group.exceptions
+                )
 
     try:
         run()
     except Unsatisfiable:  # nothing in this operation can be made invalid
         assert mode == GenerationMode.NEGATIVE
+
+
+WRITES = [op for op in OPERATIONS if op.method.upper() in ("POST", "PUT", "PATCH", "DELETE")]
+NOT_OBJECTS = ("true", "1", "null", "[]")
+
+
+@pytest.mark.parametrize("operation", WRITES, ids=lambda op: f"{op.method.upper()} {op.path}")
+def test_a_write_refuses_a_body_that_is_not_a_json_object(operation, api_world):
+    """The person the operation is for gets a 400 in the error shape (415 where the operation
+    takes no JSON); anyone else that or a 403 or 404; nobody a 500 or a success."""
+    from mecto.api_base import ClientViewSet
+    from mecto.permissions import IsClient
+
+    view = _view_for(operation.path)
+    for_client = issubclass(view, ClientViewSet) or IsClient in getattr(view, "permission_classes", [])
+    url = PLACEHOLDER.sub(lambda m: api_world.path_parameters[operation.path][m.group(1)], operation.path)
+    api = APIClient()
+    answers = []
+    for who, token in (
+        ("owner", api_world.owner_token),
+        ("coach", api_world.coach_token),
+        ("client", api_world.client_token),
+    ):
+        for body in NOT_OBJECTS:
+            with transaction.atomic():
+                response = api.generic(operation.method, url, body, "application/json", HTTP_X_SESSION_TOKEN=token)
+                transaction.set_rollback(True)
+            answers.append((who, body, response.status_code, response.json()))
+    # An operation that takes no JSON (an upload, deleting an upload) answers 415 for a JSON body.
+    media_types = {body.media_type for body in operation.body} or {p.media_type for p in view.parser_classes}
+    refusal = 400 if "application/json" in media_types else 415
+    expected = "client" if for_client else "owner"
+    wrong = [
+        answer
+        for answer in answers
+        if set(answer[3]) != {"detail", "errors"}
+        or answer[2] not in ((refusal,) if answer[0] == expected else (refusal, 403, 404))
+    ]
+    assert not wrong, wrong[:5]
 
 
 def test_the_harness_covers_every_operation_with_real_rows(api_world):

@@ -311,8 +311,8 @@ def test_bad_uploads_are_refused_and_store_nothing(client_record, assigned, org)
     foreign = ExerciseFactory(organization=OrganizationFactory())
     base = {"client_uuid": str(uuid.uuid4()), "performed_at": "2026-06-01T17:30:00Z"}
     cases = [
-        ({**base, "sets": [{"exercise": foreign.pk, "reps": 5}]}, "sets"),
-        ({**base, "sets": [{"exercise": exercise.pk, "reps": -1}]}, "sets"),
+        ({**base, "sets": [{"exercise": foreign.pk, "reps": 5}]}, "sets.0.exercise"),
+        ({**base, "sets": [{"exercise": exercise.pk, "reps": -1}]}, "sets.0.reps"),
         ({**base, "performed_at": "not a date", "sets": []}, "performed_at"),
         ({**base, "performed_at": "2026-07-01T10:00:00Z", "sets": []}, "performed_at"),
         ({**base, "scheduled": str(uuid.uuid4()), "sets": []}, "scheduled"),

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client
-from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
+from mecto.api_base import MAX_ID, OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
 
 from .. import movement
 from ..generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
@@ -236,8 +236,8 @@ class ProgramWeekSerializer(OrgModelSerializer):
 
 
 class ProgramSerializer(OrgModelSerializer):
-    week_count = serializers.IntegerField(read_only=True, required=False)
-    workout_count = serializers.IntegerField(read_only=True, required=False)
+    week_count = serializers.SerializerMethodField()
+    workout_count = serializers.SerializerMethodField()
     weeks = serializers.IntegerField(
         write_only=True, required=False, min_value=1, max_value=52, help_text="Weeks to start with (create only)."
     )
@@ -261,6 +261,16 @@ class ProgramSerializer(OrgModelSerializer):
         ]
         read_only_fields = ["id", "origin", "client", "start_date", "created_at", "updated_at"]
 
+    # Lists annotate the counts (selectors.program_list); a program just made or fetched alone
+    # counts them here, so every response carries both.
+    def get_week_count(self, program) -> int:
+        count = getattr(program, "week_count", None)
+        return program.weeks.count() if count is None else count
+
+    def get_workout_count(self, program) -> int:
+        count = getattr(program, "workout_count", None)
+        return program.workouts.count() if count is None else count
+
 
 class ProgramDetailSerializer(ProgramSerializer):
     weeks_detail = serializers.SerializerMethodField()
@@ -281,7 +291,9 @@ class ProgramDetailSerializer(ProgramSerializer):
 
 
 class ReorderSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=False, max_length=200)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=200
+    )
 
 
 class MoveSerializer(serializers.Serializer):

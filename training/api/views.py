@@ -3,18 +3,18 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import cached_property
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from clients.models import Client
-from mecto.api_base import ClientViewSet, ErrorSerializer, OrgGenericViewSet, TenantAPIView
+from mecto.api_base import ClientViewSet, ErrorSerializer, JSONObjectParser, OrgGenericViewSet, TenantAPIView
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 
@@ -150,7 +150,7 @@ class ExerciseViewSet(
         request={"application/json": s.ExerciseOverrideSerializer, "multipart/form-data": s.ExerciseOverrideSerializer},
         responses={200: s.ExerciseSerializer, **ERRORS},
     )
-    @action(detail=True, methods=["put", "patch"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    @action(detail=True, methods=["put", "patch"], parser_classes=[JSONObjectParser, MultiPartParser, FormParser])
     def override(self, request, pk=None):
         exercise = self.get_object()
         serializer = s.ExerciseOverrideSerializer(data=request.data)
@@ -886,7 +886,8 @@ class MyProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
         return s.ProgramDetailSerializer if self.action == "retrieve" else s.ProgramSerializer
 
     def get_queryset(self):
-        return super().get_queryset().order_by("-start_date", "-id")
+        counts = {"week_count": Count("weeks", distinct=True), "workout_count": Count("workouts", distinct=True)}
+        return super().get_queryset().annotate(**counts).order_by("-start_date", "-id")
 
 
 @extend_schema_view(
