@@ -114,7 +114,7 @@ class ClientViewSet(OrgViewSet):
         data = StatusChangeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.change_status(client=client, actor=request.user, **data.validated_data)
-        return Response(ClientSerializer(selectors.client_detail(organization=self.organization, pk=client.pk)).data)
+        return Response(self.get_serializer(selectors.client_detail(organization=self.organization, pk=client.pk)).data)
 
     @extend_schema(
         summary="What happened to the client, newest first",
@@ -132,7 +132,9 @@ class ClientViewSet(OrgViewSet):
     )
     @action(detail=True, methods=["get"], url_path="intake-answers")
     def intake_answers(self, request, pk=None):
-        return Response(selectors.intake_answers(client=self.get_object()))
+        client = self.get_object()
+        require_health_capability(self, request)
+        return Response(selectors.intake_answers(client=client))
 
     @extend_schema(
         summary="Email the client a link to fill in an intake form",
@@ -149,6 +151,13 @@ class ClientViewSet(OrgViewSet):
             raise services.IntakeError(_("Choose one of your intake forms."), field="form")
         intake_request = services.send_intake_to_client(form=form, client=client, actor=request.user)
         return Response(IntakeRequestSerializer(intake_request).data, status=status.HTTP_201_CREATED)
+
+
+def require_health_capability(view, request) -> None:
+    """Health screening (PAR-Q and intake answers, injuries, clearance) is for roles with
+    `clients.health`: a 403 for the others, after the row was found (another business's is a 404)."""
+    if not request.tenant.can("clients.health"):
+        view.permission_denied(request, message=_("Your role does not include clients' health screening."))
 
 
 class ClientChildMixin(NestedRouteMixin):
@@ -240,6 +249,10 @@ class IntakeSubmissionViewSet(ClientChildMixin, mixins.ListModelMixin, mixins.Re
     queryset = IntakeSubmission.objects.select_related("form")
     serializer_class = IntakeSubmissionSerializer
     filter_backends = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # another business's client stays a 404
+        require_health_capability(self, request)
 
     @extend_schema(
         summary="Accept an unverified public-link submission (its answers then count)",

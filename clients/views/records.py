@@ -132,9 +132,10 @@ def export_rows(qs):
 
 
 class ClientExportView(MemberRequiredMixin, View):
-    """The filtered list as CSV (the same filters as the page)."""
+    """The filtered list as CSV (the same filters as the page); the whole list with dates of
+    birth and emergency contacts leaves the product, so only roles with `clients.export`."""
 
-    required_capability = "clients.view"
+    required_capability = "clients.export"
 
     def get(self, request):
         qs = selectors.client_list(organization=request.tenant.organization, **list_filters(request))
@@ -300,9 +301,11 @@ class ClientConsentView(MemberRequiredMixin, View):
 class ClientClearanceView(MemberRequiredMixin, View):
     """The coach received medical clearance: lift the flag (kept in the timeline)."""
 
-    required_capability = "clients.manage"
+    required_capability = "clients.health"
 
     def post(self, request, pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
         client = get_client(request, pk)
         services.update_client(client=client, actor=request.user, needs_medical_clearance=False)
         messages.success(request, _("Medical clearance recorded."))
@@ -364,6 +367,9 @@ class NoteActionView(MemberRequiredMixin, View):
 
 
 class ClientIntakeView(ClientTabMixin, View):
+    """Intake answers hold the health screening: only roles with `clients.health`."""
+
+    required_capability = "clients.health"
     tab = "intake"
 
     def get(self, request, pk):
@@ -401,9 +407,11 @@ class ClientIntakeView(ClientTabMixin, View):
 class IntakeReviewView(MemberRequiredMixin, View):
     """Accept or discard an unverified public-link submission on the client's intake tab."""
 
-    required_capability = "clients.manage"
+    required_capability = "clients.health"
 
     def post(self, request, pk, submission_pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
         client = get_client(request, pk)
         submission = get_object_or_404(selectors.client_submissions(client=client), pk=submission_pk)
         decision = request.POST.get("decision")
