@@ -123,7 +123,9 @@ class ClientViewSet(OrgViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         client = self.get_object()
-        items = describe_events(selectors.timeline(client=client, limit=100))
+        items = describe_events(
+            selectors.timeline(client=client, limit=100), health=request.tenant.can("clients.health")
+        )
         return Response(TimelineItemSerializer(items, many=True).data)
 
     @extend_schema(

@@ -252,7 +252,9 @@ class ClientDetailView(ClientTabMixin, View):
                 "consent_form": ConsentForm(),
                 "status_history": selectors.status_history(client=client)[:20],
                 "consent_history": selectors.consent_history(client=client)[:20],
-                "timeline": describe_events(selectors.timeline(client=client, limit=40)),
+                "timeline": describe_events(
+                    selectors.timeline(client=client, limit=40), health=request.tenant.can("clients.health")
+                ),
                 "pinned_notes": selectors.client_notes(client=client).filter(is_pinned=True)[:3],
             }
         )

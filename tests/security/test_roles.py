@@ -8,6 +8,7 @@ import pytest
 from django.test import Client as Browser
 from django.urls import reverse
 
+from mecto.events import emit
 from mecto.roles import ROLE_CAPABILITIES, role_can
 from tests.clients.factories import IntakeSubmissionFactory
 from tests.conftest import api_as
@@ -44,6 +45,8 @@ class World:
         self.user = MembershipFactory(organization=self.org, role=role).user
         self.client = ClientFactory(organization=self.org, coach=self.user, needs_medical_clearance=True)
         self.submission = IntakeSubmissionFactory(organization=self.org, client=self.client, review="pending")
+        self.others = ClientFactory(organization=self.org)  # nobody's: seen on the whole business only
+        emit(self.org, "intake.submitted", {"needs_medical_clearance": True}, client=self.client)
         self.browser = Browser()
         self.browser.force_login(self.user)
         self.api = api_as(self.user)
@@ -69,8 +72,24 @@ def _health_shown(world) -> bool:
     return shown[0]
 
 
+def _timeline_flagged(world) -> bool:
+    page = world.browser.get(reverse("clients:detail", args=[world.client.pk])).content.decode()
+    api = str(world.api.get(f"/api/v1/clients/{world.client.pk}/timeline/").json())
+    shown = ["health screening flagged" in text for text in (page, api)]
+    assert len(set(shown)) == 1, shown  # page and API agree
+    return shown[0]
+
+
 # (capability, what is checked): each returns True when the surface let the person through.
 SURFACES = [
+    (
+        "clients.view_all",
+        "the whole business on ?scope=all (list page and API)",
+        lambda w: (
+            w.others in w.browser.get(reverse("clients:list"), {"scope": "all"}).context["page"].object_list
+            and w.others.pk in {row["id"] for row in w.api.get("/api/v1/clients/", {"scope": "all"}).json()["results"]}
+        ),
+    ),
     ("clients.export", "export page", lambda w: _status(w.browser.get(reverse("clients:export")), (200,))),
     (
         "clients.export",
@@ -107,6 +126,11 @@ SURFACES = [
         "clients.health",
         "API intake submissions",
         lambda w: _status(w.api.get(f"/api/v1/clients/{w.client.pk}/intake-submissions/"), (200,)),
+    ),
+    (
+        "clients.health",
+        "health screening on the timeline (page and API)",
+        lambda w: _timeline_flagged(w),
     ),
     (
         "clients.health",
