@@ -52,3 +52,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 
 def role_can(role: str, capability: str) -> bool:
     return capability in ROLE_CAPABILITIES.get(role, frozenset())
+
+
+# Whose clients a member starts on (lists, dashboard cards, conversations); see mecto.scope.
+MINE, ALL = "mine", "all"
+VIEW_ALL = "clients.view_all"
+DEFAULT_CLIENT_SCOPE = {OWNER: ALL, COACH: MINE, ASSISTANT: ALL}
+
+
+def default_client_scope(role: str | None) -> str:
+    return DEFAULT_CLIENT_SCOPE.get(role or "", MINE)

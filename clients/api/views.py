@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from mecto.api_base import INT_ID, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet, OrgViewSet
 from mecto.comms.models import Consent
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..models import (
@@ -48,6 +49,12 @@ CLIENT_LIST_PARAMETERS = [
     OpenApiParameter("coach", OpenApiTypes.STR, description="A coach's user id, or `none`"),
     OpenApiParameter("tag", OpenApiTypes.INT, description="A tag id"),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
+    OpenApiParameter(
+        "scope",
+        OpenApiTypes.STR,
+        enum=["mine", "all"],
+        description="The clients you coach or the whole business (coaches start on `mine`, others on `all`)",
+    ),
 ]
 
 
@@ -69,11 +76,19 @@ class ClientViewSet(OrgViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        scope = client_scope(self.request)
+        if not scope.can_see_all:
+            coach_id = str(self.request.user.pk)
+        elif self.action == "list":
+            # The list starts on the role's scope; one client is found whichever scope.
+            coach_id = params.get("coach", "") or (str(scope.coach_id) if scope.coach_id else "")
+        else:
+            coach_id = ""
         return selectors.client_list(
             organization=self.organization,
             search=params.get("q", "") or params.get("search", ""),
             status=params.get("status", "") if params.get("status") in Client.Status.values else "",
-            coach_id=params.get("coach", ""),
+            coach_id=coach_id,
             tag_id=params.get("tag", ""),
             sort=params.get("sort", ""),
         )

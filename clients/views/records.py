@@ -17,6 +17,7 @@ from mecto.errors import DomainError
 from mecto.forms import ServiceFormView
 from mecto.localization import cm_to_display, length_unit
 from mecto.permissions import MemberRequiredMixin
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..forms import ClientForm, ConsentForm, NoteForm, SendIntakeForm, StatusForm
@@ -30,10 +31,19 @@ def list_filters(request) -> dict:
     return {
         "search": request.GET.get("q", "").strip()[:100],
         "status": request.GET.get("status", "") if request.GET.get("status") in Client.Status.values else "",
-        "coach_id": request.GET.get("coach", ""),
+        "coach_id": scoped_coach(request),
         "tag_id": request.GET.get("tag", ""),
         "sort": request.GET.get("sort", "") if request.GET.get("sort") in selectors.SORTS else "",
     }
+
+
+def scoped_coach(request) -> str:
+    """The coach filter of the list: a coach picked in the filter, else the member themselves on
+    "My clients"; without `clients.view_all` always themselves."""
+    scope = client_scope(request)
+    if not scope.can_see_all:
+        return str(request.user.pk)
+    return request.GET.get("coach", "") or (str(scope.coach_id) if scope.coach_id else "")
 
 
 class ClientListView(MemberRequiredMixin, View):
@@ -49,6 +59,7 @@ class ClientListView(MemberRequiredMixin, View):
         context = {
             "page": page,
             "filters": filters,
+            "scope": client_scope(request),
             "statuses": Client.Status.choices,
             "coaches": User.objects.for_org(org).order_by("full_name", "email"),
             "tags": selectors.tags(organization=org),
