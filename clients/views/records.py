@@ -173,6 +173,11 @@ class ClientCreateView(MemberRequiredMixin, ServiceFormView):
     form_class = ClientForm
     error_fields = HEIGHT_FIELD
 
+    def get_initial(self):
+        # A coach's new client is theirs unless they pick another coach, so it shows on the
+        # "My clients" list they start on.
+        return {"coach": self.request.user.pk} if client_scope(self.request).is_mine else {}
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
 

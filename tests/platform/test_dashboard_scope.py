@@ -92,3 +92,10 @@ def test_api_client_list_and_inbox_start_on_my_clients_for_a_coach(business):
     assert api.get("/api/v1/clients/threads/").json()["results"] == []
     threads = api.get("/api/v1/clients/threads/", {"scope": "all"}).json()["results"]
     assert [t["unread_count"] for t in threads] == [1]
+
+
+def test_a_coachs_new_client_form_suggests_themselves_as_coach(client, owner, business):
+    client.force_login(business["new"])
+    assert client.get(reverse("clients:create")).context["form"]["coach"].value() == business["new"].pk
+    client.force_login(owner)
+    assert client.get(reverse("clients:create")).context["form"]["coach"].value() is None
