@@ -296,6 +296,28 @@ def remove_member(*, membership: Membership, actor: User) -> Membership:
     return membership
 
 
+def end_sessions(*, user: User) -> int:
+    """Sign the person out everywhere: browser sessions and the app's session tokens (both are
+    sessions that allauth tracks per user). Returns how many ended."""
+    from allauth.usersessions.models import UserSession
+
+    sessions = list(UserSession.objects.filter(user=user))
+    for session in sessions:
+        session.end()
+    return len(sessions)
+
+
+@transaction.atomic
+def close_account(*, user: User) -> bool:
+    """Delete an account that belongs to no team (a client's portal login whose last client
+    record went). Team members and back-office staff keep theirs. Returns whether it went."""
+    if user.is_staff or user.is_superuser or Membership.objects.filter(user=user).exists():
+        return False
+    end_sessions(user=user)
+    user.delete()
+    return True
+
+
 @transaction.atomic
 def sign_up_business(
     *,

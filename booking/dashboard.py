@@ -12,12 +12,15 @@ from mecto.dashboard import Card
 from .selectors import calendar_sessions, client_bookings, coach_profile
 
 
-def upcoming_sessions_card(request):
+def upcoming_sessions_card(request, scope):
     tenant = request.tenant
     if not tenant.can("booking.manage"):
         return None
     now = timezone.now()
-    sessions = list(calendar_sessions(organization=tenant.organization, start=now, end=now + timedelta(days=7))[:5])
+    upcoming = calendar_sessions(
+        organization=tenant.organization, start=now, end=now + timedelta(days=7), coach_id=scope.coach_id
+    )
+    sessions = list(upcoming[:5])
     # The coach's own clock, as on their calendar (the business's for members without one).
     profile = coach_profile(organization=tenant.organization, user=request.user)
     tz = ZoneInfo(profile.time_zone if profile else tenant.organization.time_zone)

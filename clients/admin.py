@@ -174,6 +174,18 @@ class ClientAdmin(admin.ModelAdmin):
             created = services.create_client(organization=obj.organization, actor=request.user, **fields)
             obj.pk, obj.public_id = created.pk, created.public_id
 
+    def delete_model(self, request, obj):
+        """The same erasure as the pages and the API: files, portal login and sessions go too."""
+        from . import services
+
+        services.delete_client(client=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        from . import services
+
+        for client in queryset:
+            services.delete_client(client=client, actor=request.user)
+
 
 @admin.register(StatusChange)
 class StatusChangeAdmin(admin.ModelAdmin):

@@ -8,17 +8,29 @@ from django.utils.translation import ngettext
 from mecto.dashboard import Card
 
 
-def clients_card(request):
+def clients_card(request, scope):
     tenant = request.tenant
     if not tenant.can("clients.view"):
         return None
     from .models import Client
 
     org = tenant.organization
+    clients = Client.objects.for_org(org)
+    if scope.coach_id:
+        clients = clients.filter(coach_id=scope.coach_id)
     counts = dict.fromkeys(Client.Status.values, 0)
-    for row in Client.objects.for_org(org).values("status").order_by().annotate(n=Count("id")):
+    for row in clients.values("status").order_by().annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     total = sum(counts.values())
+    list_url = reverse("clients:list") + f"?scope={scope.value}"
+    if total == 0 and scope.is_mine and scope.can_see_all and Client.objects.for_org(org).exists():
+        return Card(
+            title=_("My clients"),
+            body=_("No client has you as their coach yet. The business's other clients are under “Whole business”."),
+            url=reverse("clients:list") + "?scope=all",
+            action=_("See all clients"),
+            order=10,
+        )
     if total == 0:
         return Card(
             title=_("Clients"),
@@ -28,24 +40,23 @@ def clients_card(request):
             order=10,
         )
     return Card(
-        title=_("Clients"),
+        title=_("My clients") if scope.is_mine else _("Clients"),
         value=str(counts["active"] + counts["trial"]),
         body=ngettext("%(n)d lead to follow up", "%(n)d leads to follow up", counts["lead"]) % {"n": counts["lead"]},
-        url=reverse("clients:list"),
+        url=list_url,
         action=_("See clients"),
         order=10,
     )
 
 
-def messages_card(request):
+def messages_card(request, scope):
     tenant = request.tenant
     if not tenant.can("clients.view"):
         return None
     from . import selectors
 
-    waiting = [
-        t for t in selectors.threads_for(organization=tenant.organization, user=request.user)[:50] if t.unread_count
-    ]
+    threads = selectors.threads_for(organization=tenant.organization, user=request.user, coach_id=scope.coach_id)
+    waiting = [t for t in threads[:50] if t.unread_count]
     if not waiting:
         return None
     return Card(

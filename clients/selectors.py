@@ -326,12 +326,15 @@ def _read_at(user):
     return Subquery(ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1])
 
 
-def threads_for(*, organization, user, client: Client | None = None) -> QuerySet[Thread]:
+def threads_for(*, organization, user, client: Client | None = None, coach_id: int | None = None) -> QuerySet[Thread]:
     """Conversations with the number of messages `user` has not read (others' messages after
-    their read marker), newest activity first; one query however many threads."""
+    their read marker), newest activity first; one query however many threads. `coach_id`
+    keeps the conversations with that coach's clients (a member's "mine" scope)."""
     qs = Thread.objects.for_org(organization).select_related("client")
     if client is not None:
         qs = qs.filter(client=client)
+    if coach_id is not None:
+        qs = qs.filter(client__coach_id=coach_id)
     return qs.annotate(
         unread_count=Count(
             "messages",

@@ -25,7 +25,11 @@ def _status_label(value: str) -> str:
     return str(dict(Client.Status.choices).get(value, value or "—"))
 
 
-def _title(event) -> str:
+# Health screening on the timeline: shown only to roles with `clients.health`.
+HEALTH_FIELDS = {"needs_medical_clearance"}
+
+
+def _title(event, health: bool = True) -> str:
     p = event.payload or {}
     name = event.name
     if name == "client.created":
@@ -36,9 +40,8 @@ def _title(event) -> str:
             "new": _status_label(p.get("to", "")),
         }
     if name == "client.updated":
-        return _("Details changed: %(fields)s") % {
-            "fields": ", ".join(f.replace("_", " ") for f in p.get("fields", []))
-        }
+        fields = [f for f in p.get("fields", []) if health or f not in HEALTH_FIELDS]
+        return _("Details changed: %(fields)s") % {"fields": ", ".join(f.replace("_", " ") for f in fields) or "—"}
     if name == "client.consent_changed":
         channel = _("email") if p.get("channel") == "email" else _("SMS")
         if p.get("granted"):
@@ -48,7 +51,7 @@ def _title(event) -> str:
         text = _("Submitted an intake form")
         if p.get("review") == "pending":
             text += " · " + _("via public link, email not verified: waiting for the coach")
-        if p.get("needs_medical_clearance"):
+        if health and p.get("needs_medical_clearance"):
             text += " · " + _("health screening flagged: medical clearance needed")
         return text
     if name == "intake.sent":
@@ -64,7 +67,8 @@ def _title(event) -> str:
     return str(EVENT_TYPES.get(name, name))
 
 
-def describe_events(events) -> list[TimelineItem]:
+def describe_events(events, *, health: bool = True) -> list[TimelineItem]:
+    """Timeline lines; `health=False` leaves out health screening (roles without `clients.health`)."""
     items = []
     for event in events:
         actor = ""
@@ -74,7 +78,7 @@ def describe_events(events) -> list[TimelineItem]:
             TimelineItem(
                 when=event.created_at,
                 name=event.name,
-                title=_title(event),
+                title=_title(event, health),
                 actor=actor,
                 kind=event.name.split(".")[0],
             )

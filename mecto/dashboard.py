@@ -20,14 +20,21 @@ class Card:
 
 
 def register_card(func: Callable) -> Callable:
-    """`func(request) -> Card | None`; registered by apps in AppConfig.ready()."""
+    """`func(request, scope) -> Card | None`; registered by apps in AppConfig.ready().
+
+    `scope` (`mecto.scope.Scope`) says whose clients the card counts: `scope.coach_id` is the
+    member's own id on "My clients" and None on the whole business; a card filters its rows
+    by it (clients, their messages, sessions, invoices…) instead of deciding for itself."""
     _cards.append(func)
     return func
 
 
 def dashboard_context(request) -> dict:
-    cards = [card for func in _cards if (card := func(request)) is not None]
-    return {"cards": sorted(cards, key=lambda c: c.order)}
+    from mecto.scope import client_scope
+
+    scope = client_scope(request)
+    cards = [card for func in _cards if (card := func(request, scope)) is not None]
+    return {"cards": sorted(cards, key=lambda c: c.order), "scope": scope}
 
 
 def register_portal_card(func: Callable) -> Callable:

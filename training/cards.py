@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from mecto.dashboard import Card
 
 
-def training_card(request):
+def training_card(request, scope):
     tenant = request.tenant
     if not tenant.can("training.manage"):
         return None
@@ -25,8 +25,11 @@ def training_card(request):
             order=30,
         )
     since = timezone.now() - timedelta(days=7)
-    logged = WorkoutLog.objects.for_org(org).filter(performed_at__gte=since, status="completed").count()
-    records = PersonalRecord.objects.for_org(org).select_related("client", "exercise").order_by("-achieved_at")[:3]
+    logs, records = WorkoutLog.objects.for_org(org), PersonalRecord.objects.for_org(org)
+    if scope.coach_id:
+        logs, records = logs.filter(client__coach_id=scope.coach_id), records.filter(client__coach_id=scope.coach_id)
+    logged = logs.filter(performed_at__gte=since, status="completed").count()
+    records = records.select_related("client", "exercise").order_by("-achieved_at")[:3]
     return Card(
         title=_("Workouts this week"),
         value=str(logged),

@@ -54,13 +54,15 @@ def _client_initial(request) -> dict:
     return initial
 
 
-def billing_dashboard_card(request):
-    """The dashboard card: what is owed to the business."""
+def billing_dashboard_card(request, scope):
+    """The dashboard card: what is owed to the business (by the member's own clients on "mine")."""
     tenant = request.tenant
     if not tenant.can("billing.view"):
         return None
     org = tenant.organization
     overdue = selectors.open_invoices(organization=org, overdue=True)
+    if scope.coach_id:
+        overdue = overdue.filter(client__coach_id=scope.coach_id)
     count = overdue.count()
     if count:
         total = sum(i.total_minor - i.amount_paid_minor for i in overdue)
@@ -73,6 +75,14 @@ def billing_dashboard_card(request):
             % {"count": count},
             url=reverse("billing:invoices") + "?status=overdue",
             action=_("Review overdue invoices"),
+            order=40,
+        )
+    if scope.is_mine:
+        return Card(
+            title=_("Billing"),
+            body=_("No invoice of your clients is past its due date."),
+            url=reverse("billing:invoices"),
+            action=_("See invoices"),
             order=40,
         )
     return Card(

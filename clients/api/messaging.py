@@ -15,6 +15,7 @@ from mecto.api_base import (
     NestedRouteMixin,
     OrgGenericViewSet,
 )
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..models import Client, Message, Thread
@@ -58,7 +59,15 @@ def _start(client, serializer, user):
 @extend_schema_view(
     list=extend_schema(
         summary="Conversations of the business with unread counts, newest activity first",
-        parameters=[OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's conversations")],
+        parameters=[
+            OpenApiParameter("client", OpenApiTypes.INT, description="Only this client's conversations"),
+            OpenApiParameter(
+                "scope",
+                OpenApiTypes.STR,
+                enum=["mine", "all"],
+                description="Conversations with the clients you coach or the whole business",
+            ),
+        ],
     ),
     retrieve=extend_schema(summary="A conversation", responses={200: ThreadSerializer, 404: ErrorSerializer}),
     create=extend_schema(summary="Start a conversation with a client", responses={201: ThreadSerializer, **ERRORS}),
@@ -78,7 +87,15 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             client = Client.objects.for_org(self.organization).filter(pk=client_id).first()
             if client is None:
                 return Thread.objects.none()
-        return selectors.threads_for(organization=self.organization, user=self.request.user, client=client)
+        scope = client_scope(self.request)
+        # The inbox starts on the member's scope (a coach: their clients); one conversation,
+        # or one client's, is found whichever scope.
+        coach_id = scope.coach_id if self.action == "list" and client is None else None
+        if not scope.can_see_all:
+            coach_id = self.request.user.pk
+        return selectors.threads_for(
+            organization=self.organization, user=self.request.user, client=client, coach_id=coach_id
+        )
 
     def perform_create(self, serializer):
         thread = _start(serializer.validated_data["client"], serializer, self.request.user)

@@ -90,6 +90,18 @@ class ClientSerializer(OrgModelSerializer):
         ]
         extra_kwargs = {"status": {"help_text": _("Changes are kept in the status history.")}}
 
+    # Health screening is for roles with `clients.health`: the others never get the field.
+    HEALTH_FIELDS = ("needs_medical_clearance",)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        tenant = getattr(request, "tenant", None)
+        if tenant is not None and tenant.is_member and not tenant.can("clients.health"):
+            for name in self.HEALTH_FIELDS:
+                fields.pop(name, None)
+        return fields
+
     def get_has_portal_account(self, client) -> bool:
         return client.user_id is not None
 

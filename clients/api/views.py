@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from mecto.api_base import INT_ID, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet, OrgViewSet
 from mecto.comms.models import Consent
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..models import (
@@ -48,6 +49,12 @@ CLIENT_LIST_PARAMETERS = [
     OpenApiParameter("coach", OpenApiTypes.STR, description="A coach's user id, or `none`"),
     OpenApiParameter("tag", OpenApiTypes.INT, description="A tag id"),
     OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
+    OpenApiParameter(
+        "scope",
+        OpenApiTypes.STR,
+        enum=["mine", "all"],
+        description="The clients you coach or the whole business (coaches start on `mine`, others on `all`)",
+    ),
 ]
 
 
@@ -69,11 +76,19 @@ class ClientViewSet(OrgViewSet):
 
     def get_queryset(self):
         params = self.request.query_params
+        scope = client_scope(self.request)
+        if not scope.can_see_all:
+            coach_id = str(self.request.user.pk)
+        elif self.action == "list":
+            # The list starts on the role's scope; one client is found whichever scope.
+            coach_id = params.get("coach", "") or (str(scope.coach_id) if scope.coach_id else "")
+        else:
+            coach_id = ""
         return selectors.client_list(
             organization=self.organization,
             search=params.get("q", "") or params.get("search", ""),
             status=params.get("status", "") if params.get("status") in Client.Status.values else "",
-            coach_id=params.get("coach", ""),
+            coach_id=coach_id,
             tag_id=params.get("tag", ""),
             sort=params.get("sort", ""),
         )
@@ -114,7 +129,7 @@ class ClientViewSet(OrgViewSet):
         data = StatusChangeRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.change_status(client=client, actor=request.user, **data.validated_data)
-        return Response(ClientSerializer(selectors.client_detail(organization=self.organization, pk=client.pk)).data)
+        return Response(self.get_serializer(selectors.client_detail(organization=self.organization, pk=client.pk)).data)
 
     @extend_schema(
         summary="What happened to the client, newest first",
@@ -123,7 +138,9 @@ class ClientViewSet(OrgViewSet):
     @action(detail=True, methods=["get"])
     def timeline(self, request, pk=None):
         client = self.get_object()
-        items = describe_events(selectors.timeline(client=client, limit=100))
+        items = describe_events(
+            selectors.timeline(client=client, limit=100), health=request.tenant.can("clients.health")
+        )
         return Response(TimelineItemSerializer(items, many=True).data)
 
     @extend_schema(
@@ -132,7 +149,9 @@ class ClientViewSet(OrgViewSet):
     )
     @action(detail=True, methods=["get"], url_path="intake-answers")
     def intake_answers(self, request, pk=None):
-        return Response(selectors.intake_answers(client=self.get_object()))
+        client = self.get_object()
+        require_health_capability(self, request)
+        return Response(selectors.intake_answers(client=client))
 
     @extend_schema(
         summary="Email the client a link to fill in an intake form",
@@ -149,6 +168,13 @@ class ClientViewSet(OrgViewSet):
             raise services.IntakeError(_("Choose one of your intake forms."), field="form")
         intake_request = services.send_intake_to_client(form=form, client=client, actor=request.user)
         return Response(IntakeRequestSerializer(intake_request).data, status=status.HTTP_201_CREATED)
+
+
+def require_health_capability(view, request) -> None:
+    """Health screening (PAR-Q and intake answers, injuries, clearance) is for roles with
+    `clients.health`: a 403 for the others, after the row was found (another business's is a 404)."""
+    if not request.tenant.can("clients.health"):
+        view.permission_denied(request, message=_("Your role does not include clients' health screening."))
 
 
 class ClientChildMixin(NestedRouteMixin):
@@ -240,6 +266,10 @@ class IntakeSubmissionViewSet(ClientChildMixin, mixins.ListModelMixin, mixins.Re
     queryset = IntakeSubmission.objects.select_related("form")
     serializer_class = IntakeSubmissionSerializer
     filter_backends = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # another business's client stays a 404
+        require_health_capability(self, request)
 
     @extend_schema(
         summary="Accept an unverified public-link submission (its answers then count)",

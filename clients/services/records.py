@@ -237,13 +237,22 @@ def delete_client(*, client: Client, actor=None) -> None:
     from .photos import delete_files_on_commit
 
     delete_files_on_commit(_stored_files_of(client))
-    emit(
-        client.organization,
-        "client.deleted",
-        {"client_id": client.pk, "name": client.full_name},
-        actor=actor,
-    )
+    # Ids only: the event outlives the erasure (timeline, webhooks, automation).
+    emit(client.organization, "client.deleted", {"client_id": client.pk}, actor=actor)
+    portal_user = client.user
     client.delete()
+    if portal_user is not None:
+        _end_portal_access(portal_user)
+
+
+def _end_portal_access(user) -> None:
+    """The deleted client's login stops: every session and app token ends, and an account
+    that no other business knows (no other client record, no team) is deleted with them."""
+    from accounts.services import close_account, end_sessions
+
+    end_sessions(user=user)
+    if not Client.objects.filter(user=user).exists():
+        close_account(user=user)
 
 
 def _stored_files_of(client: Client) -> list[str]:

@@ -17,6 +17,7 @@ from mecto.errors import DomainError
 from mecto.forms import ServiceFormView
 from mecto.localization import cm_to_display, length_unit
 from mecto.permissions import MemberRequiredMixin
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..forms import ClientForm, ConsentForm, NoteForm, SendIntakeForm, StatusForm
@@ -30,10 +31,19 @@ def list_filters(request) -> dict:
     return {
         "search": request.GET.get("q", "").strip()[:100],
         "status": request.GET.get("status", "") if request.GET.get("status") in Client.Status.values else "",
-        "coach_id": request.GET.get("coach", ""),
+        "coach_id": scoped_coach(request),
         "tag_id": request.GET.get("tag", ""),
         "sort": request.GET.get("sort", "") if request.GET.get("sort") in selectors.SORTS else "",
     }
+
+
+def scoped_coach(request) -> str:
+    """The coach filter of the list: a coach picked in the filter, else the member themselves on
+    "My clients"; without `clients.view_all` always themselves."""
+    scope = client_scope(request)
+    if not scope.can_see_all:
+        return str(request.user.pk)
+    return request.GET.get("coach", "") or (str(scope.coach_id) if scope.coach_id else "")
 
 
 class ClientListView(MemberRequiredMixin, View):
@@ -49,6 +59,7 @@ class ClientListView(MemberRequiredMixin, View):
         context = {
             "page": page,
             "filters": filters,
+            "scope": client_scope(request),
             "statuses": Client.Status.choices,
             "coaches": User.objects.for_org(org).order_by("full_name", "email"),
             "tags": selectors.tags(organization=org),
@@ -132,9 +143,10 @@ def export_rows(qs):
 
 
 class ClientExportView(MemberRequiredMixin, View):
-    """The filtered list as CSV (the same filters as the page)."""
+    """The filtered list as CSV (the same filters as the page); the whole list with dates of
+    birth and emergency contacts leaves the product, so only roles with `clients.export`."""
 
-    required_capability = "clients.view"
+    required_capability = "clients.export"
 
     def get(self, request):
         qs = selectors.client_list(organization=request.tenant.organization, **list_filters(request))
@@ -160,6 +172,11 @@ class ClientCreateView(MemberRequiredMixin, ServiceFormView):
     template_name = "clients/form.html"
     form_class = ClientForm
     error_fields = HEIGHT_FIELD
+
+    def get_initial(self):
+        # A coach's new client is theirs unless they pick another coach, so it shows on the
+        # "My clients" list they start on.
+        return {"coach": self.request.user.pk} if client_scope(self.request).is_mine else {}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
@@ -251,7 +268,9 @@ class ClientDetailView(ClientTabMixin, View):
                 "consent_form": ConsentForm(),
                 "status_history": selectors.status_history(client=client)[:20],
                 "consent_history": selectors.consent_history(client=client)[:20],
-                "timeline": describe_events(selectors.timeline(client=client, limit=40)),
+                "timeline": describe_events(
+                    selectors.timeline(client=client, limit=40), health=request.tenant.can("clients.health")
+                ),
                 "pinned_notes": selectors.client_notes(client=client).filter(is_pinned=True)[:3],
             }
         )
@@ -300,9 +319,11 @@ class ClientConsentView(MemberRequiredMixin, View):
 class ClientClearanceView(MemberRequiredMixin, View):
     """The coach received medical clearance: lift the flag (kept in the timeline)."""
 
-    required_capability = "clients.manage"
+    required_capability = "clients.health"
 
     def post(self, request, pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
         client = get_client(request, pk)
         services.update_client(client=client, actor=request.user, needs_medical_clearance=False)
         messages.success(request, _("Medical clearance recorded."))
@@ -364,6 +385,9 @@ class NoteActionView(MemberRequiredMixin, View):
 
 
 class ClientIntakeView(ClientTabMixin, View):
+    """Intake answers hold the health screening: only roles with `clients.health`."""
+
+    required_capability = "clients.health"
     tab = "intake"
 
     def get(self, request, pk):
@@ -401,9 +425,11 @@ class ClientIntakeView(ClientTabMixin, View):
 class IntakeReviewView(MemberRequiredMixin, View):
     """Accept or discard an unverified public-link submission on the client's intake tab."""
 
-    required_capability = "clients.manage"
+    required_capability = "clients.health"
 
     def post(self, request, pk, submission_pk):
+        if not request.tenant.can("clients.manage"):
+            raise Http404
         client = get_client(request, pk)
         submission = get_object_or_404(selectors.client_submissions(client=client), pk=submission_pk)
         decision = request.POST.get("decision")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from billing import services
 from billing.models import Invoice, Payment, PaymentLink, Plan, Subscription
 from booking.selectors import credit_balance
+from tests.factories import ClientFactory
 
 from .factories import InvoiceFactory, MembershipPlanFactory, PaymentLinkFactory, PlanFactory, SubscriptionFactory
 
@@ -61,10 +62,19 @@ def test_assistants_see_no_billing(client, assistant, org):
 
 
 def test_billing_is_in_the_coach_navigation_and_dashboard(as_coach, org):
-    page = as_coach.get("/dashboard/").content.decode()
+    page = as_coach.get("/dashboard/?scope=all").content.decode()
     assert 'href="/billing/"' in page and "Monthly recurring revenue" in page
     InvoiceFactory(organization=org, due_at=timezone.now() - timedelta(days=2))
-    assert "Overdue invoices" in as_coach.get("/dashboard/").content.decode()
+    assert "Overdue invoices" in as_coach.get("/dashboard/?scope=all").content.decode()
+
+
+def test_a_coachs_dashboard_counts_only_their_own_clients_overdue_invoices(as_coach, coach, org):
+    InvoiceFactory(organization=org, due_at=timezone.now() - timedelta(days=2))  # nobody's client
+    page = as_coach.get("/dashboard/").content.decode()
+    assert "Overdue invoices" not in page and "Monthly recurring revenue" not in page
+    mine = ClientFactory(organization=org, coach=coach)
+    InvoiceFactory(organization=org, client=mine, due_at=timezone.now() - timedelta(days=2))
+    assert "1 invoice(s) past their due date" in as_coach.get("/dashboard/").content.decode()
 
 
 def test_empty_states_say_what_to_do_next(as_coach):

@@ -45,7 +45,7 @@ def test_list_filters_by_status_tag_coach_and_search(coach_client, org, coach):
     tag = ben.tags.get()
 
     def names(**params):
-        page = coach_client.get(reverse("clients:list"), params).context["page"]
+        page = coach_client.get(reverse("clients:list"), {"scope": "all", **params}).context["page"]
         return [c.first_name for c in page.object_list]
 
     assert names(q="ana lim") == ["Ana"]
@@ -60,7 +60,10 @@ def test_list_filters_by_status_tag_coach_and_search(coach_client, org, coach):
 def test_htmx_request_gets_only_the_results(coach_client, org):
     ClientFactory(organization=org, first_name="Zed")
     response = coach_client.get(
-        reverse("clients:list"), {"q": "zed"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="client-results"
+        reverse("clients:list"),
+        {"q": "zed", "scope": "all"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="client-results",
     )
     body = response.content.decode()
     assert "Zed" in body and "<html" not in body
@@ -161,7 +164,7 @@ def test_notes_add_pin_delete(coach_client, org):
 def test_export_is_the_filtered_list_and_neutralises_formulas(coach_client, org):
     ClientFactory(organization=org, first_name="=HYPERLINK(1)", status="active")
     ClientFactory(organization=org, first_name="Lead", status="lead")
-    response = coach_client.get(reverse("clients:export"), {"status": "active"})
+    response = coach_client.get(reverse("clients:export"), {"status": "active", "scope": "all"})
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[0][0] == "First name" and len(rows) == 2
     assert rows[1][0] == "'=HYPERLINK(1)"
