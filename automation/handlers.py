@@ -75,6 +75,7 @@ def alert_of_intake(event) -> None:
 
 _BOOKING_KINDS = {
     "booking.created": AlertKind.BOOKED,
+    "booking.confirmed": AlertKind.BOOKED,  # a booking that waited for its payment
     "booking.rescheduled": AlertKind.MOVED,
     "booking.cancelled": AlertKind.CANCELLED,
 }
@@ -85,6 +86,11 @@ def alert_of_booking(event) -> None:
     kind = _BOOKING_KINDS.get(event.name)
     if kind is None:
         return
+    payload = event.payload
+    if event.name == "booking.created" and payload.get("status") == "pending_payment":
+        return  # told when it is paid (booking.confirmed); an unpaid hold may never become a session
+    if event.name == "booking.cancelled" and payload.get("by") == "system":
+        return  # an unpaid hold released: the coach was never told about it
     organization = event.organization
     booking = (
         booking_selectors.booking_list(organization=organization).filter(pk=event.payload.get("booking_id")).first()
@@ -102,7 +108,7 @@ def alert_of_booking(event) -> None:
         detail = when
     elif kind == AlertKind.MOVED:
         title = _("%(client)s's %(service)s moved") % names
-        previous = event.payload.get("previous_start_at")
+        previous = payload.get("previous_start_at")
         detail = (
             _("From %(old)s to %(new)s") % {"old": _when(datetime.fromisoformat(previous), zone), "new": when}
             if previous
@@ -110,7 +116,7 @@ def alert_of_booking(event) -> None:
         )
     else:
         title = _("%(client)s's %(service)s was cancelled") % names
-        detail = when + (" · " + _("Late cancel") if event.payload.get("late_cancel") else "")
+        detail = when + (" · " + _("Late cancel") if payload.get("late_cancel") else "")
     alert_coaches(
         event=event,
         kind=kind,

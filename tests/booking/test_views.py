@@ -260,7 +260,9 @@ def test_public_flow_service_day_slot_details_confirm(client, studio, django_cap
     booking = Booking.objects.get(client__email="sal@example.com")
     assert booking.client.status == Client.Status.LEAD and booking.client.time_zone == "America/New_York"
     assert booking.client.coach == studio.coach and booking.client.source == Client.Source.BOOKING
-    assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][0] == "invite.ics"
+    [confirmation] = [m for m in mail.outbox if m.to == ["sal@example.com"]]
+    assert confirmation.attachments[0][0] == "invite.ics"
+    assert [m.to for m in mail.outbox if m is not confirmation] == [[studio.coach.email]]  # the coach's alert
     manage = client.get(done["Location"])
     assert "You're booked" in manage.content.decode()
     again = client.post(book_url, {"first_name": "Tom", "email": "tom@example.com"})
