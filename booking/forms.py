@@ -319,6 +319,14 @@ class PublicDetailsForm(forms.Form):
     )
 
 
+class PortalDetailsForm(forms.Form):
+    """A signed-in client books as themselves: only the note is asked."""
+
+    note = forms.CharField(
+        label=_("Anything your coach should know?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=255)
 

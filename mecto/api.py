@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("booking.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("automation.api.urls")),
 ]

@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.contrib.messages import get_messages
 
 from mecto import nav
 
 
 def platform(request):
-    """The navigation and brand every page needs."""
+    """The navigation, brand and flash messages every page needs.
+
+    Flashes are read from `flashes`, not Django's `messages`: a view may put its own
+    `messages` (a conversation, say) in the context without them turning into banners."""
     tenant = getattr(request, "tenant", None)
     org = tenant.organization if tenant is not None and request.user.is_authenticated else None
     from mecto.branding import brand_for
@@ -15,4 +19,5 @@ def platform(request):
         "tenant": tenant,
         "brand": brand_for(org),
         "site_url": settings.SITE_URL,
+        "flashes": get_messages(request),
     }

@@ -299,7 +299,8 @@ def book_from_public_page(
     time_zone: str = "",
     source: str = Booking.Source.PUBLIC_PAGE,
 ) -> Booking:
-    """A stranger books: a known email attaches to its client, a new one becomes a lead."""
+    """A stranger books: a known email attaches to its client, a new one becomes a lead of
+    the coach they booked, in the time zone they booked in, from the booking page."""
     from clients.services import create_client
     from mecto.localization import validate_time_zone
 
@@ -320,6 +321,8 @@ def book_from_public_page(
             email=email,
             phone=(phone or "").strip(),
             status=Client.Status.LEAD,
+            source=Client.Source.BOOKING,
+            coach=coach,
             time_zone=time_zone,
         )
     return book_session(service=service, coach=coach, start_at=start_at, client=client, source=source, note=note)

@@ -26,7 +26,7 @@ from mecto.forms import apply_domain_error
 from mecto.localization import format_money, time_zone_names
 
 from .. import notifications, selectors, services
-from ..forms import CancelForm, PublicDetailsForm
+from ..forms import CancelForm, PortalDetailsForm, PublicDetailsForm
 from ..ics import coach_feed
 from ..models import Booking, CoachProfile, ServiceType, Session
 from ..tokens import manage_token, manage_token_state, read_opt_out_token
@@ -47,8 +47,24 @@ def _public_org(slug: str) -> Organization:
     return org
 
 
-def _public_context(org, **extra) -> dict:
-    return {"org": org, "brand": brand_for(org), "policy": selectors.policy_for(org), **extra}
+def _portal_client(request, org) -> Client | None:
+    """The signed-in portal client of this business, who books inside the portal."""
+    tenant = getattr(request, "tenant", None)
+    if request.user.is_authenticated and tenant is not None and tenant.is_client and tenant.client is not None:
+        return tenant.client if tenant.client.organization_id == org.pk else None
+    return None
+
+
+def _public_context(request, org, **extra) -> dict:
+    """The pages' context; a portal client of the business sees them in the portal layout."""
+    base = "booking/portal_layout.html" if _portal_client(request, org) else "booking/public/base.html"
+    return {"org": org, "brand": brand_for(org), "policy": selectors.policy_for(org), "base_template": base, **extra}
+
+
+def _visitor_zone(request, org) -> str:
+    """The zone the times are shown in: the visitor's pick, else a portal client's own zone."""
+    client = _portal_client(request, org)
+    return _viewer_zone(request, (client.time_zone if client else "") or org.time_zone)
 
 
 def public_org_page(request, org_slug):
@@ -59,7 +75,7 @@ def public_org_page(request, org_slug):
     return render(
         request,
         "booking/public/org.html",
-        _public_context(org, services=services_list, coaches=selectors.public_coaches(organization=org)),
+        _public_context(request, org, services=services_list, coaches=selectors.public_coaches(organization=org)),
     )
 
 
@@ -71,7 +87,9 @@ def public_coach_page(request, org_slug, coach_slug):
     services_list = list(selectors.public_services(organization=org, coach=profile.user))
     for service in services_list:
         service.price_display = format_money(service.price_minor, service.currency) if service.price_minor else ""
-    return render(request, "booking/public/org.html", _public_context(org, services=services_list, profile=profile))
+    return render(
+        request, "booking/public/org.html", _public_context(request, org, services=services_list, profile=profile)
+    )
 
 
 def _public_service(org, service_slug) -> ServiceType:
@@ -93,7 +111,7 @@ def public_service_days(request, org_slug, service_slug):
     org = _public_org(org_slug)
     service = _public_service(org, service_slug)
     coach = _chosen_coach(request, service)
-    tz_name = _viewer_zone(request, org.time_zone)
+    tz_name = _visitor_zone(request, org)
     today = timezone.now().astimezone(ZoneInfo(tz_name)).date()
     first = max(_parse_date(request.GET.get("from"), today), today)
     last = first + timedelta(days=DAYS_PER_PAGE - 1)
@@ -108,6 +126,7 @@ def public_service_days(request, org_slug, service_slug):
         request,
         "booking/public/days.html",
         _public_context(
+            request,
             org,
             service=service,
             coach=coach,
@@ -127,7 +146,7 @@ def public_service_slots(request, org_slug, service_slug, day):
     org = _public_org(org_slug)
     service = _public_service(org, service_slug)
     coach = _chosen_coach(request, service)
-    tz_name = _viewer_zone(request, org.time_zone)
+    tz_name = _visitor_zone(request, org)
     try:
         the_day = date.fromisoformat(day)
     except ValueError:
@@ -148,7 +167,14 @@ def public_service_slots(request, org_slug, service_slug, day):
         request,
         "booking/public/slots.html",
         _public_context(
-            org, service=service, coach=coach, tz_name=tz_name, day=the_day, rows=rows, show_coach=len(profiles) > 1
+            request,
+            org,
+            service=service,
+            coach=coach,
+            tz_name=tz_name,
+            day=the_day,
+            rows=rows,
+            show_coach=len(profiles) > 1,
         ),
     )
 
@@ -171,7 +197,7 @@ def public_book(request, org_slug, service_slug):
     start = _parse_start(request.GET.get("start") or request.POST.get("start"))
     if start is None:
         raise Http404
-    tz_name = _viewer_zone(request, org.time_zone)
+    tz_name = _visitor_zone(request, org)
     now = timezone.now()
     in_range = now < start < now + timedelta(days=366)
     is_open = in_range and any(
@@ -185,14 +211,26 @@ def public_book(request, org_slug, service_slug):
         messages.info(request, _("That time is no longer free. Please pick another."))
         days = reverse("booking:public_days", args=[org.slug, service.slug])
         return redirect(f"{days}?{urlencode({'tz': tz_name, 'coach': coach.slug})}")
-    form = PublicDetailsForm(request.POST or None)
+    portal_client = _portal_client(request, org)
+    form = (PortalDetailsForm if portal_client else PublicDetailsForm)(request.POST or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                booking = services.book_from_public_page(
-                    service=service, coach=coach.user, start_at=start, time_zone=tz_name, **form.cleaned_data
-                )
+                if portal_client:
+                    booking = services.book_session(
+                        service=service,
+                        coach=coach.user,
+                        start_at=start,
+                        client=portal_client,
+                        actor=request.user,
+                        source=Booking.Source.APP,
+                        note=form.cleaned_data["note"],
+                    )
+                else:
+                    booking = services.book_from_public_page(
+                        service=service, coach=coach.user, start_at=start, time_zone=tz_name, **form.cleaned_data
+                    )
             except DomainError as exc:
                 apply_domain_error(form, exc if exc.field in form.fields else DomainError(exc.message))
             else:
@@ -207,6 +245,7 @@ def public_book(request, org_slug, service_slug):
         request,
         "booking/public/details.html",
         _public_context(
+            request,
             org,
             service=service,
             coach=coach,
@@ -215,6 +254,7 @@ def public_book(request, org_slug, service_slug):
             local_start=local,
             local_end=_wall(start + timedelta(minutes=service.duration_minutes), tz_name),
             form=form,
+            portal_client=portal_client,
             price=format_money(service.price_minor, service.currency) if service.price_minor else "",
             deposit=format_money(service.deposit_minor, service.currency) if service.deposit_minor else "",
         ),
@@ -236,7 +276,7 @@ def _manage_link(view):
             return render(
                 request,
                 "booking/public/link_expired.html",
-                _public_context(booking.organization, max_age_days=settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS),
+                _public_context(request, booking.organization, max_age_days=settings.BOOKING_MANAGE_LINK_MAX_AGE_DAYS),
                 status=410,
             )
         return view(request, booking, token)
@@ -257,6 +297,7 @@ def manage_booking(request, booking, token):
         request,
         "booking/public/manage.html",
         _public_context(
+            request,
             org,
             booking=booking,
             session=booking.session,
@@ -318,6 +359,7 @@ def manage_reschedule(request, booking, token):
         request,
         "booking/public/reschedule.html",
         _public_context(
+            request,
             org,
             booking=booking,
             session=session,
@@ -377,7 +419,7 @@ def reminder_opt_out(request, token):
     return render(
         request,
         "booking/public/opt_out.html",
-        _public_context(client.organization, client=client, channel=channel, done=done, opted_out=opted_out),
+        _public_context(request, client.organization, client=client, channel=channel, done=done, opted_out=opted_out),
     )
 
 

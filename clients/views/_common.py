@@ -37,11 +37,11 @@ class ConversationMixin:
 
     def conversation(self, request, thread) -> dict:
         if thread is None:
-            return {"thread": None, "messages": []}
+            return {"thread": None, "thread_messages": []}
         services.mark_thread_read(thread=thread, user=request.user)
         rows = list(selectors.thread_messages(thread=thread).order_by("-created_at", "-id")[:PAGE])
         rows.reverse()
-        return {"thread": thread, "messages": rows, "me": request.user}
+        return {"thread": thread, "thread_messages": rows, "me": request.user}
 
     def respond(self, request, client, extra=None, status=200):
         threads = self.threads(request, client)

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from accounts import services
 from accounts.models import Invitation, Membership
-from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +70,24 @@ def test_accepting_an_invitation_in_the_browser_logs_in_to_the_business(client):
     assert client.get(reverse("dashboard")).status_code == 200
     assert Membership.objects.get(user__email="newbie@example.com").role == "assistant"
     assert client.get(url).status_code == 404  # single use
+
+
+def test_an_existing_user_logs_in_from_the_invitation_and_comes_back_to_it(client):
+    org = OrganizationFactory()
+    owner = MembershipFactory(organization=org, role="owner").user
+    existing = MembershipFactory(role="coach").user  # a coach of another business
+    _, token = services.invite_member(organization=org, email=existing.email, role="coach", invited_by=owner)
+    url = reverse("accounts:accept_invitation", args=[token])
+    login_link = f'href="{reverse("account_login")}?next={url}"'
+    assert login_link in client.get(url).content.decode()
+    response = client.post(
+        f"{reverse('account_login')}?next={url}", {"login": existing.email, "password": PASSWORD, "next": url}
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    page = client.get(url).content.decode()
+    assert f"You are logged in as {existing.email}" in page
+    assert client.post(url).status_code == 302
+    assert Membership.objects.filter(user=existing, organization=org, role="coach").exists()
 
 
 def test_unknown_invitation_token_is_a_clear_404(client):

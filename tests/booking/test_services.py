@@ -287,13 +287,15 @@ def test_deposit_holds_the_place_until_paid_once_per_reference(studio, checkout_
     )
     assert booking.status == Booking.Status.PENDING_PAYMENT and booking.checkout_url.startswith("https://pay.")
     assert checkout_provider[0][1:3] == (2000, "GBP") and "/book/manage/" in checkout_provider[0][3]
-    assert len(mail.outbox) == 0  # no confirmation before payment
+    assert len(mail.outbox) == 0  # no confirmation (nor coach alert) before payment
     run_on_commit(services.mark_booking_paid, booking=booking, amount_minor=2000, reference="pi_1")
     run_on_commit(services.mark_booking_paid, booking=booking, amount_minor=2000, reference="pi_1")
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED and booking.payment_status == Booking.PaymentStatus.DEPOSIT_PAID
     assert booking.amount_paid_minor == 2000 and BookingPayment.objects.count() == 1
-    assert len(mail.outbox) == 1 and "Booked" in mail.outbox[0].subject
+    [confirmation] = [m for m in mail.outbox if m.to == ["d@example.com"]]
+    assert "Booked" in confirmation.subject
+    assert [m.to for m in mail.outbox if m is not confirmation] == [[studio.coach.email]]  # told once, when paid
     services.mark_booking_paid(booking=booking, amount_minor=4000, reference="pi_2")
     booking.refresh_from_db()
     assert booking.payment_status == Booking.PaymentStatus.PAID

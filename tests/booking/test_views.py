@@ -261,11 +261,39 @@ def test_public_flow_service_day_slot_details_confirm(client, studio, django_cap
     assert done.status_code == 302 and "/book/manage/" in done["Location"]
     booking = Booking.objects.get(client__email="sal@example.com")
     assert booking.client.status == Client.Status.LEAD and booking.client.time_zone == "America/New_York"
-    assert len(mail.outbox) == 1 and mail.outbox[0].attachments[0][0] == "invite.ics"
+    assert booking.client.coach == studio.coach and booking.client.source == Client.Source.BOOKING
+    [confirmation] = [m for m in mail.outbox if m.to == ["sal@example.com"]]
+    assert confirmation.attachments[0][0] == "invite.ics"
+    assert [m.to for m in mail.outbox if m is not confirmation] == [[studio.coach.email]]  # the coach's alert
     manage = client.get(done["Location"])
     assert "You're booked" in manage.content.decode()
     again = client.post(book_url, {"first_name": "Tom", "email": "tom@example.com"})
     assert again.status_code == 400 and "just taken" in again.content.decode()
+
+
+@freeze_time(NOW)
+def test_a_portal_client_books_inside_the_portal_without_typing_their_details(client, studio):
+    user = UserFactory()
+    me = ClientFactory(organization=studio.org, user=user, email=user.email, time_zone="Europe/Paris")
+    client.force_login(user)
+    days = client.get(reverse("booking:public_days", args=[studio.org.slug, studio.service.slug]))
+    assert 'id="site-nav"' in days.content.decode()  # the portal's layout and navigation
+    assert '<option value="Europe/Paris" selected>' in days.content.decode()  # times on the client's clock
+    start = TUE_10.isoformat()
+    book_url = reverse("booking:public_book", args=[studio.org.slug, studio.service.slug])
+    query = {"start": start, "coach": studio.profile.slug, "tz": "Europe/Paris"}
+    details = client.get(book_url, query)
+    page = details.content.decode()
+    assert details.status_code == 200 and 'id="site-nav"' in page and me.email in page
+    assert 'name="first_name"' not in page and 'name="email"' not in page
+    done = client.post(book_url, {**query, "note": "Knee is better"})
+    assert done.status_code == 302 and "/book/manage/" in done["Location"]
+    booking = Booking.objects.get()
+    assert booking.client == me and booking.note == "Knee is better" and booking.source == Booking.Source.APP
+    assert Client.objects.count() == 1
+    assert 'id="site-nav"' in client.get(done["Location"]).content.decode()
+    taken = client.post(book_url, {**query, "note": ""})
+    assert taken.status_code == 400 and Booking.objects.count() == 1
 
 
 @freeze_time(NOW)

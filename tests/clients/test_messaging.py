@@ -187,6 +187,28 @@ def test_client_portal_messages_page(client, org, coach, member_client):
     assert thread.messages.filter(from_client=True, body="Will do").exists()
 
 
+def test_message_bodies_show_once_and_real_flashes_still_show(client, org, coach, member_client):
+    """The conversation is not taken for flash messages: no body as a banner, and a banner
+    the page flashes (a refused send) is not lost."""
+    thread = services.start_thread(client=member_client, actor=coach)
+    services.send_message(thread=thread, sender=coach, body="Hips below parallel this week")
+    services.send_message(thread=thread, sender=member_client.user, body="Understood, coach")
+    pages = [
+        (coach, reverse("clients:messages", args=[member_client.pk])),
+        (member_client.user, reverse("clients:portal_messages")),
+    ]
+    for person, url in pages:
+        client.force_login(person)
+        page = client.get(url).content.decode()
+        assert page.count("Hips below parallel this week") == 1
+        assert page.count("Understood, coach") == 1
+        assert 'class="alert alert-info"' not in page
+        response = client.post(url, {"body": "", "thread": thread.public_id}, follow=True)
+        page = response.content.decode()
+        assert page.count('class="alert alert-error"') == 1 and "Write a message" in page
+        assert page.count("Hips below parallel this week") == 1
+
+
 def test_dashboard_shows_unread_messages(client, org, coach, member_client):
     thread = services.start_thread(client=member_client, actor=member_client.user)
     services.send_message(thread=thread, sender=member_client.user, body="Question")

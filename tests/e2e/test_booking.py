@@ -53,7 +53,12 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
-    # A stranger books on the public page: service → day → slot → details → confirm.
+    # A stranger in New York books on the public page: service → day → slot → details → confirm.
+    stranger = page.context.browser.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}, timezone_id="America/New_York"
+    )
+    coach_page, page = page, stranger.new_page()
+    page.set_default_timeout(15000)
     page.goto("/book/northside/")
     page.screenshot(path=f"{screenshot_dir}/booking-public-services.png", full_page=True)
     page.get_by_role("link", name=re.compile("Strength 1:1")).click()
@@ -69,7 +74,8 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     page.screenshot(path=f"{screenshot_dir}/booking-public-booked.png", full_page=True)
 
     booking = Booking.objects.get(client__email="sally@example.com")
-    assert booking.client.status == "lead"
+    assert booking.client.status == "lead" and booking.client.time_zone == "America/New_York"
+    assert booking.client.coach == coach and booking.client.source == "booking"
     [confirmation] = [m for m in mail.outbox if m.to == ["sally@example.com"]]
     [invite] = [a for a in confirmation.attachments if a[0] == "invite.ics"]
     [event] = Calendar.from_ical(invite[1]).walk("VEVENT")
@@ -87,8 +93,11 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     assert booking.session.start_at != old_start
     assert any("Moved" in m.subject for m in mail.outbox if m.to == ["sally@example.com"])
 
-    # The coach sees it in the week view, and marks attendance once it has taken place.
+    # The coach was told on the dashboard, sees it in the week view, and marks attendance.
+    stranger.close()
+    page = coach_page
     _log_in(page, coach)
+    assert page.get_by_text("Sally Stranger booked Strength 1:1").first.is_visible()
     local_day = booking.session.start_at.astimezone(ZoneInfo("Europe/London")).date()
     page.goto(f"/booking/?date={local_day.isoformat()}")
     assert page.get_by_text("Sally Stranger").first.is_visible()

@@ -71,7 +71,8 @@ def test_zoom_meeting_is_created_moved_and_removed_with_the_session(studio, run_
     body = json.loads(created.calls[0].request.body)
     assert body["start_time"] == "2026-06-02T09:00:00Z" and body["duration"] == 60 and body["type"] == 2
     assert created.calls[0].request.headers["Authorization"] == "Bearer zoom-at"
-    assert ZOOM_MEETING["join_url"] in mail.outbox[0].body
+    [confirmation] = [m for m in mail.outbox if m.to == ["v@example.com"]]
+    assert ZOOM_MEETING["join_url"] in confirmation.body
     run_on_commit(services.reschedule_booking, booking=booking, start_at=TUE_10 + timedelta(hours=2))
     assert json.loads(patched.calls[0].request.body)["start_time"] == "2026-06-02T11:00:00Z"
     run_on_commit(services.cancel_booking, booking=booking)

@@ -1,0 +1,128 @@
+"""Coach alerts from the domain events: an intake arrives, a session is booked, moved or
+cancelled. The outbox runs each handler once per event; `alert_coaches` makes a second run
+a no-op as well."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+from booking import selectors as booking_selectors
+from clients.models import Client
+from mecto.events import subscribe
+
+from .models import AlertKind
+from .services import alert_coaches
+
+
+def _active_member(user, organization) -> bool:
+    return Membership.objects.filter(organization=organization, user=user, is_active=True).exists()
+
+
+def _client_coaches(client: Client) -> list:
+    """The client's coach, or every owner and coach when nobody is assigned."""
+    if client.coach_id and _active_member(client.coach, client.organization):
+        return [client.coach]
+    members = Membership.objects.filter(
+        organization=client.organization, is_active=True, role__in=[Membership.Role.OWNER, Membership.Role.COACH]
+    ).select_related("user")
+    return [m.user for m in members]
+
+
+def _not_the_actor(users, event) -> list:
+    """Nobody is alerted about what they did themselves."""
+    return [u for u in users if u.pk != event.actor_id]
+
+
+def _when(at: datetime, zone: str) -> str:
+    local = at.astimezone(ZoneInfo(zone))
+    return f"{formats.date_format(local, 'D j M Y')}, {formats.time_format(local, 'H:i')} ({zone})"
+
+
+@subscribe("intake.submitted", name="automation.alert_coach_of_intake")
+def alert_of_intake(event) -> None:
+    client = (
+        Client.objects.for_org(event.organization)
+        .select_related("coach")
+        .filter(pk=event.payload.get("client_id"))
+        .first()
+    )
+    if client is None:
+        return
+    payload = event.payload
+    notes = []
+    if payload.get("new_lead"):
+        notes.append(_("New lead."))
+    if payload.get("needs_medical_clearance"):
+        notes.append(_("Medical clearance needed."))
+    if payload.get("review") == "pending":
+        notes.append(_("Sent from the public link: check the answers and accept them."))
+    alert_coaches(
+        event=event,
+        kind=AlertKind.INTAKE,
+        recipients=_not_the_actor(_client_coaches(client), event),
+        client=client,
+        title=_("%(name)s sent their intake form") % {"name": client.full_name},
+        detail=" ".join(notes),
+        path=reverse("clients:intake", args=[client.pk]),
+    )
+
+
+_BOOKING_KINDS = {
+    "booking.created": AlertKind.BOOKED,
+    "booking.confirmed": AlertKind.BOOKED,  # a booking that waited for its payment
+    "booking.rescheduled": AlertKind.MOVED,
+    "booking.cancelled": AlertKind.CANCELLED,
+}
+
+
+@subscribe("booking.*", name="automation.alert_coach_of_booking")
+def alert_of_booking(event) -> None:
+    kind = _BOOKING_KINDS.get(event.name)
+    if kind is None:
+        return
+    payload = event.payload
+    if event.name == "booking.created" and payload.get("status") == "pending_payment":
+        return  # told when it is paid (booking.confirmed); an unpaid hold may never become a session
+    if event.name == "booking.cancelled" and payload.get("by") == "system":
+        return  # an unpaid hold released: the coach was never told about it
+    organization = event.organization
+    booking = (
+        booking_selectors.booking_list(organization=organization).filter(pk=event.payload.get("booking_id")).first()
+    )
+    if booking is None:
+        return
+    session = booking.session
+    coach = session.coach
+    profile = booking_selectors.coach_profile(organization=organization, user=coach)
+    zone = (profile.time_zone if profile else "") or organization.time_zone
+    names = {"client": booking.client.full_name, "service": session.service.name}
+    when = _when(session.start_at, zone)
+    if kind == AlertKind.BOOKED:
+        title = _("%(client)s booked %(service)s") % names
+        detail = when
+    elif kind == AlertKind.MOVED:
+        title = _("%(client)s's %(service)s moved") % names
+        previous = payload.get("previous_start_at")
+        detail = (
+            _("From %(old)s to %(new)s") % {"old": _when(datetime.fromisoformat(previous), zone), "new": when}
+            if previous
+            else when
+        )
+    else:
+        title = _("%(client)s's %(service)s was cancelled") % names
+        detail = when + (" · " + _("Late cancel") if payload.get("late_cancel") else "")
+    alert_coaches(
+        event=event,
+        kind=kind,
+        recipients=_not_the_actor([coach], event),
+        client=booking.client,
+        title=title,
+        detail=detail,
+        path=reverse("booking:session", args=[session.pk]),
+    )
