@@ -10,7 +10,8 @@ from .selectors import coach_alerts
 SHOWN = 5
 
 
-def recent_activity_card(request):
+def recent_activity_card(request, scope):
+    """Alerts are addressed to the signed-in coach, so every scope shows the same ones."""
     tenant = request.tenant
     if not tenant.is_member:
         return None
