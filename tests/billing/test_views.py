@@ -74,7 +74,7 @@ def test_a_coachs_dashboard_counts_only_their_own_clients_overdue_invoices(as_co
     assert "Overdue invoices" not in page and "Monthly recurring revenue" not in page
     mine = ClientFactory(organization=org, coach=coach)
     InvoiceFactory(organization=org, client=mine, due_at=timezone.now() - timedelta(days=2))
-    assert "1 invoice(s) past their due date" in as_coach.get("/dashboard/").content.decode()
+    assert "1 invoice is past its due date." in as_coach.get("/dashboard/").content.decode()
 
 
 def test_empty_states_say_what_to_do_next(as_coach):
