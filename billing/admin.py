@@ -3,6 +3,7 @@ the books themselves (numbers, amounts, Stripe events) are read-only here."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mecto.admin_actions import run_each
 
@@ -59,7 +60,9 @@ class PlanAdmin(admin.ModelAdmin):
 @admin.action(description=_("Renew now (memberships paid by hand)"))
 def renew_now(modeladmin, request, queryset):
     started = sum(services.renew_membership(subscription=s) for s in queryset)
-    modeladmin.message_user(request, _("%(n)s period(s) started.") % {"n": started})
+    modeladmin.message_user(
+        request, ngettext("%(n)s period started.", "%(n)s periods started.", started) % {"n": started}
+    )
 
 
 @admin.register(Subscription)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from clients.models import Client
@@ -65,7 +66,8 @@ def billing_dashboard_card(request):
         return Card(
             title=_("Overdue invoices"),
             value=format_money(total, org.currency),
-            body=_("%(count)s invoice(s) past their due date.") % {"count": count},
+            body=ngettext("%(count)s invoice past its due date.", "%(count)s invoices past their due date.", count)
+            % {"count": count},
             url=reverse("billing:invoices") + "?status=overdue",
             action=_("Review overdue invoices"),
             order=40,
