@@ -218,6 +218,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and number formats per language (mecto/formats/<lang>/formats.py), the admin included.
+FORMAT_MODULE_PATH = ["mecto.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
