@@ -52,3 +52,8 @@ def test_signup_refuses_a_time_zone_that_is_not_one(client):
     assert "time_zone" in response.context["form"].errors
     # A form shown again keeps what was sent: the browser's zone does not overwrite it.
     assert "data-browser-time-zone" not in response.content.decode()
+
+
+def test_signup_page_says_sign_up_as_the_top_bar_does(client):
+    page = client.get("/account/signup/").content.decode()
+    assert "Sign up" in page and "Sign Up" not in page and "Signup" not in page
