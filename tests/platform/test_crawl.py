@@ -120,7 +120,7 @@ def test_every_linked_page_answers_without_error_for_each_role(client, email, st
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"{email}: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"{email}: pages wider than a {PHONE['width']} px phone (overflow px, widest elements): {wide}"
+    assert not wide, f"{email}: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
 
 
 @freeze_time(DEMO_NOW)
@@ -134,7 +134,7 @@ def test_every_linked_public_page_answers_without_error_for_a_stranger(client):
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"anonymous: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"anonymous: pages wider than a {PHONE['width']} px phone (overflow px, widest elements): {wide}"
+    assert not wide, f"anonymous: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
     assert any("/book/northside-strength/" in url and url.count("/") > 4 for url in seen), seen
 
 
@@ -156,7 +156,11 @@ OVERFLOW_JS = """() => {
   const leaves = wide.filter(el => !wide.some(other => other !== el && el.contains(other)));
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-  return {overflow: root.scrollWidth - width, culprits: leaves.slice(0, 5).map(el =>
+  const small = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && (box.width < 24 || box.height < 24);  // WCAG 2.2 target size
+  });
+  return {overflow: root.scrollWidth - width, small_targets: small.length, culprits: leaves.slice(0, 5).map(el =>
     name(el) + ' ' + Math.round(el.getBoundingClientRect().right - width) + 'px')};
 }"""
 
@@ -169,7 +173,8 @@ def _one_page_per_shape(pages: dict[str, str]) -> dict[str, str]:
 
 
 def _overflowing_pages(pages: dict[str, str]) -> dict[str, dict]:
-    """Open every page in a 390 px wide Chromium; answer {url: overflow} for the wide ones."""
+    """Open every page in a 390 px wide Chromium; answer {url: problems} for the pages wider than
+    the screen or with a checkbox or radio button smaller than a 24 px target."""
     from django.contrib.staticfiles import finders
     from playwright.sync_api import sync_playwright
 
@@ -193,7 +198,7 @@ def _overflowing_pages(pages: dict[str, str]) -> dict[str, dict]:
         for url in pages:
             page.goto("http://testserver" + url, wait_until="load")
             result = page.evaluate(OVERFLOW_JS)
-            if result["overflow"] > 0:
+            if result["overflow"] > 0 or result["small_targets"]:
                 found[url] = result
         browser.close()
     return found
