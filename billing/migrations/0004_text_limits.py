@@ -5,25 +5,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0003_notices_move_to_the_message_log'),
+        ("billing", "0003_notices_move_to_the_message_log"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='billingsettings',
-            name='invoice_footer',
-            field=mecto.fields.LimitedTextField(blank=True, help_text='Bank details for transfers, tax number, thank-you note.', max_length=1000, verbose_name='invoice footer'),
+            model_name="billingsettings",
+            name="invoice_footer",
+            field=mecto.fields.LimitedTextField(
+                blank=True,
+                help_text="Bank details for transfers, tax number, thank-you note.",
+                max_length=1000,
+                verbose_name="invoice footer",
+            ),
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='description',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name='description'),
+            model_name="plan",
+            name="description",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='stripeevent',
-            name='last_error',
+            model_name="stripeevent",
+            name="last_error",
             field=mecto.fields.LimitedTextField(blank=True, max_length=10000),
         ),
     ]

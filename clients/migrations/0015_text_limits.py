@@ -5,40 +5,41 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0014_portal_invitations'),
+        ("clients", "0014_portal_invitations"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='client',
-            name='goals',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name='goals'),
+            model_name="client",
+            name="goals",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name="goals"),
         ),
         migrations.AlterField(
-            model_name='clientimport',
-            name='failure',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name='failure'),
+            model_name="clientimport",
+            name="failure",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name="failure"),
         ),
         migrations.AlterField(
-            model_name='intakeform',
-            name='description',
-            field=mecto.fields.LimitedTextField(blank=True, help_text='Shown above the questions.', max_length=2000, verbose_name='introduction'),
+            model_name="intakeform",
+            name="description",
+            field=mecto.fields.LimitedTextField(
+                blank=True, help_text="Shown above the questions.", max_length=2000, verbose_name="introduction"
+            ),
         ),
         migrations.AlterField(
-            model_name='intakesection',
-            name='description',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name='description'),
+            model_name="intakesection",
+            name="description",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='message',
-            name='body',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name='message'),
+            model_name="message",
+            name="body",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name="message"),
         ),
         migrations.AlterField(
-            model_name='note',
-            name='body',
-            field=mecto.fields.LimitedTextField(max_length=10000, verbose_name='note'),
+            model_name="note",
+            name="body",
+            field=mecto.fields.LimitedTextField(max_length=10000, verbose_name="note"),
         ),
     ]

@@ -7,30 +7,33 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('integrations', '0001_connected_accounts_calendar_sync'),
+        ("integrations", "0001_connected_accounts_calendar_sync"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='connectedaccount',
-            name='access_token',
-            field=integrations.crypto.EncryptedTextField(blank=True, max_length=8192, validators=[django.core.validators.MaxLengthValidator(8192)]),
+            model_name="connectedaccount",
+            name="access_token",
+            field=integrations.crypto.EncryptedTextField(
+                blank=True, max_length=8192, validators=[django.core.validators.MaxLengthValidator(8192)]
+            ),
         ),
         migrations.AlterField(
-            model_name='connectedaccount',
-            name='last_error',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name='last error'),
+            model_name="connectedaccount",
+            name="last_error",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name="last error"),
         ),
         migrations.AlterField(
-            model_name='connectedaccount',
-            name='refresh_token',
-            field=integrations.crypto.EncryptedTextField(blank=True, max_length=8192, validators=[django.core.validators.MaxLengthValidator(8192)]),
+            model_name="connectedaccount",
+            name="refresh_token",
+            field=integrations.crypto.EncryptedTextField(
+                blank=True, max_length=8192, validators=[django.core.validators.MaxLengthValidator(8192)]
+            ),
         ),
         migrations.AlterField(
-            model_name='connectedaccount',
-            name='scopes',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name='granted scopes'),
+            model_name="connectedaccount",
+            name="scopes",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name="granted scopes"),
         ),
     ]

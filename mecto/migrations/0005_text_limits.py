@@ -5,30 +5,29 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('mecto', '0004_inbound_messages'),
+        ("mecto", "0004_inbound_messages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='event',
-            name='last_error',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name='last error'),
+            model_name="event",
+            name="last_error",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name="last error"),
         ),
         migrations.AlterField(
-            model_name='inboundmessage',
-            name='body',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name='text'),
+            model_name="inboundmessage",
+            name="body",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=10000, verbose_name="text"),
         ),
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='body_html',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=500000, verbose_name='HTML'),
+            model_name="outboundmessage",
+            name="body_html",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=500000, verbose_name="HTML"),
         ),
         migrations.AlterField(
-            model_name='outboundmessage',
-            name='body_text',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=200000, verbose_name='text'),
+            model_name="outboundmessage",
+            name="body_text",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=200000, verbose_name="text"),
         ),
     ]

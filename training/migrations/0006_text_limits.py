@@ -5,40 +5,41 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0005_settings_inactivity_and_language_model_calls'),
+        ("training", "0005_settings_inactivity_and_language_model_calls"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='exerciseoverride',
-            name='cues',
-            field=mecto.fields.LimitedTextField(blank=True, help_text='One cue per line.', max_length=2000, verbose_name='coaching cues'),
+            model_name="exerciseoverride",
+            name="cues",
+            field=mecto.fields.LimitedTextField(
+                blank=True, help_text="One cue per line.", max_length=2000, verbose_name="coaching cues"
+            ),
         ),
         migrations.AlterField(
-            model_name='exerciseoverride',
-            name='instructions',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name='instructions'),
+            model_name="exerciseoverride",
+            name="instructions",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name="instructions"),
         ),
         migrations.AlterField(
-            model_name='logcomment',
-            name='body',
-            field=mecto.fields.LimitedTextField(max_length=2000, verbose_name='comment'),
+            model_name="logcomment",
+            name="body",
+            field=mecto.fields.LimitedTextField(max_length=2000, verbose_name="comment"),
         ),
         migrations.AlterField(
-            model_name='program',
-            name='description',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name='description'),
+            model_name="program",
+            name="description",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=5000, verbose_name="description"),
         ),
         migrations.AlterField(
-            model_name='workout',
-            name='notes',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name='notes'),
+            model_name="workout",
+            name="notes",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name="notes"),
         ),
         migrations.AlterField(
-            model_name='workoutlog',
-            name='notes',
-            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name='notes'),
+            model_name="workoutlog",
+            name="notes",
+            field=mecto.fields.LimitedTextField(blank=True, max_length=2000, verbose_name="notes"),
         ),
     ]
