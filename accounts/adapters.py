@@ -7,6 +7,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from mecto import comms
+from mecto.branding import brand_for
+from mecto.tenancy import home_organization
+
+from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -18,10 +22,16 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return reverse("dashboard")
 
+    def format_email_subject(self, subject):
+        """Subjects are plain: the brand signs the message instead of a "[site]" prefix."""
+        return subject.strip()
+
     def send_mail(self, template_prefix, email, context):
         """Sign-in emails (confirmation, password reset, codes) go through the sending
         mechanism like every other message: a row in the log, consent-checked, sent once."""
-        context = {**context, "brand_name": "Mecto"}
+        user = context.get("user") or User.objects.filter(email__iexact=email).first()
+        organization = home_organization(user)
+        context = {**context, "brand_name": brand_for(organization).name, "recipient": user}
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
         comms.queue_email(

@@ -1,9 +1,11 @@
+import json
+
 from allauth.account.forms import SignupForm
 from django import forms
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES, time_zone_choices
+from mecto.localization import CURRENCY_CHOICES, UNIT_SYSTEM_CHOICES, time_zone_choices, time_zone_currencies
 
 from . import services
 from .models import Membership, Organization
@@ -12,6 +14,15 @@ from .passwords import check_new_password
 
 def time_zone_field(**kwargs) -> forms.ChoiceField:
     return forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="UTC", **kwargs)
+
+
+def start_from_browser_time_zone(form: forms.Form) -> None:
+    """A new business starts in the browser's time zone and its currency (static/js/app.js fills
+    them in before the person picks); the choices are still checked here, as for any value."""
+    if form.is_bound:
+        return
+    form.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
+    form.fields["currency"].widget.attrs["data-zone-currencies"] = json.dumps(time_zone_currencies())
 
 
 class BusinessFieldsMixin(forms.Form):
@@ -29,6 +40,10 @@ class BusinessSignupForm(SignupForm):
     time_zone = BusinessFieldsMixin.base_fields["time_zone"]
     currency = BusinessFieldsMixin.base_fields["currency"]
     unit_system = BusinessFieldsMixin.base_fields["unit_system"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_from_browser_time_zone(self)
 
     field_order = [
         "full_name",
@@ -71,6 +86,10 @@ class BusinessSignupForm(SignupForm):
 
 class CreateOrganizationForm(BusinessFieldsMixin):
     """For a person who signed in (for example with Google) and has no business yet."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start_from_browser_time_zone(self)
 
 
 class OrganizationSettingsForm(forms.ModelForm):

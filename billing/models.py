@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mecto.fields import LimitedTextField
 from mecto.localization import format_money, validate_currency
 from mecto.tenancy import OrgOwned, OrgQuerySet
 
@@ -41,7 +42,7 @@ class BillingSettings(OrgOwned):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=14, validators=[MaxValueValidator(365)]
     )
-    business_address = models.TextField(
+    business_address = LimitedTextField(
         _("business address"),
         max_length=300,
         blank=True,
@@ -53,8 +54,11 @@ class BillingSettings(OrgOwned):
         blank=True,
         help_text=_("Needed on invoices that charge VAT or sales tax."),
     )
-    invoice_footer = models.TextField(
-        _("invoice footer"), blank=True, help_text=_("Bank details for transfers, thank-you note.")
+    invoice_footer = LimitedTextField(
+        _("invoice footer"),
+        blank=True,
+        max_length=1000,
+        help_text=_("Bank details for transfers, thank-you note."),
     )
     # Counters for gap-free numbering: the row is locked while a number is taken, so the
     # number and the document it belongs to commit (or roll back) together.
@@ -106,7 +110,7 @@ class Plan(OrgOwned):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=2000)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     price_minor = models.PositiveIntegerField(_("price (minor units)"))
     currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
@@ -621,7 +625,7 @@ class StripeEvent(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = LimitedTextField(blank=True, max_length=10_000)
 
     class Meta:
         verbose_name = _("Stripe event")

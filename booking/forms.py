@@ -9,7 +9,15 @@ from accounts.models import User
 from clients.models import Client
 from mecto.localization import CURRENCY_CHOICES, minor_units, time_zone_choices
 
-from .models import AvailabilityException, AvailabilityRule, BookingPolicy, CoachProfile, ServiceType
+from .models import (
+    AvailabilityException,
+    AvailabilityRule,
+    Booking,
+    BookingPolicy,
+    CoachProfile,
+    ServiceType,
+    Session,
+)
 
 INTERVAL = re.compile(r"^\s*(\d{1,2})[:.h]?(\d{2})?\s*[-–]\s*(\d{1,2})[:.h]?(\d{2})?\s*$")
 
@@ -306,7 +314,12 @@ class MoveSessionForm(forms.Form):
 
 
 class SessionNotesForm(forms.Form):
-    notes = forms.CharField(label=_("Session notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=_("Session notes"),
+        required=False,
+        max_length=Session._meta.get_field("notes").max_length,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class PublicDetailsForm(forms.Form):
@@ -315,7 +328,10 @@ class PublicDetailsForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     note = forms.CharField(
-        label=_("Anything your coach should know?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Anything your coach should know?"),
+        required=False,
+        max_length=Booking._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mecto.crypto import EncryptedTextField
+from mecto.fields import LimitedTextField
 from mecto.localization import CURRENCY_CHOICES, validate_currency, validate_time_zone
 from mecto.tenancy import OrgOwned, OrgQuerySet
 
@@ -33,7 +34,7 @@ class CoachProfile(OrgOwned):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_profiles", verbose_name=_("coach")
     )
     slug = models.SlugField(_("booking page address"), max_length=60, allow_unicode=True)
-    bio = models.TextField(_("about"), blank=True)
+    bio = LimitedTextField(_("about"), blank=True, max_length=2000)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC", validators=[validate_time_zone])
     accepts_bookings = models.BooleanField(_("takes online bookings"), default=True)
     min_notice_minutes = models.PositiveIntegerField(
@@ -87,7 +88,7 @@ class BookingPolicy(OrgOwned):
         _("hold unpaid bookings for (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
     public_booking_enabled = models.BooleanField(_("public booking page on"), default=True)
-    booking_page_intro = models.TextField(_("booking page introduction"), blank=True)
+    booking_page_intro = LimitedTextField(_("booking page introduction"), blank=True, max_length=2000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     DEFAULT_REMINDERS = [24 * 60, 120]
@@ -130,7 +131,7 @@ class ServiceType(OrgOwned):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address name"), max_length=60, allow_unicode=True)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=2000)
     duration_minutes = models.PositiveSmallIntegerField(
         _("duration (minutes)"), default=60, validators=[MinValueValidator(5), MaxValueValidator(720)]
     )
@@ -352,7 +353,7 @@ class Session(OrgOwned):
     )
     series_index = models.PositiveSmallIntegerField(null=True, blank=True)
     is_modified = models.BooleanField(_("changed from the series"), default=False)
-    notes = models.TextField(_("session notes"), blank=True)
+    notes = LimitedTextField(_("session notes"), blank=True, max_length=5000)
     sequence = models.PositiveIntegerField(default=0, help_text=_("iCalendar revision, raised on every change"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -439,7 +440,7 @@ class Booking(OrgOwned):
         _("attendance"), max_length=16, choices=Attendance.choices, default=Attendance.UNMARKED
     )
     source = models.CharField(_("booked through"), max_length=16, choices=Source.choices, default=Source.COACH)
-    note = models.TextField(_("message from the client"), blank=True)
+    note = LimitedTextField(_("message from the client"), blank=True, max_length=2000)
     price_minor = models.PositiveIntegerField(_("price (minor units)"), default=0)
     currency = models.CharField(_("currency"), max_length=3, default="USD", validators=[validate_currency])
     payment_status = models.CharField(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from mecto.comms.models import Channel
+from mecto.forms import IdPrefixMixin
 from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
 
 from .models import Client, IntakeForm, IntakeQuestion, IntakeSection, Metric, Note, ProgressPhoto
@@ -144,7 +145,9 @@ class IntakeFormForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class SectionForm(forms.ModelForm):
+class SectionForm(IdPrefixMixin, forms.ModelForm):
+    id_prefix = "section"
+
     class Meta:
         model = IntakeSection
         fields = ["title", "description", "is_health_screening"]
@@ -333,7 +336,9 @@ class TargetForm(forms.Form):
         )
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(IdPrefixMixin, forms.Form):
+    id_prefix = "photo"
+
     image = forms.FileField(
         label=_("Photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif"}),

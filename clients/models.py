@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import InvitationBase
 from mecto.crypto import EncryptedTextField, hash_token
+from mecto.fields import LimitedTextField
 from mecto.localization import METRIC, UNIT_SYSTEM_CHOICES, validate_time_zone
 from mecto.tenancy import OrgOwned
 
@@ -78,7 +79,7 @@ class Client(OrgOwned):
         blank=True,
         validators=[MinValueValidator(Decimal("50")), MaxValueValidator(Decimal("260"))],
     )
-    goals = models.TextField(_("goals"), blank=True)
+    goals = LimitedTextField(_("goals"), blank=True, max_length=2000)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.MANUAL)
     emergency_contact_name = models.CharField(_("emergency contact"), max_length=120, blank=True)
     emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=32, blank=True)
@@ -211,7 +212,7 @@ class Note(OrgOwned):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField(_("note"))
+    body = LimitedTextField(_("note"), max_length=10_000)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
     updated_at = models.DateTimeField(_("edited"), auto_now=True)
@@ -240,7 +241,9 @@ class IntakeForm(OrgOwned):
     """
 
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("introduction"), blank=True, help_text=_("Shown above the questions."))
+    description = LimitedTextField(
+        _("introduction"), blank=True, help_text=_("Shown above the questions."), max_length=2000
+    )
     is_default = models.BooleanField(_("default form"), default=False)
     public_token = EncryptedTextField(default=new_public_token, editable=False)
     public_token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -277,7 +280,7 @@ class IntakeSection(OrgOwned):
 
     form = models.ForeignKey(IntakeForm, on_delete=models.CASCADE, related_name="sections", verbose_name=_("form"))
     title = models.CharField(_("title"), max_length=160)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=2000)
     is_health_screening = models.BooleanField(
         _("health screening"),
         default=False,
@@ -595,7 +598,7 @@ class Message(OrgOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_client = models.BooleanField(_("from the client"), default=False)
-    body = models.TextField(_("message"), blank=True)
+    body = LimitedTextField(_("message"), blank=True, max_length=5000)
     attachment = models.FileField(_("attachment"), upload_to=_private_upload_path, max_length=200, blank=True)
     attachment_name = models.CharField(_("file name"), max_length=120, blank=True)
     attachment_type = models.CharField(_("file type"), max_length=60, blank=True)
@@ -650,7 +653,7 @@ class ClientImport(OrgOwned):
     created_count = models.PositiveIntegerField(_("clients added"), default=0)
     error_count = models.PositiveIntegerField(_("rows refused"), default=0)
     errors = models.JSONField(_("refused rows"), default=list, help_text=_("[{row, field, message}]"))
-    failure = models.TextField(_("failure"), blank=True)
+    failure = LimitedTextField(_("failure"), blank=True, max_length=10_000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,10 +2,12 @@
 encrypted at rest, and what calendar sync keeps: pushed events and pulled busy times."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mecto.crypto import EncryptedTextField
+from mecto.fields import LimitedTextField
 from mecto.tenancy import OrgOwned, OrgQuerySet
 
 
@@ -40,12 +42,12 @@ class ConnectedAccount(OrgOwned):
         "socialaccount.SocialAccount", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     account_email = models.CharField(_("account"), max_length=254, blank=True)
-    access_token = EncryptedTextField(blank=True)
-    refresh_token = EncryptedTextField(blank=True)
+    access_token = EncryptedTextField(blank=True, max_length=8192, validators=[MaxLengthValidator(8192)])
+    refresh_token = EncryptedTextField(blank=True, max_length=8192, validators=[MaxLengthValidator(8192)])
     expires_at = models.DateTimeField(_("access expires"), null=True, blank=True)
-    scopes = models.TextField(_("granted scopes"), blank=True)
+    scopes = LimitedTextField(_("granted scopes"), blank=True, max_length=5000)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = LimitedTextField(_("last error"), blank=True, max_length=10_000)
     calendar_sync = models.BooleanField(_("sync calendar"), default=True)
     calendar_id = models.CharField(_("calendar"), max_length=255, default="primary")
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)

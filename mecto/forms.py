@@ -11,6 +11,17 @@ from django.views import View
 from mecto.errors import DomainError
 
 
+class IdPrefixMixin:
+    """Element ids of a form that shares a page with others: `id_prefix = "photo"` makes them
+    `photo_<field>` (names stay the same), so two forms with a `note` field both keep their label."""
+
+    id_prefix = "id"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 def apply_domain_error(form: forms.Form, error: DomainError, field_names: dict[str, str] | None = None) -> None:
     """Show a service's error beside its field, or at the top of the form.
 

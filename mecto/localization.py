@@ -49,6 +49,58 @@ CURRENCIES: dict[str, int] = {
 }
 CURRENCY_CHOICES = [(code, code) for code in sorted(CURRENCIES)]
 
+# The currency of each country whose money is in CURRENCIES (ISO 3166 -> ISO 4217).
+_EURO = [
+    "AT",
+    "BE",
+    "CY",
+    "DE",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MC",
+    "MT",
+    "NL",
+    "PT",
+    "SI",
+    "SK",
+    "SM",
+    "VA",
+    "AD",
+    "ME",
+    "XK",
+]
+COUNTRY_CURRENCIES: dict[str, str] = {
+    **dict.fromkeys(_EURO, "EUR"),
+    **{"AE": "AED", "AU": "AUD", "BR": "BRL", "CA": "CAD", "CH": "CHF", "LI": "CHF", "CL": "CLP"},
+    **{"CN": "CNY", "CZ": "CZK", "DK": "DKK", "FO": "DKK", "GL": "DKK", "GB": "GBP", "GG": "GBP"},
+    **{"IM": "GBP", "JE": "GBP", "HK": "HKD", "HU": "HUF", "ID": "IDR", "IL": "ILS", "IN": "INR"},
+    **{"IS": "ISK", "JP": "JPY", "KR": "KRW", "MX": "MXN", "MY": "MYR", "NO": "NOK", "NZ": "NZD"},
+    **{"PH": "PHP", "PL": "PLN", "RO": "RON", "SA": "SAR", "SE": "SEK", "SG": "SGD", "TH": "THB"},
+    **{"TR": "TRY", "TW": "TWD", "US": "USD", "PR": "USD", "ZA": "ZAR"},
+}
+DEFAULT_CURRENCY = "USD"
+
+
+def currency_for_time_zone(time_zone: str | None) -> str:
+    """The likely currency of a business in `time_zone` ("Europe/London" -> "GBP"), USD if unknown."""
+    from mecto.comms.addresses import region_for_time_zone
+
+    return COUNTRY_CURRENCIES.get(region_for_time_zone(time_zone) or "", DEFAULT_CURRENCY)
+
+
+def time_zone_currencies() -> dict[str, str]:
+    """Every time zone whose country's currency is known, with that currency (for sign-up)."""
+    return {name: code for name in time_zone_names() if (code := currency_for_time_zone(name)) != DEFAULT_CURRENCY}
+
 
 @lru_cache(maxsize=1)
 def time_zone_names() -> list[str]:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mecto.fields import LimitedTextField
 from mecto.tenancy import OrgOwned
 
 
@@ -60,7 +61,7 @@ class Event(OrgOwned):
     created_at = models.DateTimeField(_("happened"), auto_now_add=True, db_index=True)
     dispatched_at = models.DateTimeField(_("handled"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = LimitedTextField(_("last error"), blank=True, max_length=10_000)
 
     class Meta:
         verbose_name = _("event")

@@ -45,6 +45,17 @@ def _rows(kind: str, user) -> list:
     return list(resolver(user=user)) if resolver is not None else []
 
 
+def home_organization(user) -> models.Model | None:
+    """The business a person belongs to (their first membership, else the business whose client
+    they are); None for someone of no business. Emails to them carry its brand."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    for kind in ("member", "client"):
+        for row in _rows(kind, user):
+            return row.organization
+    return None
+
+
 class OrgQuerySet(models.QuerySet):
     def for_org(self, organization: models.Model | None) -> OrgQuerySet:
         """Rows of this organisation only; nothing at all without one."""

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from mecto.forms import IdPrefixMixin
 
 from . import movement
 from .generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
@@ -27,7 +28,9 @@ class ProgramForm(ServiceValidatedForm, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ProgramEditForm(ServiceValidatedForm, forms.ModelForm):
+class ProgramEditForm(IdPrefixMixin, ServiceValidatedForm, forms.ModelForm):
+    id_prefix = "program"
+
     class Meta:
         model = Program
         fields = ["name", "goal", "description"]

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mecto.fields import LimitedTextField
 from mecto.tenancy import OrgOwned, OrgQuerySet
 
 from . import movement
@@ -148,8 +149,8 @@ class ExerciseOverride(OrgOwned):
     video. Other businesses never see it."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="overrides")
-    instructions = models.TextField(_("instructions"), blank=True)
-    cues = models.TextField(_("coaching cues"), blank=True, help_text=_("One cue per line."))
+    instructions = LimitedTextField(_("instructions"), blank=True, max_length=5000)
+    cues = LimitedTextField(_("coaching cues"), blank=True, help_text=_("One cue per line."), max_length=2000)
     video_url = models.URLField(_("video link"), blank=True, help_text=_("A YouTube or Vimeo link."))
     video_file = models.FileField(_("video clip"), upload_to=clip_upload_to, blank=True)
     updated_by = models.ForeignKey(
@@ -201,7 +202,7 @@ class Program(OrgOwned):
         COPY = "copy", _("Copy")
 
     name = models.CharField(_("name"), max_length=160)
-    description = models.TextField(_("description"), blank=True)
+    description = LimitedTextField(_("description"), blank=True, max_length=5000)
     goal = models.CharField(_("goal"), max_length=24, choices=Goal.choices, blank=True)
     is_template = models.BooleanField(_("template"), default=False)
     origin = models.CharField(_("origin"), max_length=16, choices=Origin.choices, default=Origin.COACH)
@@ -264,7 +265,7 @@ class Workout(OrgOwned):
     name = models.CharField(_("name"), max_length=120)
     day = models.PositiveSmallIntegerField(_("day of the week"), default=1)
     position = models.PositiveSmallIntegerField(_("order"), default=1)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("workout")
@@ -448,7 +449,7 @@ class WorkoutLog(OrgOwned):
     performed_at = models.DateTimeField(_("performed"))
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.COMPLETED)
     duration_minutes = models.PositiveSmallIntegerField(_("duration (min)"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = LimitedTextField(_("notes"), blank=True, max_length=2000)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -504,7 +505,7 @@ class LogComment(OrgOwned):
 
     workout_log = models.ForeignKey(WorkoutLog, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField(_("comment"))
+    body = LimitedTextField(_("comment"), max_length=2000)
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:

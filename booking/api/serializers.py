@@ -257,14 +257,18 @@ class CoachBookingCreateSerializer(serializers.Serializer):
     service = OrgPrimaryKeyRelatedField(queryset=ServiceType.objects.all())
     coach = OrgPrimaryKeyRelatedField(queryset=User.objects.all())
     start_at = serializers.DateTimeField(help_text="ISO 8601 with offset, e.g. 2026-06-02T10:00:00+01:00.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=Booking._meta.get_field("note").max_length
+    )
 
 
 class ClientBookingCreateSerializer(serializers.Serializer):
     service = serializers.IntegerField(help_text="Id of a bookable service.")
     coach = serializers.IntegerField(required=False, help_text="Id of the coach; any free coach if left out.")
     start_at = serializers.DateTimeField(help_text="A start from the open slots.")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    note = serializers.CharField(
+        required=False, allow_blank=True, max_length=Booking._meta.get_field("note").max_length
+    )
 
     def validate_start_at(self, value):
         now = timezone.now()

@@ -206,6 +206,15 @@ def book_session(
     outside their hours but never clash. Payment: a credit is consumed, or a checkout link
     is asked of billing (the place is held meanwhile), or nothing is due.
     """
+    note = (note or "").strip()
+    note_limit = Booking._meta.get_field("note").max_length
+    if len(note) > note_limit:
+        # Refused, never cut short: the person sees the limit beside the field.
+        raise BookingError(
+            _("Keep the message to %(limit)s characters (it has %(count)s).")
+            % {"limit": note_limit, "count": len(note)},
+            field="note",
+        )
     organization = service.organization
     if client.organization_id != organization.pk:
         raise BookingError(_("Choose a client of this business."), field="client")
@@ -236,7 +245,7 @@ def book_session(
         client=client,
         seat=seat,
         source=source,
-        note=(note or "").strip()[:2000],
+        note=note,
         price_minor=service.price_minor,
         currency=service.currency,
         created_by=actor if getattr(actor, "pk", None) else None,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from accounts.models import Organization
 from mecto.branding import brand_for
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
@@ -119,6 +120,8 @@ class PublicIntakeView(View):
             except DomainError as exc:
                 (contact or answers).add_error(None, exc.message)
             else:
+                # The thank-you page carries the business's brand, not the platform's.
+                request.session["intake_thanks_org"] = form.organization_id
                 return redirect("clients:intake_thanks")
         return self.render_page(request, form, intake_request, answers, contact, status=400)
 
@@ -146,4 +149,9 @@ class RequestedIntakeView(PublicIntakeView):
 
 
 def intake_thanks(request):
-    return render(request, "clients/public_intake_done.html", {"thanks": True})
+    org_id = request.session.get("intake_thanks_org")
+    organization = Organization.objects.filter(pk=org_id, is_active=True).first() if org_id else None
+    context = {"thanks": True, "public_org": organization}
+    if organization is not None:
+        context["brand"] = brand_for(organization)
+    return render(request, "clients/public_intake_done.html", context)

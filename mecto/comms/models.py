@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mecto.fields import LimitedTextField
 from mecto.tenancy import OrgQuerySet
 
 
@@ -58,8 +59,8 @@ class OutboundMessage(models.Model):
     client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
 
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    body_text = models.TextField(_("text"), blank=True)
-    body_html = models.TextField(_("HTML"), blank=True)
+    body_text = LimitedTextField(_("text"), blank=True, max_length=200_000)
+    body_html = LimitedTextField(_("HTML"), blank=True, max_length=500_000)
     from_name = models.CharField(_("sender name"), max_length=120, blank=True)
     reply_to = models.CharField(_("reply to"), max_length=254, blank=True)
     headers = models.JSONField(_("headers"), default=dict, blank=True)
@@ -214,7 +215,7 @@ class InboundMessage(models.Model):
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS)
     from_address = models.CharField(_("from"), max_length=254, db_index=True)
     to_address = models.CharField(_("to"), max_length=254)
-    body = models.TextField(_("text"), blank=True)
+    body = LimitedTextField(_("text"), blank=True, max_length=10_000)
     provider_id = models.CharField(_("provider id"), max_length=64, unique=True)
     organization = models.ForeignKey(
         "accounts.Organization",

@@ -223,7 +223,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# Day-first dates ("2 Dec 2026") and 24-hour times everywhere, the back office included.
+# Date and number formats per language (mecto/formats/<lang>/formats.py), the admin included.
 FORMAT_MODULE_PATH = ["mecto.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

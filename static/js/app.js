@@ -56,3 +56,23 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+// Sign-up: a new business starts in the browser's time zone and that zone's currency, until
+// the person picks their own (the server checks both like any other choice).
+document.addEventListener("DOMContentLoaded", () => {
+  const zone = document.querySelector("select[data-browser-time-zone]");
+  if (!zone) return;
+  const currency = zone.form && zone.form.querySelector("select[data-zone-currencies]");
+  const currencies = currency ? JSON.parse(currency.dataset.zoneCurrencies || "{}") : {};
+  let currencyPicked = false;
+  const followZone = () => {
+    if (!currency || currencyPicked) return;
+    const code = currencies[zone.value] || "USD";
+    if ([...currency.options].some((o) => o.value === code)) currency.value = code;
+  };
+  let browserZone = "";
+  try { browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { browserZone = ""; }
+  if ([...zone.options].some((o) => o.value === browserZone)) zone.value = browserZone;
+  followZone();
+  zone.addEventListener("change", followZone);
+  if (currency) currency.addEventListener("change", () => { currencyPicked = true; });
+});

@@ -179,3 +179,19 @@ def test_mobile_app_logs_in_with_a_session_token_and_calls_the_api(client):
     # Logging out of the app ends the token.
     app.delete("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=token)
     assert app.get("/api/v1/me/", HTTP_X_SESSION_TOKEN=token).status_code in (401, 403)
+
+
+def test_sign_in_emails_greet_the_person_and_carry_their_businesss_brand(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGNUP)
+    body, subject = mail.outbox[-1].body, mail.outbox[-1].subject
+    assert body.startswith("Hello Nora Newcoach,") and body.rstrip().endswith("Nora Strength Lab")
+    assert "Hello from" not in body and "example.com" not in body.split("http")[0]
+    assert not subject.startswith("[")
+
+
+def test_password_reset_for_a_coach_carries_the_businesss_brand(client, django_capture_on_commit_callbacks):
+    membership = MembershipFactory(organization__name="Riverside Barbell")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": membership.user.email})
+    assert "Riverside Barbell" in mail.outbox[-1].body and "Hello from" not in mail.outbox[-1].body

@@ -396,3 +396,18 @@ def test_a_session_that_took_place_cannot_be_cancelled_free_of_charge(studio):
         # Calling it a late cancel instead keeps the credit used.
         services.mark_attendance(booking=attended, attendance=Booking.Attendance.LATE_CANCEL, actor=studio.coach)
         assert selectors.credit_balance(client=client) == 1
+
+
+@freeze_time(NOW)
+def test_a_note_longer_than_the_limit_is_refused_not_cut_short(studio):
+    client = ClientFactory(organization=studio.org)
+    limit = Booking._meta.get_field("note").max_length
+    with pytest.raises(BookingError) as exc:
+        services.book_session(
+            service=studio.service, coach=studio.coach, client=client, start_at=MON_10, note="x" * (limit + 1)
+        )
+    assert exc.value.field == "note" and not Booking.objects.exists() and not Session.objects.exists()
+    booking = services.book_session(
+        service=studio.service, coach=studio.coach, client=client, start_at=MON_10, note="x" * limit
+    )
+    assert len(booking.note) == limit

@@ -198,3 +198,12 @@ def test_builder_is_scoped_to_the_business(client, coach):
     other = services.create_intake_form(organization=ClientFactory().organization, name="Theirs")
     client.force_login(coach)
     assert client.get(reverse("clients:intake_form_edit", args=[other.pk])).status_code == 404
+
+
+def test_thank_you_page_carries_the_businesss_brand_and_no_platform_sign_up(client, form, org):
+    data = _answers()
+    data.update({"first_name": "Lee", "last_name": "Park", "email": "lee@example.com"})
+    response = client.post(reverse("clients:intake_public", args=[form.public_token]), data, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and f"<span>{org.name}</span>" in body
+    assert reverse("account_signup") not in body and "· Mecto<" not in body

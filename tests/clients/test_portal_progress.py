@@ -87,7 +87,7 @@ def test_a_file_that_is_not_an_image_is_refused_inline(client, client_record, me
         reverse("clients:portal_photo_upload"), {"image": upload, "taken_on": "2026-03-01", "pose": "front"}
     )
     assert response.status_code == 400
-    assert 'id="id_image_error"' in response.content.decode()
+    assert 'id="photo_image_error"' in response.content.decode()
     assert not ProgressPhoto.objects.filter(client=client_record).exists()
 
 

@@ -44,7 +44,7 @@ def test_photo_from_a_phone_compare_and_live_reply(page, tmp_path, screenshot_di
         details = page.locator("#photos details")
         if details.get_attribute("open") is None:
             details.locator("summary").click()
-        page.locator("#id_image").set_input_files(str(photo))
+        page.locator("#photo_image").set_input_files(str(photo))
         page.get_by_label("Taken on").fill(day)
         page.get_by_label("Pose").select_option("front")
         page.get_by_role("button", name="Upload photo").click()

@@ -28,7 +28,7 @@ def test_sign_up_confirm_and_reach_dashboard(page, live_server, screenshot_dir):
     page.get_by_label("Time zone").select_option("Europe/Berlin")
     page.get_by_label("Currency").select_option("EUR")
     page.screenshot(path=f"{screenshot_dir}/signup.png", full_page=True)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     page.wait_for_url(re.compile(r"/account/confirm-email/"))
 
     org = Organization.objects.get(name="Nora Strength Lab")
@@ -57,6 +57,6 @@ def test_sign_up_shows_errors_inline(page):
     page.get_by_label("Email").fill("not-an-email")
     page.locator("#id_password1").fill("short")
     page.locator("#id_password2").fill("different")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     assert page.locator(".field.has-error").count() >= 2
     assert not Organization.objects.exists()

@@ -1,10 +1,12 @@
 """Every page a person can reach by following links works: signed in as each role of the demo
 business, follow every same-site link from the dashboard (breadth first) and require that none
-answers with an error. A broken link, a page that crashes on real data, or a link shown to someone
-who may not follow it fails here."""
+answers with an error, that no page repeats an element id (a repeated id leaves a field without
+its label), and, in a phone-sized browser, that no page is wider than the screen. A broken link,
+a page that crashes on real data, or a link shown to someone who may not follow it fails here."""
 
 import re
-from collections import deque
+from collections import Counter, deque
+from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
@@ -47,7 +49,33 @@ def _links(html: str) -> set[str]:
     return found
 
 
-def _crawl(client, start: str) -> tuple[dict[str, int], dict[str, str]]:
+class _Ids(HTMLParser):
+    """Element ids of a page, outside <template> (its content is not in the document)."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self._in_template = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "template":
+            self._in_template += 1
+        elif not self._in_template:
+            self.ids.extend(value for name, value in attrs if name == "id" and value)
+
+    def handle_endtag(self, tag):
+        if tag == "template" and self._in_template:
+            self._in_template -= 1
+
+
+def _duplicate_ids(html: str) -> list[str]:
+    parser = _Ids()
+    parser.feed(html)
+    return sorted(i for i, n in Counter(parser.ids).items() if n > 1)
+
+
+def _crawl(client, start: str, pages: dict[str, str] | None = None) -> tuple[dict[str, int], dict[str, str]]:
+    """Visit every linked page from `start`; `pages` (if given) collects each HTML page's text."""
     seen: dict[str, int] = {}
     found_on: dict[str, str] = {}
     shapes: dict[tuple, int] = {}
@@ -61,13 +89,17 @@ def _crawl(client, start: str) -> tuple[dict[str, int], dict[str, str]]:
         response = client.get(url)
         seen[url] = response.status_code
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            for link in _links(response.content.decode()):
+            html = response.content.decode()
+            if pages is not None:
+                pages[url] = html
+            for link in _links(html):
                 if link not in seen:
                     found_on.setdefault(link, url)
                     queue.append(link)
     return seen, found_on
 
 
+PUBLIC_STARTS = ("/", "/book/northside-strength/")
 ROLES = [
     ("owner@demo.mecto.test", "/dashboard/"),
     ("coach@demo.mecto.test", "/dashboard/"),
@@ -80,17 +112,100 @@ ROLES = [
 @freeze_time(DEMO_NOW)
 def test_every_linked_page_answers_without_error_for_each_role(client, email, start):
     client.force_login(User.objects.get(email=email))
-    seen, found_on = _crawl(client, start)
+    pages: dict[str, str] = {}
+    seen, found_on = _crawl(client, start, pages)
     broken = {url: (status, found_on.get(url)) for url, status in seen.items() if status >= 400}
     assert not broken, f"{email}: links that fail (status, found on): {broken}"
     assert len(seen) >= 15, (email, seen)  # the crawl really walked the site
+    repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
+    assert not repeated, f"{email}: pages that repeat an element id: {repeated}"
+    wide = _overflowing_pages(_one_page_per_shape(pages))
+    assert not wide, f"{email}: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
 
 
 @freeze_time(DEMO_NOW)
 def test_every_linked_public_page_answers_without_error_for_a_stranger(client):
     """The landing page and the business's public booking page down to the details form."""
-    for start in ("/", "/book/northside-strength/"):
-        seen, found_on = _crawl(client, start)
+    pages: dict[str, str] = {}
+    for start in PUBLIC_STARTS:
+        seen, found_on = _crawl(client, start, pages)
         broken = {url: (status, found_on.get(url)) for url, status in seen.items() if status >= 400}
         assert not broken, f"anonymous: links that fail (status, found on): {broken}"
+    repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
+    assert not repeated, f"anonymous: pages that repeat an element id: {repeated}"
+    wide = _overflowing_pages(_one_page_per_shape(pages))
+    assert not wide, f"anonymous: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
     assert any("/book/northside-strength/" in url and url.count("/") > 4 for url in seen), seen
+
+
+# One phone-sized browser pass over one page of each shape the crawl found, for every role. The
+# pages are the HTML the crawl already fetched (as of DEMO_NOW); the browser gets them and the
+# static files through request routing, so no server runs and nothing is fetched twice.
+PHONE = {"width": 390, "height": 844}
+OVERFLOW_JS = """() => {
+  const root = document.documentElement, width = root.clientWidth;
+  const wide = [...document.querySelectorAll('body *')].filter(el => {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) return false;
+    for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+      const style = getComputedStyle(p);
+      if (style.overflowX !== 'visible' && style.overflowX !== 'clip') return false;  // it scrolls inside
+    }
+    return true;
+  });
+  const leaves = wide.filter(el => !wide.some(other => other !== el && el.contains(other)));
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const small = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && (box.width < 24 || box.height < 24);  // WCAG 2.2 target size
+  });
+  return {overflow: root.scrollWidth - width, small_targets: small.length, culprits: leaves.slice(0, 5).map(el =>
+    name(el) + ' ' + Math.round(el.getBoundingClientRect().right - width) + 'px')};
+}"""
+
+
+def _one_page_per_shape(pages: dict[str, str]) -> dict[str, str]:
+    chosen: dict[tuple, tuple[str, str]] = {}
+    for url, html in pages.items():
+        chosen.setdefault(_shape(url), (url, html))
+    return dict(chosen.values())
+
+
+def _overflowing_pages(pages: dict[str, str]) -> dict[str, dict]:
+    """Open every page in a 390 px wide Chromium; answer {url: problems} for the pages wider than
+    the screen or with a checkbox or radio button smaller than a 24 px target."""
+    from django.contrib.staticfiles import finders
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    def serve(route):
+        parts = urlsplit(route.request.url)
+        if parts.path.startswith("/static/") and (path := finders.find(parts.path.removeprefix("/static/"))):
+            with open(path, "rb") as file:
+                return route.fulfill(status=200, body=file.read(), content_type=_content_type(path))
+        if route.request.resource_type == "document":
+            url = parts.path + (f"?{parts.query}" if parts.query else "")
+            return route.fulfill(status=200, body=pages.get(url, ""), content_type="text/html; charset=utf-8")
+        return route.fulfill(status=204, body="")
+
+    found: dict[str, dict] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport=PHONE)
+        page.route("**/*", serve)
+        for url in pages:
+            page.goto("http://testserver" + url, wait_until="load")
+            result = page.evaluate(OVERFLOW_JS)
+            if result["overflow"] > 0 or result["small_targets"]:
+                found[url] = result
+        browser.close()
+    return found
+
+
+def _content_type(path: str) -> str:
+    for suffix, kind in ((".css", "text/css"), (".js", "text/javascript"), (".svg", "image/svg+xml")):
+        if path.endswith(suffix):
+            return kind
+    return "application/octet-stream"
