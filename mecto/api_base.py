@@ -68,10 +68,14 @@ class TenantAPIMixin:
         self.perform_authentication(request)
         request.tenant = get_tenant(request)
         super().initial(request, *args, **kwargs)
+        self.check_route(request)
         if request.method not in SAFE_METHODS:
             # Read the body before the action: a malformed body, or JSON that is not an object,
             # is a 400 for every write, also for actions that take no body.
             request.data  # noqa: B018
+
+    def check_route(self, request) -> None:
+        """After permissions, before the body is read: what the URL names must exist (404)."""
 
 
 class OrgGenericViewSet(TenantAPIMixin, viewsets.GenericViewSet):
@@ -111,8 +115,8 @@ class NestedRouteMixin:
 
     parent_lookups: dict[str, tuple[str, str]] = {}
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
+    def check_route(self, request) -> None:
+        super().check_route(request)
         for kwarg in self.parent_lookups:
             self.get_parent(kwarg)
 

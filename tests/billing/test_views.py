@@ -555,6 +555,6 @@ def test_an_invoice_of_a_deleted_client_still_opens(as_coach, org, client_record
 
 def test_dashboard_card_counts_overdue_invoices_in_words_that_agree(as_coach, org, client_record):
     InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
-    assert "1 invoice is past its due date." in as_coach.get("/dashboard/").content.decode()
+    assert "1 invoice is past its due date." in as_coach.get("/dashboard/?scope=all").content.decode()
     InvoiceFactory(organization=org, client=client_record, due_at=timezone.now() - timedelta(days=1))
-    assert "2 invoices are past their due date." in as_coach.get("/dashboard/").content.decode()
+    assert "2 invoices are past their due date." in as_coach.get("/dashboard/?scope=all").content.decode()

@@ -110,7 +110,11 @@ class SessionFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory("tests.factories.OrganizationFactory")
     coach = factory.LazyAttribute(lambda o: _member(o.organization))
     service = factory.SubFactory(ServiceTypeFactory, organization=factory.SelfAttribute("..organization"))
-    start_at = factory.Sequence(lambda n: timezone.now().replace(microsecond=0, second=0) + timedelta(days=2, hours=n))
+    # One hour apart, always 2 to 7 days ahead: the sequence counts over the whole test run, and
+    # a session that drifted weeks ahead would fall outside "the next 7 days".
+    start_at = factory.Sequence(
+        lambda n: timezone.now().replace(microsecond=0, second=0) + timedelta(days=2, hours=n % 120)
+    )
     end_at = factory.LazyAttribute(lambda o: o.start_at + timedelta(minutes=60))
     capacity = 1
     location_type = ServiceType.Location.IN_PERSON
