@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -51,7 +51,7 @@ class CoachProfile(OrgOwned):
     )
     # The coach copies the feed address again later, so its token is kept encrypted; the
     # feed is looked up by the hash. Both are empty while the feed is off.
-    feed_token = EncryptedTextField(blank=True, editable=False)
+    feed_token = EncryptedTextField(blank=True, editable=False, max_length=128, validators=[MaxLengthValidator(128)])
     feed_token_hash = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

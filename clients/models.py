@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -245,7 +245,9 @@ class IntakeForm(OrgOwned):
         _("introduction"), blank=True, help_text=_("Shown above the questions."), max_length=2000
     )
     is_default = models.BooleanField(_("default form"), default=False)
-    public_token = EncryptedTextField(default=new_public_token, editable=False)
+    public_token = EncryptedTextField(
+        default=new_public_token, editable=False, max_length=128, validators=[MaxLengthValidator(128)]
+    )
     public_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     is_public = models.BooleanField(
         _("public link on"), default=True, help_text=_("Anyone with the link can fill the form in.")
