@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -83,10 +84,10 @@ class ServiceFormView(View):
 
     def perform(self, form):
         """Call the service with the form's cleaned data; return what it made or changed."""
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define perform(form): the service it calls.")
 
     def get_success_url(self, result) -> str:
-        raise NotImplementedError
+        raise ImproperlyConfigured(f"{type(self).__name__} must define get_success_url(result).")
 
     def get_success_message(self, result) -> str:
         return self.success_message

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.cache import SessionStore
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import JsonResponse
 from django.test import RequestFactory
@@ -197,3 +198,17 @@ def test_run_each_does_what_it_can_and_reports_each_refusal():
     assert texts[1:11] == [f"{n}: odd {n}" for n in range(1, 21, 2)]
     assert texts[11] == "5 more rows were refused."
     assert len(texts) == 12
+
+
+def test_a_service_form_page_without_its_service_says_what_it_lacks():
+    class Unfinished(ServiceFormView):
+        form_class = NameForm
+
+        def render_form(self, form, *, status=200):
+            return JsonResponse({}, status=status)
+
+    request = RequestFactory().post("/", {"name": "After"})
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    with pytest.raises(ImproperlyConfigured, match="Unfinished must define perform"):
+        Unfinished.as_view()(request)
