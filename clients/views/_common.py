@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
+from mecto.forms import apply_domain_error
 
 from .. import selectors, services
 from ..forms import MessageForm, ThreadForm
@@ -125,3 +126,26 @@ def entry_text(entry: ProgressEntry, unit_system: str) -> str:
     value = to_display(metric, entry.value, unit_system)
     unit = display_unit(metric, unit_system)
     return f"{value} {unit}".strip() if metric.kind != "scale" else f"{value}/10"
+
+
+def log_progress_from(form, *, client, actor, source: str = "") -> bool:
+    """Save a valid progress form (coach page or portal) through the service; on a refusal
+    the errors go beside their metric or field and nothing is saved."""
+    values = {field.metric: form.cleaned_data[name] for name, field in form.fields.items() if hasattr(field, "metric")}
+    try:
+        services.log_progress(
+            client=client,
+            values=values,
+            recorded_on=form.cleaned_data["recorded_on"],
+            note=form.cleaned_data["note"],
+            actor=actor,
+            **({"source": source} if source else {}),
+        )
+    except services.ProgressValuesError as exc:
+        for key, message in exc.errors.items():
+            form.add_error(f"m_{key}" if f"m_{key}" in form.fields else None, message)
+        return False
+    except DomainError as exc:
+        apply_domain_error(form, exc)
+        return False
+    return True

@@ -16,7 +16,7 @@ from mecto.permissions import ClientRequiredMixin
 from .. import selectors, services
 from ..forms import PhotoForm, progress_form
 from ..models import ProgressEntry
-from ._common import ConversationMixin, chart_data, entry_text
+from ._common import ConversationMixin, chart_data, entry_text, log_progress_from
 
 
 # --- Messages ----------------------------------------------------------------------------------------
@@ -73,29 +73,11 @@ class PortalProgressView(ClientRequiredMixin, View):
         client = request.tenant.client
         metric_list = list(selectors.metrics(organization=client.organization))
         form = progress_form(metric_list, client, data=request.POST)
-        if form.is_valid():
-            values = {
-                form.fields[name].metric: form.cleaned_data[name]
-                for name in form.fields
-                if hasattr(form.fields[name], "metric")
-            }
-            try:
-                services.log_progress(
-                    client=client,
-                    values=values,
-                    recorded_on=form.cleaned_data["recorded_on"],
-                    note=form.cleaned_data["note"],
-                    source=ProgressEntry.Source.CLIENT,
-                    actor=request.user,
-                )
-            except services.ProgressValuesError as exc:
-                for key, message in exc.errors.items():
-                    form.add_error(f"m_{key}" if f"m_{key}" in form.fields else None, message)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Progress saved. Your coach can see it now."))
-                return redirect("clients:portal_progress")
+        if form.is_valid() and log_progress_from(
+            form, client=client, actor=request.user, source=ProgressEntry.Source.CLIENT
+        ):
+            messages.success(request, _("Progress saved. Your coach can see it now."))
+            return redirect("clients:portal_progress")
         return render_portal_progress(request, form=form, status=400)
 
 

@@ -16,7 +16,7 @@ from .. import selectors, services
 from ..forms import MetricForm, PhotoForm, TargetForm, progress_form
 from ..models import Metric, ProgressEntry
 from ..units import display_unit, to_display
-from ._common import chart_data, entry_text
+from ._common import chart_data, entry_text, log_progress_from
 from .records import ClientTabMixin, get_client
 
 
@@ -63,28 +63,9 @@ class ClientProgressView(ClientTabMixin, View):
         client = get_client(request, pk)
         metric_list = list(selectors.metrics(organization=request.tenant.organization))
         form = progress_form(metric_list, client, data=request.POST)
-        if form.is_valid():
-            values = {
-                f.field.metric: form.cleaned_data[name]
-                for name, f in ((n, form[n]) for n in form.fields)
-                if hasattr(f.field, "metric")
-            }
-            try:
-                services.log_progress(
-                    client=client,
-                    values=values,
-                    recorded_on=form.cleaned_data["recorded_on"],
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                )
-            except services.ProgressValuesError as exc:
-                for key, message in exc.errors.items():
-                    form.add_error(f"m_{key}" if f"m_{key}" in form.fields else None, message)
-            except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("Progress saved."))
-                return redirect("clients:progress", pk=client.pk)
+        if form.is_valid() and log_progress_from(form, client=client, actor=request.user):
+            messages.success(request, _("Progress saved."))
+            return redirect("clients:progress", pk=client.pk)
         return self.render_page(request, client, form, status=400)
 
 
