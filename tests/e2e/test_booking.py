@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from booking import selectors, services
 from booking.models import Booking, Session
@@ -49,7 +50,7 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     page.get_by_label("Price").fill("45")
     page.get_by_role("button", name="Save service").click()
     page.wait_for_url(re.compile(r"/booking/services/$"))
-    assert page.get_by_role("link", name="Strength 1:1").is_visible()
+    expect(page.get_by_role("link", name="Strength 1:1")).to_be_visible()
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
 
@@ -97,10 +98,10 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     stranger.close()
     page = coach_page
     _log_in(page, coach)
-    assert page.get_by_text("Sally Stranger booked Strength 1:1").first.is_visible()
+    expect(page.get_by_text("Sally Stranger booked Strength 1:1").first).to_be_visible()
     local_day = booking.session.start_at.astimezone(ZoneInfo("Europe/London")).date()
     page.goto(f"/booking/?date={local_day.isoformat()}")
-    assert page.get_by_text("Sally Stranger").first.is_visible()
+    expect(page.get_by_text("Sally Stranger").first).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/booking-week.png", full_page=True)
     now = timezone.now()
     Session.objects.filter(pk=booking.session_id).update(
@@ -130,7 +131,7 @@ def test_late_cancel_through_the_email_link_forfeits_the_credit(page, live_serve
     from booking.tokens import manage_url
 
     page.goto(_path(manage_url(booking)))
-    assert page.get_by_text("cancelling now is a late cancel").is_visible()
+    expect(page.get_by_text("cancelling now is a late cancel")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/booking-late-cancel.png", full_page=True)
     page.get_by_role("button", name="Cancel anyway (late cancel)").click()
     page.wait_for_selector("text=This was a late cancel")

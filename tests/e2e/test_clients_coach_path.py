@@ -5,6 +5,7 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
+from playwright.sync_api import expect
 
 from accounts.services import sign_up_business
 from clients.models import Client, IntakeForm, ProgressEntry
@@ -31,7 +32,7 @@ def test_coach_adds_client_gets_a_lead_from_intake_logs_progress_and_sees_chart(
 
     # An empty list says what to do; add a client by hand.
     page.goto("/clients/")
-    assert page.get_by_role("heading", name="No clients yet").is_visible()
+    expect(page.get_by_role("heading", name="No clients yet")).to_be_visible()
     page.get_by_role("link", name="Add your first client").click()
     page.get_by_label("First name").fill("Maya")
     page.get_by_label("Last name").fill("Ng")
@@ -39,8 +40,8 @@ def test_coach_adds_client_gets_a_lead_from_intake_logs_progress_and_sees_chart(
     page.get_by_label("Tags").fill("online, hybrid")
     page.get_by_role("button", name="Save client").click()
     page.wait_for_url(re.compile(r"/clients/\d+/$"))
-    assert page.get_by_role("heading", name=re.compile("Maya Ng")).is_visible()
-    assert page.get_by_role("button", name="Invite to the client portal").is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Maya Ng"))).to_be_visible()
+    expect(page.get_by_role("button", name="Invite to the client portal")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/clients-overview.png", full_page=True)
 
     # Share the public intake link; a prospect fills it in on a phone.
@@ -52,7 +53,7 @@ def test_coach_adds_client_gets_a_lead_from_intake_logs_progress_and_sees_chart(
     prospect = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     phone = prospect.new_page()
     phone.goto(link.replace("http://localhost:8000", live_server.url))
-    assert phone.get_by_role("heading", name="Welcome questionnaire").is_visible()
+    expect(phone.get_by_role("heading", name="Welcome questionnaire")).to_be_visible()
     phone.get_by_label("First name").fill("Leo")
     phone.get_by_label("Last name").fill("Park")
     phone.locator("#id_email").fill("leo@example.com")
@@ -86,10 +87,9 @@ def test_coach_adds_client_gets_a_lead_from_intake_logs_progress_and_sees_chart(
     assert row.count() == 1 and "Leo Park" in row.first.inner_text() and "Clearance" in row.first.inner_text()
     page.screenshot(path=f"{screenshot_dir}/clients-list.png", full_page=True)
     row.first.get_by_role("link", name="Leo Park").click()
-    assert page.get_by_text("Medical clearance needed.").is_visible()
+    expect(page.get_by_text("Medical clearance needed.")).to_be_visible()
     page.get_by_role("link", name="Intake").click()
-    assert page.get_by_text("Build muscle").is_visible()
-
+    expect(page.get_by_text("Build muscle")).to_be_visible()
     # Log a measurement and a wellbeing metric, then see the chart.
     page.get_by_role("link", name="Progress").click()
     page.get_by_label("Date").fill("2026-01-05")

@@ -7,6 +7,7 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from PIL import Image
+from playwright.sync_api import expect
 from rest_framework.test import APIClient
 
 from accounts.services import sign_up_business
@@ -48,7 +49,7 @@ def test_photo_from_a_phone_compare_and_live_reply(page, tmp_path, screenshot_di
         page.get_by_label("Taken on").fill(day)
         page.get_by_label("Pose").select_option("front")
         page.get_by_role("button", name="Upload photo").click()
-        assert page.get_by_text("Photo added.").is_visible()
+        expect(page.get_by_text("Photo added.")).to_be_visible()
     stored = ProgressPhoto.objects.filter(client=member).order_by("taken_on")
     assert stored.count() == 2
     with stored[0].image.open("rb") as handle:
@@ -65,7 +66,7 @@ def test_photo_from_a_phone_compare_and_live_reply(page, tmp_path, screenshot_di
     page.screenshot(path=f"{screenshot_dir}/clients-photos-phone.png", full_page=True)
 
     page.get_by_role("link", name="Compare before and after").click()
-    assert page.get_by_text("59 days apart").is_visible()
+    expect(page.get_by_text("59 days apart")).to_be_visible()
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('.compare img')).every(i => i.complete && i.naturalWidth > 0)"
     )

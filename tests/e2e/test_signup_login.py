@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import Membership, Organization
 
@@ -38,7 +39,7 @@ def test_sign_up_confirm_and_reach_dashboard(page, live_server, screenshot_dir):
     page.goto(_confirmation_link(live_server.url))
     page.get_by_role("button", name="Confirm").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
-    assert page.get_by_role("heading", name=re.compile("Hello, Nora")).is_visible()
+    expect(page.get_by_role("heading", name=re.compile("Hello, Nora"))).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/dashboard.png", full_page=True)
 
     # Log out, then log in again with the same credentials.

@@ -7,6 +7,7 @@ import time
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.models import Membership
 from clients.models import Client
@@ -35,7 +36,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.get_by_label("Email").fill("new.coach@example.com")
     page.get_by_label("Role").select_option("coach")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation sent to new.coach@example.com").is_visible()
+    expect(page.get_by_text("Invitation sent to new.coach@example.com")).to_be_visible()
     page.screenshot(path=f"{screenshot_dir}/team.png", full_page=True)
     coach_link = _link_in_last_email(live_server.url, r"https?://[^/\s]+(/invitations/\S+/)")
 
@@ -46,7 +47,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.get_by_role("textbox", name="Email").fill("chloe@example.com")
     page.get_by_role("button", name="Save client").click()
     page.get_by_role("button", name="Invite to the client portal").click()
-    assert page.get_by_text("Portal invitation sent to chloe@example.com").is_visible()
+    expect(page.get_by_text("Portal invitation sent to chloe@example.com")).to_be_visible()
     client_link = _link_in_last_email(live_server.url, r"https?://[^/\s]+(/invitations/\S+/)")
     page.locator("details.account-menu summary").click()
     page.get_by_role("button", name="Log out").click()
@@ -70,7 +71,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.locator("#id_password2").fill("a-long-unusual-passphrase")
     page.get_by_role("button", name="Accept invitation").click()
     page.wait_for_url(re.compile(r"/portal/"))
-    assert page.get_by_role("heading", name="Welcome, Chloe").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Chloe")).to_be_visible()
     assert Client.objects.get(email="chloe@example.com").user is not None
 
 
@@ -97,7 +98,7 @@ def test_owner_enables_mfa_and_logs_in_with_a_totp_code(page, screenshot_dir):
     page.screenshot(path=f"{screenshot_dir}/mfa-authenticate.png", full_page=True)
     page.get_by_label("Code").fill("000000")
     page.get_by_role("button", name="Sign In").click()
-    assert page.locator(".errorlist, .alert-error").first.is_visible()
+    expect(page.locator(".errorlist, .alert-error").first).to_be_visible()
     # A code is accepted once: the one used to activate is refused until the next 30 s step.
     while int(time.time()) // 30 == activated_at:
         time.sleep(0.5)

@@ -99,7 +99,7 @@ def test_coach_builds_a_program_with_a_superset_and_assigns_it(page, live_server
     page.screenshot(path=f"{screenshot_dir}/training-assign.png", full_page=True)
     page.get_by_role("button", name="Assign").click()
     page.wait_for_url(re.compile(rf"/training/clients/{client.pk}/"))
-    assert page.get_by_text("Strength base was assigned to Chloe Park").is_visible()
+    expect(page.get_by_text("Strength base was assigned to Chloe Park")).to_be_visible()
     assert ScheduledWorkout.objects.filter(client=client).count() == 2
     page.screenshot(path=f"{screenshot_dir}/training-client.png", full_page=True)
 
@@ -123,14 +123,13 @@ def test_coach_generates_a_draft_from_the_intake_and_swaps_an_exercise(page, liv
     )
     _login(page, coach.user.email)
     page.goto(f"/training/programs/generate/?client={client.pk}")
-    assert page.get_by_text("Filled in from the client's intake").is_visible()
+    expect(page.get_by_text("Filled in from the client's intake")).to_be_visible()
     assert page.get_by_label("Days per week").input_value() == "3"
     page.screenshot(path=f"{screenshot_dir}/training-generate.png", full_page=True)
     page.get_by_role("button", name="Generate the draft").click()
     page.wait_for_url(re.compile(r"/training/programs/\d+/$"))
-    assert page.get_by_text("Everything fits").is_visible()
-    assert page.locator(".reason").first.is_visible()
-
+    expect(page.get_by_text("Everything fits")).to_be_visible()
+    expect(page.locator(".reason").first).to_be_visible()
     program = Program.objects.get(origin="generated")
     first = (
         PrescribedExercise.objects.filter(block__workout__program=program)
@@ -183,12 +182,12 @@ def test_a_logged_workout_shows_as_a_record_and_charts_on_the_client_page(page, 
     page.locator("#chart-volume").wait_for()
     page.locator("#chart-e1rm").wait_for()
     assert page.locator(".records li").count() >= 2
-    assert page.get_by_text("Barbell Full Squat").first.is_visible()
+    expect(page.get_by_text("Barbell Full Squat").first).to_be_visible()
     page.get_by_label("Comment").first.fill("Lovely progress, Ana!")
     page.screenshot(path=f"{screenshot_dir}/training-client-charts.png", full_page=True)
     page.get_by_role("button", name="Comment").first.click()
     page.get_by_text("Comment added").wait_for()
-    assert page.get_by_text("Lovely progress, Ana!").is_visible()
+    expect(page.get_by_text("Lovely progress, Ana!")).to_be_visible()
 
 
 def test_a_client_logs_a_workout_on_a_phone_and_the_coach_sees_what_was_done(
