@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("training.api.urls")),
+    path("", include("nutrition.api.urls")),
     path("", include("booking.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("integrations.api.urls")),

@@ -25,6 +25,7 @@ urlpatterns = [
     # booking/ and the public book/, billing/ and the public pay/, integrations/, webhooks/...).
     path("", include("clients.urls")),
     path("", include("training.urls")),
+    path("", include("nutrition.urls")),
     path("", include("booking.urls")),
     path("", include("billing.urls")),
     path("", include("integrations.urls")),

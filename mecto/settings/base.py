@@ -57,6 +57,7 @@ LOCAL_APPS = [
     "automation",
     "clients",
     "training",
+    "nutrition",
     "booking",
     "billing",
     "integrations",

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NutritionConfig(AppConfig):
+    name = "nutrition"
+    verbose_name = _("Nutrition")
+
+    def ready(self):
+        # Each part of the domain (foods, targets, plans, logs, habits) registers its
+        # navigation, dashboard cards and periodic tasks here.
+        pass

@@ -1,0 +1,6 @@
+"""Nutrition models, one module per part of the domain."""
+
+from .foods import Food, FoodPortion, LibraryQuerySet
+from .targets import NutritionSettings, NutritionTarget
+
+__all__ = ["Food", "FoodPortion", "LibraryQuerySet", "NutritionSettings", "NutritionTarget"]

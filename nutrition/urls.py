@@ -1,0 +1,5 @@
+"""Nutrition pages for coaches (nutrition/, clients/<id>/nutrition/...) and the portal."""
+
+app_name = "nutrition"
+
+urlpatterns: list = []
