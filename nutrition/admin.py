@@ -50,3 +50,61 @@ class NutritionTargetAdmin(admin.ModelAdmin):
         (None, {"fields": ["organization", "client", "day_kind"]}),
         (_("Targets"), {"fields": ["energy_kcal", "protein_g", "carbohydrate_g", "fat_g", "fibre_g", "note"]}),
     ]
+
+
+# --- Habits ---------------------------------------------------------------------------------------
+from .models import Habit, HabitFreeze, HabitLog, HabitSettings, HabitStreakBreak, HabitTemplate  # noqa: E402
+
+
+@admin.register(HabitSettings)
+class HabitSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organization", "grace_hour", "clients_may_add", "updated_at"]
+    list_filter = ["clients_may_add"]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization"]
+
+
+@admin.register(HabitTemplate)
+class HabitTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "frequency", "goal", "duration_days", "organization", "is_archived"]
+    list_filter = ["kind", "frequency", "is_archived", "organization"]
+    search_fields = ["name", "description"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Habit)
+class HabitAdmin(admin.ModelAdmin):
+    list_display = ["name", "client", "kind", "frequency", "start_date", "end_date", "added_by_client", "is_archived"]
+    list_filter = ["kind", "frequency", "added_by_client", "is_archived", "organization"]
+    search_fields = ["name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "template", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(HabitLog)
+class HabitLogAdmin(admin.ModelAdmin):
+    list_display = ["habit", "client", "date", "done", "value", "is_complete", "updated_at"]
+    list_filter = ["is_complete", "date", "organization"]
+    search_fields = ["habit__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["habit", "client"]
+    raw_id_fields = ["habit", "client"]
+    readonly_fields = ["client_uuid", "completed_event_at", "logged_at", "updated_at"]
+
+
+@admin.register(HabitFreeze)
+class HabitFreezeAdmin(admin.ModelAdmin):
+    list_display = ["client", "habit", "start_date", "end_date", "reason", "granted_by"]
+    list_filter = ["organization", "start_date"]
+    search_fields = ["client__first_name", "client__last_name", "client__email", "reason"]
+    list_select_related = ["client", "habit", "granted_by"]
+    raw_id_fields = ["client", "habit", "granted_by"]
+
+
+@admin.register(HabitStreakBreak)
+class HabitStreakBreakAdmin(admin.ModelAdmin):
+    list_display = ["habit", "client", "broken_on", "streak_length", "created_at"]
+    list_filter = ["organization", "broken_on"]
+    search_fields = ["habit__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["habit", "client"]
+    raw_id_fields = ["habit", "client"]
