@@ -9,4 +9,20 @@ class NutritionConfig(AppConfig):
     def ready(self):
         # Each part of the domain (foods, targets, plans, logs, habits) registers its
         # navigation, dashboard cards and periodic tasks here.
-        pass
+        self._ready_habits()
+
+    def _ready_habits(self):
+        from celery.schedules import crontab
+
+        from mecto import dashboard, nav
+        from mecto.celery import add_periodic_task
+
+        from .views.habits import portal_habits_card
+
+        nav.register(
+            nav.NavItem("habits", _("Habits"), "nutrition:habit_library", capability="nutrition.manage", order=27)
+        )
+        nav.register(nav.NavItem("portal_habits", _("Habits"), "nutrition:portal_habits", audience="client", order=12))
+        dashboard.register_portal_card(portal_habits_card)
+        # Hourly: each client's day (and its grace period) ends at their own local hour.
+        add_periodic_task("nutrition-habit-streak-breaks", "nutrition.record_habit_streak_breaks", crontab(minute=20))
