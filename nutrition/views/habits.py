@@ -74,6 +74,7 @@ class HabitRulesForm(forms.Form):
     interval_days = forms.IntegerField(
         label=gettext_lazy("Every how many days"), min_value=2, max_value=365, required=False
     )
+    field_order = ["name", "kind", "goal", "unit_label", "quantity", "frequency", "weekdays", "times_per_week"]
     description = forms.CharField(
         label=gettext_lazy("Description"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -107,7 +108,21 @@ class AssignForm(IdPrefixMixin, HabitRulesForm):
     end_date = forms.DateField(
         label=gettext_lazy("Ends"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    field_order = ["template", "name", "kind", "goal", "unit_label", "frequency", "weekdays", "times_per_week"]
+    field_order = [
+        "template",
+        "name",
+        "kind",
+        "goal",
+        "unit_label",
+        "quantity",
+        "frequency",
+        "weekdays",
+        "times_per_week",
+        "interval_days",
+        "start_date",
+        "end_date",
+        "description",
+    ]
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
