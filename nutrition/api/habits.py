@@ -163,6 +163,13 @@ def _rules(data: dict) -> dict:
     return {k: v for k, v in data.items() if k != "stats"}
 
 
+def _list_with_stats(view):
+    """A page of habits with their stats, computed for the whole page in a few queries."""
+    habits = list(view.paginate_queryset(view.get_queryset()))
+    context = {**view.get_serializer_context(), "stats": selectors.habit_stats_for(habits)}
+    return view.get_paginated_response(HabitSerializer(habits, many=True, context=context).data)
+
+
 # --- Coach ---------------------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary="The business's habit library"),
@@ -225,9 +232,7 @@ class ClientHabitViewSet(_ClientChild, OrgViewSet):
         return qs if self.request.query_params.get("archived") == "1" else qs.filter(is_archived=False)
 
     def list(self, request, *args, **kwargs):
-        habits = list(self.get_queryset())
-        context = {**self.get_serializer_context(), "stats": selectors.habit_stats_for(habits)}
-        return Response(HabitSerializer(habits, many=True, context=context).data)
+        return _list_with_stats(self)
 
     def perform_create(self, serializer):
         serializer.instance = services.assign_habit(
@@ -322,9 +327,7 @@ class MyHabitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     filter_backends: list = []
 
     def list(self, request, *args, **kwargs):
-        habits = list(self.get_queryset())
-        context = {**self.get_serializer_context(), "stats": selectors.habit_stats_for(habits)}
-        return Response(HabitSerializer(habits, many=True, context=context).data)
+        return _list_with_stats(self)
 
     def perform_create(self, serializer):
         serializer.instance = services.add_own_habit(

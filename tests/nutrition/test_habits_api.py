@@ -115,10 +115,10 @@ def test_client_habit_list_query_count_does_not_grow(coach_api, org, portal_clie
     url = f"/api/v1/clients/{portal_client.pk}/habits/"
     make(10)
     with django_assert_max_num_queries(20) as small:
-        assert len(rows(coach_api.get(url))) == 10
+        assert len(rows(coach_api.get(url, {"page_size": 100}))) == 10
     make(90)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(rows(coach_api.get(url))) == 100
+        assert len(rows(coach_api.get(url, {"page_size": 100}))) == 100
 
 
 def test_client_habit_log_list_query_count_does_not_grow(client_api, org, portal_client, django_assert_max_num_queries):
@@ -221,3 +221,22 @@ def test_logs_older_than_the_grace_period_cannot_be_changed(client_api, org, por
         f"/api/v1/me/habits/{habit.pk}/unlog/", {"client_uuid": str(uuid.uuid4()), "date": old_day}
     )
     assert response.status_code == 400 and "date" in response.data["errors"]
+
+
+def test_library_and_my_habit_lists_query_counts_do_not_grow(
+    coach_api, client_api, org, portal_client, django_assert_max_num_queries
+):
+    HabitTemplateFactory.create_batch(10, organization=org)
+    for _ in range(10):
+        HabitFactory(client=portal_client, organization=org)
+    with django_assert_max_num_queries(20) as coach_small:
+        assert len(rows(coach_api.get("/api/v1/habit-templates/", {"page_size": 100}))) == 10
+    with django_assert_max_num_queries(20) as client_small:
+        assert len(rows(client_api.get("/api/v1/me/habits/", {"page_size": 100}))) == 10
+    HabitTemplateFactory.create_batch(90, organization=org)
+    for _ in range(90):
+        HabitFactory(client=portal_client, organization=org)
+    with django_assert_max_num_queries(len(coach_small.captured_queries)):
+        assert len(rows(coach_api.get("/api/v1/habit-templates/", {"page_size": 100}))) == 100
+    with django_assert_max_num_queries(len(client_small.captured_queries)):
+        assert len(rows(client_api.get("/api/v1/me/habits/", {"page_size": 100}))) == 100
