@@ -317,6 +317,10 @@ def log_habit(
             raise HabitError(_("This request id was already used for another habit."), field="client_uuid")
         return existing, False
     habit = _lock(habit)
+    # A retry that raced the first request waited on the lock: it finds the first one's row now.
+    existing = HabitLog.objects.filter(client_id=habit.client_id, client_uuid=client_uuid).first()
+    if existing is not None:
+        return existing, False
     if habit.is_archived:
         raise HabitError(_("This habit is archived."), field="habit")
     now = now or timezone.now()
