@@ -120,7 +120,7 @@ def test_every_linked_page_answers_without_error_for_each_role(client, email, st
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"{email}: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"{email}: pages wider than a {PHONE['width']} px phone, with clipped table cells or small targets: {wide}"
+    assert not wide, f"{email}: pages too wide for a {PHONE['width']} px phone, clipped cells or small targets: {wide}"
 
 
 @freeze_time(DEMO_NOW)
@@ -134,7 +134,7 @@ def test_every_linked_public_page_answers_without_error_for_a_stranger(client):
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"anonymous: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"anonymous: pages wider than a {PHONE['width']} px phone, with clipped table cells or small targets: {wide}"
+    assert not wide, f"anonymous: pages too wide for a {PHONE['width']} px phone, clipped cells, small targets: {wide}"
     assert any("/book/northside-strength/" in url and url.count("/") > 4 for url in seen), seen
 
 
@@ -167,7 +167,8 @@ OVERFLOW_JS = """() => {
   });
   return {overflow: root.scrollWidth - width, small_targets: small.length, culprits: leaves.slice(0, 5).map(el =>
     name(el) + ' ' + Math.round(el.getBoundingClientRect().right - width) + 'px'),
-    clipped_cells: clipped.length, clipped: clipped.slice(0, 3).map(el => name(el) + ' ' + el.textContent.trim().slice(0, 30))};
+    clipped_cells: clipped.length,
+    clipped: clipped.slice(0, 3).map(el => name(el) + ' ' + el.textContent.trim().slice(0, 30))};
 }"""
 
 

@@ -48,3 +48,9 @@ def item_count(workout) -> int:
 def is_open(pk, open_ids) -> bool:
     """Whether a workout of the builder is shown unfolded (`open_ids` from builder_context)."""
     return pk in (open_ids or ())
+
+
+@register.filter
+def summary_in(item, unit_system) -> str:
+    """`item|summary_in:unit_system` — the prescription with loads in the person's unit."""
+    return item.summary_in(unit_system or "metric")
