@@ -85,16 +85,80 @@ class PrescribedExerciseForm(ServiceValidatedForm, forms.ModelForm):
 
     def __init__(self, *args, unit_system: str = "metric", **kwargs):
         super().__init__(*args, **kwargs)
+        self.unit_system = unit_system
+        self.imperial = unit_system == "imperial"
+        if self.imperial:
+            # Loads are typed and shown in pounds; they are stored in kilograms.
+            load_type = self.fields["load_type"]
+            load_type.choices = [(v, _("lb") if v == "kg" else label) for v, label in load_type.choices]
+            if not self.is_bound:
+                self.initial["load_value"] = self._to_display(self.instance.load_value, self.instance.load_type)
+                if self._amount_is_weight(
+                    self.instance.progression, self.instance.load_type, self.instance.progression_unit
+                ):
+                    self.initial["progression_amount"] = self._to_display(self.instance.progression_amount, "kg")
         self._set_steps(unit_system)
+
+    @staticmethod
+    def _amount_is_weight(kind, load_type, unit) -> bool:
+        return kind == "load" and load_type == "kg" and unit != "percent"
+
+    def _to_display(self, kg, load_type):
+        from mecto.localization import kg_to_display
+
+        if kg is None or load_type != "kg" or not self.imperial:
+            return kg
+        return kg_to_display(kg, self.unit_system)
+
+    def clean(self):
+        from decimal import ROUND_HALF_UP, Decimal
+
+        from mecto.localization import display_to_kg
+
+        data = super().clean()
+        if not self.imperial:
+            return data
+
+        def to_kg(value):
+            return display_to_kg(value, self.unit_system).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+        if data.get("load_type") == "kg" and data.get("load_value") is not None:
+            data["load_value"] = to_kg(data["load_value"])
+        kind, unit = data.get("progression"), data.get("progression_unit")
+        if self._amount_is_weight(kind, data.get("load_type"), unit) and data.get("progression_amount") is not None:
+            data["progression_amount"] = to_kg(data["progression_amount"])
+        return data
+
+    @property
+    def item_summary(self) -> str:
+        """The prescription in one line, loads in the person's unit."""
+        return self.instance.summary_in(self.unit_system)
+
+    @property
+    def progression_display(self) -> str:
+        """The weekly step as the coach reads it: 5 lb, 2.5 kg, 2.5%, 1."""
+        from mecto.localization import weight_unit
+
+        item = self.instance
+        if item.progression_amount is None:
+            return ""
+        if item.progression_unit == "percent":
+            return f"{item.progression_amount.normalize():f}%"
+        if self._amount_is_weight(item.progression, item.load_type, item.progression_unit):
+            amount = self._to_display(item.progression_amount, "kg")
+            return f"{amount.normalize():f} {weight_unit(self.unit_system)}"
+        return f"{item.progression_amount.normalize():f}"
 
     def _set_steps(self, unit_system: str) -> None:
         """The number fields step as the unit does: loads by the plate step of the exercise's
-        equipment in the business's unit, effort by half points, reps and sets by whole numbers."""
+        equipment in the person's unit (5 lb on a bar), effort by half points, reps and sets by
+        whole numbers."""
         from . import progression
 
         item = self.instance
         equipment = item.exercise.equipment if item.exercise_id else ""
-        load_steps = {"kg": "0.5" if unit_system != "imperial" else "any", "rpe": "0.5", "rir": "0.5"}
+        plate = f"{progression.plate_step(equipment, unit_system).normalize():f}"
+        load_steps = {"kg": plate if self.imperial else "0.5", "rpe": "0.5", "rir": "0.5"}
         self.fields["load_value"].widget.attrs["step"] = load_steps.get(item.load_type, "0.5")
         amount = self.fields["progression_amount"]
         if item.progression_unit == "percent":
@@ -104,14 +168,9 @@ class PrescribedExerciseForm(ServiceValidatedForm, forms.ModelForm):
             amount.widget.attrs["step"] = "1"
             amount.help_text = _("whole reps or sets each week")
         elif item.progression == "load" and item.load_type == "kg":
-            step = progression.plate_step(equipment, unit_system)
-            unit = "lb" if unit_system == "imperial" else "kg"
-            # The value is stored in kg; in pounds the step is a fraction of a kilogram.
-            amount.widget.attrs["step"] = f"{step.normalize():f}" if unit == "kg" else "any"
-            amount.help_text = _("kg each week, in steps of %(step)s %(unit)s") % {
-                "step": f"{step.normalize():f}",
-                "unit": unit,
-            }
+            unit = "lb" if self.imperial else "kg"
+            amount.widget.attrs["step"] = plate
+            amount.help_text = _("%(unit)s each week, in steps of %(step)s %(unit)s") % {"step": plate, "unit": unit}
         elif item.progression == "load":
             amount.widget.attrs["step"] = "0.5"
             amount.help_text = _("each week, in steps of 0.5")

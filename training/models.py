@@ -388,11 +388,21 @@ class PrescribedExercise(OrgOwned):
 
     @property
     def load_label(self) -> str:
+        return self.load_label_in("metric")
+
+    def load_label_in(self, unit_system: str) -> str:
+        """The load as the person reads it: a weight in their unit (kg or lb), effort as is."""
+        from mecto.localization import kg_to_display, weight_unit
+
         if self.load_value is None or self.load_type == self.LoadType.NONE:
             return ""
         value = f"{self.load_value.normalize():f}"
+        if self.load_type == self.LoadType.KG and unit_system == "metric":
+            return f"{value} kg"
+        if self.load_type == self.LoadType.KG:
+            weight = kg_to_display(self.load_value, unit_system)
+            return f"{weight.normalize():f} {weight_unit(unit_system)}"
         return {
-            self.LoadType.KG: f"{value} kg",
             self.LoadType.PERCENT_1RM: f"{value}% 1RM",
             self.LoadType.RPE: f"RPE {value}",
             self.LoadType.RIR: f"{value} RIR",
@@ -400,9 +410,12 @@ class PrescribedExercise(OrgOwned):
 
     @property
     def summary(self) -> str:
+        return self.summary_in("metric")
+
+    def summary_in(self, unit_system: str) -> str:
         parts = [f"{self.sets} × {self.reps_label}"]
-        if self.load_label:
-            parts.append(f"@ {self.load_label}")
+        if load := self.load_label_in(unit_system):
+            parts.append(f"@ {load}")
         return " ".join(parts)
 
 

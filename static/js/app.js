@@ -76,3 +76,32 @@ document.addEventListener("DOMContentLoaded", () => {
   zone.addEventListener("change", followZone);
   if (currency) currency.addEventListener("change", () => { currencyPicked = true; });
 });
+
+// Tables marked .table-stack become one card per row on a phone (see app.css): each cell is
+// labelled with its column's header, unless the template labelled it already. A header whose
+// text is only for screen readers (an actions column) gives no visible label.
+function labelStackedTables(root) {
+  root.querySelectorAll("table.table-stack").forEach((table) => {
+    const headRow = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    if (!headRow) return;
+    const labels = [];
+    Array.from(headRow.cells).forEach((th) => {
+      const hidden = th.querySelector(".visually-hidden");
+      const text = th.textContent.trim();
+      const label = hidden && hidden.textContent.trim() === text ? "" : text;
+      for (let n = 0; n < (th.colSpan || 1); n += 1) labels.push(label);
+    });
+    Array.from(table.tBodies).concat(table.tFoot ? [table.tFoot] : []).forEach((section) => {
+      Array.from(section.rows).forEach((row) => {
+        let column = 0;
+        Array.from(row.cells).forEach((cell) => {
+          const label = labels[column];
+          if (!cell.hasAttribute("data-label") && label && cell.colSpan === 1) cell.setAttribute("data-label", label);
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", () => labelStackedTables(document));
+document.addEventListener("htmx:afterSettle", (event) => labelStackedTables(event.target.parentElement || document));

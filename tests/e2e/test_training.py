@@ -58,7 +58,8 @@ def test_coach_builds_a_program_with_a_superset_and_assigns_it(page, live_server
     page.wait_for_url(re.compile(r"/training/programs/\d+/$"))
 
     page.get_by_role("button", name="Add workout").click()
-    workout = page.locator("article.workout").first
+    workout = page.locator("details.workout").first
+    expect(workout).to_have_attribute("open", "")  # the workout just added is the one unfolded
     workout.get_by_label("New block").select_option("superset")
     workout.get_by_role("button", name="Add block").click()
     _pick(page, "bnch pres", "Dumbbell Bench Press")  # misspelt on purpose
@@ -67,21 +68,43 @@ def test_coach_builds_a_program_with_a_superset_and_assigns_it(page, live_server
     page.locator(".item").nth(1).wait_for()
     assert page.locator(".block-superset .item").count() == 2
 
-    # Inline edit without a reload: the row saves on change.
+    # Inline edit without a reload: the row opens on click and saves on change.
     first = page.locator(".item").first
     first.locator(".item-edit > summary").click()
+    expect(first).to_have_class(re.compile(r"\bselected\b"))
     first.get_by_label("Sets").fill("4")
     first.get_by_label("Sets").dispatch_event("change")
     page.locator(".item .saved").first.wait_for()
     bench = PrescribedExercise.objects.get(exercise__name="Dumbbell Bench Press")
     assert bench.sets == 4
 
-    # Keyboard alternative to drag and drop.
-    page.get_by_role("button", name="Move One-Arm Dumbbell Row up").click()
+    # Keyboard alternative to drag and drop: arrow down to the row, then the toolbar moves it.
+    first.locator(".item-edit > summary").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".item").nth(1).locator(".item-edit > summary")).to_be_focused()
+    toolbar = workout.get_by_role("toolbar")
+    expect(toolbar).to_contain_text("A2 One-Arm Dumbbell Row")
+    toolbar.get_by_role("button", name="Move up").click()
     expect(page.locator(".item .item-name").first).to_contain_text("Row")
+    expect(page.locator(".item.selected .item-name")).to_contain_text("Row")  # still the one selected
     assert list(bench.block.items.order_by("position").values_list("exercise__name", flat=True))[0].startswith(
         "One-Arm"
     )
+    # One toolbar for every exercise: copy the selected one, then remove the copy.
+    toolbar.get_by_role("button", name="Duplicate").click()
+    expect(page.locator(".item")).to_have_count(3)
+    page.once("dialog", lambda dialog: dialog.accept())
+    workout.get_by_role("toolbar").get_by_role("button", name="Remove").click()
+    expect(page.locator(".item")).to_have_count(2)
+    assert PrescribedExercise.objects.filter(block=bench.block).count() == 2
+
+    # Folding is kept across a reload (in the browser and the address).
+    workout.locator("summary.workout-summary").click()
+    expect(workout).not_to_have_attribute("open", "")
+    page.reload()
+    expect(page.locator("details.workout").first).not_to_have_attribute("open", "")
+    page.locator("details.workout summary.workout-summary").first.click()
+    expect(page.locator("details.workout").first.get_by_role("toolbar")).to_be_visible()
 
     page.get_by_role("button", name="Duplicate week").click()
     page.get_by_role("heading", name="Week 2").wait_for()
@@ -137,7 +160,10 @@ def test_coach_generates_a_draft_from_the_intake_and_swaps_an_exercise(page, liv
         .first()
     )
     item = page.locator(f"#item-{first.pk}")
-    item.get_by_role("link", name="Swap…").click()
+    item.locator(".item-edit > summary").click()
+    page.locator(f"details.workout:has(#item-{first.pk})").get_by_role("toolbar").get_by_role(
+        "button", name="Swap…"
+    ).click()
     item.locator(".swap-box li").first.wait_for()
     assert item.locator(".swap-box li").count() == 5
     item.locator(".swap-box").get_by_role("button", name=re.compile("^Use")).first.click()

@@ -120,7 +120,7 @@ def test_every_linked_page_answers_without_error_for_each_role(client, email, st
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"{email}: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"{email}: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
+    assert not wide, f"{email}: pages too wide for a {PHONE['width']} px phone, clipped cells or small targets: {wide}"
 
 
 @freeze_time(DEMO_NOW)
@@ -134,7 +134,7 @@ def test_every_linked_public_page_answers_without_error_for_a_stranger(client):
     repeated = {url: ids for url, html in pages.items() if (ids := _duplicate_ids(html))}
     assert not repeated, f"anonymous: pages that repeat an element id: {repeated}"
     wide = _overflowing_pages(_one_page_per_shape(pages))
-    assert not wide, f"anonymous: pages wider than a {PHONE['width']} px phone or with small targets: {wide}"
+    assert not wide, f"anonymous: pages too wide for a {PHONE['width']} px phone, clipped cells, small targets: {wide}"
     assert any("/book/northside-strength/" in url and url.count("/") > 4 for url in seen), seen
 
 
@@ -160,8 +160,15 @@ OVERFLOW_JS = """() => {
     const box = el.getBoundingClientRect();
     return box.width > 0 && (box.width < 24 || box.height < 24);  // WCAG 2.2 target size
   });
+  // A table cell cut off at the screen's edge (inside a frame that scrolls sideways) counts too.
+  const clipped = [...document.querySelectorAll('td, th')].filter(el => {
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && (box.right > width + 1 || box.left < -1);
+  });
   return {overflow: root.scrollWidth - width, small_targets: small.length, culprits: leaves.slice(0, 5).map(el =>
-    name(el) + ' ' + Math.round(el.getBoundingClientRect().right - width) + 'px')};
+    name(el) + ' ' + Math.round(el.getBoundingClientRect().right - width) + 'px'),
+    clipped_cells: clipped.length,
+    clipped: clipped.slice(0, 3).map(el => name(el) + ' ' + el.textContent.trim().slice(0, 30))};
 }"""
 
 
@@ -174,7 +181,8 @@ def _one_page_per_shape(pages: dict[str, str]) -> dict[str, str]:
 
 def _overflowing_pages(pages: dict[str, str]) -> dict[str, dict]:
     """Open every page in a 390 px wide Chromium; answer {url: problems} for the pages wider than
-    the screen or with a checkbox or radio button smaller than a 24 px target."""
+    the screen, with a table cell cut off at the screen's edge, or with a checkbox or radio button
+    smaller than a 24 px target."""
     from django.contrib.staticfiles import finders
     from playwright.sync_api import sync_playwright
 
@@ -198,7 +206,7 @@ def _overflowing_pages(pages: dict[str, str]) -> dict[str, dict]:
         for url in pages:
             page.goto("http://testserver" + url, wait_until="load")
             result = page.evaluate(OVERFLOW_JS)
-            if result["overflow"] > 0 or result["small_targets"]:
+            if result["overflow"] > 0 or result["small_targets"] or result["clipped_cells"]:
                 found[url] = result
         browser.close()
     return found

@@ -284,3 +284,19 @@ def test_supersets_are_labelled_a1_a2_in_the_workout_and_the_log(client, org, cl
         page = client.get(url).content.decode()
         for label, name in (("A", "Back squat"), ("B1", "Push-up"), ("B2", "Ring row")):
             assert re.search(rf'<span class="item-label">{label}</span> (<strong>)?{name}', page), (url, label)
+
+
+def test_a_client_using_pounds_reads_the_prescription_in_pounds(client, org, client_record):
+    client_record.unit_system = "imperial"
+    client_record.save(update_fields=["unit_system"])
+    item = PrescribedExerciseFactory(
+        organization=org, sets=3, reps_min=5, load_type="kg", load_value=Decimal("102.06"), exercise__name="Deadlift"
+    )
+    scheduled = ScheduledWorkoutFactory(
+        organization=org, client=client_record, workout=item.block.workout, program=item.block.workout.program
+    )
+    client.force_login(client_record.user)
+    workouts = client.get(reverse("training:portal_workouts")).content.decode()
+    assert "3 × 5 @ 225 lb" in workouts and "102.06 kg" not in workouts
+    log = client.get(reverse("training:portal_log", args=[scheduled.public_id])).content.decode()
+    assert "3 × 5 @ 225 lb" in log

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,9 +35,12 @@ __all__ = [
     "add_prescribed_exercise",
     "update_prescribed_exercise",
     "delete_prescribed_exercise",
+    "duplicate_prescribed_exercise",
+    "superset_with_next",
     "reorder",
     "move",
     "apply_progression",
+    "prescription_units",
 ]
 
 
@@ -346,7 +349,18 @@ def delete_block(*, block: Block, actor=None) -> None:
     _touch(workout.program)
 
 
-def _check_item_fields(organization, fields: dict, current: PrescribedExercise | None = None) -> dict:
+def prescription_units(block: Block) -> str:
+    """The unit system loads of a block are written in: the client's for a client's program, the
+    business's for a template or a program not yet assigned."""
+    program = block.workout.program
+    if program.client_id:
+        return program.client.unit_system
+    return block.organization.unit_system
+
+
+def _check_item_fields(
+    organization, fields: dict, current: PrescribedExercise | None = None, unit_system: str | None = None
+) -> dict:
     """Validate a prescription as a whole (the fields merged over the current values)."""
     if "exercise" in fields:
         exercise = fields["exercise"]
@@ -403,7 +417,8 @@ def _check_item_fields(organization, fields: dict, current: PrescribedExercise |
         raise TrainingError(_("Give a load to progress it."), field="progression")
     exercise = fields.get("exercise") or (current.exercise if current else None)
     equipment = exercise.equipment if exercise else ""
-    unit_system = organization.unit_system if organization else "metric"
+    if unit_system is None:
+        unit_system = organization.unit_system if organization else "metric"
     if kind != "none" and unit == "amount" and _step_meaning_changed(fields, current):
         # The step was written for another unit (0.5 RPE is not 0.5 kg): start from the new unit's.
         fields["progression_amount"] = merged["progression_amount"] = progression.default_step(
@@ -444,7 +459,9 @@ def add_prescribed_exercise(*, block: Block, exercise: Exercise, actor=None, **f
     fields.setdefault("reps_type", PrescribedExercise.RepsType.FIXED)
     if fields["reps_type"] == PrescribedExercise.RepsType.FIXED:
         fields.setdefault("reps_min", 10)
-    fields = _check_item_fields(block.organization, {"exercise": exercise, **fields})
+    fields = _check_item_fields(
+        block.organization, {"exercise": exercise, **fields}, unit_system=prescription_units(block)
+    )
     _lock_program(block.workout.program)
     _touch(block.workout.program)
     return PrescribedExercise.objects.create(
@@ -455,7 +472,7 @@ def add_prescribed_exercise(*, block: Block, exercise: Exercise, actor=None, **f
 @transaction.atomic
 def update_prescribed_exercise(*, item: PrescribedExercise, actor=None, **fields) -> PrescribedExercise:
     _unknown(fields, ITEM_FIELDS)
-    fields = _check_item_fields(item.organization, fields, current=item)
+    fields = _check_item_fields(item.organization, fields, current=item, unit_system=prescription_units(item.block))
     for key, value in fields.items():
         setattr(item, key, value)
     item.save()
@@ -482,6 +499,88 @@ def delete_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> None:
     _renumber(block.items.order_by("position", "id"))
     _drop_if_empty([block.pk])
     _touch(block.workout.program)
+
+
+@transaction.atomic
+def duplicate_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> PrescribedExercise:
+    """A copy of the prescription right after it, in the same block (a second variation, a
+    back-off set of the same lift); the copy is not linked to week 1's progression."""
+    block = item.block
+    _lock_program(block.workout.program)
+    PrescribedExercise.objects.filter(block=block, position__gt=item.position).update(position=models.F("position") + 1)
+    copy = PrescribedExercise.objects.get(pk=item.pk)
+    copy.pk = copy.id = None
+    copy.position = item.position + 1
+    copy.progression_source = None
+    copy.progression_step = 0
+    copy.save()
+    _renumber(block.items.order_by("position", "id"))
+    _touch(block.workout.program)
+    return copy
+
+
+@transaction.atomic
+def superset_with_next(*, item: PrescribedExercise, actor=None) -> Block:
+    """Pair an exercise with the one after it in the workout, the way a coach writes A1/A2: two
+    exercises of one straight block are split out into a superset of their own; an exercise next
+    to a superset or circuit joins it; two lone exercises of neighbouring blocks become one
+    superset. Returns the block that holds both."""
+    workout = item.block.workout
+    _lock_program(workout.program)
+    blocks = list(Block.objects.filter(workout=workout).order_by("position", "id").prefetch_related("items"))
+    ordered = [(b, i) for b in blocks for i in sorted(b.items.all(), key=lambda x: (x.position, x.pk))]
+    index = next(n for n, (_b, i) in enumerate(ordered) if i.pk == item.pk)
+    if index + 1 >= len(ordered):
+        raise TrainingError(_("This is the workout's last exercise: there is none after it to pair it with."))
+    block, nxt_block, nxt = ordered[index][0], ordered[index + 1][0], ordered[index + 1][1]
+    straight = Block.Kind.STRAIGHT
+    if block.pk == nxt_block.pk:
+        if block.kind != straight:
+            raise TrainingError(_("These two exercises are already done together."))
+        items = [i for b, i in ordered if b.pk == block.pk]
+        at = next(n for n, i in enumerate(items) if i.pk == item.pk)
+        before, pair, after = items[:at], items[at : at + 2], items[at + 2 :]
+        Block.objects.filter(workout=workout, position__gt=block.position).update(position=models.F("position") + 2)
+        target = block
+        if before:
+            target = Block.objects.create(
+                organization=block.organization, workout=workout, kind=Block.Kind.SUPERSET, position=block.position + 1
+            )
+        else:
+            Block.objects.filter(pk=block.pk).update(kind=Block.Kind.SUPERSET)
+        if after:
+            rest = Block.objects.create(
+                organization=block.organization, workout=workout, kind=straight, position=block.position + 2
+            )
+            PrescribedExercise.objects.filter(pk__in=[i.pk for i in after]).update(block=rest)
+            _renumber(rest.items.order_by("position", "id"))
+        PrescribedExercise.objects.filter(pk__in=[i.pk for i in pair]).update(block=target)
+        _renumber(target.items.order_by("position", "id"))
+        _renumber(block.items.order_by("position", "id"))
+    elif nxt_block.kind != straight:
+        target = nxt_block
+        PrescribedExercise.objects.filter(pk=item.pk).update(block=target, position=0)
+        _renumber(target.items.order_by("position", "id"))
+        _renumber(block.items.order_by("position", "id"))
+    elif block.kind != straight:
+        target = block
+        PrescribedExercise.objects.filter(pk=nxt.pk).update(block=target, position=10_000)
+        _renumber(target.items.order_by("position", "id"))
+        _renumber(nxt_block.items.order_by("position", "id"))
+    else:
+        Block.objects.filter(workout=workout, position__gt=block.position).update(position=models.F("position") + 1)
+        target = Block.objects.create(
+            organization=block.organization, workout=workout, kind=Block.Kind.SUPERSET, position=block.position + 1
+        )
+        PrescribedExercise.objects.filter(pk=item.pk).update(block=target, position=1)
+        PrescribedExercise.objects.filter(pk=nxt.pk).update(block=target, position=2)
+        _renumber(block.items.order_by("position", "id"))
+        _renumber(nxt_block.items.order_by("position", "id"))
+    _drop_if_empty([b.pk for b in blocks])
+    _renumber(Block.objects.filter(workout=workout).order_by("position", "id"))
+    _touch(workout.program)
+    target.refresh_from_db()
+    return target
 
 
 @transaction.atomic
@@ -581,7 +680,7 @@ def _progressed_values(source: PrescribedExercise, week: int, step: int) -> prog
         step=step,
         deload=progression.is_deload_week(week, source.deload_every),
         equipment=source.exercise.equipment,
-        unit_system=source.organization.unit_system,
+        unit_system=prescription_units(source.block),
     )
 
 

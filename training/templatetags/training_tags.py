@@ -36,3 +36,21 @@ def num(value) -> str:
 def exercise_label(item) -> str:
     """A1, A2 for a superset, B for straight sets: see training.labels."""
     return labels.exercise_label(item)
+
+
+@register.filter
+def item_count(workout) -> int:
+    """How many exercises a workout prescribes (from its prefetched blocks)."""
+    return sum(len(block.items.all()) for block in workout.blocks.all())
+
+
+@register.filter
+def is_open(pk, open_ids) -> bool:
+    """Whether a workout of the builder is shown unfolded (`open_ids` from builder_context)."""
+    return pk in (open_ids or ())
+
+
+@register.filter
+def summary_in(item, unit_system) -> str:
+    """`item|summary_in:unit_system` — the prescription with loads in the person's unit."""
+    return item.summary_in(unit_system or "metric")

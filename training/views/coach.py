@@ -212,8 +212,11 @@ class ProgramCreateView(TrainingView, ServiceFormView):
         return reverse("training:builder", args=[program.pk])
 
 
-def _units(request) -> str:
-    """The business's unit system: the builder's load steps follow it."""
+def _units(request, program: Program | None = None) -> str:
+    """The unit system the builder shows loads in: the client's for a client's program, the
+    business's for templates and unassigned programs (loads are stored in kg either way)."""
+    if program is not None and program.client_id:
+        return program.client.unit_system
     return request.tenant.organization.unit_system
 
 
@@ -229,17 +232,34 @@ class BuilderView(TrainingView):
         return render(request, "training/builder/page.html", builder_context(request, program))
 
 
+def _open_workouts(request, weeks) -> set[int]:
+    """The workouts shown unfolded: those named in `?open=1,2` (the builder's script keeps the
+    coach's choice in the browser and in the address), else the first one of the program. The
+    others show only their name, so a long program stays a short list to tab through."""
+    raw = request.GET.get("open", "")
+    chosen = {int(part) for part in raw.split(",") if part.isdigit() and len(part) < 12}
+    if chosen or raw == "none":
+        return chosen
+    for week in weeks:
+        for workout in week.workouts.all():
+            return {workout.pk}
+    return set()
+
+
 def builder_context(request, program: Program) -> dict:
     weeks = selectors.program_tree(program=program)
+    units = _units(request, program)
     return {
         "program": program,
         "weeks": weeks,
+        "open_workouts": (opened := _open_workouts(request, weeks)),
+        "open_weeks": {week.pk for week in weeks if any(w.pk in opened for w in week.workouts.all())},
         "edit_form": ProgramEditForm(instance=program),
         "progression_form": ProgressionForm(initial={"weeks": max(4, len(weeks))}),
         "report": validation_report(request, program),
         "blocks_kinds": Block.Kind.choices,
         "item_forms": {
-            item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
+            item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=units)
             for week in weeks
             for workout in week.workouts.all()
             for block in workout.blocks.all()
@@ -316,17 +336,18 @@ class BuilderActionView(TrainingView):
 
 
 def render_workout(request, workout: Workout, status=200, message="", warning=""):
-    workout = selectors.workout_tree(workout_ids=[workout.pk]).select_related("week", "program").get()
+    workout = selectors.workout_tree(workout_ids=[workout.pk]).select_related("week", "program__client").get()
     items = [item for block in workout.blocks.all() for item in block.items.all()]
+    units = _units(request, workout.program)
     forms = {
-        item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
-        for item in items
+        item.pk: PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=units) for item in items
     }
     return render(
         request,
         "training/builder/_workout.html",
         {
             "workout": workout,
+            "open": True,
             "program": workout.program,
             "item_forms": forms,
             "blocks_kinds": Block.Kind.choices,
@@ -481,14 +502,14 @@ class BlockActionView(BuilderActionView):
 class ItemActionView(BuilderActionView):
     def post(self, request, pk, action):
         item = get_object_or_404(
-            PrescribedExercise.objects.for_org(self.org).select_related("block__workout__program", "exercise"), pk=pk
+            PrescribedExercise.objects.for_org(self.org).select_related("block__workout__program__client", "exercise"),
+            pk=pk,
         )
         workout = item.block.workout
         warning = ""
         if action == "edit":
-            form = PrescribedExerciseForm(
-                request.POST, instance=item, prefix=f"item-{item.pk}", unit_system=_units(request)
-            )
+            units = _units(request, workout.program)
+            form = PrescribedExerciseForm(request.POST, instance=item, prefix=f"item-{item.pk}", unit_system=units)
             if form.is_valid():
                 try:
                     services.update_prescribed_exercise(item=item, actor=request.user, **form.cleaned_data)
@@ -496,7 +517,7 @@ class ItemActionView(BuilderActionView):
                     apply_domain_error(form, exc)
             if not form.errors:
                 item.refresh_from_db()
-                form = PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=_units(request))
+                form = PrescribedExerciseForm(instance=item, prefix=f"item-{item.pk}", unit_system=units)
             if request.htmx:
                 return render(
                     request,
@@ -512,6 +533,10 @@ class ItemActionView(BuilderActionView):
                 services.delete_prescribed_exercise(item=item, actor=request.user)
             elif action in ("up", "down"):
                 services.move(obj=item, direction=action, actor=request.user)
+            elif action == "duplicate":
+                services.duplicate_prescribed_exercise(item=item, actor=request.user)
+            elif action == "superset":
+                services.superset_with_next(item=item, actor=request.user)
             elif action == "swap":
                 exercise = _posted_exercise(request, self.org)
                 services.swap_exercise(

@@ -52,6 +52,7 @@ class PortalWorkoutsView(ClientRequiredMixin, View):
                 "not_logged": [s for s in scheduled if s.date < today and not s.logs.all()],
                 "logs": _with_display_loads(logs, client.unit_system),
                 "unit": weight_unit(client.unit_system),
+                "unit_system": client.unit_system,
             },
         )
 
@@ -72,7 +73,12 @@ class PortalLogWorkoutView(ClientRequiredMixin, View):
         return render(
             request,
             "training/portal_log.html",
-            {"scheduled": scheduled, "form": form, "earlier_logs": list(scheduled.logs.all())},
+            {
+                "scheduled": scheduled,
+                "form": form,
+                "earlier_logs": list(scheduled.logs.all()),
+                "unit_system": client.unit_system,
+            },
             status=status,
         )
 

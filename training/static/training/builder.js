@@ -1,5 +1,7 @@
-// The program builder: drag and drop with SortableJS (the ↑ ↓ buttons do the same from the
-// keyboard), confirmations, and status messages. Inline edits are plain htmx forms.
+// The program builder: drag and drop with SortableJS, the folded workouts (which ones are open is
+// kept in the browser and in the address, so a save or a reload shows the same ones), the one
+// toolbar per workout acting on the selected exercise (click a row, or Tab to it and use the
+// arrow keys), confirmations and status messages. Inline edits are plain htmx forms.
 (function () {
   "use strict";
 
@@ -52,7 +54,7 @@
   }
 
   function relabel(root) {
-    root.querySelectorAll("article.workout").forEach((workout) => {
+    root.querySelectorAll(".workout").forEach((workout) => {
       let index = 0;
       workout.querySelectorAll("ol.blocks > li.block").forEach((block) => {
         const items = Array.from(block.querySelectorAll(":scope > ol.items > li.item"));
@@ -114,11 +116,203 @@
     target.scrollIntoView();
   }
 
+  // Which workouts are unfolded: kept per program in localStorage and in the address (?open=).
+  function programId() {
+    const node = document.querySelector("[data-program]");
+    return node ? node.dataset.program : "";
+  }
+
+  function storageKey() {
+    return "mecto.builder.open." + programId();
+  }
+
+  function openIds() {
+    return Array.from(document.querySelectorAll("details.workout[open]")).map((el) => el.dataset.id);
+  }
+
+  function rememberOpen() {
+    const ids = openIds();
+    try {
+      window.localStorage.setItem(storageKey(), JSON.stringify(ids));
+    } catch (e) {
+      /* private browsing: the address still keeps it */
+    }
+    const url = new URL(window.location.href);
+    url.searchParams.set("open", ids.length ? ids.join(",") : "none");
+    url.hash = ""; // the link's target was shown; from now on the coach's folding counts
+    window.history.replaceState(window.history.state, "", url);
+  }
+
+  function restoreOpen() {
+    if (new URL(window.location.href).searchParams.has("open")) return;
+    let ids = null;
+    try {
+      ids = JSON.parse(window.localStorage.getItem(storageKey()) || "null");
+    } catch (e) {
+      ids = null;
+    }
+    if (!Array.isArray(ids)) return;
+    document.querySelectorAll("details.workout").forEach((el) => {
+      el.open = ids.indexOf(el.dataset.id) !== -1;
+      if (el.open) {
+        const week = el.closest("details.week");
+        if (week) week.open = true;
+      }
+    });
+  }
+
+  // One toolbar per workout acts on its selected exercise.
+  function workoutOf(node) {
+    return node && node.closest ? node.closest("details.workout") : null;
+  }
+
+  function items(workout) {
+    return Array.from(workout.querySelectorAll("li.item"));
+  }
+
+  const chosen = {}; // workout id → the id of its selected exercise, kept across re-renders
+
+  function select(item, focus) {
+    const workout = workoutOf(item);
+    if (!workout || !item) return;
+    chosen[workout.id] = item.id;
+    items(workout).forEach((el) => {
+      const chosen = el === item;
+      el.classList.toggle("selected", chosen);
+      if (chosen) el.setAttribute("aria-current", "true");
+      else el.removeAttribute("aria-current");
+    });
+    const toolbar = workout.querySelector(".item-toolbar");
+    if (toolbar) {
+      const label = item.querySelector(".item-label");
+      const text = (label ? label.textContent + " " : "") + item.dataset.name;
+      toolbar.querySelector(".toolbar-name").textContent = text;
+      toolbar.setAttribute("aria-label", toolbar.dataset.label + ": " + text);
+    }
+    if (focus) {
+      const summary = item.querySelector(".item-head");
+      if (summary) summary.focus();
+    }
+  }
+
+  function selected(workout) {
+    return workout.querySelector("li.item.selected") || items(workout)[0] || null;
+  }
+
+  function initToolbars(root) {
+    const around = workoutOf(root);
+    const workouts = around ? [around] : root.querySelectorAll("details.workout");
+    workouts.forEach((workout) => {
+      const toolbar = workout.querySelector(".item-toolbar");
+      if (!toolbar) return;
+      if (!toolbar.dataset.label) toolbar.dataset.label = toolbar.getAttribute("aria-label");
+      toolbar.hidden = false;
+      const help = workout.querySelector(".toolbar-help");
+      if (help) help.hidden = false;
+      const again = chosen[workout.id] && workout.querySelector("#" + chosen[workout.id]);
+      if (again) select(again, false);
+      else if (items(workout).length) select(items(workout)[0], false);
+    });
+  }
+
+  let pending = null; // what to select again after the workout comes back from the server
+
+  function act(workout, action) {
+    const item = selected(workout);
+    if (!item || !window.htmx) return;
+    if (action === "swaps") {
+      window.htmx.ajax("GET", item.dataset.swaps, { target: "#swaps-" + item.dataset.id, swap: "innerHTML" });
+      return;
+    }
+    const button = workout.querySelector(".item-toolbar [data-action=" + action + "]");
+    if (action === "delete" && !window.confirm(item.dataset.name + ": " + button.dataset.confirm)) return;
+    const index = items(workout).indexOf(item);
+    pending = { workout: workout.id, item: item.id, index: index, action: action };
+    window.htmx.ajax("POST", item.dataset[action], {
+      source: button,
+      target: "#" + workout.id,
+      swap: "outerHTML",
+      headers: { "X-CSRFToken": csrfToken() },
+    });
+  }
+
+  function afterSwap(element) {
+    if (!pending || !element || element.id !== pending.workout) return;
+    const done = pending;
+    pending = null;
+    const list = items(element);
+    let item = element.querySelector("#" + done.item);
+    if (!item && list.length) item = list[Math.min(done.index, list.length - 1)];
+    if (item) select(item, done.action === "delete");
+    if (done.action !== "delete") {
+      const button = element.querySelector(".item-toolbar [data-action=" + done.action + "]");
+      if (button) button.focus();
+    }
+    announce(element.querySelector(".item-toolbar") ? element.querySelector(".toolbar-name").textContent : "");
+  }
+
+  document.addEventListener("click", (event) => {
+    const handle = event.target.closest("summary .handle");
+    if (handle) {
+      event.preventDefault(); // dragging by the handle does not fold or unfold
+      return;
+    }
+    const button = event.target.closest(".item-toolbar [data-action]");
+    if (button) {
+      act(workoutOf(button), button.dataset.action);
+      return;
+    }
+    const item = event.target.closest("li.item");
+    if (item) select(item, false);
+  });
+
+  document.addEventListener("focusin", (event) => {
+    const item = event.target.closest && event.target.closest("li.item");
+    if (item && !item.classList.contains("selected")) select(item, false);
+  });
+
+  document.addEventListener("keydown", (event) => {
+    const summary = event.target.closest && event.target.closest("summary.item-head");
+    if (!summary) return;
+    const item = summary.closest("li.item");
+    const workout = workoutOf(item);
+    const list = items(workout);
+    const index = list.indexOf(item);
+    if (event.altKey && (event.key === "ArrowUp" || event.key === "ArrowDown")) {
+      event.preventDefault();
+      act(workout, event.key === "ArrowUp" ? "up" : "down");
+    } else if (event.key === "ArrowUp" || event.key === "ArrowDown") {
+      event.preventDefault();
+      const next = list[index + (event.key === "ArrowUp" ? -1 : 1)];
+      if (next) select(next, true);
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      select(event.key === "Home" ? list[0] : list[list.length - 1], true);
+    } else if (event.key === "Delete") {
+      event.preventDefault();
+      act(workout, "delete");
+    }
+  });
+
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      if (event.target.matches && event.target.matches("details.workout")) rememberOpen();
+    },
+    true,
+  );
+
   document.addEventListener("DOMContentLoaded", () => {
+    restoreOpen();
     revealTarget();
     initSortables(document);
+    initToolbars(document);
     if (window.htmx) {
-      window.htmx.onLoad((element) => initSortables(element.parentElement || element));
+      window.htmx.onLoad((element) => {
+        initSortables(element.parentElement || element);
+        initToolbars(element);
+        afterSwap(element);
+      });
     }
   });
 })();
