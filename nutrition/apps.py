@@ -9,4 +9,7 @@ class NutritionConfig(AppConfig):
     def ready(self):
         # Each part of the domain (foods, targets, plans, logs, habits) registers its
         # navigation, dashboard cards and periodic tasks here.
-        pass
+        from mecto import nav, reference
+
+        reference.register_loader("load_foods")
+        nav.register(nav.NavItem("foods", _("Foods"), "nutrition:foods", capability="nutrition.manage", order=27))
