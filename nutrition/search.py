@@ -136,8 +136,8 @@ def _library_vocabulary(version: tuple) -> Vocabulary:
 
 def vocabulary_for(organization) -> Vocabulary:
     """Words of the shared database (cached until it changes) and of the business's own foods."""
-    version = Food.objects.library().aggregate(n=Count("id"), last=Max("updated_at"))
-    library = _library_vocabulary((version["n"], version["last"]))
+    version = Food.objects.library().aggregate(n=Count("id"), top=Max("id"), last=Max("updated_at"))
+    library = _library_vocabulary((version["n"], version["top"], version["last"]))
     if organization is None:
         return library
     own = list(Food.objects.filter(organization=organization).values_list("search_text", flat=True))
