@@ -184,3 +184,29 @@ def test_library_page_query_count_does_not_grow(db, org, page, django_assert_max
     with django_assert_max_num_queries(20):
         response = page.get(reverse("nutrition:foods"), {"q": "bar"})
     assert response.status_code == 200
+
+
+# --- Admin --------------------------------------------------------------------------------------------
+def test_admin_keeps_shared_rows_read_only_except_for_superusers(db, org, rf):
+    from django.contrib import admin
+
+    from tests.factories import UserFactory
+
+    food_admin = admin.site._registry[Food]
+    shared, own = shared_food(name="Rice"), FoodFactory(organization=org)
+    request = rf.get("/")
+    request.user = UserFactory(is_staff=True, is_superuser=True)
+    assert food_admin.has_change_permission(request, shared) and food_admin.has_delete_permission(request, shared)
+    request.user = UserFactory(is_staff=True)
+    request.user.has_perm = lambda perm, obj=None: True  # a staff member with every model permission
+    assert not food_admin.has_change_permission(request, shared)
+    assert not food_admin.has_delete_permission(request, shared)
+    assert food_admin.has_change_permission(request, own)
+    portion_admin = admin.site._registry[FoodPortion]
+    assert not portion_admin.has_change_permission(request, FoodPortionFactory(food=shared, organization=None))
+
+
+def test_admin_lists_foods_and_portions(db, admin_client, org):
+    FoodPortionFactory(food=FoodFactory(organization=org))
+    assert admin_client.get(reverse("admin:nutrition_food_changelist"), {"q": "food"}).status_code == 200
+    assert admin_client.get(reverse("admin:nutrition_foodportion_changelist")).status_code == 200
