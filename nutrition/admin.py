@@ -2,32 +2,70 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Food, FoodPortion, NutritionSettings, NutritionTarget
+from .nutrients import NUTRIENT_FIELDS
+
+
+class SharedRowsReadOnly:
+    """Shared food data (no organisation) is loaded by `manage.py load_foods` and is the same for
+    every business: only superusers change it here; staff change a business's own rows."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.organization_id is None and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.organization_id is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class PortionInline(admin.TabularInline):
     model = FoodPortion
     extra = 0
     fields = ["amount", "description", "gram_weight", "position", "organization"]
+    raw_id_fields = ["organization"]
 
 
 @admin.register(Food)
-class FoodAdmin(admin.ModelAdmin):
-    list_display = ["name", "food_group", "energy_kcal", "protein_g", "source", "organization", "is_archived"]
-    list_filter = ["source", "is_branded", "is_archived", "food_group", "organization"]
+class FoodAdmin(SharedRowsReadOnly, admin.ModelAdmin):
+    list_display = [
+        "name",
+        "food_group",
+        "energy_kcal",
+        "protein_g",
+        "carbohydrate_g",
+        "fat_g",
+        "is_branded",
+        "popularity",
+        "source",
+        "source_id",
+        "organization",
+        "is_archived",
+    ]
+    list_filter = ["source", "is_branded", "is_archived", "food_group", ("organization", admin.EmptyFieldListFilter)]
     search_fields = ["name", "common_name", "manufacturer", "source_id"]
     list_select_related = ["organization"]
-    raw_id_fields = ["created_by"]
-    readonly_fields = ["created_at", "updated_at"]
+    raw_id_fields = ["created_by", "organization"]
+    readonly_fields = ["search_text", "created_at", "updated_at"]
     inlines = [PortionInline]
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["organization", "name", "common_name", "food_group", "manufacturer", "is_branded"]}),
+        (_("Source"), {"fields": ["source", "source_id", "licence", "popularity", "is_archived", "search_text"]}),
+        (_("Nutrients per 100 g (empty = unknown)"), {"fields": NUTRIENT_FIELDS}),
+        (_("History"), {"fields": ["created_by", "created_at", "updated_at"]}),
+    ]
 
 
 @admin.register(FoodPortion)
-class FoodPortionAdmin(admin.ModelAdmin):
-    list_display = ["food", "amount", "description", "gram_weight", "organization"]
-    list_filter = ["organization"]
-    search_fields = ["food__name", "description"]
+class FoodPortionAdmin(SharedRowsReadOnly, admin.ModelAdmin):
+    list_display = ["food", "amount", "description", "gram_weight", "position", "organization"]
+    list_filter = [("organization", admin.EmptyFieldListFilter), "food__food_group"]
+    search_fields = ["food__name", "food__source_id", "description"]
     list_select_related = ["food", "organization"]
-    raw_id_fields = ["food"]
+    raw_id_fields = ["food", "organization"]
+    show_full_result_count = False
 
 
 @admin.register(NutritionSettings)

@@ -9,7 +9,14 @@ class NutritionConfig(AppConfig):
     def ready(self):
         # Each part of the domain (foods, targets, plans, logs, habits) registers its
         # navigation, dashboard cards and periodic tasks here.
+        self._ready_foods()
         self._ready_habits()
+
+    def _ready_foods(self):
+        from mecto import nav, reference
+
+        reference.register_loader("load_foods")
+        nav.register(nav.NavItem("foods", _("Foods"), "nutrition:foods", capability="nutrition.manage", order=26))
 
     def _ready_habits(self):
         from celery.schedules import crontab

@@ -36,6 +36,16 @@ def library(db):
 
 
 @pytest.fixture
+def foods(db):
+    """The shared food database (8,789 USDA foods and their household portions), loaded from
+    the bundled data set once per test process."""
+    from nutrition.models import Food
+
+    shared_data.ensure("foods")
+    return Food.objects.library()
+
+
+@pytest.fixture
 def demo(db):
     """The demo business `make run` creates (Northside Strength, with the library), as of
     `shared_data.DEMO_NOW`; built once per test process."""

@@ -56,6 +56,13 @@ def _build_library() -> None:
     load_exercise_library()
 
 
+@dataset("foods")
+def _build_foods() -> None:
+    from nutrition.services.foods import load_food_database
+
+    load_food_database()
+
+
 @dataset("demo", requires="library")
 def _build_demo() -> None:
     from django.core.management import call_command

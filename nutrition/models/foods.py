@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -9,6 +11,36 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mecto.tenancy import OrgQuerySet
+
+# The 25 food groups of USDA SR28; a business files its own foods under the same names.
+FOOD_GROUPS = [
+    "American Indian/Alaska Native Foods",
+    "Baby Foods",
+    "Baked Products",
+    "Beef Products",
+    "Beverages",
+    "Breakfast Cereals",
+    "Cereal Grains and Pasta",
+    "Dairy and Egg Products",
+    "Fast Foods",
+    "Fats and Oils",
+    "Finfish and Shellfish Products",
+    "Fruits and Fruit Juices",
+    "Lamb, Veal, and Game Products",
+    "Legumes and Legume Products",
+    "Meals, Entrees, and Side Dishes",
+    "Nut and Seed Products",
+    "Pork Products",
+    "Poultry Products",
+    "Restaurant Foods",
+    "Sausages and Luncheon Meats",
+    "Snacks",
+    "Soups, Sauces, and Gravies",
+    "Spices and Herbs",
+    "Sweets",
+    "Vegetables and Vegetable Products",
+]
+GRAMS_PER_OUNCE = Decimal("28.349523125")
 
 
 class LibraryQuerySet(OrgQuerySet):
@@ -122,8 +154,30 @@ class Food(models.Model):
         return self.organization_id is None
 
     def refresh_index(self) -> None:
-        words = [self.name, self.common_name, self.manufacturer, self.food_group]
+        # The group is a filter, not a match: "egg" should not find every dairy product.
+        words = [self.name, self.common_name, self.manufacturer]
         self.search_text = " ".join(w.lower() for w in words if w)[:500]
+
+    def units(self) -> list[dict]:
+        """Every way to measure this food: grams and ounces (always), then its household
+        portions; `grams` is the weight of `amount` of the unit (see nutrients.grams_of).
+        Reads `portions` as prefetched for the viewer's organisation."""
+        one = Decimal(1)
+        choices = [
+            {"key": "g", "label": str(_("grams")), "portion_id": None, "amount": one, "grams": one},
+            {"key": "oz", "label": str(_("ounces")), "portion_id": None, "amount": one, "grams": GRAMS_PER_OUNCE},
+        ]
+        for portion in self.portions.all():
+            choices.append(
+                {
+                    "key": f"portion-{portion.pk}",
+                    "label": portion.label,
+                    "portion_id": portion.pk,
+                    "amount": portion.amount,
+                    "grams": portion.gram_weight,
+                }
+            )
+        return choices
 
 
 class FoodPortion(models.Model):
@@ -157,4 +211,13 @@ class FoodPortion(models.Model):
         ordering = ["food", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.amount.normalize():f} {self.description} ({self.gram_weight.normalize():f} g)"
+        return f"{self.label} ({self.gram_weight.normalize():f} g)"
+
+    @property
+    def label(self) -> str:
+        """ "1 large", "0.5 cup"."""
+        return f"{Decimal(self.amount).normalize():f} {self.description}"
+
+    @property
+    def is_library(self) -> bool:
+        return self.organization_id is None
