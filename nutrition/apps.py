@@ -9,4 +9,6 @@ class NutritionConfig(AppConfig):
     def ready(self):
         # Each part of the domain (foods, targets, plans, logs, habits) registers its
         # navigation, dashboard cards and periodic tasks here.
-        pass
+        from mecto import nav
+
+        nav.register(nav.NavItem("portal_nutrition", _("Nutrition"), "nutrition:portal", audience="client", order=15))

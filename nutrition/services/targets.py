@@ -8,9 +8,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
-from mecto.events import emit
+from mecto.events import emit, register_event_type
 
 from ..models import NutritionSettings, NutritionTarget
+
+register_event_type("nutrition.targets_changed", _("A client's nutrition targets changed"))
+register_event_type("nutrition.settings_changed", _("A client's nutrition settings changed"))
 
 TARGET_FIELDS = ["energy_kcal", "protein_g", "carbohydrate_g", "fat_g", "fibre_g"]
 LIMITS = {

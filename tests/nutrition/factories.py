@@ -1,10 +1,21 @@
 """Factories for nutrition rows; each builds its parents in the same organisation."""
 
+import datetime
+import uuid
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from nutrition.models import Food, FoodPortion, NutritionSettings, NutritionTarget
+from nutrition.models import (
+    FavouriteFood,
+    Food,
+    FoodLogEntry,
+    FoodPortion,
+    NutritionComment,
+    NutritionSettings,
+    NutritionTarget,
+)
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -57,3 +68,46 @@ class NutritionTargetFactory(factory.django.DjangoModelFactory):
     carbohydrate_g = Decimal("230")
     fat_g = Decimal("75")
     fibre_g = Decimal("30")
+
+
+@register
+class FoodLogEntryFactory(factory.django.DjangoModelFactory):
+    """A quick-add entry of today (nutrients as if copied at log time)."""
+
+    class Meta:
+        model = FoodLogEntry
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    client_entry_id = factory.LazyFunction(uuid.uuid4)
+    date = factory.LazyFunction(lambda: timezone.localdate())
+    meal = "lunch"
+    kind = "quick"
+    name = factory.Sequence(lambda n: f"Meal {n}")
+    energy_kcal = Decimal("500")
+    protein_g = Decimal("30")
+    carbohydrate_g = Decimal("50")
+    fat_g = Decimal("20")
+    fibre_g = Decimal("5")
+    logged_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class FavouriteFoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FavouriteFood
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    food = factory.SubFactory(FoodFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class NutritionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NutritionComment
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    body = "Good protein today."
