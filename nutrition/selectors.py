@@ -67,15 +67,21 @@ def _pick(kind_targets: dict, settings: NutritionSettings, day: date, training: 
 
 
 def targets_for_days(
-    *, client, start: date, end: date, settings: NutritionSettings | None = None
+    *,
+    client,
+    start: date,
+    end: date,
+    settings: NutritionSettings | None = None,
+    training: set[date] | None = None,
 ) -> dict[date, NutritionTarget | None]:
     """The targets of each day from `start` to `end` in three queries at most (settings,
     targets, training schedule), however many days."""
     settings = settings or settings_for(client)
     kind_targets = {t.day_kind: t for t in targets_of(client=client)}
-    training: set[date] = set()
-    if settings.target_mode == NutritionSettings.TargetMode.TRAINING_REST:
-        training = training_days(client=client, start=start, end=end, settings=settings)
+    if training is None:
+        training = set()
+        if settings.target_mode == NutritionSettings.TargetMode.TRAINING_REST:
+            training = training_days(client=client, start=start, end=end, settings=settings)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     return {d: _pick(kind_targets, settings, d, training) for d in days}
 
@@ -204,10 +210,10 @@ def adherence(*, client, start: date, end: date, settings: NutritionSettings | N
     A fixed number of queries whatever the number of days or logs: settings, targets, the
     training schedule (training/rest mode only), one aggregate of the log and the comments."""
     settings = settings or settings_for(client)
-    targets = targets_for_days(client=client, start=start, end=end, settings=settings)
     training: set[date] = set()
     if settings.target_mode == NutritionSettings.TargetMode.TRAINING_REST:
         training = training_days(client=client, start=start, end=end, settings=settings)
+    targets = targets_for_days(client=client, start=start, end=end, settings=settings, training=training)
     totals = day_totals(client=client, start=start, end=end)
     comments: dict[date, list] = {}
     for comment in day_comments(client=client, start=start, end=end):
