@@ -64,9 +64,9 @@ class NutritionTargetSerializer(serializers.ModelSerializer):
             energy_kcal=obj.energy_kcal, protein_g=obj.protein_g, carbohydrate_g=obj.carbohydrate_g, fat_g=obj.fat_g
         )
 
-    def get_energy_from_macros(self, obj) -> Decimal | None:
+    def get_energy_from_macros(self, obj) -> int | None:
         value, _differs = self._check(obj)
-        return None if value is None else value.quantize(Decimal("1"))
+        return None if value is None else int(value.quantize(Decimal("1")))
 
     def get_energy_mismatch(self, obj) -> bool:
         return self._check(obj)[1]
