@@ -26,13 +26,13 @@ def test_tolerance_edges_are_on_target(actual, status):
     assert selectors.judge(actual, 2000, 10).status == status
 
 
-def _entry(client, day, kcal, protein=D(150)):
+def _entry(client, day, kcal, protein=None):
     return FoodLogEntryFactory(
         client=client,
         organization=client.organization,
         date=day,
         energy_kcal=kcal,
-        protein_g=protein,
+        protein_g=D(150) if protein is None else protein,
         carbohydrate_g=None,
         fat_g=None,
         fibre_g=None,

@@ -230,3 +230,20 @@ def test_portal_entries_of_another_client_are_404(client, client_record, oats, o
     assert client.get(reverse("nutrition:portal_edit", args=[entry.public_id])).status_code == 404
     assert client.post(reverse("nutrition:portal_delete", args=[entry.public_id])).status_code == 404
     assert FoodLogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_demo_business_has_targets_a_week_of_logs_and_a_comment(demo):
+    from django.core.management import call_command
+
+    from nutrition.models import NutritionSettings, NutritionTarget
+
+    chloe = FoodLogEntry.objects.for_org(demo).filter(client__email="client@demo.mecto.test")
+    assert chloe.values("date").distinct().count() == 8  # the last seven days and today
+    settings = NutritionSettings.objects.get(client__email="client@demo.mecto.test", organization=demo)
+    assert settings.target_mode == "training_rest"
+    kinds = set(NutritionTarget.objects.filter(client=settings.client).values_list("day_kind", flat=True))
+    assert kinds == {"training", "rest"}
+    assert NutritionComment.objects.filter(client=settings.client).count() == 1
+    count = FoodLogEntry.objects.count()
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert FoodLogEntry.objects.count() == count

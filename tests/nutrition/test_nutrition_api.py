@@ -91,7 +91,7 @@ def test_list_by_date_range_keeps_its_query_count(me, client_record, django_asse
     today = datetime.date.today()
     for n in (10, 100):
         FoodLogEntry.objects.all().delete()
-        for i in range(n):
+        for _i in range(n):
             FoodLogEntryFactory(client=client_record, organization=client_record.organization, date=today)
         with django_assert_max_num_queries(8):
             response = me.get(
