@@ -173,7 +173,12 @@ class ClientNutritionView(NutritionCoachView):
         week = selectors.week_adherence(client=client, start=_parse_week(request.GET.get("week")))
         rows = []
         for nutrient in TRACKED_NUTRIENTS:
-            rows.append({"nutrient": nutrient, "cells": [d.by_field[nutrient.field] for d in week.days]})
+            rows.append(
+                {
+                    "nutrient": nutrient,
+                    "cells": [{"status": d.by_field[nutrient.field], "future": d.date > week.today} for d in week.days],
+                }
+            )
         context = {
             "client": client,
             "tab": "nutrition",
