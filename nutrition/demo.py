@@ -142,9 +142,11 @@ def seed_nutrition_demo(*, organization, coach, clients, **context) -> None:
         actor=main.user,
     )
     if not NutritionComment.objects.filter(client=main).exists():
-        log_services.comment_on_day(
+        # Kept with the day only: the demo conversation belongs to the clients seeder.
+        NutritionComment.objects.create(
+            organization=organization,
             client=main,
-            day=today - datetime.timedelta(days=2),
+            date=today - datetime.timedelta(days=2),
             body="Great protein all week. The bigger dinner on this day put you over: fine after a long run.",
-            actor=coach,
+            author=coach,
         )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -63,6 +64,7 @@ class PortionSerializer(serializers.ModelSerializer):
     class Meta:
         model = FoodPortion
         fields = ["id", "amount", "description", "gram_weight"]
+        extra_kwargs = {"amount": {"min_value": Decimal("0.001")}, "gram_weight": {"min_value": Decimal("0.01")}}
 
 
 class FoodBriefSerializer(serializers.ModelSerializer):

@@ -111,7 +111,7 @@ def _food_amounts(organization, *, food, portion, amount, grams) -> dict:
         if amount is None:
             raise FoodLogError(_("Say how many portions."), field="amount")
         grams = grams_of(portion=portion, amount=amount)
-        label = f"{amount.normalize():f} × {portion.amount.normalize():f} {portion.description}"
+        label = f"{amount.normalize():f} × {Decimal(portion.amount).normalize():f} {portion.description}"
     else:
         portion, amount = None, None
         grams = _decimal(
