@@ -263,6 +263,16 @@ def progress_entries(*, client: Client) -> QuerySet[ProgressEntry]:
     )
 
 
+def latest_measurement(*, client: Client, key: str) -> ProgressEntry | None:
+    """The client's most recent entry of a built-in metric (`weight`, `waist`...), in SI units."""
+    return (
+        ProgressEntry.objects.for_org(client.organization)
+        .filter(client=client, metric__key=key)
+        .order_by("-recorded_on", "-id")
+        .first()
+    )
+
+
 def progress_charts(*, client: Client) -> list[dict]:
     """One chart per metric with data: points in the client's units, the target line and
     the change since the first entry (three queries, whatever the history length)."""

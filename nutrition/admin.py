@@ -1,7 +1,21 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Food, FoodPortion, NutritionSettings, NutritionTarget
+from .models import (
+    FavouriteFood,
+    Food,
+    FoodLogEntry,
+    FoodPortion,
+    Habit,
+    HabitFreeze,
+    HabitLog,
+    HabitSettings,
+    HabitStreakBreak,
+    HabitTemplate,
+    NutritionComment,
+    NutritionSettings,
+    NutritionTarget,
+)
 from .nutrients import NUTRIENT_FIELDS
 
 
@@ -91,7 +105,6 @@ class NutritionTargetAdmin(admin.ModelAdmin):
 
 
 # --- Habits ---------------------------------------------------------------------------------------
-from .models import Habit, HabitFreeze, HabitLog, HabitSettings, HabitStreakBreak, HabitTemplate  # noqa: E402
 
 
 @admin.register(HabitSettings)
@@ -146,3 +159,32 @@ class HabitStreakBreakAdmin(admin.ModelAdmin):
     search_fields = ["habit__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["habit", "client"]
     raw_id_fields = ["habit", "client"]
+
+
+@admin.register(FoodLogEntry)
+class FoodLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "client", "date", "meal", "kind", "energy_kcal", "protein_g", "organization", "logged_at"]
+    list_filter = ["kind", "meal", "date", "organization"]
+    search_fields = ["name", "client__first_name", "client__last_name", "client__email", "client_entry_id"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["client", "food", "portion", "logged_by"]
+    date_hierarchy = "date"
+    readonly_fields = ["public_id", "client_entry_id", "nutrients", "logged_at", "created_at", "updated_at"]
+
+
+@admin.register(FavouriteFood)
+class FavouriteFoodAdmin(admin.ModelAdmin):
+    list_display = ["food", "client", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["food__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["food", "client", "organization"]
+    raw_id_fields = ["client", "food"]
+
+
+@admin.register(NutritionComment)
+class NutritionCommentAdmin(admin.ModelAdmin):
+    list_display = ["client", "date", "author", "organization", "created_at"]
+    list_filter = ["date", "organization"]
+    search_fields = ["body", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["client", "author", "organization"]
+    raw_id_fields = ["client", "author", "message"]

@@ -10,6 +10,7 @@ class NutritionConfig(AppConfig):
         # Each part of the domain (foods, targets, plans, logs, habits) registers its
         # navigation, dashboard cards and periodic tasks here.
         self._ready_foods()
+        self._ready_logs()
         self._ready_habits()
 
     def _ready_foods(self):
@@ -33,3 +34,8 @@ class NutritionConfig(AppConfig):
         dashboard.register_portal_card(portal_habits_card)
         # Hourly: each client's day (and its grace period) ends at their own local hour.
         add_periodic_task("nutrition-habit-streak-breaks", "nutrition.record_habit_streak_breaks", crontab(minute=20))
+
+    def _ready_logs(self):
+        from mecto import nav
+
+        nav.register(nav.NavItem("portal_nutrition", _("Nutrition"), "nutrition:portal", audience="client", order=15))

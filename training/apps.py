@@ -2,6 +2,19 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def scheduled_training_days(client, start, end):
+    """Dates with a scheduled workout between `start` and `end` (the client's calendar), or
+    None when none is scheduled then (nutrition falls back to the usual training weekdays)."""
+    from .models import ScheduledWorkout
+
+    days = set(
+        ScheduledWorkout.objects.for_org(client.organization)
+        .filter(client=client, date__gte=start, date__lte=end)
+        .values_list("date", flat=True)
+    )
+    return days or None
+
+
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("Training")
@@ -9,12 +22,13 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from mecto import dashboard, nav, reference
+        from mecto import dashboard, nav, reference, schedule
         from mecto.celery import add_periodic_task
 
         from . import cards
 
         reference.register_loader("load_exercises")
+        schedule.register_training_days(scheduled_training_days)
         nav.register(
             nav.NavItem("programs", _("Programs"), "training:programs", capability="training.manage", order=20)
         )

@@ -1,10 +1,11 @@
 """Nutrition routes under /api/v1/."""
 
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import foods, habits
+from . import foods, habits, logs, targets
 
 router = SimpleRouter()
 CLIENT = rf"clients/(?P<client_pk>{INT_ID})"
@@ -18,5 +19,31 @@ router.register("me/habit-logs", habits.MyHabitLogViewSet, basename="my-habit-lo
 # Foods: coaches search and add their own; clients search them when they log.
 router.register("foods", foods.FoodViewSet, basename="food")
 router.register(r"foods/(?P<food_pk>[0-9]{1,18})/portions", foods.FoodPortionViewSet, basename="food-portion")
+# Coaches: under a client
+router.register(f"{CLIENT}/nutrition-targets", targets.ClientTargetViewSet, basename="client-nutrition-target")
+router.register(f"{CLIENT}/food-log", logs.ClientFoodLogViewSet, basename="client-food-log")
+router.register(f"{CLIENT}/nutrition-comments", logs.ClientNutritionCommentViewSet, basename="client-nutrition-comment")
+# The client's app
+router.register("me/food-log", logs.MyFoodLogViewSet, basename="my-food-log")
+router.register("me/favourite-foods", logs.MyFavouriteFoodViewSet, basename="my-favourite-food")
 
-urlpatterns = [*router.urls]
+urlpatterns = [
+    re_path(
+        rf"^{CLIENT}/nutrition-settings/$",
+        targets.ClientNutritionSettingsView.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="client-nutrition-settings",
+    ),
+    re_path(
+        rf"^{CLIENT}/nutrition-calculator/$",
+        targets.ClientCalculatorView.as_view({"post": "create"}),
+        name="client-nutrition-calculator",
+    ),
+    re_path(
+        rf"^{CLIENT}/nutrition-week/$",
+        logs.ClientWeekAdherenceView.as_view({"get": "retrieve"}),
+        name="client-nutrition-week",
+    ),
+    path("me/nutrition-day/", logs.MyNutritionDayView.as_view({"get": "retrieve"}), name="my-nutrition-day"),
+    path("me/recent-foods/", logs.MyRecentFoodsView.as_view({"get": "list"}), name="my-recent-foods"),
+    *router.urls,
+]

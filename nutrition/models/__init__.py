@@ -1,16 +1,23 @@
 """Nutrition models, one module per part of the domain."""
 
 from .foods import Food, FoodPortion, LibraryQuerySet
+from .habits import Habit, HabitFreeze, HabitLog, HabitSettings, HabitStreakBreak, HabitTemplate
+from .logs import FavouriteFood, FoodLogEntry, NutritionComment
 from .targets import NutritionSettings, NutritionTarget
 
-__all__ = ["Food", "FoodPortion", "LibraryQuerySet", "NutritionSettings", "NutritionTarget"]
-from .habits import (
-    Habit,
-    HabitFreeze,
-    HabitLog,
-    HabitSettings,
-    HabitStreakBreak,
-    HabitTemplate,
-)
-
-__all__ += ["Habit", "HabitFreeze", "HabitLog", "HabitSettings", "HabitStreakBreak", "HabitTemplate"]
+__all__ = [
+    "FavouriteFood",
+    "Food",
+    "FoodLogEntry",
+    "FoodPortion",
+    "Habit",
+    "HabitFreeze",
+    "HabitLog",
+    "HabitSettings",
+    "HabitStreakBreak",
+    "HabitTemplate",
+    "LibraryQuerySet",
+    "NutritionComment",
+    "NutritionSettings",
+    "NutritionTarget",
+]

@@ -1,10 +1,27 @@
 """Factories for nutrition rows; each builds its parents in the same organisation."""
 
+import datetime
+import uuid
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
-from nutrition.models import Food, FoodPortion, NutritionSettings, NutritionTarget
+from nutrition.models import (
+    FavouriteFood,
+    Food,
+    FoodLogEntry,
+    FoodPortion,
+    Habit,
+    HabitFreeze,
+    HabitLog,
+    HabitSettings,
+    HabitStreakBreak,
+    HabitTemplate,
+    NutritionComment,
+    NutritionSettings,
+    NutritionTarget,
+)
 from tests.factories import ClientFactory, OrganizationFactory, register
 
 
@@ -60,9 +77,6 @@ class NutritionTargetFactory(factory.django.DjangoModelFactory):
 
 
 # --- Habits -----------------------------------------------------------------------------------------
-import datetime as _dt  # noqa: E402
-
-from nutrition.models import Habit, HabitFreeze, HabitLog, HabitSettings, HabitStreakBreak, HabitTemplate  # noqa: E402
 
 
 @register
@@ -98,7 +112,7 @@ class HabitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Habit {n}")
     kind = "yes_no"
     frequency = "daily"
-    start_date = factory.LazyFunction(lambda: _dt.date.today() - _dt.timedelta(days=30))
+    start_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
 
 
 @register
@@ -113,7 +127,7 @@ class HabitLogFactory(factory.django.DjangoModelFactory):
     )
     client = factory.SubFactory(ClientFactory)
     organization = factory.LazyAttribute(lambda o: o.client.organization)
-    date = factory.Sequence(lambda n: _dt.date.today() - _dt.timedelta(days=n % 365))
+    date = factory.Sequence(lambda n: datetime.date.today() - datetime.timedelta(days=n % 365))
     done = True
     is_complete = True
 
@@ -125,8 +139,8 @@ class HabitFreezeFactory(factory.django.DjangoModelFactory):
 
     client = factory.SubFactory(ClientFactory)
     organization = factory.LazyAttribute(lambda o: o.client.organization)
-    start_date = factory.LazyFunction(_dt.date.today)
-    end_date = factory.LazyFunction(_dt.date.today)
+    start_date = factory.LazyFunction(datetime.date.today)
+    end_date = factory.LazyFunction(datetime.date.today)
 
 
 @register
@@ -141,5 +155,48 @@ class HabitStreakBreakFactory(factory.django.DjangoModelFactory):
     )
     client = factory.SubFactory(ClientFactory)
     organization = factory.LazyAttribute(lambda o: o.client.organization)
-    broken_on = factory.LazyFunction(_dt.date.today)
+    broken_on = factory.LazyFunction(datetime.date.today)
     streak_length = 3
+
+
+@register
+class FoodLogEntryFactory(factory.django.DjangoModelFactory):
+    """A quick-add entry of today (nutrients as if copied at log time)."""
+
+    class Meta:
+        model = FoodLogEntry
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    client_entry_id = factory.LazyFunction(uuid.uuid4)
+    date = factory.LazyFunction(lambda: timezone.localdate())
+    meal = "lunch"
+    kind = "quick"
+    name = factory.Sequence(lambda n: f"Meal {n}")
+    energy_kcal = Decimal("500")
+    protein_g = Decimal("30")
+    carbohydrate_g = Decimal("50")
+    fat_g = Decimal("20")
+    fibre_g = Decimal("5")
+    logged_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class FavouriteFoodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FavouriteFood
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    food = factory.SubFactory(FoodFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class NutritionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NutritionComment
+
+    client = factory.SubFactory(ClientFactory)
+    organization = factory.LazyAttribute(lambda o: o.client.organization)
+    date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    body = "Good protein today."
