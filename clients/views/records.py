@@ -179,7 +179,11 @@ class ClientCreateView(MemberRequiredMixin, ServiceFormView):
         return {"coach": self.request.user.pk} if client_scope(self.request).is_mine else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.tenant.organization,
+            "health": self.request.tenant.can("clients.health"),
+        }
 
     def perform(self, form):
         return services.create_client(
@@ -210,7 +214,11 @@ class ClientEditView(MemberRequiredMixin, ServiceFormView):
         return get_client(self.request, self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.tenant.organization,
+            "health": self.request.tenant.can("clients.health"),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(client=self.object, **kwargs)
@@ -253,6 +261,7 @@ class ClientTabMixin(MemberRequiredMixin):
             "height_display": cm_to_display(client.height_cm, client.unit_system),
             "length_unit": length_unit(client.unit_system),
             "can_manage": request.tenant.can("clients.manage"),
+            "can_see_health": request.tenant.can("clients.health"),
         }
 
 
