@@ -14,9 +14,17 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from clients.models import Client
-from mecto.api_base import ClientViewSet, ErrorSerializer, JSONObjectParser, OrgGenericViewSet, TenantAPIView
+from mecto.api_base import (
+    ClientViewSet,
+    ErrorSerializer,
+    JSONObjectParser,
+    OrgGenericViewSet,
+    TenantAPIView,
+    scope_parameter,
+)
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
+from mecto.scope import client_scope
 
 from .. import llm, search, selectors, services
 from ..generator import api as generator
@@ -193,6 +201,7 @@ class ExerciseViewSet(
             OpenApiParameter("template", bool),
             OpenApiParameter("search", str),
             OpenApiParameter("client", int, description="A client's assigned programs."),
+            scope_parameter("programs you wrote or of clients you coach (not applied with `client`)"),
         ],
     ),
     retrieve=extend_schema(
@@ -234,11 +243,15 @@ class ProgramViewSet(
             )
             if client is None:
                 return Program.objects.none()
-        return selectors.program_list(
+        programs = selectors.program_list(
             organization=self.organization,
             templates=_bool(params.get("template")),
             search=params.get("search", ""),
             client=client,
+        )
+        # One client's programs open whatever the scope; the library starts on the member's own.
+        return (
+            programs if client is not None else client_scope(self.request).filter(programs, *selectors.PROGRAM_OWNERS)
         )
 
     def perform_create(self, serializer):

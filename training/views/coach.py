@@ -20,6 +20,7 @@ from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.permissions import MemberRequiredMixin
+from mecto.scope import client_scope
 
 from .. import llm, movement, search, selectors, services
 from ..forms import (
@@ -178,13 +179,17 @@ class ProgramListView(TrainingView):
     def get(self, request):
         show = request.GET.get("show", "programs")
         query = request.GET.get("q", "").strip()
+        scope = client_scope(request)
         qs = selectors.program_list(organization=self.org, templates=(show == "templates"), search=query)
+        qs = scope.filter(qs, *selectors.PROGRAM_OWNERS)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         return render(
             request,
             "training/programs/list.html",
             {
                 "page": page,
+                "scope": scope,
+                "mine_label": _("Mine"),
                 "show": show,
                 "query": query,
                 "has_any": Program.objects.for_org(self.org).exists(),
