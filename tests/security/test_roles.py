@@ -290,3 +290,17 @@ def test_the_back_office_shows_health_details_only_to_staff_with_the_health_perm
     ]
     assert shown == [health] * 4
     assert submissions.status_code in (200, 403)
+
+
+def test_an_export_without_clients_health_leaves_the_health_columns_out(monkeypatch):
+    monkeypatch.setitem(ROLE_CAPABILITIES, "coach", ROLE_CAPABILITIES["coach"] - {"clients.health"})
+    org = OrganizationFactory()
+    coach = MembershipFactory(organization=org, role="coach").user
+    ClientFactory(organization=org, coach=coach, date_of_birth=date(1990, 4, 17), emergency_contact_name="Erin")
+    browser = Browser()
+    browser.force_login(coach)
+    response = browser.get(reverse("clients:export"))
+    text = b"".join(response.streaming_content).decode()
+    header = text.splitlines()[0]
+    assert "Goals" in header and "Date of birth" not in header and "Emergency contact" not in header
+    assert "1990" not in text and "Erin" not in text
