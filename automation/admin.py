@@ -38,11 +38,39 @@ class CoachAlertPreferenceAdmin(admin.ModelAdmin):
 class CoachAlertAdmin(admin.ModelAdmin):
     """What each coach was told, and whether by email; written only by the event handlers."""
 
-    list_display = ["title", "recipient", "kind", "client", "emailed", "organization", "created_at"]
-    list_filter = ["kind", "emailed", "organization"]
+    list_display = [
+        "title",
+        "recipient",
+        "kind",
+        "client",
+        "emailed",
+        "read_at",
+        "dismissed_at",
+        "organization",
+        "created_at",
+    ]
+    list_filter = [
+        "kind",
+        "emailed",
+        ("read_at", admin.EmptyFieldListFilter),
+        ("dismissed_at", admin.EmptyFieldListFilter),
+        "organization",
+    ]
     search_fields = ["title", "recipient__email", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["recipient", "client", "organization"]
-    readonly_fields = ["organization", "event", "recipient", "kind", "client", "title", "detail", "path", "emailed"]
+    readonly_fields = [
+        "organization",
+        "event",
+        "recipient",
+        "kind",
+        "client",
+        "title",
+        "detail",
+        "path",
+        "emailed",
+        "read_at",
+        "dismissed_at",
+    ]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):

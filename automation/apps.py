@@ -7,9 +7,20 @@ class AutomationConfig(AppConfig):
     verbose_name = _("Automation and events")
 
     def ready(self):
+        from mecto import nav
         from mecto.dashboard import register_card
 
-        from . import dashboard, handlers, notifications
+        from . import dashboard, handlers, notifications, views
 
         register_card(dashboard.recent_activity_card)
+        nav.register(
+            nav.NavItem(
+                "alerts",
+                _("Alerts"),
+                "automation:alerts",
+                order=90,
+                badge=views.request_unread_count,
+                badge_label=_("unread"),
+            )
+        )
         del handlers, notifications  # imported for their event handlers and email composer

@@ -60,6 +60,8 @@ class CoachAlert(OrgOwned):
     path = models.CharField(_("link"), max_length=300, blank=True)
     emailed = models.BooleanField(_("emailed"), default=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("coach alert")
@@ -72,3 +74,7 @@ class CoachAlert(OrgOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mecto import comms
@@ -78,3 +79,41 @@ def alert_coaches(*, event, kind: str, recipients, client=None, title: str, deta
             alert.emailed = True
         made.append(alert)
     return made
+
+
+# --- Reading and dismissing alerts: each coach only their own ---------------------------------------
+def _own(alert: CoachAlert, user) -> None:
+    if alert.recipient_id != getattr(user, "pk", None):
+        raise AlertError(_("This alert is addressed to someone else."))
+
+
+@transaction.atomic
+def mark_alert_read(*, alert: CoachAlert, user) -> CoachAlert:
+    """The coach has seen this alert (reading it again keeps the first time)."""
+    _own(alert, user)
+    if alert.read_at is None:
+        alert.read_at = timezone.now()
+        CoachAlert.objects.filter(pk=alert.pk, read_at__isnull=True).update(read_at=alert.read_at)
+    return alert
+
+
+@transaction.atomic
+def mark_all_alerts_read(*, organization, user) -> int:
+    """Every unread alert of the coach in this business is read; returns how many were unread."""
+    return (
+        CoachAlert.objects.for_org(organization)
+        .filter(recipient=user, read_at__isnull=True, dismissed_at__isnull=True)
+        .update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def dismiss_alert(*, alert: CoachAlert, user) -> CoachAlert:
+    """The coach is done with this alert: it leaves their list and counts (the row stays, so
+    the same event never alerts them again)."""
+    _own(alert, user)
+    now = timezone.now()
+    alert.read_at = alert.read_at or now
+    alert.dismissed_at = alert.dismissed_at or now
+    CoachAlert.objects.filter(pk=alert.pk).update(read_at=alert.read_at, dismissed_at=alert.dismissed_at)
+    return alert

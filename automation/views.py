@@ -1,7 +1,13 @@
-"""The coach's alerts page: recent alerts with their links, and which of them come by email."""
+"""The coach's alerts: the list (read, dismiss) and which of them come by email."""
 
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import View
 
 from mecto.forms import ServiceFormView
 from mecto.permissions import MemberRequiredMixin
@@ -9,7 +15,9 @@ from mecto.permissions import MemberRequiredMixin
 from . import selectors, services
 from .forms import AlertPreferencesForm
 
-SHOWN = 50
+SHOWN = 10
+PAGE_SIZE = 30
+UNREAD, ALL = "unread", "all"
 
 
 class AlertPreferencesView(MemberRequiredMixin, ServiceFormView):
@@ -31,3 +39,64 @@ class AlertPreferencesView(MemberRequiredMixin, ServiceFormView):
 
     def get_success_url(self, result):
         return reverse("automation:alert_preferences")
+
+
+class AlertListView(MemberRequiredMixin, View):
+    """The signed-in coach's alerts, newest first; `?show=unread` keeps the unread ones."""
+
+    def get(self, request):
+        show = UNREAD if request.GET.get("show") == UNREAD else ALL
+        alerts = selectors.coach_alerts(
+            organization=request.tenant.organization, user=request.user, unread=show == UNREAD
+        )
+        page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "automation/alert_list.html",
+            {"page": page, "alerts": page.object_list, "show": show, "unread_count": request_unread_count(request)},
+        )
+
+
+def request_unread_count(request) -> int:
+    """The coach's unread alerts, counted once per request (the nav and the page share it)."""
+    cached = getattr(request, "_unread_alerts", None)
+    if cached is None:
+        cached = selectors.unread_alert_count(organization=request.tenant.organization, user=request.user)
+        request._unread_alerts = cached
+    return cached
+
+
+def _back(request):
+    """Back to the list as it was (filter and page), never to another host."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("automation:alerts")
+
+
+class AlertActionView(MemberRequiredMixin, View):
+    """POST /alerts/<pk>/read/ or /dismiss/: only one's own alerts (another's is a 404)."""
+
+    action = ""
+
+    def post(self, request, pk):
+        alert = get_object_or_404(
+            selectors.coach_alerts(organization=request.tenant.organization, user=request.user), pk=pk
+        )
+        if self.action == "dismiss":
+            services.dismiss_alert(alert=alert, user=request.user)
+            messages.success(request, _("Alert dismissed."))
+        else:
+            services.mark_alert_read(alert=alert, user=request.user)
+        return _back(request)
+
+
+class AlertReadAllView(MemberRequiredMixin, View):
+    def post(self, request):
+        count = services.mark_all_alerts_read(organization=request.tenant.organization, user=request.user)
+        if count:
+            messages.success(
+                request,
+                ngettext("%(count)d alert marked read.", "%(count)d alerts marked read.", count) % {"count": count},
+            )
+        return _back(request)

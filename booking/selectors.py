@@ -302,6 +302,12 @@ def conflicting_sessions(
 
 
 # --- Calendars and bookings -------------------------------------------------------------------------
+# Whose rows are on "mine" (mecto.scope): the sessions a coach runs, and the bookings of those
+# sessions or of the clients they coach.
+SESSION_OWNERS = ("coach",)
+BOOKING_OWNERS = ("session__coach", "client__coach")
+
+
 def calendar_sessions(
     *, organization, start: datetime, end: datetime, coach_id: int | None = None
 ) -> QuerySet[Session]:

@@ -72,6 +72,11 @@ class ClientAdminForm(forms.ModelForm):
         pass  # checked in clean() with messages for people
 
 
+def can_see_health(request) -> bool:
+    """The back office's `clients.health`: staff with the `clients.view_health` permission."""
+    return request.user.has_perm("clients.view_health")
+
+
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
     form = ClientAdminForm
@@ -115,6 +120,18 @@ class ClientAdmin(admin.ModelAdmin):
     inlines = [StatusChangeInline]
     date_hierarchy = "created_at"
 
+    def get_exclude(self, request, obj=None):
+        exclude = list(super().get_exclude(request, obj) or [])
+        return exclude if can_see_health(request) else [*exclude, *Client.HEALTH_FIELDS]
+
+    def get_list_display(self, request):
+        shown = super().get_list_display(request)
+        return shown if can_see_health(request) else [f for f in shown if f not in Client.HEALTH_FIELDS]
+
+    def get_list_filter(self, request):
+        shown = super().get_list_filter(request)
+        return shown if can_see_health(request) else [f for f in shown if f not in Client.HEALTH_FIELDS]
+
     def get_urls(self):
         return [
             path("<int:pk>/360/", self.admin_site.admin_view(self.support_view), name="clients_client_360"),
@@ -134,6 +151,12 @@ class ClientAdmin(admin.ModelAdmin):
             "client": client,
             "sections": support.client_sections(client),
         }
+        if not can_see_health(request):
+            from .support import health_facts
+
+            hidden = health_facts()
+            for section in context["sections"]:
+                section.facts = [fact for fact in section.facts if str(fact[0]) not in hidden]
         return TemplateResponse(request, "admin/clients/client/support.html", context)
 
     @admin.display(description=_("Support view"))
@@ -272,6 +295,19 @@ class IntakeSubmissionAdmin(admin.ModelAdmin):
     list_select_related = ["client", "form", "organization"]
     raw_id_fields = ["client", "form", "request", "reviewed_by"]
     date_hierarchy = "submitted_at"
+
+    # Intake answers are the health screening: staff without `clients.view_health` see none.
+    def has_module_permission(self, request):
+        return can_see_health(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return can_see_health(request) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return can_see_health(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_see_health(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Metric)

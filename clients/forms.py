@@ -67,9 +67,12 @@ class ClientForm(forms.ModelForm):
         ]
         widgets = {"date_of_birth": DateInput(), "goals": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, health: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
+        if not health:  # a role without `clients.health` neither sees nor changes these
+            for name in Client.HEALTH_FIELDS:
+                self.fields.pop(name, None)
         self.fields["coach"].queryset = User.objects.for_org(organization).order_by("full_name", "email")
         self.fields["coach"].empty_label = _("No coach yet")
         self.fields["sex"].choices = [("", _("Not given"))] + list(Client.Sex.choices)

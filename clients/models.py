@@ -104,6 +104,9 @@ class Client(OrgOwned):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["first_name", "last_name", "id"]
+        # The back office's `clients.health`: dates of birth, emergency contacts, clearance and
+        # intake answers (the change page, lists, filters, the 360 page and intake submissions).
+        permissions = [("view_health", _("Can see clients' health details and intake answers"))]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), "organization", condition=~Q(email=""), name="client_unique_email_per_org"
@@ -113,6 +116,16 @@ class Client(OrgOwned):
             ),
         ]
         indexes = [models.Index(fields=["organization", "status"], name="client_org_status")]
+
+    # Health-adjacent details: only members with `clients.health` read or change them (pages,
+    # API, back office), see the role matrix in docs/platform.md.
+    HEALTH_FIELDS = (
+        "date_of_birth",
+        "emergency_contact_name",
+        "emergency_contact_phone",
+        "emergency_contact_relationship",
+        "needs_medical_clearance",
+    )
 
     def __str__(self) -> str:
         return self.full_name

@@ -16,6 +16,11 @@ from .models import Client
 from .selectors import consent_history
 
 
+def health_facts() -> set[str]:
+    """Labels of the profile facts only staff with `clients.view_health` see."""
+    return {str(_("Needs medical clearance"))}
+
+
 def profile_section(client: Client) -> Section:
     portal = client.user.email if client.user_id else _("no portal account")
     return Section(

@@ -25,8 +25,15 @@ def _status_label(value: str) -> str:
     return str(dict(Client.Status.choices).get(value, value or "—"))
 
 
-# Health screening on the timeline: shown only to roles with `clients.health`.
-HEALTH_FIELDS = {"needs_medical_clearance"}
+# Health screening and health-adjacent details on the timeline: shown only to roles with
+# `clients.health` (the same fields as `Client.HEALTH_FIELDS`).
+HEALTH_FIELDS = {
+    "date_of_birth",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+    "needs_medical_clearance",
+}
 
 
 def _title(event, health: bool = True) -> str:

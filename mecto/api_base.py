@@ -201,3 +201,19 @@ class TimeZoneField(serializers.CharField):
         kwargs.setdefault("max_length", 64)
         kwargs.setdefault("help_text", "IANA time zone name, for example Europe/London.")
         super().__init__(validators=[validate_time_zone], **kwargs)
+
+
+def scope_parameter(rows: str):
+    """The `?scope=mine|all` query parameter of a list (mecto/scope.py), for `extend_schema`."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import OpenApiParameter
+
+    return OpenApiParameter(
+        "scope",
+        OpenApiTypes.STR,
+        enum=["mine", "all"],
+        description=(
+            f"`mine`: {rows}; `all`: the whole business. Coaches start on `mine`, owners and assistants "
+            "on `all`; without the capability `clients.view_all`, `all` is ignored and the answer is `mine`."
+        ),
+    )

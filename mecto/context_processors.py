@@ -14,7 +14,7 @@ def platform(request):
     from mecto.branding import Brand, brand_for
 
     return {
-        "nav_items": nav.items_for(tenant, request.path) if org is not None else [],
+        "nav_items": nav.items_for(tenant, request.path, request) if org is not None else [],
         "current_org": org,
         "tenant": tenant,
         "brand": brand_for(org),

@@ -1,6 +1,7 @@
 """Navigation registry: each app registers its sections in AppConfig.ready(), so the
 layout shows only sections that exist and that the person's role may open."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -15,6 +16,10 @@ class NavItem:
     capability: str | None = None
     order: int = 100
     icon: str = ""
+    # `badge(request) -> int`: a count beside the label (0 shows none); it should cost one
+    # query at most and cache its answer on the request.
+    badge: Callable | None = None
+    badge_label: str = ""  # what the count counts, for screen readers ("unread")
 
 
 _items: dict[str, NavItem] = {}
@@ -24,7 +29,7 @@ def register(item: NavItem) -> None:
     _items[item.key] = item
 
 
-def items_for(tenant, path: str = "") -> list[dict]:
+def items_for(tenant, path: str = "", request=None) -> list[dict]:
     audience = "member" if tenant.is_member else "client" if tenant.is_client else None
     if audience is None:
         return []
@@ -39,7 +44,18 @@ def items_for(tenant, path: str = "") -> list[dict]:
         except NoReverseMatch:
             continue
         active = path == url or (url != "/" and path.startswith(url))
-        visible.append({"key": item.key, "label": item.label, "url": url, "icon": item.icon, "active": active})
+        badge = item.badge(request) if item.badge is not None and request is not None else 0
+        visible.append(
+            {
+                "key": item.key,
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "active": active,
+                "badge": badge,
+                "badge_label": item.badge_label,
+            }
+        )
     # Only the most specific section is current: /portal/billing/ is Billing, not also Home (/portal/).
     current = max((v for v in visible if v["active"]), key=lambda v: len(v["url"]), default=None)
     for v in visible:

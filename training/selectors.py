@@ -25,6 +25,9 @@ from .models import (
     WorkoutLog,
 )
 
+# Whose a program is on "mine" (mecto.scope): the coach wrote it, or it is one of their clients'.
+PROGRAM_OWNERS = ("created_by", "client__coach")
+
 
 def program_list(*, organization, templates: bool | None = None, search: str = "", client=None) -> QuerySet[Program]:
     """Programs of the business with their counts; `templates` narrows to templates or not,

@@ -1,6 +1,10 @@
 from django.urls import path
+from rest_framework.routers import SimpleRouter
 
-from .views import AlertPreferencesView
+from .views import AlertPreferencesView, CoachAlertViewSet
+
+router = SimpleRouter()
+router.register("alerts", CoachAlertViewSet, basename="alert")
 
 urlpatterns = [
     path(
@@ -8,4 +12,5 @@ urlpatterns = [
         AlertPreferencesView.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="alert-preferences",
     ),
+    *router.urls,
 ]

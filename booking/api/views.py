@@ -24,9 +24,11 @@ from mecto.api_base import (
     OrgReadOnlyViewSet,
     OrgViewSet,
     TenantAPIView,
+    scope_parameter,
 )
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..models import (
@@ -265,6 +267,7 @@ class AvailabilityExceptionViewSet(
         parameters=[
             OpenApiParameter("start", str, description="From (ISO date-time)."),
             OpenApiParameter("end", str, description="Until (ISO date-time)."),
+            scope_parameter("sessions you run (a `coach` filter, where allowed, replaces it)"),
         ],
     ),
     retrieve=extend_schema(summary="A session", responses={200: SessionSerializer, **ERRORS}),
@@ -296,6 +299,9 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGeneri
             .order_by("start_at", "id")
         )
         if self.action == "list":
+            scope = client_scope(self.request)
+            if not (scope.can_see_all and self.request.query_params.get("coach")):  # a chosen coach wins
+                qs = scope.filter(qs, *selectors.SESSION_OWNERS)
             query = SessionQuerySerializer(data=self.request.query_params)
             query.is_valid(raise_exception=True)
             if start := query.validated_data.get("start"):
@@ -325,7 +331,10 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGeneri
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Bookings of the business"),
+    list=extend_schema(
+        summary="Bookings of the business",
+        parameters=[scope_parameter("bookings of sessions you run or of clients you coach")],
+    ),
     retrieve=extend_schema(summary="A booking", responses={200: BookingSerializer, **ERRORS}),
     create=extend_schema(
         summary="Book a client by hand (may go outside hours, never clashes)",
@@ -341,7 +350,10 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     filterset_fields = ["client", "status", "attendance", "payment_status", "session"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*BOOKING_SELECT).order_by("-created_at", "-id")
+        qs = super().get_queryset().select_related(*BOOKING_SELECT).order_by("-created_at", "-id")
+        if self.action == "list":  # one booking opens whatever the scope
+            qs = client_scope(self.request).filter(qs, *selectors.BOOKING_OWNERS)
+        return qs
 
     def get_serializer_class(self):
         return CoachBookingCreateSerializer if self.action == "create" else BookingSerializer

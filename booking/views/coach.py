@@ -22,6 +22,7 @@ from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.localization import format_money
 from mecto.permissions import MemberRequiredMixin
+from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..forms import (
@@ -79,6 +80,12 @@ class CalendarView(CoachPageMixin, View):
         coach_id = _id_param(request.GET.get("coach"))
         if not any(c.pk == coach_id for c in coaches):
             coach_id = None
+        # Whose sessions (mecto.scope): a chosen coach where the role sees everyone's, else the
+        # member's own on "mine", every coach's on "all".
+        scope = client_scope(request)
+        if not scope.can_see_all or (coach_id is None and scope.is_mine):
+            coach_id = request.user.pk
+        keep = f"&coach={coach_id}" if coach_id else "&scope=all"
         first = day if view == "day" else day - timedelta(days=day.weekday())
         days = [first + timedelta(days=i) for i in range(1 if view == "day" else 7)]
         start = selectors.local_day_bounds(days[0], tz_name)[0]
@@ -100,8 +107,11 @@ class CalendarView(CoachPageMixin, View):
                 "today": today,
                 "prev": (first - step).isoformat(),
                 "next": (first + step).isoformat(),
-                "coaches": coaches,
+                "coaches": coaches if scope.can_see_all else [c for c in coaches if c.pk == coach_id],
                 "coach_id": coach_id,
+                "scope": scope,
+                "mine_label": _("My sessions"),
+                "keep": keep,
                 "tz_name": tz_name,
                 "has_services": ServiceType.objects.for_org(org).exists(),
                 "has_hours": AvailabilityRule.objects.for_org(org).filter(coach=request.user).exists(),

@@ -90,17 +90,28 @@ class ClientSerializer(OrgModelSerializer):
         ]
         extra_kwargs = {"status": {"help_text": _("Changes are kept in the status history.")}}
 
-    # Health screening is for roles with `clients.health`: the others never get the field.
-    HEALTH_FIELDS = ("needs_medical_clearance",)
+    # Health-adjacent details are for roles with `clients.health`: the others never get the
+    # fields, and a body that sets one is a 400 naming it (not silently ignored).
+    HEALTH_FIELDS = Client.HEALTH_FIELDS
+
+    def _without_health(self) -> bool:
+        tenant = getattr(self.context.get("request"), "tenant", None)
+        return tenant is not None and tenant.is_member and not tenant.can("clients.health")
 
     def get_fields(self):
         fields = super().get_fields()
-        request = self.context.get("request")
-        tenant = getattr(request, "tenant", None)
-        if tenant is not None and tenant.is_member and not tenant.can("clients.health"):
+        if self._without_health():
             for name in self.HEALTH_FIELDS:
                 fields.pop(name, None)
         return fields
+
+    def to_internal_value(self, data):
+        if self._without_health() and hasattr(data, "keys"):
+            refused = [name for name in self.HEALTH_FIELDS if name in data]
+            if refused:
+                message = _("Your role cannot see or change health details (date of birth, emergency contact).")
+                raise serializers.ValidationError({name: [message] for name in refused})
+        return super().to_internal_value(data)
 
     def get_has_portal_account(self, client) -> bool:
         return client.user_id is not None

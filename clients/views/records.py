@@ -116,7 +116,12 @@ class _Echo:
         return value
 
 
-def export_rows(qs):
+def export_columns(*, health: bool) -> list:
+    """The CSV's columns; health details only for roles with `clients.health` as well."""
+    return [(key, label) for key, label in EXPORT_COLUMNS if health or key not in Client.HEALTH_FIELDS]
+
+
+def export_rows(qs, columns=EXPORT_COLUMNS):
     for client in qs.iterator(chunk_size=500):
         row = {
             "first_name": client.first_name,
@@ -139,7 +144,7 @@ def export_rows(qs):
             "unit_system": client.unit_system,
             "created_at": client.created_at.isoformat(timespec="seconds"),
         }
-        yield [_csv_safe(row[key]) for key, _label in EXPORT_COLUMNS]
+        yield [_csv_safe(row[key]) for key, _label in columns]
 
 
 class ClientExportView(MemberRequiredMixin, View):
@@ -151,10 +156,11 @@ class ClientExportView(MemberRequiredMixin, View):
     def get(self, request):
         qs = selectors.client_list(organization=request.tenant.organization, **list_filters(request))
         writer = csv.writer(_Echo())
+        columns = export_columns(health=request.tenant.can("clients.health"))
 
         def rows():
-            yield writer.writerow([str(label) for _key, label in EXPORT_COLUMNS])
-            for row in export_rows(qs):
+            yield writer.writerow([str(label) for _key, label in columns])
+            for row in export_rows(qs, columns):
                 yield writer.writerow(row)
 
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -179,7 +185,11 @@ class ClientCreateView(MemberRequiredMixin, ServiceFormView):
         return {"coach": self.request.user.pk} if client_scope(self.request).is_mine else {}
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.tenant.organization,
+            "health": self.request.tenant.can("clients.health"),
+        }
 
     def perform(self, form):
         return services.create_client(
@@ -210,7 +220,11 @@ class ClientEditView(MemberRequiredMixin, ServiceFormView):
         return get_client(self.request, self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "organization": self.request.tenant.organization}
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.tenant.organization,
+            "health": self.request.tenant.can("clients.health"),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(client=self.object, **kwargs)
@@ -253,6 +267,7 @@ class ClientTabMixin(MemberRequiredMixin):
             "height_display": cm_to_display(client.height_cm, client.unit_system),
             "length_unit": length_unit(client.unit_system),
             "can_manage": request.tenant.can("clients.manage"),
+            "can_see_health": request.tenant.can("clients.health"),
         }
 
 

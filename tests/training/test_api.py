@@ -168,10 +168,10 @@ def test_build_a_program_with_a_superset_through_the_api(coach_api, org):
 def test_program_list_query_count_does_not_grow(coach_api, org, django_assert_max_num_queries):
     ProgramFactory.create_batch(10, organization=org)
     with django_assert_max_num_queries(12) as small:
-        results(coach_api.get("/api/v1/programs/", {"page_size": 100}))
+        results(coach_api.get("/api/v1/programs/", {"page_size": 100, "scope": "all"}))
     ProgramFactory.create_batch(90, organization=org)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert len(results(coach_api.get("/api/v1/programs/", {"page_size": 100}))) == 100
+        assert len(results(coach_api.get("/api/v1/programs/", {"page_size": 100, "scope": "all"}))) == 100
 
 
 @freeze_time("2026-06-01 10:00:00")

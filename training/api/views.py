@@ -14,13 +14,22 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from clients.models import Client
-from mecto.api_base import ClientViewSet, ErrorSerializer, JSONObjectParser, OrgGenericViewSet, TenantAPIView
+from mecto.api_base import (
+    ClientViewSet,
+    ErrorSerializer,
+    JSONObjectParser,
+    OrgGenericViewSet,
+    TenantAPIView,
+    scope_parameter,
+)
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
+from mecto.scope import client_scope
 
 from .. import llm, search, selectors, services
 from ..generator import api as generator
-from ..generator.profile import profile_from_answers
+from ..generator import health
+from ..generator.profile import ProfileError, profile_from_answers
 from ..models import (
     Block,
     Exercise,
@@ -192,6 +201,7 @@ class ExerciseViewSet(
             OpenApiParameter("template", bool),
             OpenApiParameter("search", str),
             OpenApiParameter("client", int, description="A client's assigned programs."),
+            scope_parameter("programs you wrote or of clients you coach (not applied with `client`)"),
         ],
     ),
     retrieve=extend_schema(
@@ -233,11 +243,15 @@ class ProgramViewSet(
             )
             if client is None:
                 return Program.objects.none()
-        return selectors.program_list(
+        programs = selectors.program_list(
             organization=self.organization,
             templates=_bool(params.get("template")),
             search=params.get("search", ""),
             client=client,
+        )
+        # One client's programs open whatever the scope; the library starts on the member's own.
+        return (
+            programs if client is not None else client_scope(self.request).filter(programs, *selectors.PROGRAM_OWNERS)
         )
 
     def perform_create(self, serializer):
@@ -337,7 +351,8 @@ class ProgramViewSet(
             answers = generator.intake_answers_for(client)
             if answers:
                 profile = profile_from_answers(answers)
-        if profile is None:
+        entered = profile is None
+        if entered:
             query = {k: v for k, v in request.query_params.items() if k in s.ProfileSerializer().fields}
             for key in ("equipment", "injuries"):
                 if key in request.query_params:
@@ -346,11 +361,17 @@ class ProgramViewSet(
             data.is_valid(raise_exception=True)
             profile = profile_from_answers(data.validated_data)
         violations, notes = generator.validate_program(program, profile)
+        notes = [n.message for n in notes]
+        if not entered and not health.sees_health(request.tenant):
+            # Checked against the client's complaints all the same; answered without naming them.
+            if health.has_screening(profile):
+                notes.append(health.neutral_reason().capitalize() + ".")
+            profile, violations = health.redacted_profile(profile), health.redacted_violations(violations)
         return Response(
             {
                 "profile": profile.as_dict(),
                 "violations": [{"code": v.code, "message": v.message, "week": v.week} for v in violations],
-                "notes": [n.message for n in notes],
+                "notes": notes,
             }
         )
 
@@ -618,6 +639,14 @@ class ProgramDraftViewSet(mixins.CreateModelMixin, OrgGenericViewSet):
         seed, client, name = values.pop("seed", 0), values.pop("client", None), values.pop("name", "")
         polish = values.pop("polish", False)
         profile = profile_from_answers(values)
+        if client is not None and not health.sees_health(request.tenant):
+            # A member who cannot see the client's complaints gets a draft as safe as a coach's.
+            answers = generator.intake_answers_for(client)
+            try:
+                screening = generator.profile_from_intake(answers) if answers else None
+            except ProfileError:
+                screening = None
+            profile = health.with_screening(profile, screening)
         program = services.generate_draft(
             organization=self.organization, profile=profile, seed=seed, actor=request.user, client=client, name=name
         )

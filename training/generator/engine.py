@@ -98,6 +98,14 @@ FILLER = {
 POSITIVE_CUES = ("like", "likes", "love", "loves", "enjoy", "enjoys", "prefer", "prefers", "favourite", "favorite")
 
 
+def injury_reason(injuries) -> str:
+    """What an exercise's reason says about the client's complaints. Not "safe": the rules only
+    rule out what usually strains the complaint (see `training.generator.health` for who reads it)."""
+    return _("not ruled out for the stated %(i)s (confirm with the client)") % {
+        "i": ", ".join(i.replace("_", " ") for i in injuries)
+    }
+
+
 def preference_terms(text: str) -> tuple[set[str], set[str]]:
     """Words the client avoids and likes, from free text such as "loves kettlebells; no burpees
     or running". A cue covers the words after it up to the next cue or punctuation."""
@@ -235,11 +243,7 @@ class Generator:
         why.append(_("uses %(e)s") % {"e": ex.equipment} if ex.equipment not in ("", "body only") else _("bodyweight"))
         injuries = self.profile.all_injuries
         if injuries:
-            # Not "safe": the rules only rule out what usually strains the complaint.
-            why.append(
-                _("not ruled out for the stated %(i)s (confirm with the client)")
-                % {"i": ", ".join(i.replace("_", " ") for i in injuries)}
-            )
+            why.append(injury_reason(injuries))
         label = str(PATTERN_LABEL.get(ex.pattern, ex.pattern))
         return f"{label}, {role}: " + ", ".join(why) + "."
 

@@ -15,17 +15,23 @@ __all__ = ["create_program_from_plan", "generate_draft", "swap_exercise"]
 @transaction.atomic
 def create_program_from_plan(*, organization, plan, profile, actor=None, client=None) -> Program:
     """Save a generated plan as a draft program the coach then edits: week 1 as planned,
-    the following weeks written by the same progression rules."""
+    the following weeks written by the same progression rules. Its words name no complaint of
+    the client (see `training.generator.health`): the profile alone keeps them."""
+    from ..generator.health import neutral_text
+
+    def words(text: str) -> str:
+        return neutral_text(text, profile)
+
     program = Program.objects.create(
         organization=organization,
         name=plan.name[:160],
         goal=plan.goal,
         origin=Program.Origin.GENERATED,
-        description="\n".join(plan.reasons),
+        description=words("\n".join(plan.reasons)),
         generation={
             "profile": profile.as_dict(),
             "seed": plan.seed,
-            "reasons": plan.reasons,
+            "reasons": [words(reason) for reason in plan.reasons],
             "client_id": client.pk if client is not None else None,
         },
         created_by=_actor(actor),
@@ -39,7 +45,7 @@ def create_program_from_plan(*, organization, plan, profile, actor=None, client=
             name=workout_plan.name,
             day=workout_plan.day,
             position=position,
-            notes=workout_plan.reason,
+            notes=words(workout_plan.reason),
         )
         for block_position, block_plan in enumerate(workout_plan.blocks, start=1):
             block = Block.objects.create(
@@ -71,7 +77,7 @@ def create_program_from_plan(*, organization, plan, profile, actor=None, client=
                         progression_unit=item.progression_unit,
                         progression_amount=item.progression_amount,
                         deload_every=item.deload_every,
-                        reason=item.reason[:300],
+                        reason=words(item.reason)[:300],
                     )
                     for item_position, item in enumerate(block_plan.items, start=1)
                 ]

@@ -20,6 +20,7 @@ from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.permissions import MemberRequiredMixin
+from mecto.scope import client_scope
 
 from .. import llm, movement, search, selectors, services
 from ..forms import (
@@ -38,8 +39,10 @@ from ..forms import (
     WorkoutForm,
 )
 from ..generator import api as generator
+from ..generator import health
 from ..generator.api import profile_from_intake
 from ..generator.profile import ProfileError, profile_from_answers
+from ..generator.validator import Note
 from ..models import Block, Exercise, ExerciseOverride, PrescribedExercise, Program, ProgramWeek, Workout, WorkoutLog
 from ..video import embed_url
 
@@ -176,13 +179,17 @@ class ProgramListView(TrainingView):
     def get(self, request):
         show = request.GET.get("show", "programs")
         query = request.GET.get("q", "").strip()
+        scope = client_scope(request)
         qs = selectors.program_list(organization=self.org, templates=(show == "templates"), search=query)
+        qs = scope.filter(qs, *selectors.PROGRAM_OWNERS)
         page = Paginator(qs, 25).get_page(request.GET.get("page"))
         return render(
             request,
             "training/programs/list.html",
             {
                 "page": page,
+                "scope": scope,
+                "mine_label": _("Mine"),
                 "show": show,
                 "query": query,
                 "has_any": Program.objects.for_org(self.org).exists(),
@@ -286,6 +293,11 @@ def validation_report(request, program: Program) -> dict:
     if profile is None:
         return {"profile": None, "form": form or ProfileForm(initial=_profile_initial(None)), "source": None}
     violations, notes = generator.validate_program(program, profile)
+    if source != "entered" and not health.sees_health(request.tenant):
+        # Checked against the complaints all the same; shown without naming them.
+        if health.has_screening(profile):
+            notes = [*notes, Note(health.neutral_reason().capitalize() + ".")]
+        profile, violations = health.redacted_profile(profile), health.redacted_violations(violations)
     return {
         "profile": profile,
         "violations": violations,
@@ -650,9 +662,18 @@ class GenerateView(TrainingView):
             return Client.objects.for_org(self.org).filter(pk=client_id).first()
         return None
 
+    def _form(self, request, *args, **kwargs):
+        """The profile form; without `clients.health` it asks nothing about complaints (the
+        client's intake answers are used as they are, unseen)."""
+        form = GenerateForm(*args, organization=self.org, **kwargs)
+        if not health.sees_health(request.tenant):
+            for name in ("injuries", "injury_notes"):
+                form.fields.pop(name, None)
+        return form
+
     def get(self, request):
         client = self._client(request)
-        initial, prefilled, missing = _profile_initial(None), False, []
+        initial, prefilled, missing, screened = _profile_initial(None), False, [], False
         answers = generator.intake_answers_for(client)
         if answers:
             try:
@@ -661,23 +682,42 @@ class GenerateView(TrainingView):
                 profile = None
             if profile is not None:
                 initial, prefilled, missing = profile.as_dict(), True, list(profile.missing)
+                if not health.sees_health(request.tenant):
+                    screened = health.has_screening(profile)
+                    missing = [key for key in missing if key not in ("injuries", "injury_notes")]
         initial.update({"client": client.pk if client else None, "seed": 0})
-        form = GenerateForm(initial=initial, organization=self.org)
+        form = self._form(request, initial=initial)
         return render(
             request,
             "training/programs/generate.html",
-            {"form": form, "client": client, "prefilled": prefilled, "missing": missing},
+            {
+                "form": form,
+                "client": client,
+                "prefilled": prefilled,
+                "missing": missing,
+                "screened": screened,
+            },
         )
 
+    def _screening(self, request, client):
+        """The complaints of the client's intake, for a member who does not see them."""
+        if client is None or health.sees_health(request.tenant):
+            return None
+        answers = generator.intake_answers_for(client)
+        try:
+            return profile_from_intake(answers) if answers else None
+        except ProfileError:
+            return None
+
     def post(self, request):
-        form = GenerateForm(request.POST, organization=self.org)
+        form = self._form(request, request.POST)
         client = None
         if form.is_valid():
             data = dict(form.cleaned_data)
             client, seed, name = data.pop("client"), data.pop("seed") or 0, data.pop("name")
             polish = data.pop("polish", False)
             try:
-                profile = profile_from_answers(data)
+                profile = health.with_screening(profile_from_answers(data), self._screening(request, client))
                 program = services.generate_draft(
                     organization=self.org, profile=profile, seed=seed, actor=request.user, client=client, name=name
                 )
