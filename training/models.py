@@ -390,7 +390,9 @@ class PrescribedExercise(OrgOwned):
     def load_label(self) -> str:
         if self.load_value is None or self.load_type == self.LoadType.NONE:
             return ""
-        value = f"{self.load_value.normalize():f}"
+        from mecto.localization import format_number
+
+        value = format_number(self.load_value)
         return {
             self.LoadType.KG: f"{value} kg",
             self.LoadType.PERCENT_1RM: f"{value}% 1RM",
