@@ -279,4 +279,4 @@ def format_number(value, places: int = 1) -> str:
 def format_quantity(value, unit: str, places: int = 1) -> str:
     """format_number with its unit: (31.666, "kg") -> "31.7 kg"; nothing for no value."""
     number = format_number(value, places)
-    return f"{number}\u00a0{unit}" if number and unit else number
+    return f"{number} {unit}" if number and unit else number
