@@ -15,7 +15,7 @@ PYTEST = DJANGO_SETTINGS_MODULE=mecto.settings.test $(PY) -m pytest -n $(TEST_WO
 # Links in the demo's printout and in emails point at the port the app really listens on.
 run seed serve: export SITE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean
+.PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean messages
 
 run: install assets migrate seed serve
 
@@ -79,6 +79,10 @@ check: install-dev
 
 ci:
 	.ci/run
+
+# The English wording overrides in locale/ (sentence case for the account pages); the .mo is committed.
+messages:
+	msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Invitation, Membership, Organization, User
 
@@ -76,7 +77,8 @@ class InvitationAdminBase(admin.ModelAdmin):
         for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
             services.revoke_invitation(invitation=invitation, actor=request.user)
             count += 1
-        self.message_user(request, _("%(count)d invitations revoked.") % {"count": count})
+        text = ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count) % {"count": count}
+        self.message_user(request, text)
 
 
 @admin.register(Invitation)

@@ -8,13 +8,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
 from booking import selectors as booking_selectors
 from clients.models import Client
 from mecto.events import subscribe
+from mecto.localization import format_date, format_time
 
 from .models import AlertKind
 from .services import alert_coaches
@@ -41,7 +41,7 @@ def _not_the_actor(users, event) -> list:
 
 def _when(at: datetime, zone: str) -> str:
     local = at.astimezone(ZoneInfo(zone))
-    return f"{formats.date_format(local, 'D j M Y')}, {formats.time_format(local, 'H:i')} ({zone})"
+    return f"{format_date(local, 'WEEKDAY_DATE_FORMAT')}, {format_time(local)} ({zone})"
 
 
 @subscribe("intake.submitted", name="automation.alert_coach_of_intake")

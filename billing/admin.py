@@ -58,7 +58,11 @@ class BillingSettingsAdmin(admin.ModelAdmin):
 @admin.action(description=_("Sync with Stripe"))
 def sync_plans(modeladmin, request, queryset):
     run_each(
-        modeladmin, request, queryset, lambda plan: stripe_services.sync_plan(plan=plan), done=_("%(n)s plans synced.")
+        modeladmin,
+        request,
+        queryset,
+        lambda plan: stripe_services.sync_plan(plan=plan),
+        done=lambda n: ngettext("%(n)s plan synced.", "%(n)s plans synced.", n) % {"n": n},
     )
 
 
@@ -182,7 +186,7 @@ def void_invoices(modeladmin, request, queryset):
         request,
         queryset,
         lambda invoice: services.void_invoice(invoice=invoice, actor=request.user),
-        done=_("%(n)s invoices voided."),
+        done=lambda n: ngettext("%(n)s invoice voided.", "%(n)s invoices voided.", n) % {"n": n},
     )
 
 
@@ -193,7 +197,7 @@ def resend_invoices(modeladmin, request, queryset):
         request,
         queryset,
         lambda invoice: services.send_invoice(invoice=invoice, actor=request.user),
-        done=_("%(n)s invoices emailed."),
+        done=lambda n: ngettext("%(n)s invoice emailed.", "%(n)s invoices emailed.", n) % {"n": n},
     )
 
 

@@ -28,7 +28,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from reportlab.platypus.flowables import HRFlowable
 
 from mecto.branding import brand_for
-from mecto.localization import format_money, zone
+from mecto.localization import format_date, format_money, zone
 
 from .models import CreditNote, Invoice
 from .selectors import seller_lines
@@ -78,7 +78,7 @@ def _styles(brand):
 
 
 def _date(value, tz: str) -> str:
-    return value.astimezone(zone(tz)).strftime("%d %b %Y") if value else "—"
+    return format_date(value.astimezone(zone(tz))) if value else "—"
 
 
 def _esc(text: str) -> str:

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from mecto.admin_actions import run_each
 from mecto.admin_money import MoneyAdminMixin
+from mecto.localization import format_date
 
 from . import selectors, services
 from .models import (
@@ -186,7 +189,7 @@ class SessionAdmin(ServiceOwnedAdmin):
             lambda session: services.cancel_session(
                 session=session, actor=request.user, reason="Cancelled by the business"
             ),
-            done=_("%(n)s sessions cancelled."),
+            done=lambda n: ngettext("%(n)s session cancelled.", "%(n)s sessions cancelled.", n) % {"n": n},
         )
 
 
@@ -236,7 +239,7 @@ class BookingAdmin(ServiceOwnedAdmin):
             format_html_join(
                 "",
                 "<div>{} · {} · {}</div>",
-                ((m.created_at.strftime("%Y-%m-%d %H:%M"), m.channel, m.status) for m in rows),
+                ((format_date(localtime(m.created_at), "DATETIME_FORMAT"), m.channel, m.status) for m in rows),
             )
             or "-"
         )
@@ -250,7 +253,7 @@ class BookingAdmin(ServiceOwnedAdmin):
             lambda booking: services.cancel_booking(
                 booking=booking, actor=request.user, by=Booking.CancelledBy.COACH, late=False
             ),
-            done=_("%(n)s bookings cancelled."),
+            done=lambda n: ngettext("%(n)s booking cancelled.", "%(n)s bookings cancelled.", n) % {"n": n},
         )
 
 

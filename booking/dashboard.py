@@ -8,8 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mecto.dashboard import Card
+from mecto.localization import format_date, format_time
 
 from .selectors import calendar_sessions, client_bookings, coach_profile
+
+
+def _when(start_at, tz) -> str:
+    """A session's start ("Wed 2 Dec 18:30") in the reader's clock, in the locale's named formats."""
+    local = start_at.astimezone(tz)
+    return f"{format_date(local, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(local)}"
 
 
 def upcoming_sessions_card(request, scope):
@@ -25,7 +32,7 @@ def upcoming_sessions_card(request, scope):
     profile = coach_profile(organization=tenant.organization, user=request.user)
     tz = ZoneInfo(profile.time_zone if profile else tenant.organization.time_zone)
     rows = [
-        f"{s.start_at.astimezone(tz):%a %d %b %H:%M} · {s.service.name} · "
+        f"{_when(s.start_at, tz)} · {s.service.name} · "
         + (", ".join(b.client.full_name for b in s.bookings.all()) or "—")
         for s in sessions
     ]
@@ -64,7 +71,7 @@ def next_session_portal_card(request):
     coach = str(session.coach) if session.coach_id else ""
     return Card(
         title=_("Next session"),
-        value=f"{session.start_at.astimezone(tz):%a %d %b %H:%M}",
+        value=_when(session.start_at, tz),
         body=f"{session.service.name}" + (f" · {coach}" if coach else ""),
         url=reverse("booking:portal_bookings"),
         action=_("See my bookings"),

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from mecto.events import subscribe
+from mecto.localization import format_date, format_time
 
 from . import notifications, ports
 from .models import Booking
@@ -48,7 +49,8 @@ def send_rescheduled(event):
         from .notifications import _local
 
         start, _end, tz = _local(booking)
-        previous_when = datetime.fromisoformat(previous).astimezone(tz).strftime("%A %d %B %Y, %H:%M")
+        previous_local = datetime.fromisoformat(previous).astimezone(tz)
+        previous_when = f"{format_date(previous_local, 'LONG_DATE_FORMAT')}, {format_time(previous_local)}"
     notifications.send_rescheduled(
         _with_meeting(booking), previous_when, key=f"booking-rescheduled:{booking.pk}:{event.pk}"
     )

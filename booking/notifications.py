@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.comms.preferences import preference_url, unsubscribe_headers
-from mecto.localization import format_money
+from mecto.localization import format_date, format_money, format_time
 
 from .ics import booking_invite
 from .tokens import manage_url
@@ -30,7 +29,7 @@ def _local(booking):
 
 def when_text(booking) -> str:
     start, end, tz = _local(booking)
-    return f"{formats.date_format(start, 'l j F Y')}, {start:%H:%M}–{end:%H:%M} ({tz.key})"
+    return f"{format_date(start, 'LONG_DATE_FORMAT')}, {format_time(start)}–{format_time(end)} ({tz.key})"
 
 
 def _context(booking, **extra) -> dict:
@@ -109,7 +108,7 @@ def queue_reminder(*, booking, channel: str, offset_minutes: int):
         body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s No more texts: %(stop)s") % {
             "service": booking.session.service.name,
             "coach": booking.session.coach.get_short_name(),
-            "when": f"{formats.date_format(start, 'D j M')} {start:%H:%M}",
+            "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
             "url": manage_url(booking),
             "stop": stop,
         }

@@ -5,10 +5,12 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import InvitationAdminBase
 from mecto import support
+from mecto.localization import format_date
 
 from .models import (
     Client,
@@ -174,7 +176,7 @@ class ClientAdmin(admin.ModelAdmin):
         rows = [
             format_html(
                 "<li>{} · {} · {} · {} · {}</li>",
-                record.recorded_at.strftime("%Y-%m-%d %H:%M"),
+                format_date(localtime(record.recorded_at), "DATETIME_FORMAT"),
                 record.get_channel_display(),
                 _("given") if record.granted else _("withdrawn"),
                 record.address or "-",

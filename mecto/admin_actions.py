@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.contrib import messages
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from mecto.errors import DomainError
@@ -40,5 +39,6 @@ def run_each(
         modeladmin.message_user(request, line, messages.WARNING)
     if len(refused) > SHOWN_REFUSALS:
         more = len(refused) - SHOWN_REFUSALS
-        modeladmin.message_user(request, _("%(n)s more rows were refused.") % {"n": more}, messages.WARNING)
+        text = ngettext("%(n)s more row was refused.", "%(n)s more rows were refused.", more) % {"n": more}
+        modeladmin.message_user(request, text, messages.WARNING)
     return count, len(refused)

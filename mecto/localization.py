@@ -1,10 +1,13 @@
-"""Time zones, currencies and units: validated lists and conversions shared by every app."""
+"""Time zones, currencies, units, and the named date and number formats shared by every app."""
 
-from decimal import Decimal
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from django.core.exceptions import ValidationError
+from django.utils import formats, numberformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 METRIC, IMPERIAL = "metric", "imperial"
@@ -198,3 +201,82 @@ def weight_unit(unit_system: str) -> str:
 
 def length_unit(unit_system: str) -> str:
     return "in" if unit_system == IMPERIAL else "cm"
+
+
+# --- Named date formats --------------------------------------------------------------
+# Pages, emails, PDFs and the admin write dates through names, never through a format
+# string of their own, so one page never mixes "Wed 02 Dec" with "1 Dec 2026". Django's
+# names (DATE_FORMAT, DATETIME_FORMAT, SHORT_DATE_FORMAT, TIME_FORMAT, MONTH_DAY_FORMAT,
+# YEAR_MONTH_FORMAT) work with the `date` filter; the project's own names below are looked
+# up in the active language's formats module (mecto/formats/<lang>/formats.py) by
+# `format_date` and the `named_date` filter.
+PROJECT_DATE_FORMATS: dict[str, str] = {
+    "WEEKDAY_FORMAT": "D",  # "Wed": a day chip
+    "WEEKDAY_MONTH_DAY_FORMAT": "D j M",  # "Wed 2 Dec": days of a week or the next fortnight
+    "WEEKDAY_DATE_FORMAT": "D j M Y",  # "Wed 2 Dec 2026": a session or an exception
+    "WEEKDAY_DATETIME_FORMAT": "D j M Y, H:i",  # "Wed 2 Dec 2026, 18:30": a logged workout
+    "LONG_DATE_FORMAT": "l j F Y",  # "Wednesday 2 December 2026": a booking's heading
+}
+# Machine formats, allowed in templates where the value is read by code (URLs, datetime=).
+MACHINE_DATE_FORMATS = frozenset({"c", "U", "Y-m-d"})
+
+
+def date_format_string(name: str) -> str:
+    """The format string for a named format in the active language ("DATE_FORMAT" -> "j M Y")."""
+    if name in PROJECT_DATE_FORMATS:
+        for module in formats.get_format_modules(get_language()):
+            if hasattr(module, name):
+                return getattr(module, name)
+        return PROJECT_DATE_FORMATS[name]
+    if name in formats.FORMAT_SETTINGS:
+        return formats.get_format(name)
+    raise ValueError(f"{name!r} is not a named date format")
+
+
+def format_date(value: date | datetime | None, name: str = "DATE_FORMAT") -> str:
+    """A date or (already local) datetime in a named format: "1 Dec 2026", "Wed 2 Dec, 18:30"."""
+    if value is None:
+        return ""
+    return formats.date_format(value, date_format_string(name))
+
+
+def format_time(value, name: str = "TIME_FORMAT") -> str:
+    """A time of day in the locale's one time format ("18:30")."""
+    if value is None:
+        return ""
+    return formats.time_format(value, date_format_string(name))
+
+
+# --- Numbers -------------------------------------------------------------------------
+def format_number(value, places: int = 1) -> str:
+    """A measured value rounded to `places` decimals with trailing zeros trimmed and the
+    locale's separators: 31.666 -> "31.7", 75.80 -> "75.8", 80.0 -> "80", 12345 -> "12,345".
+
+    Every body and load value (kg, lb, cm, %, kcal, volume) is shown through this one rule.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    number = number.quantize(Decimal(1).scaleb(-max(places, 0)), rounding=ROUND_HALF_UP)
+    # Trim trailing zeros ("75.80" -> "75.8", "80.0" -> "80") without normalize()'s "8E+1".
+    number = number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+    if number == 0:
+        number = abs(number)  # never "-0"
+    return numberformat.format(
+        number,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        grouping=formats.get_format("NUMBER_GROUPING"),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+def format_quantity(value, unit: str, places: int = 1) -> str:
+    """format_number with its unit: (31.666, "kg") -> "31.7 kg"; nothing for no value."""
+    number = format_number(value, places)
+    return f"{number} {unit}" if number and unit else number

@@ -6,6 +6,7 @@ from mecto.forms import IdPrefixMixin
 
 from . import movement
 from .generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
+from .labels import MUSCLE_NAMES
 from .models import Block, Exercise, Goal, PrescribedExercise, Program, Workout
 
 
@@ -245,7 +246,7 @@ class GenerateForm(ProfileForm):
             del self.fields["polish"]
 
 
-MUSCLE_CHOICES = [(m, m.capitalize()) for m in movement.MUSCLES]
+MUSCLE_CHOICES = [(m, MUSCLE_NAMES.get(m, m.capitalize())) for m in movement.MUSCLES]
 
 
 class ExerciseForm(ServiceValidatedForm, forms.ModelForm):
@@ -356,7 +357,7 @@ def _set_hints(item, unit_system: str) -> dict[str, str]:
 
 def set_target(item, unit_system: str) -> str:
     """What one set asks for, in words the client reads on the page: "8–10 reps · 60 kg"."""
-    from mecto.localization import kg_to_display, weight_unit
+    from mecto.localization import format_quantity, kg_to_display, weight_unit
 
     from .models import PrescribedExercise as P
 
@@ -370,7 +371,7 @@ def set_target(item, unit_system: str) -> str:
     if item.load_value is not None:
         if item.load_type == P.LoadType.KG:
             load = kg_to_display(item.load_value, unit_system)
-            parts.append(f"{load.normalize():f} {weight_unit(unit_system)}")
+            parts.append(format_quantity(load, weight_unit(unit_system)))
         elif item.load_type != P.LoadType.NONE:
             parts.append(item.load_label)
     return " · ".join(str(p) for p in parts)

@@ -1,9 +1,43 @@
 """Exercise labels as coaches write them: A, B, C for exercises done on their own; B1, B2 for the
-exercises of a superset or circuit, which share a letter."""
+exercises of a superset or circuit, which share a letter. And muscle names as people read them
+("Quadriceps", "Lower back"): the library stores them lower case, as its data set does."""
 
 from __future__ import annotations
 
 from string import ascii_uppercase
+
+from django.utils.translation import gettext_lazy as _
+
+MUSCLE_NAMES = {
+    "abdominals": _("Abdominals"),
+    "abductors": _("Abductors"),
+    "adductors": _("Adductors"),
+    "biceps": _("Biceps"),
+    "calves": _("Calves"),
+    "chest": _("Chest"),
+    "forearms": _("Forearms"),
+    "glutes": _("Glutes"),
+    "hamstrings": _("Hamstrings"),
+    "lats": _("Lats"),
+    "lower back": _("Lower back"),
+    "middle back": _("Middle back"),
+    "neck": _("Neck"),
+    "quadriceps": _("Quadriceps"),
+    "shoulders": _("Shoulders"),
+    "traps": _("Traps"),
+    "triceps": _("Triceps"),
+}
+
+
+def muscle_label(muscle: str) -> str:
+    """A muscle as shown: "lower back" -> "Lower back" (translated); an unknown name is capitalised."""
+    name = str(muscle or "")
+    return str(MUSCLE_NAMES.get(name.lower(), name.replace("_", " ").capitalize()))
+
+
+def muscle_list(muscles) -> str:
+    """["quadriceps", "glutes"] -> "Quadriceps, Glutes"."""
+    return ", ".join(muscle_label(m) for m in muscles or [])
 
 
 def _letter(index: int) -> str:

@@ -392,16 +392,15 @@ class PrescribedExercise(OrgOwned):
 
     def load_label_in(self, unit_system: str) -> str:
         """The load as the person reads it: a weight in their unit (kg or lb), effort as is."""
-        from mecto.localization import kg_to_display, weight_unit
+        from mecto.localization import format_number, kg_to_display, weight_unit
 
         if self.load_value is None or self.load_type == self.LoadType.NONE:
             return ""
-        value = f"{self.load_value.normalize():f}"
+        value = format_number(self.load_value)
         if self.load_type == self.LoadType.KG and unit_system == "metric":
             return f"{value} kg"
         if self.load_type == self.LoadType.KG:
-            weight = kg_to_display(self.load_value, unit_system)
-            return f"{weight.normalize():f} {weight_unit(unit_system)}"
+            return f"{format_number(kg_to_display(self.load_value, unit_system))} {weight_unit(unit_system)}"
         return {
             self.LoadType.PERCENT_1RM: f"{value}% 1RM",
             self.LoadType.RPE: f"RPE {value}",

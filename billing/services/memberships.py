@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from mecto.events import emit, register_event_type
+from mecto.localization import format_date
 
 from .. import periods
 from ..errors import BillingError
@@ -58,7 +59,7 @@ def _period_line(subscription: Subscription, start: datetime, end: datetime) -> 
     first = start.astimezone(periods.zone(tz)).date()
     last = (end.astimezone(periods.zone(tz)) - timedelta(seconds=1)).date()
     return LineInput(
-        description=f"{subscription.plan.name} ({first:%d %b %Y} – {last:%d %b %Y})",
+        description=f"{subscription.plan.name} ({format_date(first)} – {format_date(last)})",
         unit_price_minor=subscription.price_minor,
         tax_rate=subscription.tax_rate,
         tax_inclusive=subscription.price_includes_tax,

@@ -12,6 +12,6 @@ def _pdf_response(content: bytes, filename: str, inline: bool = True) -> HttpRes
 
 
 def _local_date(value, request) -> str:
-    from mecto.localization import zone
+    from mecto.localization import format_date, zone
 
-    return value.astimezone(zone(request.tenant.organization.time_zone)).strftime("%d %b %Y") if value else ""
+    return format_date(value.astimezone(zone(request.tenant.organization.time_zone))) if value else ""

@@ -20,7 +20,7 @@ from mecto.branding import brand_for
 from mecto.dashboard import Card
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
-from mecto.localization import format_money
+from mecto.localization import format_date, format_money
 from mecto.permissions import MemberRequiredMixin
 
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
@@ -105,7 +105,7 @@ class OverviewView(MemberRequiredMixin, View):
         money = lambda amount: format_money(amount, org.currency)  # noqa: E731
         chart = {
             "currency": org.currency,
-            "labels": [row["month"].strftime("%b %Y") for row in summary.months],
+            "labels": [format_date(row["month"], "YEAR_MONTH_FORMAT") for row in summary.months],
             "net": [float(from_minor(row["net_minor"], org.currency)) for row in summary.months],
             "refunded": [float(from_minor(row["refunded_minor"], org.currency)) for row in summary.months],
             "label_net": _("Revenue (net of refunds)"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from mecto.events import emit, register_event_type
+from mecto.localization import format_date, format_time
 
 from .. import ports, selectors
 from ..models import Booking, CoachProfile, RecurringSeries, ServiceType, Session, VideoProvider
@@ -68,7 +69,7 @@ def local_start(*, day: date, at: time, time_zone: str, field: str = "time") -> 
     if not exists:
         raise BookingError(
             _("%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward. Pick another time.")
-            % {"time": f"{at:%H:%M}", "date": day.isoformat(), "zone": time_zone},
+            % {"time": format_time(at), "date": format_date(day), "zone": time_zone},
             field=field,
             code="no_such_time",
         )
@@ -646,7 +647,8 @@ def create_recurring_series(
             )
         except BookingError as exc:
             raise BookingError(
-                _("Week %(n)s (%(date)s): %(error)s") % {"n": index + 1, "date": day.isoformat(), "error": exc.message},
+                _("Week %(n)s (%(date)s): %(error)s")
+                % {"n": index + 1, "date": format_date(day), "error": exc.message},
                 field=exc.field,
             ) from exc
     return series

@@ -1,6 +1,8 @@
 """What the coach's pages and the client's portal pages share: the conversation of the
 Messages pages (coach tab and portal page) and how progress is drawn and listed."""
 
+from datetime import date
+
 from django.contrib import messages as flash
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
 from mecto.forms import apply_domain_error
+from mecto.localization import format_date, format_number
 
 from .. import selectors, services
 from ..forms import MessageForm, ThreadForm
@@ -108,10 +111,12 @@ class ConversationMixin:
 
 # --- Progress ----------------------------------------------------------------------------------------
 def chart_data(charts: list[dict]) -> list[dict]:
-    """What progress-charts.js draws: one series per metric, with its target."""
+    """What progress-charts.js draws: one series per metric, with its target; the axis
+    reads dates in the locale's short format ("1 Dec 2026"), not ISO."""
     return [
         {
-            **{k: c[k] for k in ("key", "name", "unit", "kind", "target", "labels", "values")},
+            **{k: c[k] for k in ("key", "name", "unit", "kind", "target", "values")},
+            "labels": [format_date(date.fromisoformat(day), "SHORT_DATE_FORMAT") for day in c["labels"]],
             "target_label": _("Target"),
         }
         for c in charts
@@ -123,7 +128,7 @@ def entry_text(entry: ProgressEntry, unit_system: str) -> str:
     metric = entry.metric
     if metric.kind == "yes_no":
         return _("Yes") if entry.value else _("No")
-    value = to_display(metric, entry.value, unit_system)
+    value = format_number(to_display(metric, entry.value, unit_system))
     unit = display_unit(metric, unit_system)
     return f"{value} {unit}".strip() if metric.kind != "scale" else f"{value}/10"
 

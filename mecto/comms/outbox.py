@@ -30,10 +30,12 @@ logger = logging.getLogger(__name__)
 
 
 def render_email(template: str, context: dict, organization=None) -> tuple[str, str, str]:
-    """Render `emails/<template>_subject.txt`, `.txt` and `.html`; returns (subject, text, html)."""
+    """Render `emails/<template>_subject.txt`, `.txt` and `.html`; returns (subject, text, html).
+
+    Subject and text are plain text (the "text" engine, no HTML escaping); the HTML part is escaped."""
     ctx = {"brand": brand_for(organization), "organization": organization, "site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx).split())
-    text = render_to_string(f"emails/{template}.txt", ctx)
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx, using="text").split())
+    text = render_to_string(f"emails/{template}.txt", ctx, using="text")
     html = render_to_string(f"emails/{template}.html", ctx)
     return subject, text, html
 

@@ -99,7 +99,17 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "mecto.context_processors.platform",
             ],
+            "builtins": ["mecto.templatetags.formats"],
         },
+    },
+    {
+        # Plain-text email parts and subjects: the same templates, but nothing is HTML-escaped
+        # ("You're booked", not "You&#x27;re booked"). Rendered with `using="text"`.
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False, "builtins": ["mecto.templatetags.formats"]},
     },
 ]
 

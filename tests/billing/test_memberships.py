@@ -39,7 +39,7 @@ def test_start_invoices_the_first_period_and_credits_its_sessions(client_record,
         invoice = Invoice.objects.get(subscription=sub)
         assert invoice.number == "INV-00001" and invoice.total_minor == 12000
         assert (invoice.period_start, invoice.period_end) == (sub.current_period_start, sub.current_period_end)
-        assert "01 Mar 2026 – 31 Mar 2026" in invoice.lines.get().description
+        assert "1 Mar 2026 – 31 Mar 2026" in invoice.lines.get().description
         assert credit_balance(client=client_record) == 4
         assert CreditGrant.objects.get(client=client_record).expires_at == sub.current_period_end
         assert Event.objects.filter(name="subscription.started").count() == 1

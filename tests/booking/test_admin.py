@@ -41,7 +41,7 @@ def test_cancel_actions_report_the_bookings_a_service_refuses_instead_of_failing
         )
         assert response.status_code == 200
         shown = [str(m) for m in response.context["messages"]]
-        assert "1 bookings cancelled." in shown
+        assert "1 booking cancelled." in shown
         assert any("cannot be cancelled free of charge" in m for m in shown)
         sessions = ops.post(
             "/admin/booking/session/",

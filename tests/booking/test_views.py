@@ -472,4 +472,4 @@ def test_dashboard_shows_times_on_the_coachs_own_clock(coach_client, studio):
         service=studio.service, coach=studio.coach, client=ClientFactory(organization=studio.org), start_at=TUE_10
     )
     body = coach_client.get(reverse("dashboard")).content.decode()
-    assert "Tue 02 Jun 05:00" in body  # 10:00 in London
+    assert "Tue 2 Jun 05:00" in body  # 10:00 in London

@@ -23,7 +23,7 @@ def _log_in(page, user):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
 
 

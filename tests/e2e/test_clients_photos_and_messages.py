@@ -35,7 +35,7 @@ def test_photo_from_a_phone_compare_and_live_reply(page, tmp_path, screenshot_di
     page.goto("/account/login/")
     page.get_by_label("Email").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
 
     page.goto(f"/clients/{member.pk}/progress/")

@@ -15,7 +15,7 @@ def test_switching_business_by_keyboard_waits_for_enter(page):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(owner.user.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
     select = page.locator("#org-switch")
     first = select.input_value()

@@ -48,7 +48,7 @@ def test_sign_up_confirm_and_reach_dashboard(page, live_server, screenshot_dir):
     page.wait_for_url(re.compile(r"/account/login/"))
     page.get_by_label("Email").fill("nora@example.com")
     page.locator("#id_password").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
     assert "Nora Strength Lab" in page.content()
 

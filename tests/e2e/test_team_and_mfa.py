@@ -20,7 +20,7 @@ def _login(page, email, password=PASSWORD):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def _link_in_last_email(live_url, pattern):
@@ -97,11 +97,11 @@ def test_owner_enables_mfa_and_logs_in_with_a_totp_code(page, screenshot_dir):
     page.wait_for_url(re.compile(r"/account/2fa/authenticate/"))
     page.screenshot(path=f"{screenshot_dir}/mfa-authenticate.png", full_page=True)
     page.get_by_label("Code").fill("000000")
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page.locator(".errorlist, .alert-error").first).to_be_visible()
     # A code is accepted once: the one used to activate is refused until the next 30 s step.
     while int(time.time()) // 30 == activated_at:
         time.sleep(0.5)
     page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))

@@ -18,7 +18,7 @@ def _login(page, email):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
 
 
@@ -258,7 +258,7 @@ def test_a_client_logs_a_workout_on_a_phone_and_the_coach_sees_what_was_done(
     mobile.goto("/account/login/")
     mobile.get_by_label("Email").fill(user.email)
     mobile.locator("#id_password").fill(PASSWORD)
-    mobile.get_by_role("button", name="Sign In").click()
+    mobile.get_by_role("button", name="Log in").click()
     mobile.wait_for_url(re.compile(r"/(dashboard|portal)/"))
     mobile.goto("/portal/workouts/")
     mobile.get_by_role("link", name="Log this workout").first.click()

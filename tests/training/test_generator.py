@@ -453,7 +453,7 @@ def test_validator_reports_repeated_lifts_missing_patterns_and_misfiled_exercise
     assert "Week 1, Full body A lacks a pull." in coverage
     assert "Week 1, Upper A lacks a pull." in coverage
     assert any(m.startswith("Week 1 lacks a squat or lunge") and "a pull" in m for m in coverage)
-    assert "Grip carry is filed as carry, which does not fit the muscles it trains (forearms)." in messages["pattern"]
+    assert "Grip carry is filed as carry, which does not fit the muscles it trains (Forearms)." in messages["pattern"]
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from training import movement
@@ -605,7 +605,11 @@ class Generator:
         reasons = [
             split_reason,
             self.scheme.reason,
-            _("%(n)s weeks; week %(n)s is a deload (fewer sets, lighter loads) before the next block.")
+            ngettext(
+                "%(n)s week; week %(n)s is a deload (fewer sets, lighter loads) before the next block.",
+                "%(n)s weeks; week %(n)s is a deload (fewer sets, lighter loads) before the next block.",
+                self.weeks,
+            )
             % {"n": self.weeks},
         ]
         low, high = next(iter(rules.volume_targets(profile).values()))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from sklearn.neighbors import NearestNeighbors
 
+from ..labels import muscle_list
 from . import rules
 from .catalogue import CatalogueExercise
 from .features import matrix, vector
@@ -34,7 +35,7 @@ def _reason(original: CatalogueExercise, other: CatalogueExercise) -> str:
     if shared:
         parts.append(_("trains %(m)s") % {"m": ", ".join(shared)})
     elif other.primary:
-        parts.append(_("trains %(m)s instead") % {"m": ", ".join(other.primary)})
+        parts.append(_("trains %(m)s instead") % {"m": muscle_list(other.primary)})
     parts.append(_("uses %(e)s") % {"e": other.equipment} if other.equipment else _("no equipment"))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."

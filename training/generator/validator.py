@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from training import movement
 
+from ..labels import muscle_list
 from . import rules
 from .plan import ProgramPlan, workout_minutes
 
@@ -158,7 +159,7 @@ def validate(plan: ProgramPlan, profile, catalogue=None) -> tuple[list[Violation
                             % {
                                 "ex": ex.name,
                                 "pattern": ex.pattern.replace("_", " "),
-                                "m": ", ".join(ex.primary) or _("none given"),
+                                "m": muscle_list(ex.primary) or _("none given"),
                             },
                             w,
                         )

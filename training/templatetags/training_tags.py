@@ -33,6 +33,18 @@ def num(value) -> str:
 
 
 @register.filter
+def muscles(value) -> str:
+    """`exercise.primary_muscles|muscles` → "Quadriceps, Lower back" (see training.labels)."""
+    return labels.muscle_list(value)
+
+
+@register.filter
+def muscle(value) -> str:
+    """`m|muscle` → "Lower back"."""
+    return labels.muscle_label(value)
+
+
+@register.filter
 def exercise_label(item) -> str:
     """A1, A2 for a superset, B for straight sets: see training.labels."""
     return labels.exercise_label(item)

@@ -4,7 +4,7 @@ draft generation, and each client's training page."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cached_property
 
 from django.contrib import messages
@@ -19,6 +19,7 @@ from django.views import View
 from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
+from mecto.localization import format_date
 from mecto.permissions import MemberRequiredMixin
 from mecto.scope import client_scope
 
@@ -43,6 +44,7 @@ from ..generator import health
 from ..generator.api import profile_from_intake
 from ..generator.profile import ProfileError, profile_from_answers
 from ..generator.validator import Note
+from ..labels import muscle_label
 from ..models import Block, Exercise, ExerciseOverride, PrescribedExercise, Program, ProgramWeek, Workout, WorkoutLog
 from ..video import embed_url
 
@@ -750,13 +752,27 @@ class ClientTrainingView(TrainingView):
             "adherence": selectors.adherence(client=client),
             "e1rm": selectors.e1rm_history(client=client),
         }
+        # Axis labels are written here, in the locale's short date, so charts read like the page.
+        e1rm_days = {p["date"] for s in summary["e1rm"]["series"] for p in s["points"]}
         chart_data = {
             "volume": {
                 "weeks": [w.isoformat() for w in summary["volume"]["weeks"]],
-                "muscles": summary["volume"]["muscles"],
+                "week_labels": [format_date(w, "SHORT_DATE_FORMAT") for w in summary["volume"]["weeks"]],
+                "muscles": {muscle_label(m): sets for m, sets in summary["volume"]["muscles"].items()},
             },
-            "adherence": {**summary["adherence"], "weeks": [w.isoformat() for w in summary["adherence"]["weeks"]]},
-            "e1rm": summary["e1rm"],
+            "adherence": {
+                **summary["adherence"],
+                "weeks": [w.isoformat() for w in summary["adherence"]["weeks"]],
+                "week_labels": [format_date(w, "SHORT_DATE_FORMAT") for w in summary["adherence"]["weeks"]],
+            },
+            "e1rm": {
+                **summary["e1rm"],
+                "series": [
+                    {**s, "points": [{**p, "e1rm": round(p["e1rm"], 1)} for p in s["points"]]}
+                    for s in summary["e1rm"]["series"]
+                ],
+                "date_labels": {d: format_date(date.fromisoformat(d), "SHORT_DATE_FORMAT") for d in e1rm_days},
+            },
             "labels": {"scheduled": _("Scheduled"), "completed": _("Completed"), "kg": _("kg")},
         }
         context = {

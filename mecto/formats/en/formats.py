@@ -1,6 +1,9 @@
 """Dates as people read them in every country we serve: day, month name, year ("2 Dec 2026",
 "14:30"), never the US month-first order Django's "en" locale uses. Typed dates are read
-ISO first, then day first; a month-first "12/02/2026" is not guessed at."""
+ISO first, then day first; a month-first "12/02/2026" is not guessed at.
+
+Templates and code use these names only (see mecto/localization.py): Django's own below,
+and the project's weekday and long formats at the end. Times are 24-hour."""
 
 DATE_FORMAT = "j M Y"
 TIME_FORMAT = "H:i"
@@ -9,7 +12,7 @@ YEAR_MONTH_FORMAT = "F Y"
 DECIMAL_SEPARATOR = "."
 THOUSAND_SEPARATOR = ","
 NUMBER_GROUPING = 3
-MONTH_DAY_FORMAT = "j F"
+MONTH_DAY_FORMAT = "j M"
 SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y, H:i"
 DATE_INPUT_FORMATS = [
@@ -25,3 +28,10 @@ DATETIME_INPUT_FORMATS = [
     "%d/%m/%Y %H:%M:%S",  # '25/10/2006 14:30:59'
     "%d/%m/%Y %H:%M",  # '25/10/2006 14:30'
 ]
+
+# The project's named formats (mecto.localization.PROJECT_DATE_FORMATS).
+WEEKDAY_FORMAT = "D"
+WEEKDAY_MONTH_DAY_FORMAT = "D j M"
+WEEKDAY_DATE_FORMAT = "D j M Y"
+WEEKDAY_DATETIME_FORMAT = "D j M Y, H:i"
+LONG_DATE_FORMAT = "l j F Y"

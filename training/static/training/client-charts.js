@@ -3,9 +3,16 @@
   "use strict";
   const PALETTE = ["#15803d", "#1d4ed8", "#b45309", "#9333ea", "#be123c", "#0e7490", "#4d7c0f", "#6b7280"];
 
-  function label(iso) {
+  // Axis labels come from the server in the locale's short date; the page's language is
+  // the fallback for a date it did not write.
+  function label(iso, written) {
+    if (written && written[iso]) return written[iso];
     const d = new Date(iso + "T00:00:00");
-    return d.toLocaleDateString(undefined, { day: "numeric", month: "short" });
+    return d.toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "short", year: "numeric" });
+  }
+
+  function weekLabels(series) {
+    return series.week_labels || series.weeks.map((w) => label(w));
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -21,7 +28,7 @@
       new window.Chart(adherence, {
         type: "bar",
         data: {
-          labels: data.adherence.weeks.map(label),
+          labels: weekLabels(data.adherence),
           datasets: [
             { label: labels.scheduled, data: data.adherence.scheduled, backgroundColor: "#d1d5db" },
             { label: labels.completed, data: data.adherence.completed, backgroundColor: PALETTE[0] },
@@ -37,7 +44,7 @@
       new window.Chart(volume, {
         type: "bar",
         data: {
-          labels: data.volume.weeks.map(label),
+          labels: weekLabels(data.volume),
           datasets: muscles.map((m, i) => ({
             label: m,
             data: data.volume.muscles[m],
@@ -55,7 +62,7 @@
       new window.Chart(e1rm, {
         type: "line",
         data: {
-          labels: dates.map(label),
+          labels: dates.map((d) => label(d, data.e1rm.date_labels)),
           datasets: series.map((s, i) => {
             const byDate = Object.fromEntries(s.points.map((p) => [p.date, p.e1rm]));
             return {
