@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from clients.models import Client
 from mecto.dashboard import Card
 from mecto.errors import DomainError
 from mecto.forms import IdPrefixMixin, apply_domain_error
+from mecto.localization import format_date
 from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
 
 from .. import habits as rules
@@ -194,11 +195,11 @@ def frequency_label(habit) -> str:
         names = dict(WEEKDAY_CHOICES)
         return ", ".join(str(names[d]) for d in habit.weekdays or [])
     if habit.frequency == HabitFrequency.TIMES_PER_WEEK:
-        return _("%(n)s times a week") % {"n": habit.times_per_week}
+        return ngettext("%(n)s time a week", "%(n)s times a week", habit.times_per_week) % {"n": habit.times_per_week}
     if habit.frequency == HabitFrequency.EVERY_N_DAYS:
-        return _("Every %(n)s days") % {"n": habit.interval_days}
+        return ngettext("Every day", "Every %(n)s days", habit.interval_days) % {"n": habit.interval_days}
     if habit.frequency == HabitFrequency.ONCE:
-        return _("Once, on %(date)s") % {"date": habit.start_date.strftime("%d %b %Y")}
+        return _("Once, on %(date)s") % {"date": format_date(habit.start_date)}
     return _("Every day")
 
 

@@ -18,6 +18,7 @@ from django.views import View
 from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import IdPrefixMixin, apply_domain_error
+from mecto.localization import format_date
 from mecto.permissions import MemberRequiredMixin
 
 from .. import calculator, selectors
@@ -129,7 +130,7 @@ class DayCommentForm(IdPrefixMixin, forms.Form):
 
     def __init__(self, *args, days=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].widget.choices = [(d.isoformat(), d.strftime("%a %d %b")) for d in days]
+        self.fields["date"].widget.choices = [(d.isoformat(), format_date(d, "WEEKDAY_MONTH_DAY_FORMAT")) for d in days]
 
 
 # --- Helpers ------------------------------------------------------------------------------------------
