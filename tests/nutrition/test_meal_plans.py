@@ -1,0 +1,240 @@
+"""Meal plans: totals against targets, copies of days and meals, assignment, shopping lists."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from mecto.events import Event
+from nutrition.models import Meal, MealItem, MealPlan
+from nutrition.plan_nutrition import annotate_totals, plan_tree
+from nutrition.services import plans as services
+from nutrition.services.recipes import PlanError, create_recipe
+from nutrition.shopping import shopping_list
+from tests.factories import ClientFactory
+from tests.nutrition.factories import FoodFactory, FoodPortionFactory, NutritionTargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def foods(org):
+    oats = FoodFactory(
+        organization=org,
+        name="Oats",
+        food_group="Cereal Grains and Pasta",
+        energy_kcal=Decimal("380"),
+        protein_g=Decimal("13"),
+        carbohydrate_g=Decimal("66"),
+        fat_g=Decimal("7"),
+        fibre_g=Decimal("10"),
+    )
+    egg = FoodFactory(
+        organization=org,
+        name="Egg",
+        food_group="Dairy and Egg Products",
+        energy_kcal=Decimal("143"),
+        protein_g=Decimal("12.6"),
+        carbohydrate_g=Decimal("0.7"),
+        fat_g=Decimal("9.5"),
+        fibre_g=Decimal("0"),
+    )
+    large = FoodPortionFactory(food=egg, organization=org, description="large", gram_weight=Decimal("50"))
+    return {"oats": oats, "egg": egg, "large": large}
+
+
+def _tree(plan):
+    return plan_tree(MealPlan.objects.filter(pk=plan.pk)).get()
+
+
+def _plan(org, **kwargs):
+    return services.create_plan(organization=org, name="Lean week", **kwargs)
+
+
+def test_new_plan_has_named_days_with_default_meals(org):
+    plan = _plan(org, day_count=3)
+    assert [d.name for d in plan.days.all()] == ["Day 1", "Day 2", "Day 3"]
+    assert [m.kind for m in plan.days.first().meals.all()] == ["breakfast", "lunch", "dinner", "snack"]
+    weekly = _plan(org, day_naming="weekdays", day_count=7, with_meals=False)
+    assert [d.name for d in weekly.days.all()][:2] == ["Monday", "Tuesday"]
+    with pytest.raises(PlanError):
+        _plan(org, day_naming="weekdays", day_count=8)
+
+
+def test_meal_and_day_totals_against_the_plans_targets(org, foods):
+    plan = _plan(org, day_count=1, energy_kcal=2000, protein_g=Decimal("150"))
+    breakfast, lunch = list(plan.days.get().meals.all())[:2]
+    services.add_item(meal=breakfast, food=foods["oats"].pk, amount="100")
+    services.add_item(meal=breakfast, food=foods["egg"].pk, portion=foods["large"].pk, amount="2")
+    recipe = create_recipe(
+        organization=org, name="Egg bowl", servings=2, ingredients=[{"food": foods["egg"].pk, "amount": 200}]
+    )
+    services.add_item(meal=lunch, recipe=recipe.pk, servings="1.5")
+    (day,) = annotate_totals(_tree(plan))
+    meals = list(day.meals.all())
+    assert meals[0].totals.amounts["energy_kcal"] == Decimal("523")  # 380 + 143
+    assert meals[1].totals.amounts["energy_kcal"] == Decimal("214.5")  # 1.5 of 100 g eggs
+    assert day.totals.amounts["energy_kcal"] == Decimal("737.5")
+    energy = next(r for r in day.rows if r["field"] == "energy_kcal")
+    assert energy["target"] == 2000 and energy["percent"] == 37 and energy["status"] == "under"
+    assert next(r for r in day.rows if r["field"] == "fat_g")["target"] is None
+
+
+def test_assigned_plan_is_measured_against_the_clients_targets_for_that_day(org, foods):
+    client = ClientFactory(organization=org)
+    NutritionTargetFactory(client=client, organization=org, energy_kcal=1800)
+    template = _plan(org, day_count=1, energy_kcal=2500)
+    services.add_item(meal=template.days.get().meals.first(), food=foods["oats"].pk, amount=100)
+    copy = services.assign_plan(plan=template, client=client, start_date=date(2026, 3, 2))
+    (day,) = annotate_totals(_tree(copy))
+    assert next(r for r in day.rows if r["field"] == "energy_kcal")["target"] == 1800
+    (template_day,) = annotate_totals(_tree(template))
+    assert next(r for r in template_day.rows if r["field"] == "energy_kcal")["target"] == 2500
+
+
+def test_copy_day_puts_a_copy_after_it_and_renumbers(org, foods):
+    plan = _plan(org, day_count=2)
+    first = plan.days.get(position=0)
+    services.add_item(meal=first.meals.first(), food=foods["oats"].pk, amount=60)
+    copy = services.copy_day(day=first)
+    assert copy.position == 1
+    assert [d.name for d in plan.days.order_by("position")] == ["Day 1", "Day 2", "Day 3"]
+    assert copy.meals.count() == 4
+    assert MealItem.objects.filter(meal__day=copy).get().grams == Decimal("60.00")
+    # The copy is independent.
+    MealItem.objects.filter(meal__day=copy).delete()
+    assert MealItem.objects.filter(meal__day=first).count() == 1
+
+
+def test_copy_meal_to_another_day_of_the_same_plan_only(org, foods):
+    plan = _plan(org, day_count=2)
+    day1, day2 = plan.days.order_by("position")
+    breakfast = day1.meals.first()
+    services.add_item(meal=breakfast, food=foods["egg"].pk, portion=foods["large"].pk, amount=3)
+    copied = services.copy_meal(meal=breakfast, to_day=day2)
+    assert copied.day == day2 and copied.position == 4 and copied.items.get().amount == Decimal("3")
+    other = _plan(org, day_count=1)
+    with pytest.raises(PlanError) as error:
+        services.copy_meal(meal=breakfast, to_day=other.days.get())
+    assert error.value.field == "to_day"
+
+
+def test_move_and_delete_items_and_meals(org, foods):
+    plan = _plan(org, day_count=1)
+    meal = plan.days.get().meals.first()
+    a = services.add_item(meal=meal, food=foods["oats"].pk, amount=10)
+    b = services.add_item(meal=meal, food=foods["egg"].pk, amount=20)
+    services.move_item(item=b, direction=-1)
+    assert list(meal.items.order_by("position").values_list("pk", flat=True)) == [b.pk, a.pk]
+    services.update_item(item=a, amount="0.5", portion=None)
+    a.refresh_from_db()
+    assert a.grams == Decimal("0.50")
+    with pytest.raises(PlanError):
+        services.update_item(item=a, amount="0")
+    services.delete_item(item=a)
+    assert meal.items.count() == 1
+    services.move_meal(meal=meal, direction=1)
+    assert plan.days.get().meals.order_by("position").first().kind == Meal.Kind.LUNCH
+
+
+def test_assign_deep_copies_and_ends_the_previous_plan(org, foods):
+    client = ClientFactory(organization=org)
+    template = _plan(org, day_count=2)
+    services.add_item(meal=template.days.first().meals.first(), food=foods["oats"].pk, amount=50)
+    first = services.assign_plan(plan=template, client=client, start_date=date(2026, 3, 2))
+    assert first.status == "active" and first.client == client and first.source == template
+    # Editing the client's copy leaves the template alone.
+    item = MealItem.objects.get(meal__day__plan=first)
+    services.update_item(item=item, amount=80)
+    assert MealItem.objects.get(meal__day__plan=template).grams == Decimal("50.00")
+    services.delete_day(day=first.days.last())
+    assert template.days.count() == 2
+    second = services.assign_plan(plan=template, client=client, start_date=date(2026, 3, 16))
+    first.refresh_from_db()
+    assert first.status == "ended" and first.end_date == date(2026, 3, 15)
+    assert list(MealPlan.objects.filter(client=client, status="active")) == [second]
+    assert Event.objects.filter(name="meal_plan.assigned", client_id=client.pk).count() == 2
+
+
+def test_assign_refuses_a_client_of_another_business(org):
+    template = _plan(org)
+    with pytest.raises(PlanError):
+        services.assign_plan(plan=template, client=ClientFactory(), start_date=date(2026, 3, 2))
+
+
+def _shopping_plan(org, foods):
+    plan = _plan(org, day_count=2, with_meals=False)
+    day1, day2 = plan.days.order_by("position")
+    breakfast = services.add_meal(day=day1, kind="breakfast")
+    services.add_item(meal=breakfast, food=foods["oats"].pk, amount=80)
+    recipe = create_recipe(
+        organization=org,
+        name="Oat omelette",
+        servings=2,
+        ingredients=[
+            {"food": foods["oats"].pk, "amount": 40},
+            {"food": foods["egg"].pk, "portion": foods["large"].pk, "amount": 4},
+        ],
+    )
+    dinner = services.add_meal(day=day2, kind="dinner")
+    services.add_item(meal=dinner, recipe=recipe.pk, servings=1)
+    services.add_item(meal=dinner, food=foods["egg"].pk, portion=foods["large"].pk, amount=1)
+    client = ClientFactory(organization=org)
+    return services.assign_plan(plan=plan, client=client, start_date=date(2026, 3, 2))
+
+
+def _lines(groups):
+    return {line.food.name: line for group in groups for line in group.lines}
+
+
+def test_shopping_list_sums_across_meals_and_recipes_in_metric(org, foods):
+    plan = _shopping_plan(org, foods)
+    groups = shopping_list(plan=plan, start=date(2026, 3, 2), end=date(2026, 3, 3), unit_system="metric")
+    lines = _lines(groups)
+    # Oats: 80 g on day 1 + half the recipe's 40 g on day 2. Eggs: half of 4 large + 1 large.
+    assert lines["Oats"].grams == Decimal("100.00") and lines["Oats"].weight == "100 g"
+    assert lines["Egg"].grams == Decimal("150.00") and lines["Egg"].household == "≈ 3 × large"
+    assert [g.name for g in groups] == ["Cereal Grains and Pasta", "Dairy and Egg Products"]
+
+
+def test_shopping_list_cycles_days_over_the_range_and_speaks_imperial(org, foods):
+    plan = _shopping_plan(org, foods)
+    # Ten days of a two-day plan: each day five times.
+    lines = _lines(shopping_list(plan=plan, start=date(2026, 3, 2), end=date(2026, 3, 11), unit_system="imperial"))
+    assert lines["Oats"].grams == Decimal("500.00")
+    assert lines["Oats"].weight == "1.1 lb"
+    assert lines["Egg"].grams == Decimal("750.00")
+    # Starting on the plan's second day counts from day 2.
+    lines = _lines(shopping_list(plan=plan, start=date(2026, 3, 3), end=date(2026, 3, 3), unit_system="imperial"))
+    assert lines["Oats"].grams == Decimal("20.00") and lines["Oats"].weight == "0.7 oz"
+    lines = _lines(shopping_list(plan=plan, start=date(2026, 3, 2), end=date(2026, 5, 1), unit_system="metric"))
+    assert lines["Oats"].weight == "3.08 kg"  # 31 × 80 g + 30 × 20 g
+
+
+def test_shopping_list_refuses_bad_ranges(org, foods):
+    plan = _shopping_plan(org, foods)
+    with pytest.raises(PlanError):
+        shopping_list(plan=plan, start=date(2026, 3, 5), end=date(2026, 3, 1), unit_system="metric")
+    with pytest.raises(PlanError):
+        shopping_list(plan=plan, start=date(2026, 1, 1), end=date(2026, 6, 1), unit_system="metric")
+
+
+def test_nested_write_names_the_path_of_a_bad_item(org, foods):
+    plan = _plan(org)
+    days = [
+        {
+            "name": "Rest",
+            "meals": [
+                {
+                    "kind": "lunch",
+                    "items": [{"food": foods["oats"].pk, "amount": 50}, {"food": foods["oats"].pk, "amount": "-2"}],
+                }
+            ],
+        }
+    ]
+    with pytest.raises(PlanError) as error:
+        services.update_plan(plan=plan, days=days)
+    assert error.value.field == "days.0.meals.0.items.1.amount"
+    days[0]["meals"][0]["items"].pop()
+    services.update_plan(plan=plan, days=days)
+    assert plan.days.get().name == "Rest"
