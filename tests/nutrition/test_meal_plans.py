@@ -11,7 +11,7 @@ from nutrition.plan_nutrition import annotate_totals, plan_tree
 from nutrition.services import plans as services
 from nutrition.services.recipes import PlanError, create_recipe
 from nutrition.shopping import shopping_list
-from tests.factories import ClientFactory
+from tests.factories import ClientFactory, UserFactory
 from tests.nutrition.factories import FoodFactory, FoodPortionFactory, NutritionTargetFactory
 
 pytestmark = pytest.mark.django_db
@@ -238,3 +238,99 @@ def test_nested_write_names_the_path_of_a_bad_item(org, foods):
     days[0]["meals"][0]["items"].pop()
     services.update_plan(plan=plan, days=days)
     assert plan.days.get().name == "Rest"
+
+
+def test_demo_has_an_overnight_oats_recipe_and_a_three_day_plan_for_the_demo_client(demo):
+    import io
+
+    from django.core.management import call_command
+
+    plan = MealPlan.objects.for_org(demo).get(client__email="client@demo.mecto.test", status="active")
+    assert plan.days.count() == 3
+    assert MealItem.objects.filter(meal__day__plan=plan, recipe__name="Overnight oats").count() == 2
+    (day, *_rest) = annotate_totals(_tree(plan))
+    assert 1000 < day.totals.amounts["energy_kcal"] < 2600
+    counts = (MealPlan.objects.count(), MealItem.objects.count())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    assert (MealPlan.objects.count(), MealItem.objects.count()) == counts
+
+
+# --- Pages ------------------------------------------------------------------------------------------
+def test_builder_pages_render_and_htmx_edits_return_the_day_with_totals(client, coach, org, foods):
+    client.force_login(coach)
+    recipe = create_recipe(organization=org, name="Porridge", ingredients=[{"food": foods["oats"].pk, "amount": 50}])
+    plan = _plan(org, day_count=2)
+    meal = plan.days.first().meals.first()
+    services.add_item(meal=meal, recipe=recipe.pk, servings=1)
+    for url in [
+        "/nutrition/plans/",
+        "/nutrition/plans/new/",
+        f"/nutrition/plans/{plan.pk}/",
+        f"/nutrition/plans/{plan.pk}/edit/",
+        f"/nutrition/plans/{plan.pk}/assign/",
+        f"/nutrition/plans/{plan.pk}/print/",
+        f"/nutrition/meals/{meal.pk}/picker/?q=oat",
+    ]:
+        assert client.get(url).status_code == 200, url
+    pdf = client.get(f"/nutrition/plans/{plan.pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    response = client.post(
+        f"/nutrition/meals/{meal.pk}/add-item/",
+        {"food": foods["egg"].pk, "amount": "0.5", "portion": foods["large"].pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and f'id="day-{meal.day_id}"'.encode() in response.content
+    assert b"Energy: <strong>226</strong>" in response.content  # 190 kcal porridge + 25 g egg
+    response = client.post(
+        f"/nutrition/meals/{meal.pk}/add-item/", {"food": foods["egg"].pk, "amount": "0"}, HTTP_HX_REQUEST="true"
+    )
+    assert b"inline-error" in response.content and meal.items.count() == 2
+
+
+def test_coach_assigns_from_the_clients_meal_plan_page_and_the_client_sees_it_in_the_portal(client, coach, org, foods):
+    client.force_login(coach)
+    plan = _plan(org, day_count=1)
+    services.add_item(meal=plan.days.get().meals.first(), food=foods["oats"].pk, amount=80)
+    person = ClientFactory(organization=org, user=UserFactory())
+    assert client.get(f"/clients/{person.pk}/nutrition/plan/").status_code == 200
+    response = client.post(f"/clients/{person.pk}/nutrition/plan/", {"plan": plan.pk, "start_date": "2026-03-02"})
+    assert response.status_code == 302
+    assert MealPlan.objects.get(client=person).status == "active"
+    bad = client.post(f"/clients/{person.pk}/nutrition/plan/", {"plan": plan.pk, "start_date": "soon"})
+    assert bad.status_code == 400
+    other_business = ClientFactory()
+    assert client.get(f"/clients/{other_business.pk}/nutrition/plan/").status_code == 404
+    client.force_login(person.user)
+    page = client.get("/portal/nutrition/plan/")
+    assert page.status_code == 200 and b"Oats" in page.content and b"Shopping list" in page.content
+
+
+def test_recipe_editor_saves_any_number_of_rows_and_refuses_bad_amounts(client, coach, org, foods):
+    client.force_login(coach)
+    assert client.get("/nutrition/recipes/new/").status_code == 200
+    row = client.get(f"/nutrition/recipes/ingredient-row/?food={foods['egg'].pk}&index=7")
+    assert b'name="ing-7-amount"' in row.content
+    base = {"name": "Eggs on oats", "servings": "2", "steps": "Cook the oats\nTop with eggs"}
+    bad = client.post("/nutrition/recipes/new/", {**base, "ing-3-food": foods["oats"].pk, "ing-3-amount": "0"})
+    assert bad.status_code == 400 and b"at least 0.01" in bad.content
+    preview = client.post(
+        "/nutrition/recipes/preview/", {**base, "ing-3-food": foods["oats"].pk, "ing-3-amount": "100"}
+    )
+    assert b"190 kcal" in preview.content
+    good = client.post(
+        "/nutrition/recipes/new/",
+        {
+            **base,
+            "ing-3-food": foods["oats"].pk,
+            "ing-3-amount": "80",
+            "ing-9-food": foods["egg"].pk,
+            "ing-9-amount": "0.5",
+            "ing-9-portion": foods["large"].pk,
+        },
+    )
+    assert good.status_code == 302
+    from nutrition.models import Recipe
+
+    recipe = Recipe.objects.get(name="Eggs on oats")
+    assert [i.grams for i in recipe.ingredients.all()] == [Decimal("80.00"), Decimal("25.00")]
+    assert client.get("/nutrition/recipes/").status_code == 200
