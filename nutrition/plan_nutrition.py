@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -38,7 +38,9 @@ class Totals:
     def sum(cls, parts: list[Totals]) -> Totals:
         if not parts:
             return cls.empty()
-        unknown = set().union(*(p.unknown for p in parts)) | nutrients.unknown_in(*(p.amounts for p in parts))
+        # Each part already flags what its own items do not know; an empty meal knows nothing
+        # to add, so it does not make the day's totals a lower bound.
+        unknown = set().union(*(p.unknown for p in parts))
         return cls(nutrients.add(*(p.amounts for p in parts)), unknown)
 
     def as_dict(self, fields=None) -> dict:
@@ -84,7 +86,9 @@ def _rounded(value, unit):
     if value is None:
         return None
     value = Decimal(value)
-    return int(round(value)) if unit == "kcal" else round(value, 1)
+    if unit == "kcal":
+        return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def _status(percent):
@@ -221,6 +225,8 @@ def annotate_totals(plan: MealPlan, *, with_targets: bool = True) -> list[MealPl
             item_parts = []
             for item in meal.items.all():
                 item.totals = item_totals(item)
+                item.amount_text = _plain(item.amount)
+                item.servings_text = _plain(item.servings)
                 item_parts.append(item.totals)
             meal.totals = Totals.sum(item_parts)
             meal.rows = meal.totals.rows()
@@ -229,6 +235,11 @@ def annotate_totals(plan: MealPlan, *, with_targets: bool = True) -> list[MealPl
         day.targets = targets_for(plan, day, len(days)) if with_targets else plan_targets(plan)
         day.rows = day.totals.rows(day.targets)
     return days
+
+
+def _plain(value) -> str:
+    """A decimal without trailing zeros: 0.500 → 0.5, 2.00 → 2."""
+    return "" if value is None else f"{Decimal(value).normalize():f}"
 
 
 def format_grams(grams: Decimal | float | None, unit_system: str) -> str:

@@ -152,7 +152,9 @@ class _PartActionView(PlansView):
     """Edits inside one day: an htmx request gets the day back with fresh totals; a plain
     form post redirects to the day."""
 
-    def day_response(self, day: MealPlanDay, *, error: str = "", error_for: tuple[str, int] = ("", 0)):
+    def day_response(
+        self, day: MealPlanDay, *, error: str = "", error_for: tuple[str, int] = ("", 0), open_meal: int = 0
+    ):
         builder = reverse("nutrition:plan_builder", args=[day.plan_id])
         if not self.request.htmx:
             if error:
@@ -174,6 +176,7 @@ class _PartActionView(PlansView):
                 "meal_kinds": Meal.Kind.choices,
                 "error": error,
                 f"error_{error_for[0] or 'day'}": error_for[1],
+                "open_meal": open_meal,
             },
         )
 
@@ -224,7 +227,7 @@ class MealActionView(_PartActionView):
                 services.add_item(
                     meal=meal, actor=request.user, **{k: v for k, v in form.cleaned_data.items() if v is not None}
                 )
-                return self.day_response(day)
+                return self.day_response(day, open_meal=meal.pk)
             if action == "copy":
                 to_day = MealPlanDay.objects.for_org(self.org).filter(pk=request.POST.get("to_day") or 0).first()
                 if to_day is None:

@@ -334,3 +334,11 @@ def test_recipe_editor_saves_any_number_of_rows_and_refuses_bad_amounts(client, 
     recipe = Recipe.objects.get(name="Eggs on oats")
     assert [i.grams for i in recipe.ingredients.all()] == [Decimal("80.00"), Decimal("25.00")]
     assert client.get("/nutrition/recipes/").status_code == 200
+
+
+def test_an_empty_meal_does_not_make_the_days_totals_a_lower_bound(org, foods):
+    plan = _plan(org, day_count=1)  # breakfast, lunch, dinner and snack, all empty
+    services.add_item(meal=plan.days.get().meals.first(), food=foods["oats"].pk, amount=100)
+    (day,) = annotate_totals(_tree(plan))
+    energy = next(r for r in day.rows if r["field"] == "energy_kcal")
+    assert energy["value"] == 380 and energy["at_least"] is False
