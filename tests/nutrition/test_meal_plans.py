@@ -342,3 +342,17 @@ def test_an_empty_meal_does_not_make_the_days_totals_a_lower_bound(org, foods):
     (day,) = annotate_totals(_tree(plan))
     energy = next(r for r in day.rows if r["field"] == "energy_kcal")
     assert energy["value"] == 380 and energy["at_least"] is False
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_plan_and_recipe_list_pages_keep_their_query_count(client, coach, org, rows, django_assert_max_num_queries):
+    from tests.nutrition.factories import MealPlanFactory, RecipeIngredientFactory
+
+    for _ in range(rows):
+        RecipeIngredientFactory(recipe__organization=org, organization=org)
+        MealPlanFactory(organization=org, client=ClientFactory(organization=org))
+    client.force_login(coach)
+    with django_assert_max_num_queries(20):
+        assert client.get("/nutrition/recipes/").status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get("/nutrition/plans/?show=clients").status_code == 200
