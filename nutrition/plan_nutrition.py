@@ -43,6 +43,11 @@ class Totals:
         unknown = set().union(*(p.unknown for p in parts))
         return cls(nutrients.add(*(p.amounts for p in parts)), unknown)
 
+    @property
+    def has_lower_bounds(self) -> bool:
+        """Some shown value is a partial sum ("at least")."""
+        return any(self.amounts.get(f) is not None for f in self.unknown)
+
     def as_dict(self, fields=None) -> dict:
         """Rounded values for the API: {"energy_kcal": {"value": 412.0, "at_least": false}, ...}."""
         out = {}

@@ -131,8 +131,8 @@ class RecipeEditView(PlansView):
                 initial={
                     "name": recipe.name,
                     "description": recipe.description,
-                    "servings": recipe.servings,
-                    "yield_grams": recipe.yield_grams,
+                    "servings": f"{recipe.servings.normalize():f}",
+                    "yield_grams": f"{recipe.yield_grams.normalize():f}" if recipe.yield_grams else None,
                     "tags": ", ".join(recipe.tags or []),
                     "steps": "\n".join(s.text for s in recipe.steps.all()),
                 }
