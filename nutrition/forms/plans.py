@@ -11,6 +11,8 @@ from ..models import Meal, MealPlan
 from ..models.plans import MAX_AMOUNT, MAX_SERVINGS, MIN_AMOUNT
 from ..services.plans import MAX_DAYS
 
+MAX_ID = 2**63 - 1
+
 
 class TargetsMixin(forms.Form):
     energy_kcal = forms.IntegerField(label=_("Energy (kcal)"), required=False, min_value=500, max_value=10000)
@@ -79,9 +81,9 @@ class MealForm(forms.Form):
 class ItemForm(forms.Form):
     """Add or change an item: a food with an amount and portion, or servings of a recipe."""
 
-    food = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    recipe = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    portion = forms.IntegerField(required=False)
+    food = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    recipe = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    portion = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     amount = forms.DecimalField(required=False, min_value=MIN_AMOUNT, max_value=MAX_AMOUNT, decimal_places=3)
     servings = forms.DecimalField(required=False, min_value=MIN_AMOUNT, max_value=MAX_SERVINGS, decimal_places=2)
 

@@ -18,7 +18,7 @@ from mecto.services import check_fields, full_clean
 from ..models import Meal, MealItem, MealPlan, MealPlanDay, Recipe
 from ..models.plans import MAX_SERVINGS, MIN_AMOUNT
 from ..nutrients import MACRO_FIELDS
-from .recipes import PlanError, _actor, _decimal, resolve_amount
+from .recipes import PlanError, _actor, _decimal, _pk, resolve_amount
 
 __all__ = [
     "PLAN_FIELDS",
@@ -218,7 +218,7 @@ def _item_fields(organization, spec: dict, *, prefix: str = "") -> dict:
     if recipe not in (None, ""):
         recipe_id = recipe.pk if isinstance(recipe, Recipe) else recipe
         try:
-            recipe = Recipe.objects.for_org(organization).get(pk=int(recipe_id))
+            recipe = Recipe.objects.for_org(organization).get(pk=_pk(recipe_id))
         except (Recipe.DoesNotExist, TypeError, ValueError):
             raise PlanError(_("Choose one of your recipes."), field=f"{prefix}recipe") from None
         servings = spec.get("servings")

@@ -48,10 +48,18 @@ def _decimal(value, *, field: str) -> Decimal:
     return number
 
 
+def _pk(value) -> int:
+    """An id someone sent: digits that fit a database id, else ValueError."""
+    number = int(str(value).strip())
+    if not 0 < number < 2**63:
+        raise ValueError(value)
+    return number
+
+
 def _food(organization, value, *, field: str) -> Food:
     food_id = value.pk if isinstance(value, Food) else value
     try:
-        return Food.objects.for_org(organization).get(pk=int(food_id))
+        return Food.objects.for_org(organization).get(pk=_pk(food_id))
     except (Food.DoesNotExist, TypeError, ValueError):
         raise PlanError(_("Choose a food from the list."), field=field) from None
 
@@ -68,7 +76,7 @@ def resolve_amount(
     else:
         portion_id = portion.pk if isinstance(portion, FoodPortion) else portion
         try:
-            portion = FoodPortion.objects.for_org(organization).get(pk=int(portion_id), food=food)
+            portion = FoodPortion.objects.for_org(organization).get(pk=_pk(portion_id), food=food)
         except (FoodPortion.DoesNotExist, TypeError, ValueError):
             raise PlanError(_("Choose one of this food's portions, or grams."), field=f"{prefix}portion") from None
     if amount in ("", None):

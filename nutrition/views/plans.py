@@ -229,7 +229,12 @@ class MealActionView(_PartActionView):
                 )
                 return self.day_response(day, open_meal=meal.pk)
             if action == "copy":
-                to_day = MealPlanDay.objects.for_org(self.org).filter(pk=request.POST.get("to_day") or 0).first()
+                to_day_id = request.POST.get("to_day", "")
+                to_day = (
+                    MealPlanDay.objects.for_org(self.org).filter(pk=to_day_id).first()
+                    if to_day_id.isdigit() and len(to_day_id) < 19
+                    else None
+                )
                 if to_day is None:
                     return self.day_response(day, error=_("Choose a day."), error_for=("meal", meal.pk))
                 services.copy_meal(meal=meal, to_day=to_day, actor=request.user)

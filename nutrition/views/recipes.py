@@ -27,6 +27,11 @@ from .plans import PlansView
 _ROW = re.compile(r"^ing-(\d{1,4})-food$")
 
 
+def _is_id(value) -> bool:
+    """Digits that fit a database id (a longer number would overflow the query)."""
+    return str(value).isdigit() and len(str(value)) < 19
+
+
 def _posted_rows(post) -> list[dict]:
     """Ingredient rows in the order the editor shows them (indices need not be contiguous)."""
     indices = sorted(int(m.group(1)) for key in post if (m := _ROW.match(key)))
@@ -43,11 +48,11 @@ def _posted_rows(post) -> list[dict]:
 
 def _display_rows(organization, rows: list[dict], error: DomainError | None = None) -> list[dict]:
     """Rows for the template: each with its food, the food's portions and any error."""
-    ids = [int(r["food"]) for r in rows if str(r["food"]).isdigit()]
+    ids = [int(r["food"]) for r in rows if _is_id(r["food"])]
     foods = {f.pk: f for f in Food.objects.for_org(organization).filter(pk__in=ids).prefetch_related("portions")}
     out = []
     for index, row in enumerate(rows):
-        food = foods.get(int(row["food"])) if str(row["food"]).isdigit() else None
+        food = foods.get(int(row["food"])) if _is_id(row["food"]) else None
         message = ""
         if error and error.field and error.field.startswith(f"ingredients.{index}."):
             message = error.message
@@ -202,7 +207,7 @@ class IngredientRowView(PlansView):
     def get(self, request):
         food_id = request.GET.get("food", "")
         index = request.GET.get("index", "0")
-        if not food_id.isdigit() or not index.isdigit():
+        if not _is_id(food_id) or not index.isdigit() or len(index) > 4:
             raise Http404
         food = get_object_or_404(Food.objects.for_org(self.org).prefetch_related("portions"), pk=food_id)
         portions: list[FoodPortion] = list(food.portions.all())

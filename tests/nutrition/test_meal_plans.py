@@ -356,3 +356,23 @@ def test_plan_and_recipe_list_pages_keep_their_query_count(client, coach, org, r
         assert client.get("/nutrition/recipes/").status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get("/nutrition/plans/?show=clients").status_code == 200
+
+
+def test_pages_refuse_ids_too_large_for_the_database_without_an_error(client, coach, org, foods):
+    client.force_login(coach)
+    plan = _plan(org, day_count=1)
+    meal = plan.days.get().meals.first()
+    huge = "9" * 25
+    response = client.post(
+        f"/nutrition/meals/{meal.pk}/add-item/", {"food": huge, "amount": "1"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200 and b"inline-error" in response.content
+    response = client.post(f"/nutrition/meals/{meal.pk}/copy/", {"to_day": huge}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and b"inline-error" in response.content
+    assert client.get(f"/nutrition/recipes/ingredient-row/?food={huge}&index=1").status_code == 404
+    response = client.post(
+        "/nutrition/recipes/new/", {"name": "X", "servings": "1", "ing-0-food": huge, "ing-0-amount": "1"}
+    )
+    assert response.status_code == 400
+    with pytest.raises(PlanError):
+        create_recipe(organization=org, name="X", ingredients=[{"food": 2**70, "amount": 1}])
