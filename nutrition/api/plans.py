@@ -13,7 +13,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from clients.models import Client
-from mecto.api_base import ClientViewSet, ErrorSerializer, OrgGenericViewSet, OrgPrimaryKeyRelatedField
+from mecto.api_base import MAX_ID, ClientViewSet, ErrorSerializer, OrgGenericViewSet, OrgPrimaryKeyRelatedField
 
 from ..models import Food, FoodPortion, Meal, MealPlan, Recipe
 from ..models.plans import MAX_AMOUNT, MAX_SERVINGS, MIN_AMOUNT
@@ -176,12 +176,16 @@ def _service_days(days: list[dict]) -> list[dict]:
 
 
 class CopyDaySerializer(serializers.Serializer):
-    day = serializers.IntegerField(help_text="Id of a day of this plan; the copy goes right after it.")
+    day = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of a day of this plan; the copy goes right after it."
+    )
 
 
 class CopyMealSerializer(serializers.Serializer):
-    meal = serializers.IntegerField(help_text="Id of a meal of this plan.")
-    to_day = serializers.IntegerField(help_text="Id of the day of this plan the copy joins (at the end).")
+    meal = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Id of a meal of this plan.")
+    to_day = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of the day of this plan the copy joins (at the end)."
+    )
 
 
 class AssignSerializer(serializers.Serializer):

@@ -200,3 +200,16 @@ def test_meal_plan_list_query_count_does_not_grow(coach_api, org, rows, django_a
         response = coach_api.get("/api/v1/meal-plans/?page_size=100")
     assert response.status_code == 200 and response.data["results"][0]["day_count"] == 1
     assert response.data["results"][0]["client_name"]
+
+
+def test_ids_too_large_for_the_database_are_a_400(coach_api, org, food):
+    plan = services.create_plan(organization=org, name="Base")
+    huge = 10**25
+    for url, body in [
+        (f"/api/v1/meal-plans/{plan.pk}/copy-day/", {"day": huge}),
+        (f"/api/v1/meal-plans/{plan.pk}/copy-meal/", {"meal": huge, "to_day": huge}),
+        (f"/api/v1/meal-plans/{plan.pk}/assign/", {"client": huge, "start_date": "2026-03-02"}),
+        ("/api/v1/recipes/", {"name": "X", "servings": 1, "ingredients": [{"food": huge, "amount": 1}]}),
+        ("/api/v1/meal-plans/", {"name": "X", "days": [{"meals": [{"items": [{"recipe": huge}]}]}]}),
+    ]:
+        assert coach_api.post(url, body, format="json").status_code == 400, url
