@@ -11,6 +11,7 @@ class NutritionConfig(AppConfig):
         # navigation, dashboard cards and periodic tasks here.
         self._ready_foods()
         self._ready_logs()
+        self._ready_plans()
         self._ready_habits()
 
     def _ready_foods(self):
@@ -39,3 +40,13 @@ class NutritionConfig(AppConfig):
         from mecto import nav
 
         nav.register(nav.NavItem("portal_nutrition", _("Nutrition"), "nutrition:portal", audience="client", order=15))
+
+    def _ready_plans(self):
+        from mecto import nav
+
+        nav.register(
+            nav.NavItem("meal_plans", _("Meal plans"), "nutrition:plans", capability="nutrition.manage", order=30)
+        )
+        nav.register(
+            nav.NavItem("portal_meal_plan", _("Meal plan"), "nutrition:portal_plan", audience="client", order=17)
+        )

@@ -2,6 +2,6 @@
 this module; each part of the domain keeps its seeder in its own module, imported here so
 its `@demo_seeder` registers."""
 
-from . import demo_habits, demo_logs
+from . import demo_habits, demo_logs, demo_plans
 
-__all__ = ["demo_habits", "demo_logs"]
+__all__ = ["demo_habits", "demo_logs", "demo_plans"]

@@ -5,9 +5,13 @@ from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import foods, habits, logs, targets
+from . import foods, habits, logs, plans, recipes, targets
 
 router = SimpleRouter()
+# Recipes and meal plans: the coach's library and clients' plans; the client's own, read-only.
+router.register("recipes", recipes.RecipeViewSet, basename="recipe")
+router.register("meal-plans", plans.MealPlanViewSet, basename="meal-plan")
+router.register("me/meal-plans", plans.MyMealPlanViewSet, basename="my-meal-plan")
 CLIENT = rf"clients/(?P<client_pk>{INT_ID})"
 # Habits: the coach's library and each client's habits, freezes and logs; the client's own.
 router.register("habit-templates", habits.HabitTemplateViewSet, basename="habit-template")

@@ -3,6 +3,7 @@
 from .foods import Food, FoodPortion, LibraryQuerySet
 from .habits import Habit, HabitFreeze, HabitLog, HabitSettings, HabitStreakBreak, HabitTemplate
 from .logs import FavouriteFood, FoodLogEntry, NutritionComment
+from .plans import Meal, MealItem, MealPlan, MealPlanDay, Recipe, RecipeIngredient, RecipeStep
 from .targets import NutritionSettings, NutritionTarget
 
 __all__ = [
@@ -17,7 +18,14 @@ __all__ = [
     "HabitStreakBreak",
     "HabitTemplate",
     "LibraryQuerySet",
+    "Meal",
+    "MealItem",
+    "MealPlan",
+    "MealPlanDay",
     "NutritionComment",
     "NutritionSettings",
     "NutritionTarget",
+    "Recipe",
+    "RecipeIngredient",
+    "RecipeStep",
 ]

@@ -18,9 +18,16 @@ from nutrition.models import (
     HabitSettings,
     HabitStreakBreak,
     HabitTemplate,
+    Meal,
+    MealItem,
+    MealPlan,
+    MealPlanDay,
     NutritionComment,
     NutritionSettings,
     NutritionTarget,
+    Recipe,
+    RecipeIngredient,
+    RecipeStep,
 )
 from tests.factories import ClientFactory, OrganizationFactory, register
 
@@ -200,3 +207,93 @@ class NutritionCommentFactory(factory.django.DjangoModelFactory):
     organization = factory.LazyAttribute(lambda o: o.client.organization)
     date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
     body = "Good protein today."
+
+
+# --- Recipes and meal plans ---------------------------------------------------------------------------
+
+
+@register
+class RecipeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Recipe
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Recipe {n}")
+    servings = Decimal("2")
+
+
+@register
+class RecipeIngredientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecipeIngredient
+
+    recipe = factory.SubFactory(RecipeFactory)
+    organization = factory.LazyAttribute(lambda o: o.recipe.organization)
+    food = factory.SubFactory(FoodFactory, organization=factory.SelfAttribute("..organization"))
+    amount = Decimal("100")
+    grams = Decimal("100")
+
+
+@register
+class RecipeStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecipeStep
+
+    recipe = factory.SubFactory(RecipeFactory)
+    organization = factory.LazyAttribute(lambda o: o.recipe.organization)
+    text = "Stir and serve."
+
+
+@register
+class MealPlanFactory(factory.django.DjangoModelFactory):
+    """A template (pass client=... for an assigned, active plan)."""
+
+    class Meta:
+        model = MealPlan
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Meal plan {n}")
+    client = None
+    status = factory.LazyAttribute(lambda o: MealPlan.Status.ACTIVE if o.client else MealPlan.Status.TEMPLATE)
+    start_date = factory.LazyAttribute(lambda o: datetime.date(2026, 1, 5) if o.client else None)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # One active plan per client: a new one ends the client's current plan, as assigning does.
+        if kwargs.get("client") is not None and kwargs.get("status") == MealPlan.Status.ACTIVE:
+            MealPlan.objects.filter(client=kwargs["client"], status=MealPlan.Status.ACTIVE).update(
+                status=MealPlan.Status.ENDED
+            )
+        return super()._create(model_class, *args, **kwargs)
+
+
+@register
+class MealPlanDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MealPlanDay
+
+    plan = factory.SubFactory(MealPlanFactory)
+    organization = factory.LazyAttribute(lambda o: o.plan.organization)
+    name = factory.Sequence(lambda n: f"Day {n + 1}")
+
+
+@register
+class MealFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meal
+
+    day = factory.SubFactory(MealPlanDayFactory)
+    organization = factory.LazyAttribute(lambda o: o.day.organization)
+    kind = Meal.Kind.BREAKFAST
+
+
+@register
+class MealItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MealItem
+
+    meal = factory.SubFactory(MealFactory)
+    organization = factory.LazyAttribute(lambda o: o.meal.organization)
+    food = factory.SubFactory(FoodFactory, organization=factory.SelfAttribute("..organization"))
+    amount = Decimal("150")
+    grams = Decimal("150")
