@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import ngettext
 
 from . import nutrients
 from .models import Meal, MealItem, MealPlan, MealPlanDay, NutritionTarget, Recipe, RecipeIngredient, RecipeStep
@@ -232,6 +233,7 @@ def annotate_totals(plan: MealPlan, *, with_targets: bool = True) -> list[MealPl
                 item.totals = item_totals(item)
                 item.amount_text = _plain(item.amount)
                 item.servings_text = _plain(item.servings)
+                item.servings_label = servings_label(item.servings)
                 item_parts.append(item.totals)
             meal.totals = Totals.sum(item_parts)
             meal.rows = meal.totals.rows()
@@ -240,6 +242,14 @@ def annotate_totals(plan: MealPlan, *, with_targets: bool = True) -> list[MealPl
         day.targets = targets_for(plan, day, len(days)) if with_targets else plan_targets(plan)
         day.rows = day.totals.rows(day.targets)
     return days
+
+
+def servings_label(servings) -> str:
+    """ "1 serving", "1.5 servings": a real plural, for any decimal amount."""
+    if servings is None:
+        return ""
+    count = 1 if Decimal(servings) == 1 else 2
+    return ngettext("%(n)s serving", "%(n)s servings", count) % {"n": _plain(servings)}
 
 
 def _plain(value) -> str:

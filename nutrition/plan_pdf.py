@@ -18,6 +18,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mecto.localization import format_date
+
+from .plan_nutrition import servings_label
+
 _FONT_CANDIDATES = [
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"),
     (
@@ -78,7 +82,7 @@ def meal_plan_pdf(*, plan, days, groups, start, end) -> bytes:
             rows = []
             for item in meal.items.all():
                 if item.recipe_id:
-                    amount = _("%(n)s serving(s)") % {"n": f"{item.servings.normalize():f}"}
+                    amount = servings_label(item.servings)
                 elif item.portion_id:
                     amount = f"{item.amount.normalize():f} × {item.portion.description} ({item.grams.normalize():f} g)"
                 else:
@@ -108,10 +112,7 @@ def meal_plan_pdf(*, plan, days, groups, start, end) -> bytes:
     story.append(Spacer(1, 6 * mm))
     story.append(
         Paragraph(
-            escape(
-                _("Shopping list, %(start)s to %(end)s")
-                % {"start": start.strftime("%d %b %Y"), "end": end.strftime("%d %b %Y")}
-            ),
+            escape(_("Shopping list, %(start)s to %(end)s") % {"start": format_date(start), "end": format_date(end)}),
             h2,
         )
     )

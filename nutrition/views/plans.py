@@ -17,7 +17,7 @@ from django.views import View
 from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView
-from mecto.localization import zone
+from mecto.localization import format_date, zone
 from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
 
 from ..forms.plans import AssignForm, ClientAssignForm, ItemForm, MealForm, PlanEditForm, PlanForm, ShoppingForm
@@ -335,7 +335,7 @@ class AssignView(PlansView, ServiceFormView):
         return _("%(plan)s is now %(client)s's meal plan, from %(date)s. Their previous plan, if any, has ended.") % {
             "plan": copy.name,
             "client": copy.client.full_name,
-            "date": copy.start_date.strftime("%d %b %Y"),
+            "date": format_date(copy.start_date),
         }
 
     def get_success_url(self, copy):
