@@ -321,10 +321,16 @@ def _schedule_fields(schedule: CheckInSchedule, fields: dict) -> None:
 
 @transaction.atomic
 def save_checkin_schedule(
-    *, client: Client, form: CheckInForm | None = None, schedule: CheckInSchedule | None = None, actor=None, **fields
+    *,
+    client: Client,
+    form: CheckInForm | None = None,
+    schedule: CheckInSchedule | None = None,
+    actor=None,
+    since=None,
+    **fields,
 ) -> CheckInSchedule:
     """Create (or change) when a client checks in with a form; the next due time is computed
-    from now in the client's time zone."""
+    from now (or `since`, to catch up occurrences from then) in the client's time zone."""
     if schedule is None:
         if form is None:
             raise CheckInError(_("Choose a check-in form of your business."), field="form")
@@ -343,7 +349,7 @@ def save_checkin_schedule(
         fields["form"] = form
     _schedule_fields(schedule, fields)
     schedule.is_active = True
-    schedule.next_due_at = next_occurrence(schedule, timezone.now(), time_zone=client.time_zone)
+    schedule.next_due_at = next_occurrence(schedule, since or timezone.now(), time_zone=client.time_zone)
     schedule.save()
     return schedule
 

@@ -7,15 +7,15 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from freezegun import freeze_time
 
 from clients import selectors, services
-from clients.models import CheckIn, CheckInQuestion, Message, Metric, ProgressEntry, ProgressPhoto
+from clients.models import CheckIn, CheckInForm, CheckInQuestion, Client, Message, Metric, ProgressEntry, ProgressPhoto
 from mecto.comms.models import OutboundMessage
 from mecto.models import Event
 from tests.clients.factories import jpeg_bytes
 from tests.factories import ClientFactory, UserFactory
+from tests.shared_data import DEMO_NOW
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -289,9 +289,6 @@ def test_coach_builds_a_form_and_schedules_it_from_the_client_tab(client, org, o
     services.ensure_builtin_metrics(organization=org)
     client.force_login(owner)
     response = client.post(reverse("clients:checkin_forms"), {"name": "Weekly", "grace_hours": "48"})
-    form = org.checkinform_set.get() if hasattr(org, "checkinform_set") else None
-    from clients.models import CheckInForm
-
     form = CheckInForm.objects.get(organization=org)
     assert response.status_code == 302
     weight = Metric.objects.get(organization=org, key="weight")
@@ -376,4 +373,12 @@ def test_review_queue_page_query_count_does_not_grow(client, org, owner, weekly_
     with django_assert_max_num_queries(len(ten.captured_queries)):
         page = client.get(reverse("clients:checkin_queue") + "?scope=all")
     assert page.content.decode().count('class="button small primary"') == 100
-    _ = timezone
+
+
+@freeze_time(DEMO_NOW)
+def test_demo_has_a_weekly_checkin_one_submitted_one_due_and_signed_waivers(demo):
+    chloe = Client.objects.get(email="client@demo.mecto.test")
+    states = sorted(CheckIn.objects.filter(client=chloe).values_list("status", flat=True))
+    assert states == ["due", "submitted"]
+    for client in Client.objects.filter(organization=chloe.organization):
+        assert selectors.waivers_to_sign(client=client) == []
