@@ -442,3 +442,6 @@ class PortalInvitationAdmin(InvitationAdminBase):
     search_fields = ["email", "client__first_name", "client__last_name", "organization__name"]
     list_select_related = ["client", "organization", "invited_by"]
     autocomplete_fields = ["organization", "client", "invited_by"]
+
+
+from . import admin_checkins  # noqa: E402, F401  (check-ins and waivers)

@@ -33,6 +33,14 @@ class ClientsConfig(AppConfig):
             nav.NavItem("portal_progress", _("Progress"), "clients:portal_progress", audience="client", order=15)
         )
         add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
+        add_periodic_task("clients-sweep-checkins", "clients.sweep_checkins", 300.0)
+        nav.register(
+            nav.NavItem("checkins", _("Check-ins"), "clients:checkin_queue", capability="clients.view", order=12)
+        )
+        nav.register(
+            nav.NavItem("portal_checkins", _("Check-ins"), "clients:portal_checkins", audience="client", order=14)
+        )
+        nav.register(nav.NavItem("portal_waivers", _("Waivers"), "clients:portal_waivers", audience="client", order=90))
         register_org_initializer(_start_organization)
         from . import dashboard
         from . import support as client_support
@@ -43,6 +51,8 @@ class ClientsConfig(AppConfig):
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
         register_portal_card(dashboard.portal_messages_card)
+        register_card(dashboard.checkins_card)
+        register_portal_card(dashboard.portal_checkins_card)
         del handlers  # imported for its event handlers
 
 

@@ -89,3 +89,43 @@ def portal_messages_card(request):
         action=_("Read messages") if unread else _("Message your coach"),
         order=30,
     )
+
+
+def checkins_card(request, scope):
+    """Check-ins waiting for review, the longest-waiting first."""
+    tenant = request.tenant
+    if not tenant.can("clients.view"):
+        return None
+    from . import selectors
+
+    queue = selectors.checkin_review_queue(organization=tenant.organization, coach_id=scope.coach_id)
+    waiting = list(queue[:5])
+    if not waiting:
+        return None
+    total = queue.count() if len(waiting) == 5 else len(waiting)
+    return Card(
+        title=_("Check-ins to review"),
+        value=str(total),
+        rows=[f"{c.client.full_name} · {c.form.name}" for c in waiting],
+        url=reverse("clients:checkin_queue") + f"?scope={scope.value}",
+        action=_("Review check-ins"),
+        order=6,
+    )
+
+
+def portal_checkins_card(request):
+    """The client's check-ins to fill in."""
+    from . import selectors
+
+    client = request.tenant.client
+    open_ = list(selectors.open_checkins(client=client)[:3])
+    if not open_:
+        return None
+    return Card(
+        title=_("Check-in due"),
+        value=str(len(open_)),
+        body=ngettext("%(n)d check-in to fill in", "%(n)d check-ins to fill in", len(open_)) % {"n": len(open_)},
+        url=reverse("clients:portal_checkin", args=[open_[0].public_id]),
+        action=_("Fill in now"),
+        order=5,
+    )

@@ -105,3 +105,90 @@ def seed_client_demo(*, organization, coach, **context) -> None:
     services.send_message(thread=thread, sender=coach, body="Great work this week! How did the Friday session feel?")
     if main.user_id:
         services.send_message(thread=thread, sender=main.user, body="Tough but good. Legs are sore today!")
+
+
+@transaction.atomic
+@demo_seeder(order=15)
+def seed_checkins_and_waivers_demo(*, organization, coach, **context) -> None:
+    """A weekly check-in for Chloe (one submitted last week, one due now), and a published
+    waiver and health-data consent every demo client has signed, so demo booking still
+    works. Idempotent: a business that already has a check-in form is left as is."""
+    from .models import CheckIn, CheckInForm, WaiverDocument
+
+    if not WaiverDocument.objects.for_org(organization).exists():
+        waiver = services.create_waiver_document(
+            organization=organization,
+            title="Training waiver",
+            body=(
+                "I take part in training at my own risk. I will tell my coach about any injury, illness or "
+                "medication before a session, and stop if I feel pain, dizziness or shortness of breath."
+            ),
+            actor=coach,
+        )
+        consent = services.create_waiver_document(
+            organization=organization,
+            title="Consent to process my health data",
+            body="I agree that my coach stores and uses the health information I give to plan my training safely.",
+            kind="health_consent",
+            actor=coach,
+        )
+        for client in Client.objects.for_org(organization):
+            for document in (waiver, consent):
+                services.sign_waiver(
+                    client=client,
+                    version=document.versions.get(),
+                    typed_name=client.full_name,
+                    source="portal",
+                    user_agent="Demo data",
+                )
+    if CheckInForm.objects.for_org(organization).exists():
+        return
+    services.ensure_builtin_metrics(organization=organization)
+    form = services.create_checkin_form(
+        organization=organization,
+        name="Weekly check-in",
+        description="Two minutes every Sunday: how the week went, your weight and a front photo.",
+        actor=coach,
+    )
+    metrics = {m.key: m for m in Metric.objects.for_org(organization)}
+    services.add_checkin_question(form=form, label="How was your week overall?", kind="scale", required=True)
+    services.add_checkin_question(form=form, label="Weight this morning", kind="metric", metric=metrics["weight"])
+    services.add_checkin_question(form=form, label="Waist", kind="metric", metric=metrics["waist"])
+    services.add_checkin_question(
+        form=form,
+        label="How many workouts did you do?",
+        kind="single_choice",
+        choices=["None", "One or two", "Three or more"],
+    )
+    services.add_checkin_question(form=form, label="Front photo", kind="photo", pose="front")
+    services.add_checkin_question(form=form, label="Anything your coach should know?", kind="long_text")
+    main = Client.objects.for_org(organization).filter(user__isnull=False).order_by("id").first()
+    if main is None:
+        return
+    from mecto.localization import zone
+
+    local_now = timezone.now().astimezone(zone(main.time_zone))
+    today = local_now.date()
+    # Due at 09:00 on yesterday's weekday, since ten days ago: one opened a week
+    # earlier (submitted), one due now.
+    weekday = (today - datetime.timedelta(days=1)).weekday()
+    since = timezone.now() - datetime.timedelta(days=10)
+    services.save_checkin_schedule(
+        client=main,
+        form=form,
+        frequency="weekly",
+        weekday=weekday,
+        local_time=datetime.time(9, 0),
+        starts_on=today - datetime.timedelta(days=10),
+        since=since,
+        actor=coach,
+    )
+    services.open_due_checkins(now=timezone.now() - datetime.timedelta(days=6))
+    earlier = CheckIn.objects.filter(client=main).order_by("due_at").first()
+    if earlier is not None:
+        services.submit_checkin(
+            checkin=earlier,
+            answers={"how_was_your_week_overall": 7, "how_many_workouts_did_you_do": "three_or_more"},
+            actor=main.user,
+        )
+    services.open_due_checkins(now=timezone.now())

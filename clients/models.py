@@ -691,3 +691,7 @@ class ClientImport(OrgOwned):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+# --- Check-ins and waivers (their own module, part of this app's models) ---------------------------
+from .models_checkins import *  # noqa: E402, F403

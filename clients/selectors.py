@@ -359,3 +359,179 @@ def unread_total(*, organization, user, client: Client | None = None) -> int:
 
 def thread_messages(*, thread: Thread) -> QuerySet[Message]:
     return Message.objects.for_org(thread.organization).filter(thread=thread).select_related("sender")
+
+
+# --- Check-ins -------------------------------------------------------------------------------------
+def checkin_forms(*, organization, include_archived: bool = False) -> QuerySet:
+    from .models import CheckInForm
+
+    qs = CheckInForm.objects.for_org(organization).annotate(
+        question_count=Count("questions", distinct=True),
+        schedule_count=Count("schedules", filter=Q(schedules__is_active=True), distinct=True),
+    )
+    return qs if include_archived else qs.filter(is_archived=False)
+
+
+def checkin_questions(*, form) -> QuerySet:
+    return form.questions.select_related("metric").order_by("position", "id")
+
+
+def checkin_schedules(*, client: Client) -> QuerySet:
+    from .models import CheckInSchedule
+
+    return CheckInSchedule.objects.filter(client=client).select_related("form").order_by("-is_active", "id")
+
+
+def client_checkins(*, client: Client) -> QuerySet:
+    from .models import CheckIn
+
+    return (
+        CheckIn.objects.filter(client=client)
+        .select_related("form", "reviewed_by")
+        .prefetch_related("photos")
+        .order_by("-due_at", "-id")
+    )
+
+
+def open_checkins(*, client: Client) -> QuerySet:
+    """What the client still has to fill in, the oldest first."""
+    from .models import CheckIn
+
+    return CheckIn.objects.filter(client=client, status=CheckIn.Status.DUE).select_related("form").order_by("due_at")
+
+
+def checkin_review_queue(*, organization, coach_id: int | None = None) -> QuerySet:
+    """Submitted check-ins waiting for a coach, the one that has waited longest first."""
+    from .models import CheckIn
+
+    qs = (
+        CheckIn.objects.for_org(organization)
+        .filter(status=CheckIn.Status.SUBMITTED)
+        .select_related("client", "client__coach", "form")
+        .annotate(photo_count=Count("photos", distinct=True))
+        .order_by("submitted_at", "id")
+    )
+    return qs.filter(client__coach_id=coach_id) if coach_id else qs
+
+
+def checkin_detail(*, organization, pk) -> QuerySet:
+    from .models import CheckIn
+
+    return (
+        CheckIn.objects.for_org(organization)
+        .select_related("client", "form", "reviewed_by", "reply")
+        .prefetch_related("photos")
+        .filter(pk=pk)
+    )
+
+
+def previous_checkin(checkin):
+    """The client's submitted check-in before this one, for "since last time"."""
+    from .models import CheckIn
+
+    return (
+        CheckIn.objects.filter(client_id=checkin.client_id, submitted_at__isnull=False)
+        .exclude(pk=checkin.pk)
+        .filter(due_at__lt=checkin.due_at)
+        .prefetch_related("photos")
+        .order_by("-due_at", "-id")
+        .first()
+    )
+
+
+def checkin_metric_changes(checkin) -> list[dict]:
+    """Each metric this check-in logged, with the value of the last earlier check-in that
+    logged it and the change (all in SI; the page shows them in the client's units)."""
+    if not checkin.metric_values:
+        return []
+    from .models import CheckIn
+
+    keys = list(checkin.metric_values)
+    metrics_by_key = {m.key: m for m in Metric.objects.for_org(checkin.organization_id).filter(key__in=keys)}
+    earlier = (
+        CheckIn.objects.filter(client_id=checkin.client_id, submitted_at__isnull=False, due_at__lt=checkin.due_at)
+        .exclude(pk=checkin.pk)
+        .order_by("-due_at")
+        .values_list("metric_values", flat=True)[:20]
+    )
+    earlier = list(earlier)
+    rows = []
+    from decimal import Decimal
+
+    for key in keys:
+        metric = metrics_by_key.get(key)
+        if metric is None:
+            continue
+        now = Decimal(str(checkin.metric_values[key]))
+        before = next((Decimal(str(v[key])) for v in earlier if v and v.get(key) is not None), None)
+        rows.append(
+            {"metric": metric, "value": now, "previous": before, "change": None if before is None else now - before}
+        )
+    return rows
+
+
+def checkins_waiting_count(*, organization, coach_id: int | None = None) -> int:
+    return checkin_review_queue(organization=organization, coach_id=coach_id).count()
+
+
+# --- Waivers ---------------------------------------------------------------------------------------
+def waiver_documents(*, organization, include_archived: bool = False) -> QuerySet:
+    from .models import WaiverDocument, WaiverVersion
+
+    latest = WaiverVersion.objects.filter(document=OuterRef("pk"), published_at__isnull=False).order_by("-version")
+    qs = WaiverDocument.objects.for_org(organization).annotate(
+        current_version=Subquery(latest.values("version")[:1]),
+        signature_count=Count("signatures", distinct=True),
+    )
+    return qs if include_archived else qs.filter(is_archived=False)
+
+
+def current_waiver_versions(*, organization, kinds=None) -> list:
+    """The latest published version of every document in use (one query)."""
+    from .models import WaiverVersion
+
+    qs = (
+        WaiverVersion.objects.for_org(organization)
+        .filter(published_at__isnull=False, document__is_archived=False)
+        .select_related("document")
+        .order_by("document_id", "-version")
+    )
+    if kinds:
+        qs = qs.filter(document__kind__in=list(kinds))
+    current, seen = [], set()
+    for version in qs:
+        if version.document_id not in seen:
+            seen.add(version.document_id)
+            current.append(version)
+    return current
+
+
+def waivers_to_sign(*, client: Client, kinds=None) -> list:
+    """Current versions the client has not signed (every kind)."""
+    from .models import WaiverSignature
+
+    versions = current_waiver_versions(organization=client.organization, kinds=kinds)
+    if not versions:
+        return []
+    signed = set(
+        WaiverSignature.objects.filter(client=client, version__in=versions).values_list("version_id", flat=True)
+    )
+    return [v for v in versions if v.pk not in signed]
+
+
+def unsigned_waivers(client: Client) -> list:
+    """Current versions of the waivers required before booking that this client has not
+    signed. Booking calls this: empty means the client may book (a business with no
+    required waiver never blocks anyone)."""
+    return [v for v in waivers_to_sign(client=client) if v.document.required_for_booking]
+
+
+def waiver_signatures(*, organization, document=None, client: Client | None = None) -> QuerySet:
+    from .models import WaiverSignature
+
+    qs = WaiverSignature.objects.for_org(organization).select_related("client", "version", "document")
+    if document is not None:
+        qs = qs.filter(document=document)
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.order_by("-signed_at", "-id")

@@ -17,3 +17,11 @@ def run_client_import(import_id: int) -> int:
     from .services import run_import
 
     return run_import(import_id=import_id).created_count
+
+
+@shared_task(name="clients.sweep_checkins")
+def sweep_checkins() -> dict:
+    """Every few minutes: open check-ins that fell due, mark those past their grace missed."""
+    from .services import sweep_checkins as sweep
+
+    return sweep()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, intake, messages, photos, portal, progress, public, records
+from .views import checkins, imports, intake, messages, photos, portal, progress, public, records, waivers
 
 app_name = "clients"
 
@@ -12,7 +12,14 @@ urlpatterns = [
     path("clients/import/", imports.ImportUploadView.as_view(), name="import"),
     path("clients/import/<int:pk>/", imports.ImportMappingView.as_view(), name="import_mapping"),
     path("clients/import/<int:pk>/progress/", imports.ImportProgressView.as_view(), name="import_progress"),
+    path("clients/checkins/", checkins.CheckInQueueView.as_view(), name="checkin_queue"),
+    path("clients/checkins/<int:pk>/", checkins.CheckInReviewView.as_view(), name="checkin_review"),
+    path("clients/checkin-forms/", checkins.CheckInFormListView.as_view(), name="checkin_forms"),
+    path("clients/checkin-forms/<int:pk>/", checkins.CheckInFormEditView.as_view(), name="checkin_form_edit"),
+    path("clients/waivers/", waivers.WaiverListView.as_view(), name="waivers"),
+    path("clients/waivers/<int:pk>/", waivers.WaiverDetailView.as_view(), name="waiver_detail"),
     path("clients/<int:pk>/", records.ClientDetailView.as_view(), name="detail"),
+    path("clients/<int:pk>/checkins/", checkins.ClientCheckInsView.as_view(), name="client_checkins"),
     path("clients/<int:pk>/edit/", records.ClientEditView.as_view(), name="edit"),
     path("clients/<int:pk>/delete/", records.ClientDeleteView.as_view(), name="delete"),
     path("clients/<int:pk>/status/", records.ClientStatusView.as_view(), name="status"),
@@ -43,6 +50,9 @@ urlpatterns = [
     # The client's portal
     path("portal/messages/", portal.PortalMessagesView.as_view(), name="portal_messages"),
     path("portal/progress/", portal.PortalProgressView.as_view(), name="portal_progress"),
+    path("portal/checkins/", checkins.PortalCheckInsView.as_view(), name="portal_checkins"),
+    path("portal/checkins/<uuid:public_id>/", checkins.PortalCheckInView.as_view(), name="portal_checkin"),
+    path("portal/waivers/", waivers.PortalWaiversView.as_view(), name="portal_waivers"),
     path("portal/progress/photos/", portal.PortalPhotoUploadView.as_view(), name="portal_photo_upload"),
     path(
         "portal/progress/entries/<int:pk>/delete/",
@@ -62,6 +72,7 @@ urlpatterns = [
     path("clients/intake-forms/<int:pk>/reorder/", intake.IntakeReorderView.as_view(), name="intake_reorder"),
     # Public pages: addressed only by unguessable tokens
     path("intake/thanks/", public.intake_thanks, name="intake_thanks"),
+    path("waivers/sign/<str:token>/", waivers.WaiverSignLinkView.as_view(), name="waiver_sign_link"),
     path("intake/<str:token>/", public.PublicIntakeView.as_view(), name="intake_public"),
     path("intake/r/<str:token>/", public.RequestedIntakeView.as_view(), name="intake_request"),
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from clients.services import ensure_waivers_signed
 from mecto.events import emit, register_event_type
 from mecto.localization import format_date, format_time
 
@@ -223,6 +224,9 @@ def book_session(
         raise BookingError(_("This service is not bookable any more."), field="service")
     if not service.coaches.filter(pk=coach.pk).exists():
         raise BookingError(_("%(coach)s does not offer this service.") % {"coach": coach}, field="coach")
+    if source in (Booking.Source.PUBLIC_PAGE, Booking.Source.APP):
+        # A client books only after signing the current version of every required waiver.
+        ensure_waivers_signed(client=client)
     start_at = _normalise(start_at)
     if check_availability is None:
         check_availability = source in (Booking.Source.PUBLIC_PAGE, Booking.Source.APP)

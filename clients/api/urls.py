@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import me, messaging, photos, progress
+from . import checkins, me, messaging, photos, progress, waivers
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -24,6 +24,15 @@ router = SimpleRouter()
 router.register("clients/tags", TagViewSet, basename="client-tag")
 router.register("clients/intake-forms", IntakeFormViewSet, basename="intake-form")
 router.register("clients/metrics", progress.MetricViewSet, basename="client-metric")
+router.register("clients/checkin-forms", checkins.CheckInFormViewSet, basename="checkin-form")
+router.register(
+    rf"clients/checkin-forms/(?P<form_pk>{INT_ID})/questions",
+    checkins.CheckInQuestionViewSet,
+    basename="checkin-question",
+)
+router.register("clients/checkins", checkins.CheckInViewSet, basename="checkin")
+router.register("clients/waivers", waivers.WaiverDocumentViewSet, basename="waiver-document")
+router.register("clients/waiver-signatures", waivers.WaiverSignatureViewSet, basename="waiver-signature")
 router.register("clients/threads", messaging.ThreadViewSet, basename="client-thread")
 router.register(
     rf"clients/threads/(?P<thread_pk>{INT_ID})/messages", messaging.ThreadMessageViewSet, basename="thread-message"
@@ -36,11 +45,14 @@ router.register(f"{CLIENT}/consents", ConsentViewSet, basename="client-consent")
 router.register(f"{CLIENT}/intake-submissions", IntakeSubmissionViewSet, basename="client-intake-submission")
 router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, basename="client-progress-entry")
 router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
+router.register(f"{CLIENT}/checkin-schedules", checkins.CheckInScheduleViewSet, basename="client-checkin-schedule")
 router.register("clients", ClientViewSet, basename="client")
 router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
 router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
 router.register("me/messages", messaging.MyMessageViewSet, basename="me-message")
 router.register("me/progress", progress.MyProgressViewSet, basename="me-progress")
+router.register("me/checkins", checkins.MyCheckInViewSet, basename="me-checkin")
+router.register("me/waivers", waivers.MyWaiverViewSet, basename="me-waiver")
 
 urlpatterns = [
     path("me/profile/", me.MyProfileView.as_view({"get": "retrieve", "patch": "partial_update"}), name="me-profile"),

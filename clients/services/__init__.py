@@ -1,5 +1,6 @@
 """Every write about clients, one module per part of the domain; import from here."""
 
+from .checkins import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
@@ -7,3 +8,4 @@ from .messaging import *  # noqa: F403
 from .photos import *  # noqa: F403
 from .progress import *  # noqa: F403
 from .records import *  # noqa: F403
+from .waivers import *  # noqa: F403

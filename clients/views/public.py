@@ -2,7 +2,9 @@
 fills in through its public link, the single-use link a client receives, and the thank-you
 page."""
 
+from django import forms as django_forms
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +17,9 @@ from mecto.errors import DomainError
 
 from .. import selectors, services
 from ..forms import IntakeContactForm, answers_form
-from ..models import IntakeForm, IntakeRequest, IntakeSubmission
+from ..models import IntakeForm, IntakeRequest, IntakeSubmission, WaiverDocument, WaiverSignature
+from .waivers import client_ip as waiver_ip
+from .waivers import user_agent
 
 PUBLIC_SUBMISSIONS_PER_HOUR = 20
 
@@ -34,6 +38,43 @@ def _sections_with_fields(form, questions):
     return sections
 
 
+class IntakeConsentForm(django_forms.Form):
+    """The business's current consent and waivers on the intake: consent to process health
+    data must be given before any answer is stored; waivers can be signed here too."""
+
+    signature_name = django_forms.CharField(
+        label=_("Your full name, as your signature"), max_length=160, required=False
+    )
+
+    def __init__(self, *args, versions, **kwargs):
+        kwargs.setdefault("prefix", "consent")
+        super().__init__(*args, **kwargs)
+        self.versions = versions
+        for version in versions:
+            health = version.document.kind == WaiverDocument.Kind.HEALTH_CONSENT
+            field = django_forms.BooleanField(
+                required=health,
+                label=_("I agree to “%(title)s”") % {"title": version.title},
+                error_messages={"required": _("Your consent is needed before we can store your health answers.")},
+            )
+            field.version = version
+            self.fields[f"agree_{version.pk}"] = field
+
+    def agreed_versions(self) -> list:
+        return [v for v in self.versions if self.cleaned_data.get(f"agree_{v.pk}")]
+
+    def clean(self):
+        data = super().clean()
+        agreed = any(data.get(f"agree_{v.pk}") for v in self.versions)
+        if agreed and len(" ".join((data.get("signature_name") or "").split())) < 2:
+            self.add_error("signature_name", _("Type your full name to sign."))
+        return data
+
+
+def _consent_versions(organization) -> list:
+    return selectors.current_waiver_versions(organization=organization)
+
+
 class PublicIntakeView(View):
     """A prospect fills in a form through its public link (or a client through a sent link)."""
 
@@ -46,8 +87,11 @@ class PublicIntakeView(View):
             raise Http404
         return form, None
 
-    def render_page(self, request, form, intake_request, answers, contact, status=200):
+    def render_page(self, request, form, intake_request, answers, contact, status=200, consent=None):
         questions = list(selectors.form_questions(form=form))
+        if consent is None:
+            versions = _consent_versions(form.organization)
+            consent = IntakeConsentForm(versions=versions) if versions else None
         return render(
             request,
             self.template_name,
@@ -59,6 +103,7 @@ class PublicIntakeView(View):
                 "contact": contact,
                 "brand": brand_for(form.organization),
                 "public_org": form.organization,
+                "consent": consent,
             },
             status=status,
         )
@@ -78,7 +123,9 @@ class PublicIntakeView(View):
         questions = list(selectors.form_questions(form=form))
         answers = answers_form(questions, data=request.POST)
         contact = IntakeContactForm(request.POST) if intake_request is None else None
-        valid = answers.is_valid() & (contact is None or contact.is_valid())
+        versions = _consent_versions(form.organization)
+        consent = IntakeConsentForm(request.POST, versions=versions) if versions else None
+        valid = answers.is_valid() & (contact is None or contact.is_valid()) & (consent is None or consent.is_valid())
         if answers.is_valid():
             # The service's own checks (ranges, choices) shown beside each question at once.
             try:
@@ -97,19 +144,23 @@ class PublicIntakeView(View):
         if valid:
             raw = dict(answers.cleaned_data)
             try:
-                services.submit_intake(
-                    form=form,
-                    answers=raw,
-                    contact=contact.cleaned_data if contact is not None else None,
-                    intake_request=intake_request,
-                    source=IntakeSubmission.Source.REQUEST if intake_request else IntakeSubmission.Source.PUBLIC_LINK,
-                    consents={
-                        "email": contact.cleaned_data.get("email_consent"),
-                        "sms": contact.cleaned_data.get("sms_consent"),
-                    }
-                    if contact is not None
-                    else None,
-                )
+                with transaction.atomic():
+                    submission = services.submit_intake(
+                        form=form,
+                        answers=raw,
+                        contact=contact.cleaned_data if contact is not None else None,
+                        intake_request=intake_request,
+                        source=IntakeSubmission.Source.REQUEST
+                        if intake_request
+                        else IntakeSubmission.Source.PUBLIC_LINK,
+                        consents={
+                            "email": contact.cleaned_data.get("email_consent"),
+                            "sms": contact.cleaned_data.get("sms_consent"),
+                        }
+                        if contact is not None
+                        else None,
+                    )
+                    self._sign(request, submission, consent)
             except services.IntakeAnswersError as exc:
                 for key, message in exc.errors.items():
                     target = answers if key in answers.fields else contact
@@ -123,7 +174,23 @@ class PublicIntakeView(View):
                 # The thank-you page carries the business's brand, not the platform's.
                 request.session["intake_thanks_org"] = form.organization_id
                 return redirect("clients:intake_thanks")
-        return self.render_page(request, form, intake_request, answers, contact, status=400)
+        return self.render_page(request, form, intake_request, answers, contact, status=400, consent=consent)
+
+    def _sign(self, request, submission, consent) -> None:
+        """Record what was agreed as signatures of the exact versions shown, in the same
+        transaction as the answers. An unverified submission (someone typed an existing
+        client's email) signs nothing in that client's name."""
+        if consent is None or submission.review != IntakeSubmission.Review.ACCEPTED:
+            return
+        for version in consent.agreed_versions():
+            services.sign_waiver(
+                client=submission.client,
+                version=version,
+                typed_name=consent.cleaned_data["signature_name"],
+                ip_address=waiver_ip(request),
+                user_agent=user_agent(request),
+                source=WaiverSignature.Source.PUBLIC_INTAKE,
+            )
 
     def _allow(self, request, form) -> bool:
         key = f"intake-submit:{form.pk}:{_client_ip(request)}"

@@ -9,6 +9,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from clients.models import (
+    CheckIn,
+    CheckInForm,
+    CheckInQuestion,
+    CheckInSchedule,
     ClientImport,
     ClientTag,
     IntakeForm,
@@ -27,6 +31,9 @@ from clients.models import (
     Tag,
     Thread,
     ThreadRead,
+    WaiverDocument,
+    WaiverSignature,
+    WaiverVersion,
     new_public_token,
 )
 from mecto.comms.models import Consent
@@ -265,3 +272,87 @@ class ClientImportFactory(factory.django.DjangoModelFactory):
     headers = factory.LazyFunction(lambda: ["First name", "Email"])
     mapping = factory.LazyFunction(lambda: {"0": "first_name", "1": "email"})
     total_rows = 1
+
+
+# --- Check-ins and waivers ------------------------------------------------------------------------
+@register
+class CheckInFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInForm
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Check-in {n}")
+
+
+@register
+class CheckInQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInQuestion
+
+    organization = factory.SubFactory(OrganizationFactory)
+    form = factory.SubFactory(CheckInFormFactory, organization=factory.SelfAttribute("..organization"))
+    key = factory.Sequence(lambda n: f"question_{n}")
+    label = "How was your week?"
+    kind = CheckInQuestion.Kind.SCALE
+
+
+@register
+class CheckInScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckInSchedule
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    form = factory.SubFactory(CheckInFormFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckIn
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    form = factory.SubFactory(CheckInFormFactory, organization=factory.SelfAttribute("..organization"))
+    status = CheckIn.Status.SUBMITTED
+    due_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    overdue_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=1))
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class WaiverDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaiverDocument
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Waiver {n}")
+
+
+@register
+class WaiverVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaiverVersion
+
+    organization = factory.SubFactory(OrganizationFactory)
+    document = factory.SubFactory(WaiverDocumentFactory, organization=factory.SelfAttribute("..organization"))
+    version = factory.Sequence(lambda n: n + 1)
+    title = factory.SelfAttribute("document.title")
+    body = "I train at my own risk."
+    text_hash = factory.Sequence(lambda n: f"{n:064x}")
+    published_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class WaiverSignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaiverSignature
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    version = factory.SubFactory(WaiverVersionFactory, organization=factory.SelfAttribute("..organization"))
+    document = factory.SelfAttribute("version.document")
+    version_number = factory.SelfAttribute("version.version")
+    text_hash = factory.SelfAttribute("version.text_hash")
+    method = WaiverSignature.Method.TYPED
+    typed_name = "Ada Lovelace"

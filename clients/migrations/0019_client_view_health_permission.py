@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0017_token_limits"),
+        ("clients", "0018_checkins_and_waivers"),
     ]
 
     operations = [
