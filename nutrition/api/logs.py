@@ -60,7 +60,7 @@ def _date_range(request, client) -> tuple[datetime.date, datetime.date]:
 
 
 # --- Serializers ----------------------------------------------------------------------------------
-class PortionSerializer(serializers.ModelSerializer):
+class LoggedFoodPortionSerializer(serializers.ModelSerializer):
     class Meta:
         model = FoodPortion
         fields = ["id", "amount", "description", "gram_weight"]
@@ -68,7 +68,7 @@ class PortionSerializer(serializers.ModelSerializer):
 
 
 class FoodBriefSerializer(serializers.ModelSerializer):
-    portions = PortionSerializer(many=True, read_only=True)
+    portions = LoggedFoodPortionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Food
@@ -380,6 +380,7 @@ class MyRecentFoodsView(TenantAPIView):
     tenant_exempt = "Returns only foods the signed-in client logged."
     permission_classes = [IsAuthenticated, IsClient]
     serializer_class = FoodBriefSerializer
+    queryset = Food.objects.none()  # the schema's model; list() reads the client's own log
 
     @extend_schema(summary="Foods I logged recently, newest first", responses={200: FoodBriefSerializer(many=True)})
     def list(self, request, *args, **kwargs):

@@ -188,7 +188,7 @@ class CopyMealSerializer(serializers.Serializer):
     )
 
 
-class AssignSerializer(serializers.Serializer):
+class MealPlanAssignSerializer(serializers.Serializer):
     client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all())
     start_date = serializers.DateField()
 
@@ -364,13 +364,13 @@ class MealPlanViewSet(
 
     @extend_schema(
         summary="Assign to a client from a date (their own copy; their current plan ends the day before)",
-        request=AssignSerializer,
+        request=MealPlanAssignSerializer,
         responses={201: MealPlanDetailSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
         plan = self.get_object()
-        body = AssignSerializer(data=request.data, context=self.get_serializer_context())
+        body = MealPlanAssignSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         copy = services.assign_plan(plan=plan, actor=request.user, **body.validated_data)
         return self._plan_response(copy, status.HTTP_201_CREATED)
