@@ -21,7 +21,7 @@ def test_a_coach_reads_and_dismisses_alerts_on_a_phone(page, screenshot_dir):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(coach.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
     expect(page.get_by_text("Lea Lead sent their intake form").first).to_be_visible()
     page.set_viewport_size({"width": 390, "height": 844})

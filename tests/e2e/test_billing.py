@@ -45,7 +45,7 @@ def test_coach_sends_a_payment_link_and_records_a_manual_payment(page, browser, 
     expect(page.get_by_text("Billing settings saved.")).to_be_visible()
 
     # A 10-session package.
-    page.get_by_role("link", name="Plans").click()
+    page.get_by_role("link", name="Plans", exact=True).click()
     page.get_by_role("link", name="New plan").click()
     page.get_by_label("Name").fill("10 PT sessions")
     page.get_by_label("Kind").select_option("membership")

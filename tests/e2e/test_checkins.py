@@ -25,7 +25,7 @@ def _login(page, email):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_client_submits_a_checkin_with_a_photo_and_the_coach_replies(page, tmp_path, screenshot_dir):

@@ -20,7 +20,7 @@ def test_coach_finds_a_misspelt_food_and_adds_a_portion(page, live_server):
     page.goto("/account/login/")
     page.get_by_label("Email").fill(coach.user.email)
     page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_url(re.compile(r"/dashboard/"))
 
     page.goto("/nutrition/foods/")

@@ -101,6 +101,7 @@ def test_coach_builds_a_program_with_a_superset_and_assigns_it(page, live_server
     # Folding is kept across a reload (in the browser and the address).
     workout.locator("summary.workout-summary").click()
     expect(workout).not_to_have_attribute("open", "")
+    page.wait_for_url(re.compile(r"[?&]open=none"))  # the toggle event has been handled
     page.reload()
     expect(page.locator("details.workout").first).not_to_have_attribute("open", "")
     page.locator("details.workout summary.workout-summary").first.click()
