@@ -53,6 +53,11 @@ urlpatterns = [
     path("nutrition/meal-items/<int:pk>/<slug:action>/", plans.ItemActionView.as_view(), name="item_action"),
     path("clients/<int:pk>/nutrition/plan/", plans.ClientPlanView.as_view(), name="client_plan"),
     path("portal/nutrition/plan/", plans.PortalPlanView.as_view(), name="portal_plan"),
+    path(
+        "portal/nutrition/plan/meals/<int:pk>/log/",
+        portal.PortalLogPlannedMealView.as_view(),
+        name="portal_log_planned_meal",
+    ),
     # Recipes
     path("nutrition/recipes/", recipes.RecipeListView.as_view(), name="recipes"),
     path("nutrition/recipes/new/", recipes.RecipeEditView.as_view(), name="recipe_create"),

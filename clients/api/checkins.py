@@ -10,10 +10,17 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from mecto.api_base import ClientViewSet, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet, OrgModelSerializer
+from mecto.api_base import (
+    ClientViewSet,
+    ErrorSerializer,
+    JSONObjectParser,
+    NestedRouteMixin,
+    OrgGenericViewSet,
+    OrgModelSerializer,
+)
 from mecto.errors import DomainError
 from mecto.scope import client_scope
 
@@ -333,7 +340,7 @@ class MyCheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
     queryset = CheckIn.objects.select_related("form").prefetch_related("photos", "form__questions")
     serializer_class = MyCheckInSerializer
     lookup_field = "public_id"
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, JSONObjectParser]
     filter_backends = []
 
     def get_queryset(self):

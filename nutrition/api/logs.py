@@ -29,7 +29,7 @@ from mecto.errors import DomainError
 from mecto.permissions import IsClient
 
 from .. import selectors
-from ..models import FavouriteFood, Food, FoodLogEntry, FoodPortion, NutritionComment
+from ..models import FavouriteFood, Food, FoodLogEntry, FoodPortion, NutritionComment, Recipe
 from ..services import logs as services
 from .targets import ClientNutritionMixin, NutritionTargetSerializer, domain_error
 
@@ -99,6 +99,12 @@ class FoodLogEntrySerializer(serializers.ModelSerializer):
     quick = QuickAddSerializer(
         required=False, allow_null=True, write_only=True, help_text="Quick add instead of a food."
     )
+    recipe = OrgPrimaryKeyRelatedField(
+        queryset=Recipe.objects.filter(is_archived=False),
+        required=False,
+        allow_null=True,
+        help_text="One of the business's recipes instead of a food; `amount` is the number of servings (default 1).",
+    )
     date = serializers.DateField(required=False, help_text="The client's local date (default: today).")
     photo = serializers.ImageField(required=False, write_only=True, help_text="Optional photo (multipart).")
     photo_url = serializers.SerializerMethodField()
@@ -113,6 +119,7 @@ class FoodLogEntrySerializer(serializers.ModelSerializer):
             "meal_label",
             "kind",
             "food",
+            "recipe",
             "portion",
             "amount",
             "grams",
@@ -242,14 +249,20 @@ def _entry_fields(data: dict) -> dict:
     return fields
 
 
+class PlannedMealLogSerializer(serializers.Serializer):
+    meal = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="A meal's id in my active meal plan.")
+    date = serializers.DateField(required=False, help_text="My local date (default: today).")
+
+
 # --- The client's own log ---------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary="My food log between two dates", parameters=RANGE_PARAMETERS),
     retrieve=extend_schema(summary="One of my entries", responses={200: FoodLogEntrySerializer, 404: ErrorSerializer}),
     create=extend_schema(
-        summary="Log a food or a quick add",
+        summary="Log a food, a recipe or a quick add",
         description=(
-            "A food with `portion` and `amount`, or with `grams`; or `quick` calories and macros. The nutrients "
+            "A food with `portion` and `amount`, or with `grams`; a `recipe` with `amount` servings; or `quick` "
+            "calories and macros. The nutrients "
             "are computed now and kept with the entry. `client_entry_id` (a UUID the app generates) makes a retry "
             "safe: the same id returns the first entry with 200 and stores nothing new. JSON or multipart (photo)."
         ),
@@ -297,7 +310,7 @@ class MyFoodLogViewSet(
                     k: v
                     for k, v in _entry_fields(data).items()
                     if k in ("client_entry_id", "date", "meal", "meal_label", "food", "portion", "amount")
-                    or k in ("grams", "quick", "note")
+                    or k in ("grams", "quick", "recipe", "note")
                 },
             )
         except DomainError as exc:
@@ -325,12 +338,40 @@ class MyFoodLogViewSet(
     @extend_schema(
         summary="Log a whole meal at once",
         description=(
-            "Several items (foods or quick adds) in one request, stored all or none. Each item carries its own "
-            "`client_entry_id`, so a retried request returns the same entries. An error names the item."
+            "Several items (foods, recipes or quick adds) in one request, stored all or none. Each item carries "
+            "its own `client_entry_id`, so a retried request returns the same entries. An error names the item."
         ),
         request=FoodLogBatchSerializer,
         responses={201: FoodLogEntrySerializer(many=True), 200: FoodLogEntrySerializer(many=True), **ERRORS},
     )
+    @extend_schema(
+        summary="Log a meal of my meal plan",
+        description=(
+            "Every item of the meal (foods and recipes) as planned, stored all or none. The entries' ids come "
+            "from the meal's items and the day, so sending it again logs nothing twice (200)."
+        ),
+        request=PlannedMealLogSerializer,
+        responses={201: FoodLogEntrySerializer(many=True), 200: FoodLogEntrySerializer(many=True), **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="planned-meal")
+    def planned_meal(self, request):
+        serializer = PlannedMealLogSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            results = services.log_planned_meal(
+                client=request.tenant.client,
+                meal=serializer.validated_data["meal"],
+                date=serializer.validated_data.get("date"),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            return domain_error(exc)
+        created = any(was_created for _entry, was_created in results)
+        return Response(
+            FoodLogEntrySerializer([e for e, _c in results], many=True, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
     @action(detail=False, methods=["post"], url_path="batch")
     def batch(self, request):
         serializer = FoodLogBatchSerializer(data=request.data, context=self.get_serializer_context())
@@ -381,6 +422,7 @@ class MyRecentFoodsView(TenantAPIView):
     permission_classes = [IsAuthenticated, IsClient]
     serializer_class = FoodBriefSerializer
     queryset = Food.objects.none()  # the schema's model; list() reads the client's own log
+    pagination_class = None  # a short list (the latest foods), not pages
 
     @extend_schema(summary="Foods I logged recently, newest first", responses={200: FoodBriefSerializer(many=True)})
     def list(self, request, *args, **kwargs):

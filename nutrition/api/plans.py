@@ -22,7 +22,7 @@ from ..plan_nutrition import annotate_totals, plan_list, plan_tree
 from ..services import plans as services
 from ..services.recipes import PlanError
 from ..shopping import shopping_list
-from .recipes import NutrientsSerializer
+from .recipes import MacroNutrientsSerializer
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CAPABILITY = "nutrition.manage"
@@ -60,7 +60,7 @@ class ItemSerializer(serializers.Serializer):
     def get_name(self, obj) -> str:
         return str(obj.recipe or obj.food)
 
-    @extend_schema_field(NutrientsSerializer(allow_null=True))
+    @extend_schema_field(MacroNutrientsSerializer(allow_null=True))
     def get_totals(self, obj):
         return _totals(obj)
 
@@ -82,7 +82,7 @@ class MealSerializer(serializers.Serializer):
     items = ItemSerializer(many=True, required=False)
     totals = serializers.SerializerMethodField()
 
-    @extend_schema_field(NutrientsSerializer(allow_null=True))
+    @extend_schema_field(MacroNutrientsSerializer(allow_null=True))
     def get_totals(self, obj):
         return _totals(obj)
 
@@ -94,7 +94,7 @@ class DaySerializer(serializers.Serializer):
     totals = serializers.SerializerMethodField()
     targets = serializers.SerializerMethodField()
 
-    @extend_schema_field(NutrientsSerializer(allow_null=True))
+    @extend_schema_field(MacroNutrientsSerializer(allow_null=True))
     def get_totals(self, obj):
         return _totals(obj)
 

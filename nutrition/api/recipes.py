@@ -12,7 +12,7 @@ from mecto.api_base import ErrorSerializer, OrgGenericViewSet, OrgPrimaryKeyRela
 
 from ..models import Food, FoodPortion, Recipe
 from ..models.plans import MAX_AMOUNT, MAX_SERVINGS, MIN_AMOUNT
-from ..nutrients import NUTRIENTS
+from ..nutrients import MACRO_FIELDS, NUTRIENTS
 from ..plan_nutrition import recipe_list, recipe_nutrition, recipes_with_ingredients
 from ..services import recipes as services
 
@@ -32,6 +32,13 @@ NutrientsSerializer = type(
 )
 
 
+MacroNutrientsSerializer = type(
+    "MacroNutrientsSerializer",
+    (serializers.Serializer,),
+    {n.field: NutrientValueSerializer(help_text=f"{n.label} ({n.unit})") for n in NUTRIENTS if n.field in MACRO_FIELDS},
+)
+
+
 class RecipeNutritionSerializer(serializers.Serializer):
     per_serving = NutrientsSerializer()
     per_100g = NutrientsSerializer(allow_null=True)
@@ -42,13 +49,15 @@ class RecipeNutritionSerializer(serializers.Serializer):
 
 def nutrition_data(recipe) -> dict:
     n = recipe_nutrition(recipe)
-    return {
-        "per_serving": n.per_serving.as_dict(),
-        "per_100g": n.per_100g.as_dict() if n.per_100g else None,
-        "total": n.total.as_dict(),
-        "serving_grams": n.serving_grams,
-        "cooked_grams": n.cooked_grams,
-    }
+    return RecipeNutritionSerializer(
+        {
+            "per_serving": n.per_serving.as_dict(),
+            "per_100g": n.per_100g.as_dict() if n.per_100g else None,
+            "total": n.total.as_dict(),
+            "serving_grams": n.serving_grams,
+            "cooked_grams": n.cooked_grams,
+        }
+    ).data
 
 
 class IngredientSerializer(serializers.Serializer):

@@ -78,6 +78,9 @@ class NutritionSettingsSerializer(serializers.ModelSerializer):
         required=False,
         help_text="ISO weekdays (1 = Monday) that are training days when no workout is scheduled.",
     )
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="Null while the coach has changed nothing (the defaults)."
+    )
 
     class Meta:
         model = NutritionSettings

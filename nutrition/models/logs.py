@@ -51,6 +51,7 @@ class FoodLogEntry(OrgOwned):
     class Kind(models.TextChoices):
         FOOD = "food", _("Food")
         QUICK = "quick", _("Quick add")
+        RECIPE = "recipe", _("Recipe")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     client = models.ForeignKey(
@@ -66,6 +67,10 @@ class FoodLogEntry(OrgOwned):
     # The food stays linked for "recent" and "log again"; its nutrients were copied below.
     food = models.ForeignKey(
         "nutrition.Food", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("food")
+    )
+    # A recipe logged by servings (kept in `amount`); its per-serving nutrients were copied below.
+    recipe = models.ForeignKey(
+        "nutrition.Recipe", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recipe")
     )
     portion = models.ForeignKey(
         "nutrition.FoodPortion",

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from mecto.errors import DomainError
@@ -382,3 +382,25 @@ def _photo_response(field):
     response["Content-Disposition"] = "inline"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+class PortalLogPlannedMealView(ClientRequiredMixin, View):
+    """ "I ate this": log a meal of the client's meal plan for today, every item at once."""
+
+    def post(self, request, pk: int):
+        client = request.tenant.client
+        try:
+            results = services.log_planned_meal(client=client, meal=pk, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("nutrition:portal_plan")
+        count = len(results)
+        if any(created for _entry, created in results):
+            messages.success(
+                request,
+                ngettext("Logged %(n)d item in today's food log.", "Logged %(n)d items in today's food log.", count)
+                % {"n": count},
+            )
+        else:
+            messages.info(request, _("This meal was already in today's food log."))
+        return redirect("nutrition:portal")
