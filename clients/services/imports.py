@@ -170,8 +170,10 @@ def upload_import(*, organization, file, actor=None) -> ClientImport:
 
 
 @transaction.atomic
-def set_import_mapping(*, client_import: ClientImport, mapping: dict) -> ClientImport:
-    """Column index → target field ("" ignores the column); each field at most once."""
+def set_import_mapping(*, client_import: ClientImport, mapping: dict, allow_health: bool = True) -> ClientImport:
+    """Column index → target field ("" ignores the column); each field at most once. Health
+    details (date of birth, emergency contact) only when the member may see them
+    (`allow_health`, the `clients.health` capability): an import must not be a way around it."""
     if client_import.status != ClientImport.Status.UPLOADED:
         raise ClientImportError(_("This import has already started."))
     cleaned, used = {}, {}
@@ -182,6 +184,12 @@ def set_import_mapping(*, client_import: ClientImport, mapping: dict) -> ClientI
             raise ClientImportError(_("Unknown column."), field="mapping")
         if field not in IMPORT_FIELDS:
             raise ClientImportError(_("“%(field)s” is not a client field.") % {"field": field}, field=f"column_{index}")
+        if field in Client.HEALTH_FIELDS and not allow_health:
+            raise ClientImportError(
+                _("“%(field)s” is a health detail your role cannot import: choose “Do not import”.")
+                % {"field": IMPORT_FIELDS[field][0]},
+                field=f"column_{index}",
+            )
         if field in used:
             raise ClientImportError(
                 _("“%(field)s” is chosen for two columns.") % {"field": IMPORT_FIELDS[field][0]},

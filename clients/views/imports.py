@@ -12,7 +12,7 @@ from mecto.forms import ServiceFormView
 from mecto.permissions import MemberRequiredMixin
 
 from .. import services
-from ..models import ClientImport
+from ..models import Client, ClientImport
 from ..services.imports import IMPORT_FIELDS
 
 
@@ -55,6 +55,9 @@ class ImportMappingView(MemberRequiredMixin, View):
 
     def render_page(self, request, client_import, mapping=None, error=None, status=200):
         mapping = client_import.mapping if mapping is None else mapping
+        health = request.tenant.can("clients.health")
+        if not health:  # a suggested health column is not offered to a role that cannot import it
+            mapping = {i: f for i, f in mapping.items() if f not in Client.HEALTH_FIELDS}
         preview, preview_error = [], None
         try:
             original = client_import.mapping
@@ -75,7 +78,12 @@ class ImportMappingView(MemberRequiredMixin, View):
             {
                 "client_import": client_import,
                 "columns": columns,
-                "choices": [("", _("Do not import"))] + [(k, label) for k, (label, _names) in IMPORT_FIELDS.items()],
+                "choices": [("", _("Do not import"))]
+                + [
+                    (k, label)
+                    for k, (label, _names) in IMPORT_FIELDS.items()
+                    if health or k not in Client.HEALTH_FIELDS
+                ],
                 "preview": preview,
                 "preview_error": preview_error,
                 "mapped": mapped,
@@ -110,7 +118,9 @@ class ImportMappingView(MemberRequiredMixin, View):
             if request.POST.get(f"column_{i}", "")
         }
         try:
-            services.set_import_mapping(client_import=client_import, mapping=mapping)
+            services.set_import_mapping(
+                client_import=client_import, mapping=mapping, allow_health=request.tenant.can("clients.health")
+            )
             if request.POST.get("action") == "start":
                 services.start_import(client_import=client_import, actor=request.user)
                 return redirect("clients:import_progress", pk=pk)

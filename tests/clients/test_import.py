@@ -152,3 +152,28 @@ def test_progress_polls_while_running(client, coach, org):
     ClientImport.objects.filter(pk=client_import.pk).update(total_rows=5000, processed_rows=1200)
     body = client.get(reverse("clients:import_progress", args=[client_import.pk])).content.decode()
     assert "1,200 of 5,000 rows" in body
+
+
+def test_a_role_without_health_access_cannot_import_health_details(client, org):
+    """An assistant (no `clients.health`) may import clients but not their date of birth or
+    emergency contact: the columns are not offered, and a posted mapping is refused."""
+    from tests.factories import MembershipFactory
+
+    assistant = MembershipFactory(organization=org, role="assistant").user
+    client.force_login(assistant)
+    text = "First name,Email,DOB,Emergency contact\nAna,ana@example.com,1990-04-23,Rui\n"
+    response = client.post(reverse("clients:import"), {"file": SimpleUploadedFile("c.csv", text.encode())})
+    client_import = ClientImport.objects.get()
+    page = client.get(response.url).content.decode()
+    assert 'value="date_of_birth"' not in page and 'value="emergency_contact_name"' not in page
+    refused = client.post(
+        reverse("clients:import_mapping", args=[client_import.pk]),
+        {"column_0": "first_name", "column_1": "email", "column_2": "date_of_birth", "action": "start"},
+    )
+    assert refused.status_code == 400 and "health detail" in refused.content.decode()
+    client_import.refresh_from_db()
+    assert client_import.status == ClientImport.Status.UPLOADED and not Client.objects.for_org(org).exists()
+    with pytest.raises(services.ClientImportError):
+        services.set_import_mapping(
+            client_import=client_import, mapping={"0": "first_name", "3": "emergency_contact_name"}, allow_health=False
+        )
