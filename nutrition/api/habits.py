@@ -30,19 +30,7 @@ from ..services import habits as services
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CAPABILITY = "nutrition.manage"
-RULES = [
-    "name",
-    "description",
-    "kind",
-    "goal",
-    "quantity",
-    "unit_label",
-    "frequency",
-    "weekdays",
-    "times_per_week",
-    "interval_days",
-    "grace_hour",
-]
+RULES = list(services.RULE_FIELDS)  # the fields that define a habit, as the services take them
 
 
 # --- Serializers ---------------------------------------------------------------------------------------
