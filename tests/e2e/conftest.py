@@ -27,6 +27,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _shared_data_rolled_back_before_the_live_server(django_db_blocker):
+    """Browser tests are transactional and run after the tests that share data (tests/shared_data.py),
+    but their session fixtures (the live server) are set up before a test's own database
+    fixtures roll that data back: roll it back first, so the server starts on a clean database."""
+    from tests import shared_data
+
+    shared_data.teardown(django_db_blocker)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
