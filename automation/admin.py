@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import CoachAlert, CoachAlertPreference
+from .models import CoachAlert, CoachAlertPreference, CoachTask
 
 
 @admin.register(CoachAlertPreference)
@@ -78,3 +78,11 @@ class CoachAlertAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CoachTask)
+class CoachTaskAdmin(admin.ModelAdmin):
+    list_display = ["title", "client", "assignee", "due_at", "source", "completed_at", "organization"]
+    list_filter = ["source", "completed_at", "organization"]
+    search_fields = ["title", "detail", "client__first_name", "client__last_name", "assignee__email"]
+    list_select_related = ["client", "assignee", "organization"]

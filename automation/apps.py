@@ -9,9 +9,11 @@ class AutomationConfig(AppConfig):
     def ready(self):
         from mecto import nav
         from mecto.dashboard import register_card
+        from mecto.events import register_event_type
 
         from . import dashboard, handlers, notifications, views
 
+        register_event_type("task.created", _("A coach task was created"))
         register_card(dashboard.recent_activity_card)
         nav.register(
             nav.NavItem(

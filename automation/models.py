@@ -78,3 +78,60 @@ class CoachAlert(OrgOwned):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class CoachTask(OrgOwned):
+    """Something a coach has to do: created by hand or by an automation step."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Added by hand")
+        AUTOMATION = "automation", _("Automation")
+        SYSTEM = "system", _("The product")
+
+    title = models.CharField(_("title"), max_length=200)
+    detail = models.CharField(_("detail"), max_length=1000, blank=True)
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True, db_index=True)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices, default=Source.MANUAL)
+    source_key = models.CharField(
+        _("source key"),
+        max_length=200,
+        blank=True,
+        help_text=_("Set by automations so a retried step creates the task once."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    completed_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("coach task")
+        verbose_name_plural = _("coach tasks")
+        ordering = ["completed_at", "due_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "source_key"],
+                condition=~models.Q(source_key=""),
+                name="coach_task_once_per_source_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "assignee", "completed_at"], name="coach_task_open")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("booking.api.urls")),
     path("", include("billing.api.urls")),
     path("", include("integrations.api.urls")),
+    path("", include("marketing.api.urls")),
     path("", include("automation.api.urls")),
 ]

@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("booking.urls")),
     path("", include("billing.urls")),
     path("", include("integrations.urls")),
+    path("", include("marketing.urls")),
     path("", include("automation.urls")),
     path("", include("mecto.comms.urls")),
     path("api/v1/", include("mecto.api")),

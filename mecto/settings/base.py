@@ -60,6 +60,7 @@ LOCAL_APPS = [
     "nutrition",
     "booking",
     "billing",
+    "marketing",
     "integrations",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

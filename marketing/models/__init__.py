@@ -1,0 +1,5 @@
+"""Marketing models, one module per concern; every model is importable from here."""
+
+from .core import Campaign, MessageTemplate, Segment
+
+__all__ = ["Campaign", "MessageTemplate", "Segment"]
