@@ -93,3 +93,18 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 
 PASSWORD = "correct horse battery staple"
+
+
+# --- Marketing: segments ---------------------------------------------------------------------------
+from marketing.models import Segment  # noqa: E402
+
+
+@register
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    match = "all"
+    rules = factory.LazyFunction(lambda: [{"field": "status", "op": "is", "value": "active"}])
