@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Campaign, MessageTemplate, Segment
 
@@ -13,10 +14,17 @@ class MessageTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(Segment)
 class SegmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "match", "organization", "updated_at"]
+    list_display = ["name", "match", "rules_summary", "organization", "updated_at"]
     list_filter = ["match", "organization"]
     search_fields = ["name", "description", "organization__name"]
     list_select_related = ["organization"]
+    readonly_fields = ["rules_summary", "created_at", "updated_at"]
+
+    @admin.display(description=_("rules"))
+    def rules_summary(self, segment) -> str:
+        from .segments import describe
+
+        return describe(segment.rules) or _("Every client")
 
 
 @admin.register(Campaign)
