@@ -325,13 +325,24 @@ def _count(qs):
     return Coalesce(Subquery(qs.values("client").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
 
 
-def _checkin_adherence(days: int, now):
-    window = CheckIn.objects.filter(client=OuterRef("pk"), due_at__gte=now - dt.timedelta(days=days), due_at__lte=now)
-    return _count(window), _count(window.filter(submitted_at__isnull=False))
+def _checkin_adherence(organization, days: int, percent: int, op: str, now):
+    """Clients with check-ins due in the last `days` whose submitted share is >= / <= percent:
+    one grouped pass over the window's check-ins (not one subquery per client)."""
+    share = F("done") * 100 - F("due") * percent
+    rows = (
+        CheckIn.objects.filter(organization=organization, due_at__gte=now - dt.timedelta(days=days), due_at__lte=now)
+        .values("client")
+        .annotate(due=Count("pk"), done=Count("pk", filter=Q(submitted_at__isnull=False)))
+        .annotate(share=share)
+        .filter(**{"due__gt": 0, f"share__{op}": 0})
+        .values("client")
+    )
+    return Q(pk__in=rows)
 
 
-def _habit_adherence(organization, days: int, now):
-    """(expected due days, completed days) over the last `days` settled days (yesterday back)."""
+def _habit_adherence(organization, days: int, percent: int, op: str, now):
+    """Clients with habits due over the last `days` settled days (yesterday back) whose
+    completed share is >= / <= percent. Due days are estimated from each habit's frequency."""
     today = _today(organization, now)
     first, last = today - dt.timedelta(days=days), today - dt.timedelta(days=1)
     rate = Case(
@@ -343,16 +354,23 @@ def _habit_adherence(organization, days: int, now):
         default=Value(1.0),
         output_field=FloatField(),
     )
-    habits = (
-        Habit.objects.filter(client=OuterRef("pk"), is_archived=False, start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-        .annotate(expected=rate * days)
+    done = (
+        HabitLog.objects.filter(client=OuterRef("client"), is_complete=True, date__gte=first, date__lte=last)
         .values("client")
-        .annotate(total=Sum("expected"))
-        .values("total")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    done = HabitLog.objects.filter(client=OuterRef("pk"), is_complete=True, date__gte=first, date__lte=last)
-    return Coalesce(Subquery(habits, output_field=FloatField()), Value(0.0)), _count(done)
+    rows = (
+        Habit.objects.filter(organization=organization, is_archived=False, start_date__lte=last)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+        .values("client")
+        .annotate(expected=Sum(rate * days, output_field=FloatField()))
+        .annotate(done=Coalesce(Subquery(done, output_field=IntegerField()), 0))
+        .annotate(share=Cast(F("done"), FloatField()) * 100.0 - F("expected") * float(percent))
+        .filter(**{"expected__gt": 0, f"share__{op}": 0})
+        .values("client")
+    )
+    return Q(pk__in=rows)
 
 
 def _latest_consent(organization, channel: str):
@@ -410,14 +428,8 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
         )
         return (q if op == "within" else ~q), {}
     if key in ("habit_adherence", "checkin_adherence"):
-        if key == "habit_adherence":
-            due, done = _habit_adherence(organization, value["days"], now)
-        else:
-            due, done = _checkin_adherence(value["days"], now)
-        aliases = {f"{name}_due": due, f"{name}_done_pct": done * 100.0}
-        share = F(f"{name}_due") * float(value["percent"])
-        cmp = "gte" if op == "gte" else "lte"
-        return Q(**{f"{name}_due__gt": 0}) & Q(**{f"{name}_done_pct__{cmp}": share}), aliases
+        build = _habit_adherence if key == "habit_adherence" else _checkin_adherence
+        return build(organization, value["days"], value["percent"], op, now), {}
     if key in ("email_consent", "sms_consent"):
         channel = Channel.EMAIL if key == "email_consent" else Channel.SMS
         address = "email" if channel == Channel.EMAIL else "phone"
