@@ -70,7 +70,7 @@ def delete_segment(*, segment: Segment, actor=None) -> None:
         names = list(segment.campaigns.values_list("name", flat=True)[:3])
         if names:
             raise SegmentInUse(
-                _("This segment is the audience of %(n)s campaign(s) (%(names)s): change their segment first.")
-                % {"n": segment.campaigns.count(), "names": ", ".join(names)}
+                _("Campaigns send to this segment (%(names)s): give them another segment first.")
+                % {"names": ", ".join(names)}
             )
         segment.delete()
