@@ -28,7 +28,7 @@ from . import consent
 from .addresses import normalise_email
 from .errors import SendError, WebhookRejected
 from .models import Channel, OutboundMessage, Suppression
-from .tracking import advance, note
+from .tracking import advance, engage, note
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -338,7 +338,9 @@ def _record_event(event: dict) -> str:
         )
     elif kind in ("unsubscribe", "group_unsubscribe"):
         _withdraw_consent(message, address or message.to_address, at)
-    else:  # open, click, group_resubscribe: nothing to record yet
+    elif kind in ("open", "click"):
+        engage(message, "opened" if kind == "open" else "clicked", at=at)
+    else:  # group_resubscribe: nothing to record yet
         return "ignored"
     return kind
 
