@@ -25,7 +25,23 @@ def campaigns(*, organization) -> QuerySet[Campaign]:
             sent_count=Count("recipients", filter=Q(recipients__message__status__in=OUT)),
             failed_count=Count("recipients", filter=Q(recipients__message__status__in=FAILED)),
         )
+        .order_by("-created_at", "-id")
     )
+
+
+def progress_from_counts(campaign: Campaign) -> dict:
+    """Progress from the counts `campaigns()` annotates (queued but undelivered count as sent)."""
+    total, pending = campaign.recipient_count, campaign.pending_count
+    done = total - pending
+    return {
+        "total": total,
+        "sent": campaign.sent_count,
+        "remaining": pending,
+        "failed": campaign.failed_count,
+        "skipped": 0,
+        "percent": round(100 * done / total) if total else 0,
+        "finished": pending == 0,
+    }
 
 
 def campaign_progress(*, campaign: Campaign) -> dict:

@@ -242,3 +242,15 @@ def release_due_campaigns(*, now: datetime | None = None) -> int:
             released += 1
     engine.restart_stale(now)
     return released
+
+
+@transaction.atomic
+def delete_campaign(*, campaign: Campaign, actor=None) -> None:
+    """Delete a campaign that never started (sent campaigns keep their report)."""
+    campaign = _lock(campaign)
+    if campaign.status not in EDITABLE:
+        raise CampaignError(_("A campaign that has started cannot be deleted; cancel it instead."))
+    events.emit(
+        campaign.organization, "campaign.deleted", {"campaign_id": campaign.pk, "name": campaign.name}, actor=actor
+    )
+    campaign.delete()
