@@ -91,7 +91,9 @@ class EmailBackend(BaseEmailBackend):
         if not self.api_key:
             raise SendError("SendGrid is not configured: set SENDGRID_API_KEY.")
         body = mail_body(message, sandbox_mode=self.sandbox_mode)
-        client = SendGridAPIClient(api_key=self.api_key)
+        client = SendGridAPIClient(
+            api_key=self.api_key, host=getattr(settings, "SENDGRID_API_HOST", "https://api.sendgrid.com")
+        )
         try:
             response = client.client.mail.send.post(request_body=body, timeout=TIMEOUT)
         except HTTPError as exc:
