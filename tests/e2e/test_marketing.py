@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_coach_schedules_a_campaign_and_sees_it_sent(page, screenshot_dir):
+    page.set_default_timeout(60000)  # the first pages of the live server are slow on a busy machine
     membership = MembershipFactory(role="owner", organization__time_zone="America/Chicago")
     org = membership.organization
     for n in range(3):
