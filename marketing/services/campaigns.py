@@ -38,7 +38,7 @@ def _check_fields(*, organization, segment, email_template, sms_template) -> Non
 
 
 def _lock(campaign: Campaign) -> Campaign:
-    return Campaign.objects.select_for_update().select_related("organization").get(pk=campaign.pk)
+    return Campaign.objects.select_for_update(of=("self",)).select_related("organization").get(pk=campaign.pk)
 
 
 @transaction.atomic
@@ -222,7 +222,7 @@ def release_due_campaigns(*, now: datetime | None = None) -> int:
     ):
         with transaction.atomic():
             campaign = (
-                Campaign.objects.select_for_update()
+                Campaign.objects.select_for_update(of=("self",))
                 .select_related("organization", "segment")
                 .filter(pk=campaign_id, status=Status.SCHEDULED)
                 .first()
