@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, MessageTemplate, Segment
+from .models import Campaign, CampaignRecipient, MessageTemplate, Segment
 
 
 @admin.register(MessageTemplate)
@@ -33,3 +33,12 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["status", "organization"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization", "segment"]
+
+
+@admin.register(CampaignRecipient)
+class CampaignRecipientAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "client", "channel", "status", "queued_at", "opened_at", "clicked_at", "organization"]
+    list_filter = ["status", "channel", "organization"]
+    search_fields = ["campaign__name", "client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["campaign", "client", "organization"]
+    raw_id_fields = ["campaign", "client", "message"]

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class MarketingConfig(AppConfig):
     name = "marketing"
     verbose_name = _("Marketing")
+
+    def ready(self):
+        self._ready_campaigns()
+
+    def _ready_campaigns(self):
+        from mecto import events, nav
+        from mecto.celery import add_periodic_task
+        from mecto.comms import tracking
+
+        from . import engine
+
+        nav.register(
+            nav.NavItem("marketing", _("Marketing"), "marketing:campaigns", capability="marketing.manage", order=40)
+        )
+        events.register_event_type("campaign.sent", _("A campaign finished sending"))
+        events.register_event_type("message.bounced", _("A marketing message bounced"))
+        tracking.listen(engine.on_message_report)
+        add_periodic_task("marketing-release-campaigns", "marketing.release_due_campaigns", 60.0)

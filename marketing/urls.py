@@ -1,13 +1,18 @@
 from django.urls import path
 
+from .views import campaigns
+from .views import segments as _segments
+
 app_name = "marketing"
 
-urlpatterns: list = []
-
-# Segments (marketing/views/segments.py)
-from .views import segments as _segments  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # Campaigns
+    path("marketing/", campaigns.CampaignListView.as_view(), name="campaigns"),
+    path("marketing/campaigns/new/", campaigns.CampaignFormView.as_view(), name="campaign_create"),
+    path("marketing/campaigns/<int:pk>/", campaigns.CampaignDetailView.as_view(), name="campaign_detail"),
+    path("marketing/campaigns/<int:pk>/edit/", campaigns.CampaignFormView.as_view(), name="campaign_edit"),
+    path("marketing/campaigns/<int:pk>/progress/", campaigns.CampaignProgressView.as_view(), name="campaign_progress"),
+    # Segments
     path("marketing/segments/", _segments.SegmentListView.as_view(), name="segments"),
     path("marketing/segments/new/", _segments.SegmentEditView.as_view(), name="segment_create"),
     path("marketing/segments/count/", _segments.SegmentCountView.as_view(), name="segment_count"),

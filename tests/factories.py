@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Organization, User
 from clients.models import Client
+from marketing.models import Campaign, CampaignRecipient
 
 _registry: dict = {}
 
@@ -108,3 +109,22 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Segment {n}")
     match = "all"
     rules = factory.LazyFunction(lambda: [{"field": "status", "op": "is", "value": "active"}])
+# --- Marketing: campaigns -------------------------------------------------------------------------
+@register
+class CampaignFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Campaign
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Campaign {n}")
+
+
+@register
+class CampaignRecipientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CampaignRecipient
+
+    campaign = factory.SubFactory(CampaignFactory)
+    organization = factory.SelfAttribute("campaign.organization")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    channel = "email"

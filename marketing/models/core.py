@@ -5,6 +5,7 @@ platform's sending mechanism (`mecto.comms`), one per campaign + recipient + cha
 nothing is sent twice however often a worker restarts."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -115,6 +116,13 @@ class Campaign(OrgOwned):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     paused_reason = models.CharField(_("paused because"), max_length=300, blank=True)
+    rate_per_minute = models.PositiveIntegerField(
+        _("messages per minute"),
+        default=1200,
+        validators=[MinValueValidator(1), MaxValueValidator(100_000)],
+        help_text=_("The most messages this campaign queues in a minute."),
+    )
+    last_batch_at = models.DateTimeField(_("last batch"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -28,7 +28,7 @@ from . import consent
 from .addresses import normalise_email
 from .errors import SendError, WebhookRejected
 from .models import Channel, OutboundMessage, Suppression
-from .tracking import advance, note
+from .tracking import advance, engage, note
 
 logger = logging.getLogger(__name__)
 Status = OutboundMessage.Status
@@ -91,7 +91,9 @@ class EmailBackend(BaseEmailBackend):
         if not self.api_key:
             raise SendError("SendGrid is not configured: set SENDGRID_API_KEY.")
         body = mail_body(message, sandbox_mode=self.sandbox_mode)
-        client = SendGridAPIClient(api_key=self.api_key)
+        client = SendGridAPIClient(
+            api_key=self.api_key, host=getattr(settings, "SENDGRID_API_HOST", "https://api.sendgrid.com")
+        )
         try:
             response = client.client.mail.send.post(request_body=body, timeout=TIMEOUT)
         except HTTPError as exc:
@@ -338,7 +340,9 @@ def _record_event(event: dict) -> str:
         )
     elif kind in ("unsubscribe", "group_unsubscribe"):
         _withdraw_consent(message, address or message.to_address, at)
-    else:  # open, click, group_resubscribe: nothing to record yet
+    elif kind in ("open", "click"):
+        engage(message, "opened" if kind == "open" else "clicked", at=at)
+    else:  # group_resubscribe: nothing to record yet
         return "ignored"
     return kind
 

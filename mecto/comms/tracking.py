@@ -18,6 +18,30 @@ from django.utils import timezone
 from .models import OutboundMessage
 
 Status = OutboundMessage.Status
+
+# Functions `listener(message, what, at)` told of each change a provider reports: a new
+# status ("delivered", "bounced", ...) or engagement ("opened", "clicked"). Registered by
+# higher apps at ready() (marketing counts its campaign's opens and bounces); they run in
+# the webhook's transaction.
+_listeners: list = []
+
+
+def listen(func):
+    if func not in _listeners:
+        _listeners.append(func)
+    return func
+
+
+def _notify(message: OutboundMessage, what: str, at: datetime) -> None:
+    for func in _listeners:
+        func(message, what, at)
+
+
+def engage(message: OutboundMessage, what: str, *, at: datetime | None = None) -> None:
+    """The person opened the email or clicked a link in it (as the provider saw it)."""
+    _notify(message, what, at or timezone.now())
+
+
 RANK = {
     Status.QUEUED: 0,
     Status.SENDING: 0,
@@ -56,6 +80,7 @@ def advance(
         OutboundMessage.objects.filter(pk=message.pk, provider_id="").update(provider=provider, provider_id=provider_id)
     if changed:
         message.refresh_from_db()
+        _notify(message, status, at)
     return bool(changed)
 
 

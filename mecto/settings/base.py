@@ -278,6 +278,8 @@ SENDGRID_API_KEY = env("SENDGRID_API_KEY", default="")
 SENDGRID_WEBHOOK_PUBLIC_KEY = env("SENDGRID_WEBHOOK_PUBLIC_KEY", default="")
 # SendGrid validates each request and answers as usual but delivers nothing (staging, load tests).
 SENDGRID_SANDBOX_MODE = env.bool("SENDGRID_SANDBOX_MODE", default=False)
+# The Mail Send API's address (a local fake in bench/marketing.py).
+SENDGRID_API_HOST = env("SENDGRID_API_HOST", default="https://api.sendgrid.com")
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="mecto.comms.sendgrid.EmailBackend"
