@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "marketing"
 
 urlpatterns: list = []
+
+from .views import unsubscribe as unsubscribe_views  # noqa: E402
+
+urlpatterns += [
+    path("u/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+]
