@@ -25,3 +25,25 @@ class CampaignAdmin(admin.ModelAdmin):
     list_filter = ["status", "organization"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization", "segment"]
+
+
+from .models import SendingSettings, UnsubscribeToken  # noqa: E402
+
+
+@admin.register(SendingSettings)
+class SendingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organization", "quiet_start", "quiet_end", "email_cap", "sms_cap", "reply_to", "updated_at"]
+    list_filter = ["email_cap", "sms_cap"]
+    search_fields = ["organization__name", "reply_to"]
+    list_select_related = ["organization"]
+
+
+@admin.register(UnsubscribeToken)
+class UnsubscribeTokenAdmin(admin.ModelAdmin):
+    """Revoke a link by setting its revoked time; the next marketing email carries a new one."""
+
+    list_display = ["address", "channel", "client", "organization", "created_at", "used_at", "revoked_at"]
+    list_filter = ["channel", "organization"]
+    search_fields = ["address", "organization__name", "client__first_name", "client__last_name"]
+    list_select_related = ["organization", "client"]
+    readonly_fields = ["token", "created_at", "used_at"]

@@ -1,5 +1,5 @@
-from mecto.comms.models import Channel
 from marketing.models import MessageTemplate
+from mecto.comms.models import Channel
 
 
 def email_template(org, **fields):
