@@ -25,4 +25,5 @@ class AutomationConfig(AppConfig):
                 badge_label=_("unread"),
             )
         )
+        register_event_type("task.completed", _("A coach task was marked done"))
         del handlers, notifications  # imported for their event handlers and email composer

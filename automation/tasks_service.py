@@ -4,7 +4,11 @@ from another app through `mecto` registries later)."""
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from mecto.errors import DomainError
 from mecto.events import emit
 
 from .models import CoachTask
@@ -44,3 +48,76 @@ def create_task(
         return CoachTask.objects.get(organization=organization, source_key=source_key)
     emit(organization, "task.created", {"task_id": task.pk, "title": task.title}, actor=actor, client=client)
     return task
+
+
+class TaskError(DomainError):
+    pass
+
+
+def _check_people(organization, *, client, assignee) -> None:
+    from accounts.models import Membership
+
+    if client is not None and client.organization_id != organization.pk:
+        raise TaskError(_("Choose a client of this business."), field="client")
+    if assignee is not None and not Membership.objects.filter(organization=organization, user=assignee).exists():
+        raise TaskError(_("Choose someone on this business's team."), field="assignee")
+
+
+EDITABLE = ("title", "detail", "client", "assignee", "due_at")
+
+
+@transaction.atomic
+def update_task(*, task: CoachTask, actor=None, **changes) -> CoachTask:
+    """Change a task's title, detail, client, assignee or due time."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TaskError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if "title" in changes and not (changes["title"] or "").strip():
+        raise TaskError(_("Give the task a title."), field="title")
+    _check_people(task.organization, client=changes.get("client"), assignee=changes.get("assignee"))
+    for name, value in changes.items():
+        setattr(task, name, value.strip() if isinstance(value, str) else value)
+    task.save()
+    return task
+
+
+@transaction.atomic
+def complete_task(*, task: CoachTask, actor=None) -> CoachTask:
+    """Mark done (again: nothing changes)."""
+    if task.completed_at is None:
+        task.completed_at = timezone.now()
+        task.save(update_fields=["completed_at"])
+        emit(task.organization, "task.completed", {"task_id": task.pk}, actor=actor, client=task.client)
+    return task
+
+
+@transaction.atomic
+def reopen_task(*, task: CoachTask, actor=None) -> CoachTask:
+    if task.completed_at is not None:
+        task.completed_at = None
+        task.save(update_fields=["completed_at"])
+    return task
+
+
+@transaction.atomic
+def delete_task(*, task: CoachTask, actor=None) -> None:
+    task.delete()
+
+
+def add_task(organization, *, title: str, actor=None, **fields) -> CoachTask:
+    """A task added by hand (page, API): checks what `create_task` trusts its callers with."""
+    if not (title or "").strip():
+        raise TaskError(_("Give the task a title."), field="title")
+    _check_people(organization, client=fields.get("client"), assignee=fields.get("assignee"))
+    return create_task(organization, title=title.strip(), actor=actor, **fields)
+
+
+def open_tasks(*, organization, assignee=None, client=None, done: bool = False):
+    """Tasks of one business (a coach's own, one client's), open or done, soonest due first."""
+    rows = CoachTask.objects.for_org(organization).select_related("client", "assignee")
+    rows = rows.filter(completed_at__isnull=not done)
+    if assignee is not None:
+        rows = rows.filter(assignee=assignee)
+    if client is not None:
+        rows = rows.filter(client=client)
+    return rows.order_by(F("due_at").asc(nulls_last=True), "id")

@@ -42,3 +42,23 @@ class CampaignRecipientAdmin(admin.ModelAdmin):
     search_fields = ["campaign__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["campaign", "client", "organization"]
     raw_id_fields = ["campaign", "client", "message"]
+from .models import SendingSettings, UnsubscribeToken  # noqa: E402
+
+
+@admin.register(SendingSettings)
+class SendingSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organization", "quiet_start", "quiet_end", "email_cap", "sms_cap", "reply_to", "updated_at"]
+    list_filter = ["email_cap", "sms_cap"]
+    search_fields = ["organization__name", "reply_to"]
+    list_select_related = ["organization"]
+
+
+@admin.register(UnsubscribeToken)
+class UnsubscribeTokenAdmin(admin.ModelAdmin):
+    """Revoke a link by setting its revoked time; the next marketing email carries a new one."""
+
+    list_display = ["address", "channel", "client", "organization", "created_at", "used_at", "revoked_at"]
+    list_filter = ["channel", "organization"]
+    search_fields = ["address", "organization__name", "client__first_name", "client__last_name"]
+    list_select_related = ["organization", "client"]
+    readonly_fields = ["token", "created_at", "used_at"]

@@ -1,7 +1,9 @@
 from django.urls import path
+<<<<<<< HEAD
 
 from .views import campaigns
 from .views import segments as _segments
+from .views import unsubscribe as unsubscribe_views
 
 app_name = "marketing"
 
@@ -18,4 +20,17 @@ urlpatterns = [
     path("marketing/segments/count/", _segments.SegmentCountView.as_view(), name="segment_count"),
     path("marketing/segments/<int:pk>/", _segments.SegmentEditView.as_view(), name="segment_edit"),
     path("marketing/segments/<int:pk>/delete/", _segments.SegmentDeleteView.as_view(), name="segment_delete"),
+=======
+
+app_name = "marketing"
+
+urlpatterns: list = []
+
+from .views import unsubscribe as unsubscribe_views  # noqa: E402
+
+urlpatterns += [
+    path("u/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+>>>>>>> mcons
+    # One-click unsubscribe (RFC 8058) and the preference page
+    path("u/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
 ]

@@ -128,3 +128,36 @@ class CampaignRecipientFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("campaign.organization")
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     channel = "email"
+# Marketing sending settings, unsubscribe links and coach tasks.
+from automation.models import CoachTask  # noqa: E402
+from marketing.models import SendingSettings, UnsubscribeToken  # noqa: E402
+
+
+@register
+class SendingSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SendingSettings
+        django_get_or_create = ("organization",)
+
+    organization = factory.SubFactory(OrganizationFactory)
+
+
+@register
+class UnsubscribeTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UnsubscribeToken
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    channel = "email"
+    address = factory.Sequence(lambda n: f"unsubscriber{n}@example.com")
+
+
+@register
+class CoachTaskFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoachTask
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Call back client {n}")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))

@@ -14,3 +14,9 @@ urlpatterns = [
     ),
     *router.urls,
 ]
+
+from .tasks import CoachTaskViewSet  # noqa: E402
+
+_tasks = SimpleRouter()
+_tasks.register("tasks", CoachTaskViewSet, basename="task")
+urlpatterns += _tasks.urls

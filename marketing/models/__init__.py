@@ -2,5 +2,14 @@
 
 from .campaigns import CampaignRecipient, campaign_message_key
 from .core import Campaign, MessageTemplate, Segment
+from .settings import SendingSettings, UnsubscribeToken
 
-__all__ = ["Campaign", "CampaignRecipient", "MessageTemplate", "Segment", "campaign_message_key"]
+__all__ = [
+    "Campaign",
+    "CampaignRecipient",
+    "MessageTemplate",
+    "Segment",
+    "SendingSettings",
+    "UnsubscribeToken",
+    "campaign_message_key",
+]
