@@ -7,6 +7,8 @@ from django.db.models import Count, Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from marketing.models import MessageTemplate
@@ -16,7 +18,9 @@ from mecto.api_base import (
     OrgPrimaryKeyRelatedField,
     OrgReadOnlyViewSet,
     OrgViewSet,
+    TenantAPIView,
 )
+from mecto.permissions import HasCapability, IsOrgMember
 
 from .. import library
 from .. import services_rules as services
@@ -178,6 +182,7 @@ class AutomationViewSet(OrgViewSet):
             .get_queryset()
             .annotate(runs_in_progress=Count("runs", filter=Q(runs__state__in=IN_PROGRESS)))
             .prefetch_related("steps")
+            .order_by("name", "id")
         )
         active = self.request.query_params.get("active")
         if active in ("true", "1"):
@@ -216,10 +221,37 @@ class AutomationViewSet(OrgViewSet):
         services.delete_automation(automation=instance, actor=self.request.user)
 
     @extend_schema(
+        summary="Who would enter now (writes nothing)", responses={200: DryRunResponse, 404: ErrorSerializer}
+    )
+    @action(detail=True, methods=["get"], url_path="dry-run")
+    def dry_run(self, request, pk=None):
+        result = services.dry_run(automation=self.get_object())
+        return Response(
+            {
+                "matching": result["matching"],
+                "count": result["count"],
+                "clients": [{"id": c.pk, "name": c.full_name} for c in result["entering"]],
+            }
+        )
+
+
+class AutomationTemplateViewSet(TenantAPIView):
+    """The ready automations: the product's own list (no business's rows); switching one on
+    creates the automation only in the request's business."""
+
+    tenant_exempt = "Lists the product's ready automations; enabling creates rows only in the request's business."
+    permission_classes = [IsAuthenticated, IsOrgMember, HasCapability]
+    required_capability = CAPABILITY
+    serializer_class = AutomationTemplateSerializer
+    queryset = Automation.objects.none()  # for the schema only: nothing is read from it
+    lookup_field = "key"
+    lookup_value_regex = "[a-z_]{1,40}"
+    pagination_class = None
+
+    @extend_schema(
         summary="Ready automations a coach can switch on", responses={200: AutomationTemplateSerializer(many=True)}
     )
-    @action(detail=False, methods=["get"], url_path="templates", pagination_class=None)
-    def templates(self, request):
+    def list(self, request):
         data = [
             {
                 "key": r.key,
@@ -235,28 +267,23 @@ class AutomationViewSet(OrgViewSet):
     @extend_schema(
         summary="Switch a ready automation on (creates it with its steps and message templates)",
         request=None,
-        parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, enum=list(library.BY_KEY))],
+        parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, enum=[*library.BY_KEY])],
         responses={201: AutomationSerializer, **ERRORS},
     )
-    @action(detail=False, methods=["post"], url_path=r"templates/(?P<key>[a-z_]{1,40})/enable")
+    @action(detail=True, methods=["post"])
     def enable(self, request, key=None):
-        automation = library.enable_template(organization=self.organization, key=key, actor=request.user)
-        instance = self.get_queryset().get(pk=automation.pk)
-        return Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Who would enter now (writes nothing)", responses={200: DryRunResponse, 404: ErrorSerializer}
-    )
-    @action(detail=True, methods=["get"], url_path="dry-run")
-    def dry_run(self, request, pk=None):
-        result = services.dry_run(automation=self.get_object())
-        return Response(
-            {
-                "matching": result["matching"],
-                "count": result["count"],
-                "clients": [{"id": c.pk, "name": c.full_name} for c in result["entering"]],
-            }
+        if key not in library.BY_KEY:
+            raise NotFound()
+        organization = request.tenant.organization
+        automation = library.enable_template(organization=organization, key=key, actor=request.user)
+        instance = (
+            Automation.objects.for_org(organization)
+            .annotate(runs_in_progress=Count("runs", filter=Q(runs__state__in=IN_PROGRESS)))
+            .prefetch_related("steps")
+            .get(pk=automation.pk)
         )
+        context = {"request": request, "view": self, "format": None}
+        return Response(AutomationSerializer(instance, context=context).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
@@ -295,4 +322,4 @@ class AutomationRunViewSet(OrgReadOnlyViewSet):
         return qs
 
 
-__all__ = ["AutomationRunViewSet", "AutomationViewSet", "Reentry", "StepKind"]
+__all__ = ["AutomationRunViewSet", "AutomationTemplateViewSet", "AutomationViewSet", "Reentry", "StepKind"]

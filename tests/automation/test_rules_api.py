@@ -73,7 +73,7 @@ def test_ready_templates_list_enable_and_dry_run(org, coach):
     assert {"missed_session", "welcome_lead", "birthday"} <= {t["key"] for t in listed} and len(listed) >= 8
     enabled = api.post(f"{BASE}templates/missed_session/enable/")
     assert enabled.status_code == 201 and enabled.json()["is_active"] and enabled.json()["trigger"] == "booking.no_show"
-    assert api.post(f"{BASE}templates/nope/enable/").status_code == 400
+    assert api.post(f"{BASE}templates/nope/enable/").status_code == 404
     ClientFactory(organization=org, status="active")
     ClientFactory(organization=org, status="former")
     dry = api.get(f"{BASE}{enabled.json()['id']}/dry-run/").json()
