@@ -27,3 +27,22 @@ class AutomationConfig(AppConfig):
         )
         register_event_type("task.completed", _("A coach task was marked done"))
         del handlers, notifications  # imported for their event handlers and email composer
+        self._ready_rules()
+
+    def _ready_rules(self):
+        """Automations: the engine's event subscription, the beat entries and the nav item."""
+        from celery.schedules import crontab
+
+        from mecto import nav
+        from mecto.celery import add_periodic_task
+
+        from . import engine, services_rules
+
+        del engine, services_rules  # imported for the `*` subscription and the webhook event type
+        add_periodic_task("automation-advance-runs", "automation.advance_runs", 60.0)
+        add_periodic_task("automation-birthdays", "automation.scan_birthdays", crontab(minute=5))
+        nav.register(
+            nav.NavItem(
+                "automations", _("Automations"), "automation:automations", capability="marketing.manage", order=85
+            )
+        )

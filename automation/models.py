@@ -135,3 +135,14 @@ class CoachTask(OrgOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .models_rules import (  # noqa: E402,F401  automations live in their own module
+    Automation,
+    AutomationRun,
+    AutomationStep,
+    Reentry,
+    RunState,
+    RunStep,
+    StepKind,
+)
