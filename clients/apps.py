@@ -62,6 +62,7 @@ class ClientsConfig(AppConfig):
         data_rights.register(
             "clients", exporter=clients_privacy.export_client, eraser=clients_privacy.erase_client, order=1000
         )
+        nav.register(nav.NavItem("portal_data", _("Your data"), "clients:portal_data", audience="client", order=95))
         add_periodic_task("clients-expire-data-exports", "clients.expire_data_exports", 3600.0)
         add_periodic_task("clients-run-due-erasures", "clients.run_due_erasures", 3600.0)
 

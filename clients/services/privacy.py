@@ -29,6 +29,7 @@ from ..models import Client, DataExport, ErasureAudit, ErasureRequest
 __all__ = [
     "EXPORT_DAYS",
     "DEFAULT_GRACE_DAYS",
+    "MAX_GRACE_DAYS",
     "PrivacyError",
     "request_export",
     "build_export",

@@ -55,7 +55,7 @@ def client_with_everything(
         phone=phone,
         user=user,
         emergency_contact_name=f"{first_name} Senior",
-        emergency_contact_phone="+447700900999",
+        emergency_contact_phone=phone + "9",
         goals=f"{first_name} wants to deadlift 150 kg",
     )
     kw = {"organization": org, "client": client}
