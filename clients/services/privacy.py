@@ -311,6 +311,9 @@ def run_due_erasures() -> int:
     ).values_list("pk", flat=True)
     count = 0
     for pk in list(due):
-        run_erasure(erasure=ErasureRequest(pk=pk))
+        try:
+            run_erasure(erasure=ErasureRequest(pk=pk))
+        except PrivacyError:
+            continue  # cancelled or run meanwhile: nothing to do
         count += 1
     return count
