@@ -32,3 +32,8 @@ class BillingConfig(AppConfig):
             "billing-expiring-packages", "billing.remind_expiring_packages", crontab(minute=35, hour="*/6")
         )
         add_periodic_task("billing-retry-stripe-events", "billing.retry_stripe_events", 300.0)
+        from mecto import privacy as data_rights
+
+        from . import privacy as billing_privacy
+
+        data_rights.register("billing", exporter=billing_privacy.export_client, eraser=billing_privacy.erase_client)

@@ -22,3 +22,8 @@ class BookingConfig(AppConfig):
         register_portal_card(next_session_portal_card)
         add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
         add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)
+        from mecto import privacy as data_rights
+
+        from . import privacy as booking_privacy
+
+        data_rights.register("booking", exporter=booking_privacy.export_client, eraser=booking_privacy.erase_client)

@@ -444,4 +444,7 @@ class PortalInvitationAdmin(InvitationAdminBase):
     autocomplete_fields = ["organization", "client", "invited_by"]
 
 
-from . import admin_checkins  # noqa: E402, F401  (check-ins and waivers)
+from . import (  # noqa: E402
+    admin_checkins,  # noqa: F401  (check-ins and waivers)
+    admin_privacy,  # noqa: F401  (data exports and erasure)
+)

@@ -54,6 +54,17 @@ class ClientsConfig(AppConfig):
         register_card(dashboard.checkins_card)
         register_portal_card(dashboard.portal_checkins_card)
         del handlers  # imported for its event handlers
+        from mecto import privacy as data_rights
+
+        from . import privacy as clients_privacy
+
+        # Runs last: it removes the client row itself (the other apps' rows hang from it).
+        data_rights.register(
+            "clients", exporter=clients_privacy.export_client, eraser=clients_privacy.erase_client, order=1000
+        )
+        nav.register(nav.NavItem("portal_data", _("Your data"), "clients:portal_data", audience="client", order=95))
+        add_periodic_task("clients-expire-data-exports", "clients.expire_data_exports", 3600.0)
+        add_periodic_task("clients-run-due-erasures", "clients.run_due_erasures", 3600.0)
 
 
 def _start_organization(organization) -> None:

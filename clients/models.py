@@ -695,3 +695,4 @@ class ClientImport(OrgOwned):
 
 # --- Check-ins and waivers (their own module, part of this app's models) ---------------------------
 from .models_checkins import *  # noqa: E402, F403
+from .models_privacy import *  # noqa: E402, F403

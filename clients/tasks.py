@@ -25,3 +25,27 @@ def sweep_checkins() -> dict:
     from .services import sweep_checkins as sweep
 
     return sweep()
+
+
+@shared_task(name="clients.build_data_export", acks_late=True)
+def build_data_export(export_id: int) -> str:
+    """Build a client's data export ZIP (progress is visible while it runs)."""
+    from .services import build_export
+
+    return build_export(export_id=export_id).status
+
+
+@shared_task(name="clients.expire_data_exports")
+def expire_data_exports() -> int:
+    """Hourly: exports past their 7 days lose their file."""
+    from .services import expire_exports
+
+    return expire_exports()
+
+
+@shared_task(name="clients.run_due_erasures")
+def run_due_erasures() -> int:
+    """Hourly: erase the clients whose erasure grace period is over."""
+    from .services import run_due_erasures as run
+
+    return run()

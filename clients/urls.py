@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import checkins, imports, intake, messages, photos, portal, progress, public, records, waivers
+from .views import checkins, imports, intake, messages, photos, portal, privacy, progress, public, records, waivers
 
 app_name = "clients"
 
@@ -75,4 +75,10 @@ urlpatterns = [
     path("waivers/sign/<str:token>/", waivers.WaiverSignLinkView.as_view(), name="waiver_sign_link"),
     path("intake/<str:token>/", public.PublicIntakeView.as_view(), name="intake_public"),
     path("intake/r/<str:token>/", public.RequestedIntakeView.as_view(), name="intake_request"),
+    # The client's data rights (export and erasure).
+    path("clients/<int:pk>/data/", privacy.ClientDataView.as_view(), name="data"),
+    path("clients/<int:pk>/data/status/", privacy.ClientDataStatusView.as_view(), name="data_status"),
+    path("portal/data/", privacy.PortalDataView.as_view(), name="portal_data"),
+    path("portal/data/status/", privacy.PortalDataStatusView.as_view(), name="portal_data_status"),
+    path("data-exports/<str:token>/", privacy.DataExportDownloadView.as_view(), name="data_export_download"),
 ]

@@ -13,6 +13,13 @@ class NutritionConfig(AppConfig):
         self._ready_logs()
         self._ready_plans()
         self._ready_habits()
+        from mecto import privacy as data_rights
+
+        from . import privacy as nutrition_privacy
+
+        data_rights.register(
+            "nutrition", exporter=nutrition_privacy.export_client, eraser=nutrition_privacy.erase_client
+        )
 
     def _ready_foods(self):
         from mecto import nav, reference

@@ -41,3 +41,8 @@ class TrainingConfig(AppConfig):
         dashboard.register_card(cards.training_card)
         dashboard.register_portal_card(cards.portal_workout_card)
         add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))
+        from mecto import privacy as data_rights
+
+        from . import privacy as training_privacy
+
+        data_rights.register("training", exporter=training_privacy.export_client, eraser=training_privacy.erase_client)

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import checkins, me, messaging, photos, progress, waivers
+from . import checkins, me, messaging, photos, privacy, progress, waivers
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -46,6 +46,7 @@ router.register(f"{CLIENT}/intake-submissions", IntakeSubmissionViewSet, basenam
 router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, basename="client-progress-entry")
 router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
 router.register(f"{CLIENT}/checkin-schedules", checkins.CheckInScheduleViewSet, basename="client-checkin-schedule")
+router.register(f"{CLIENT}/data-exports", privacy.ClientDataExportViewSet, basename="client-data-export")
 router.register("clients", ClientViewSet, basename="client")
 router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
 router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
@@ -53,10 +54,21 @@ router.register("me/messages", messaging.MyMessageViewSet, basename="me-message"
 router.register("me/progress", progress.MyProgressViewSet, basename="me-progress")
 router.register("me/checkins", checkins.MyCheckInViewSet, basename="me-checkin")
 router.register("me/waivers", waivers.MyWaiverViewSet, basename="me-waiver")
+router.register("me/data-exports", privacy.MyDataExportViewSet, basename="me-data-export")
 
 urlpatterns = [
     path("me/profile/", me.MyProfileView.as_view({"get": "retrieve", "patch": "partial_update"}), name="me-profile"),
     path("me/intake/", me.MyIntakeView.as_view({"get": "retrieve", "post": "create"}), name="me-intake"),
     path("me/metrics/", progress.MyMetricsView.as_view({"get": "list"}), name="me-metrics"),
+    path(
+        "me/erasure-request/",
+        privacy.MyErasureRequestView.as_view({"get": "retrieve", "post": "create", "delete": "destroy"}),
+        name="me-erasure-request",
+    ),
+    re_path(
+        rf"^{CLIENT}/erasure-request/$",
+        privacy.ClientErasureRequestView.as_view({"get": "retrieve", "post": "create", "delete": "destroy"}),
+        name="client-erasure-request",
+    ),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
 from .messaging import *  # noqa: F403
 from .photos import *  # noqa: F403
+from .privacy import *  # noqa: F403
 from .progress import *  # noqa: F403
 from .records import *  # noqa: F403
 from .waivers import *  # noqa: F403

@@ -356,3 +356,36 @@ class WaiverSignatureFactory(factory.django.DjangoModelFactory):
     text_hash = factory.SelfAttribute("version.text_hash")
     method = WaiverSignature.Method.TYPED
     typed_name = "Ada Lovelace"
+
+
+# --- Data rights -----------------------------------------------------------------------------------
+from clients.models import DataExport, ErasureAudit, ErasureRequest  # noqa: E402
+
+
+@register
+class DataExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DataExport
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class ErasureRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ErasureRequest
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    grace_until = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+@register
+class ErasureAuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ErasureAudit
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client_reference = factory.Sequence(lambda n: f"{n:010x}")
+    requested_at = factory.LazyFunction(timezone.now)
