@@ -93,3 +93,26 @@ class InvitationFactory(factory.django.DjangoModelFactory):
 
 
 PASSWORD = "correct horse battery staple"
+
+
+# --- Marketing: message templates ----------------------------------------------------------------
+from marketing.models import MessageTemplate  # noqa: E402
+
+
+@register
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    channel = "email"
+    subject = "Hello {{ client.first_name }}"
+    preheader = "A note from {{ business.name }}"
+    blocks = factory.LazyFunction(
+        lambda: [
+            {"type": "heading", "text": "Hi {{ client.first_name }}"},
+            {"type": "text", "text": "See you soon."},
+            {"type": "button", "label": "Book", "url": "{{ business.booking_url }}"},
+        ]
+    )
