@@ -452,3 +452,25 @@ def longest_values(organization) -> dict[str, int]:
         if url:
             sizes[name] = len(url)
     return sizes
+
+
+def sms_estimate(text: str, organization, *, typical: dict | None = None) -> dict:
+    """The SMS counter for a template's text: as written with typical values (a sample
+    client), and at worst with each merge field at its longest plausible value; `warning`
+    says when a merge field may push the message into another segment."""
+    from .sms_counter import count
+
+    typical = typical if typical is not None else sample_values(organization)
+    longest = longest_values(organization)
+    result = count(substitute(text, typical))
+    worst = count(substitute(text, {name: "x" * size for name, size in longest.items()}))
+    if worst["encoding"] != result["encoding"]:
+        worst = count(substitute(text, {name: "ą" * size for name, size in longest.items()}))
+    result["max_segments"] = max(worst["segments"], result["segments"])
+    result["warning"] = (
+        _("With the longest values of its merge fields this message may take %(n)s segments.")
+        % {"n": result["max_segments"]}
+        if result["max_segments"] > result["segments"]
+        else ""
+    )
+    return result
