@@ -1,4 +1,4 @@
-""""Draft this for me": a subject, preheader and blocks (or a text message) for a goal.
+""" "Draft this for me": a subject, preheader and blocks (or a text message) for a goal.
 
 The local generator is the default and needs no network: it writes from the business's
 name, the goal and, when a client is chosen, what is known about them (a booked session,
@@ -62,7 +62,10 @@ def _local_parts(goal: str, business: str, note: str, has_session: bool) -> dict
             "preheader": _("Here is how we get you started"),
             "heading": _("Welcome, %(first)s!") % {"first": first},
             "paragraphs": [
-                _("We are glad you chose %(business)s. Your first step is a session with %(coach)s to agree your goals.")
+                _(
+                    "We are glad you chose %(business)s. "
+                    "Your first step is a session with %(coach)s to agree your goals."
+                )
                 % {"business": business, "coach": coach},
                 _("Pick a time that suits you and we will take it from there."),
             ],
@@ -80,7 +83,9 @@ def _local_parts(goal: str, business: str, note: str, has_session: bool) -> dict
                 _("The best next step is a short call or a first session: choose a time below."),
             ],
             "button": _("Choose a time"),
-            "sms": _("Hi %(first)s, thanks for your intake form. %(coach)s will be in touch; book a time here: %(book)s")
+            "sms": _(
+                "Hi %(first)s, thanks for your intake form. %(coach)s will be in touch; book a time here: %(book)s"
+            )
             % {"first": first, "coach": coach, "book": book},
         },
         "win_back": {
@@ -88,7 +93,10 @@ def _local_parts(goal: str, business: str, note: str, has_session: bool) -> dict
             "preheader": _("Your spot at %(business)s is waiting") % {"business": business},
             "heading": _("It has been a while, %(first)s") % {"first": first},
             "paragraphs": [
-                _("Life gets busy, and that is fine. Getting back is easier than it feels: one session is enough to restart."),
+                _(
+                    "Life gets busy, and that is fine. "
+                    "Getting back is easier than it feels: one session is enough to restart."
+                ),
                 _("%(coach)s would love to see you again. Book a time and we will pick up where you left off.")
                 % {"coach": coach},
             ],
@@ -145,7 +153,9 @@ def _local_parts(goal: str, business: str, note: str, has_session: bool) -> dict
             % {"first": first, "business": business},
         },
         "custom": {
-            "subject": (note_line.rstrip(".")[:80] if note_line else _("News from %(business)s") % {"business": business}),
+            "subject": (
+                note_line.rstrip(".")[:80] if note_line else _("News from %(business)s") % {"business": business}
+            ),
             "preheader": _("A note from %(coach)s") % {"coach": coach},
             "heading": _("Hi %(first)s") % {"first": first},
             "paragraphs": [
@@ -165,7 +175,12 @@ def _blocks(parts: dict, goal: str) -> list[dict]:
     blocks = [{"type": "heading", "text": parts["heading"]}]
     blocks += [{"type": "text", "text": p} for p in parts["paragraphs"] if p]
     blocks.append({"type": "button", "label": parts["button"], "url": url})
-    blocks.append({"type": "text", "text": _("%(coach)s, %(business)s") % {"coach": "{{ coach.name }}", "business": "{{ business.name }}"}})
+    blocks.append(
+        {
+            "type": "text",
+            "text": _("%(coach)s, %(business)s") % {"coach": "{{ coach.name }}", "business": "{{ business.name }}"},
+        }
+    )
     return blocks
 
 
@@ -185,7 +200,7 @@ SYSTEM_PROMPT = (
     '{"subject": str, "preheader": str, "heading": str, "paragraphs": [str], "button_label": str, "sms": str}. '
     "Subject at most 70 characters, preheader at most 90, two or three short paragraphs, sms at most 150 characters. "
     "You may use only these merge fields, written exactly like this: "
-    + ", ".join("{{ %s }}" % name for name in MERGE_FIELDS)
+    + ", ".join("{{ " + name + " }}" for name in MERGE_FIELDS)
     + ". Use {{ client.first_name }} to greet. Never invent prices, dates or other merge fields."
 )
 
@@ -195,7 +210,7 @@ def _safe(value, limit: int) -> str:
     if not isinstance(value, str):
         return ""
     text = " ".join(value.split())[:limit]
-    kept = {name: "{{ %s }}" % name for name in MERGE_FIELDS}
+    kept = {name: "{{ " + name + " }}" for name in MERGE_FIELDS}
     text = substitute(text, kept)
     try:
         check_text(text, field="draft")

@@ -61,7 +61,7 @@ def check_text(value: str, *, field: str) -> None:
         if name is None or name.group(1) not in MERGE_FIELDS:
             raise TemplateError(
                 _("%(tag)s is not a merge field. Use one of: %(fields)s.")
-                % {"tag": match.group(0)[:60], "fields": ", ".join("{{ %s }}" % n for n in MERGE_FIELDS)},
+                % {"tag": match.group(0)[:60], "fields": ", ".join("{{ " + n + " }}" for n in MERGE_FIELDS)},
                 field=field,
             )
     rest = _TAG.sub("", value)
@@ -195,9 +195,7 @@ def _check_url(value: str, *, field: str, required: bool, merge_ok: bool = True)
         if required:
             raise TemplateError(_("Enter a link starting with https://."), field=field)
         return ""
-    if merge_ok and _NAME.match(value.strip("{} ")) and value.replace(" ", "") in {
-        "{{%s}}" % n for n in URL_FIELDS
-    }:
+    if merge_ok and _NAME.match(value.strip("{} ")) and value.replace(" ", "") in {"{{" + n + "}}" for n in URL_FIELDS}:
         return value
     if not _URL.match(value):
         raise TemplateError(
@@ -239,7 +237,9 @@ def clean_blocks(blocks) -> list[dict]:
                 clean[key] = max(8, min(height, 96))
                 continue
             if not isinstance(value, str):
-                raise TemplateError(_("Block %(n)s: %(key)s must be text.") % {"n": index + 1, "key": key}, field="blocks")
+                raise TemplateError(
+                    _("Block %(n)s: %(key)s must be text.") % {"n": index + 1, "key": key}, field="blocks"
+                )
             value = value.strip()
             if len(value) > limit:
                 raise TemplateError(
@@ -253,10 +253,14 @@ def clean_blocks(blocks) -> list[dict]:
                 else:
                     check_text(value, field=where)
             except TemplateError as exc:
-                raise TemplateError(_("Block %(n)s: %(error)s") % {"n": index + 1, "error": exc.message}, field="blocks")
+                raise TemplateError(
+                    _("Block %(n)s: %(error)s") % {"n": index + 1, "error": exc.message}, field="blocks"
+                )
             clean[key] = value
         if kind in ("heading", "text", "quote") and not clean["text"]:
-            raise TemplateError(_("Block %(n)s: write some text or remove the block.") % {"n": index + 1}, field="blocks")
+            raise TemplateError(
+                _("Block %(n)s: write some text or remove the block.") % {"n": index + 1}, field="blocks"
+            )
         if kind == "button" and not clean["label"]:
             raise TemplateError(_("Block %(n)s: the button needs a label.") % {"n": index + 1}, field="blocks")
         out.append(clean)
@@ -311,12 +315,15 @@ def blocks_html(blocks: list, values: dict, brand) -> str:
             if not src:
                 continue
             alt = escape(substitute(block.get("alt", ""), values))
-            cell = f'<img src="{escape(src)}" alt="{alt}" width="520" style="display:block;width:100%;max-width:520px;height:auto;border:0;">'
+            cell = (
+                f'<img src="{escape(src)}" alt="{alt}" width="520" '
+                'style="display:block;width:100%;max-width:520px;height:auto;border:0;">'
+            )
             href = _safe_url(block.get("href", ""), values)
             if href:
                 cell = f'<a href="{escape(href)}">{cell}</a>'
         elif kind == "divider":
-            cell = f'<hr style="border:0;border-top:1px solid #d4d4d4;margin:0;">'
+            cell = '<hr style="border:0;border-top:1px solid #d4d4d4;margin:0;">'
         elif kind == "spacer":
             try:
                 height = max(8, min(int(block.get("height") or 24), 96))
@@ -338,18 +345,22 @@ def email_html(*, subject: str, preheader: str, body_rows: str, brand, organizat
         else ""
     )
     logo = (
-        f'<img src="{escape(brand.logo_url)}" alt="{escape(organization_name)}" height="40" style="height:40px;border:0;">'
+        f'<img src="{escape(brand.logo_url)}" alt="{escape(organization_name)}" height="40" '
+        'style="height:40px;border:0;">'
         if brand.logo_url
-        else f'<span style="{font}font-size:18px;font-weight:bold;color:{brand.primary_contrast};">{escape(organization_name)}</span>'
+        else f'<span style="{font}font-size:18px;font-weight:bold;color:{brand.primary_contrast};">'
+        f"{escape(organization_name)}</span>"
     )
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
         f"<title>{escape(subject)}</title></head>"
         f'<body style="margin:0;padding:0;background:#f4f4f5;">{hidden}'
-        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f5;">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        'style="background:#f4f4f5;">'
         '<tr><td align="center" style="padding:24px 8px;">'
-        f'<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="max-width:600px;background:{brand.background};border-radius:8px;">'
+        '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
+        f'style="max-width:600px;background:{brand.background};border-radius:8px;">'
         f'<tr><td style="padding:16px 24px;background:{brand.primary};border-radius:8px 8px 0 0;">{logo}</td></tr>'
         '<tr><td style="height:16px;font-size:0;">&nbsp;</td></tr>'
         f"{body_rows}"
@@ -439,9 +450,7 @@ def longest_values(organization) -> dict[str, int]:
     sizes = {name: size for name, (_label, size) in MERGE_FIELDS.items()}
     if organization is None:
         return sizes
-    agg = Client.objects.for_org(organization).aggregate(
-        first=Max(Length("first_name")), last=Max(Length("last_name"))
-    )
+    agg = Client.objects.for_org(organization).aggregate(first=Max(Length("first_name")), last=Max(Length("last_name")))
     first, last = agg["first"] or 0, agg["last"] or 0
     sizes["client.first_name"] = max(first, 1) if first else sizes["client.first_name"]
     sizes["client.last_name"] = max(last, 1) if last else sizes["client.last_name"]

@@ -84,7 +84,6 @@ class OpenAICompatibleProvider:
             completion_tokens=int(usage.get("completion_tokens") or 0),
         )
 
-
     def complete_json(self, *, system: str, payload: dict) -> tuple[dict, int, int]:
         """One chat completion answering JSON: (the object, prompt tokens, completion tokens)."""
         response = requests.post(
@@ -292,9 +291,7 @@ def complete_json(*, organization, actor, system: str, payload: dict) -> tuple[d
         if recent >= row.llm_requests_per_minute:
             LanguageModelCall.objects.create(outcome=LanguageModelCall.Outcome.RATE_LIMITED, **common)
             return None, _("Too many language-model calls this minute. Try again shortly.")
-        call = LanguageModelCall.objects.create(
-            outcome=LanguageModelCall.Outcome.ERROR, detail="in progress", **common
-        )
+        call = LanguageModelCall.objects.create(outcome=LanguageModelCall.Outcome.ERROR, detail="in progress", **common)
     try:
         content, prompt_tokens, completion_tokens = provider.complete_json(system=system, payload=payload)
     except (requests.RequestException, ValueError, KeyError, TypeError, IndexError) as exc:

@@ -4,8 +4,8 @@ Writes go through marketing.services.templates."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -80,7 +80,9 @@ class MessageTemplateSerializer(serializers.ModelSerializer):
 
 
 class TemplatePreviewSerializer(serializers.Serializer):
-    client = serializers.IntegerField(allow_null=True, help_text="The client whose data filled the fields; null: sample data.")
+    client = serializers.IntegerField(
+        allow_null=True, help_text="The client whose data filled the fields; null: sample data."
+    )
     subject = serializers.CharField()
     preheader = serializers.CharField()
     html = serializers.CharField()
@@ -107,7 +109,10 @@ class TemplateDraftRequestSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices, default=Channel.EMAIL)
     goal = serializers.ChoiceField(choices=list(drafting.GOALS.items()))
     note = serializers.CharField(
-        required=False, allow_blank=True, max_length=drafting.MAX_NOTE, help_text="The offer, or the goal in your words."
+        required=False,
+        allow_blank=True,
+        max_length=drafting.MAX_NOTE,
+        help_text="The offer, or the goal in your words.",
     )
     client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all(), required=False, allow_null=True)
     use_provider = serializers.BooleanField(
@@ -170,7 +175,9 @@ def _fields(validated: dict) -> dict:
             OpenApiParameter("archived", bool, description="true: only archived templates."),
         ],
     ),
-    retrieve=extend_schema(summary="A message template", responses={200: MessageTemplateSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(
+        summary="A message template", responses={200: MessageTemplateSerializer, 404: ErrorSerializer}
+    ),
     create=extend_schema(
         summary="Add an email or SMS template (merge fields outside the allow-list are refused)",
         responses={201: MessageTemplateSerializer, **ERRORS},
@@ -224,7 +231,9 @@ class MessageTemplateViewSet(
     @action(detail=True, methods=["get"])
     def preview(self, request, pk=None):
         template = self.get_object()
-        return Response(TemplatePreviewSerializer(preview_data(template, _client_param(request, self.organization))).data)
+        return Response(
+            TemplatePreviewSerializer(preview_data(template, _client_param(request, self.organization))).data
+        )
 
     @extend_schema(
         summary="Send a test of the template to yourself (email to your address, a text to the number given)",

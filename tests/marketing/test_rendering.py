@@ -97,7 +97,7 @@ def test_email_is_table_based_with_brand_colours_and_text_part(org):
     assert "height:30px" in out.html
     assert 'alt="Gym"' in out.html
     assert out.text.startswith("HI ANN")
-    assert f"Book now: http" in out.text and f"/book/{org.slug}/" in out.text
+    assert "Book now: http" in out.text and f"/book/{org.slug}/" in out.text
     assert "> Strong" in out.text
 
 
