@@ -211,7 +211,7 @@ def _safe(value, limit: int) -> str:
         return ""
     text = " ".join(value.split())[:limit]
     kept = {name: "{{ " + name + " }}" for name in MERGE_FIELDS}
-    text = substitute(text, kept)
+    text = " ".join(substitute(text, kept).split())
     try:
         check_text(text, field="draft")
     except TemplateError:

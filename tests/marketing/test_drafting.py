@@ -24,7 +24,8 @@ def test_local_drafts_pass_the_sandbox(org, goal, channel):
     else:
         assert "{{ client.first_name }}" in result.sms_body or "{{" in result.sms_body
         check_text(result.sms_body, field="sms_body")
-    assert org.name in (result.subject + json.dumps(result.blocks) + result.sms_body)
+    text = result.subject + result.preheader + json.dumps(result.blocks) + result.sms_body
+    assert org.name in text or "{{ business.name }}" in text
 
 
 def test_custom_goal_needs_a_note_and_uses_it(org):
