@@ -83,10 +83,8 @@ def _local_parts(goal: str, business: str, note: str, has_session: bool) -> dict
                 _("The best next step is a short call or a first session: choose a time below."),
             ],
             "button": _("Choose a time"),
-            "sms": _(
-                "Hi %(first)s, thanks for your intake form. %(coach)s will be in touch; book a time here: %(book)s"
-            )
-            % {"first": first, "coach": coach, "book": book},
+            "sms": _("Hi %(first)s, thanks for your intake form for %(business)s. %(coach)s will be in touch: %(book)s")
+            % {"first": first, "business": business, "coach": coach, "book": book},
         },
         "win_back": {
             "subject": _("We miss you, %(first)s") % {"first": first},
