@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 
+from csp.decorators import csp_replace
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from clients.models import Client
 from mecto.comms.models import Channel
@@ -196,6 +200,35 @@ class TemplatePreviewView(TemplatesView):
                 "test_form": TestSendForm(),
             },
         )
+
+
+# The email as a client's mail app shows it: inline styles and remote images are allowed in
+# this frame only; no script runs (the page's iframe is sandboxed and the policy says so).
+EMAIL_FRAME_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'none'"],
+        "style-src": ["'unsafe-inline'"],
+        "img-src": ["https:", "http:", "data:"],
+        "script-src": ["'none'"],
+        "frame-ancestors": ["'self'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'none'"],
+    }
+}
+
+
+@method_decorator(xframe_options_sameorigin, name="dispatch")
+@method_decorator(csp_replace(EMAIL_FRAME_POLICY["DIRECTIVES"]), name="dispatch")
+class TemplateEmailFrameView(TemplatesView):
+    """The rendered email's HTML for the preview's sandboxed iframe."""
+
+    def get(self, request, pk):
+        template = self.template(pk)
+        raw = request.GET.get("client", "")
+        clients = Client.objects.for_org(self.org).order_by("first_name", "last_name", "id")
+        client = clients.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+        html = preview_data(template, client or clients.first())["html"]
+        return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
 class TemplateTestSendView(TemplatesView):

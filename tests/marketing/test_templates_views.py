@@ -45,7 +45,11 @@ def test_create_email_then_preview(page, org):
     assert response.status_code == 302 and response.url == reverse("marketing:template_preview", args=[template.pk])
     ClientFactory(organization=org, first_name="Ann")
     preview = page.get(response.url).content.decode()
-    assert "Hi Ann" in preview and 'sandbox=""' in preview and "srcdoc=" in preview
+    assert "Hi Ann" in preview and 'sandbox=""' in preview
+    frame = page.get(reverse("marketing:template_email", args=[template.pk]))
+    assert frame.status_code == 200 and "Hi Ann" in frame.content.decode()
+    policy = frame["Content-Security-Policy"]
+    assert "script-src 'none'" in policy and "frame-ancestors 'self'" in policy
 
 
 def test_sandbox_error_is_shown_beside_the_field(page, org):
