@@ -47,7 +47,7 @@ def editor_strings() -> dict:
         "add": _("Add"),
         "empty": _("No blocks yet: add a heading or a paragraph."),
         "counter": _(
-            "{characters} characters · {encoding} · {segments} segment(s) ({per_segment} per segment, {remaining} left)"
+            "Characters: {characters} · {encoding} · segments: {segments} (up to {per_segment} each, {remaining} left)"
         ),
         "warning": _("With the longest values of its merge fields this message may take {max_segments} segments."),
     }
