@@ -6,10 +6,13 @@ from .models import Campaign, CampaignRecipient, MessageTemplate, Segment
 
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
-    list_display = ["name", "channel", "subject", "organization", "updated_at", "archived_at"]
-    list_filter = ["channel", "organization"]
-    search_fields = ["name", "subject", "organization__name"]
-    list_select_related = ["organization"]
+    list_display = ["name", "channel", "subject", "organization", "created_by", "updated_at", "archived_at"]
+    list_filter = ["channel", ("archived_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["name", "subject", "preheader", "sms_body", "organization__name"]
+    list_select_related = ["organization", "created_by"]
+    raw_id_fields = ["organization", "created_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    date_hierarchy = "updated_at"
 
 
 @admin.register(Segment)

@@ -161,3 +161,24 @@ class CoachTaskFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     title = factory.Sequence(lambda n: f"Call back client {n}")
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+# --- Marketing: message templates ----------------------------------------------------------------
+from marketing.models import MessageTemplate  # noqa: E402
+
+
+@register
+class MessageTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageTemplate
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Template {n}")
+    channel = "email"
+    subject = "Hello {{ client.first_name }}"
+    preheader = "A note from {{ business.name }}"
+    blocks = factory.LazyFunction(
+        lambda: [
+            {"type": "heading", "text": "Hi {{ client.first_name }}"},
+            {"type": "text", "text": "See you soon."},
+            {"type": "button", "label": "Book", "url": "{{ business.booking_url }}"},
+        ]
+    )

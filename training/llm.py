@@ -84,6 +84,30 @@ class OpenAICompatibleProvider:
             completion_tokens=int(usage.get("completion_tokens") or 0),
         )
 
+    def complete_json(self, *, system: str, payload: dict) -> tuple[dict, int, int]:
+        """One chat completion answering JSON: (the object, prompt tokens, completion tokens)."""
+        response = requests.post(
+            f"{self.base_url}/chat/completions",
+            headers={"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"},
+            json={
+                "model": self.model,
+                "temperature": 0.4,
+                "response_format": {"type": "json_object"},
+                "messages": [
+                    {"role": "system", "content": system},
+                    {"role": "user", "content": json.dumps(payload)},
+                ],
+            },
+            timeout=self.timeout,
+        )
+        response.raise_for_status()
+        data = response.json()
+        content = json.loads(data["choices"][0]["message"]["content"])
+        if not isinstance(content, dict):
+            raise ValueError("The answer is not a JSON object.")
+        usage = data.get("usage") or {}
+        return content, int(usage.get("prompt_tokens") or 0), int(usage.get("completion_tokens") or 0)
+
 
 def _clean(value, limit: int) -> str:
     if not isinstance(value, str):
@@ -239,3 +263,44 @@ def _apply(program: Program, polish: Polish) -> None:
                 block__position=place[1],
                 position=place[2],
             ).update(notes=note)
+
+
+def complete_json(*, organization, actor, system: str, payload: dict) -> tuple[dict | None, str]:
+    """A metered JSON completion for any app (marketing drafts, ...): the same provider,
+    monthly quota and per-minute limit as the training drafts. Returns (the answer, "") or
+    (None, why not) when no provider is configured, the business is over its limits or the
+    provider failed."""
+    provider = get_provider()
+    if isinstance(provider, LocalProvider):
+        return None, ""
+    with transaction.atomic():
+        row, _created = TrainingSettings.objects.select_for_update().get_or_create(organization=organization)
+        calls = LanguageModelCall.objects.for_org(organization)
+        common = {
+            "organization": organization,
+            "model_name": getattr(provider, "model", ""),
+            "actor": actor if getattr(actor, "pk", None) else None,
+        }
+        if usage_this_month(organization) >= row.llm_monthly_quota:
+            LanguageModelCall.objects.create(outcome=LanguageModelCall.Outcome.OVER_QUOTA, **common)
+            return None, _("This month's %(n)s language-model calls are used up.") % {"n": row.llm_monthly_quota}
+        recent = calls.filter(
+            created_at__gte=timezone.now() - timedelta(minutes=1),
+            outcome__in=[LanguageModelCall.Outcome.OK, LanguageModelCall.Outcome.ERROR],
+        ).count()
+        if recent >= row.llm_requests_per_minute:
+            LanguageModelCall.objects.create(outcome=LanguageModelCall.Outcome.RATE_LIMITED, **common)
+            return None, _("Too many language-model calls this minute. Try again shortly.")
+        call = LanguageModelCall.objects.create(outcome=LanguageModelCall.Outcome.ERROR, detail="in progress", **common)
+    try:
+        content, prompt_tokens, completion_tokens = provider.complete_json(system=system, payload=payload)
+    except (requests.RequestException, ValueError, KeyError, TypeError, IndexError) as exc:
+        LanguageModelCall.objects.filter(pk=call.pk).update(detail=f"{type(exc).__name__}: {exc}"[:300])
+        return None, _("The language model did not answer properly.")
+    LanguageModelCall.objects.filter(pk=call.pk).update(
+        outcome=LanguageModelCall.Outcome.OK,
+        detail="",
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+    )
+    return content, ""

@@ -1,14 +1,15 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import campaigns
+from . import campaigns, segments, templates
 
 router = SimpleRouter()
 router.register("marketing/campaigns", campaigns.CampaignViewSet, basename="marketing-campaign")
+router.register("marketing/segments", segments.SegmentViewSet, basename="marketing-segment")
+# Message templates (CRUD, preview, test send, drafting help) and the SMS counter.
+router.register("marketing/templates", templates.MessageTemplateViewSet, basename="marketing-template")
 
-urlpatterns = router.urls
-
-# Segments (marketing/api/segments.py)
-from . import segments as _segments  # noqa: E402
-
-router.register("marketing/segments", _segments.SegmentViewSet, basename="marketing-segment")
-urlpatterns = router.urls
+urlpatterns = [
+    path("marketing/sms-count/", templates.SmsCountView.as_view({"post": "create"}), name="marketing-sms-count"),
+    *router.urls,
+]
