@@ -55,6 +55,8 @@ def client_list(
     qs = (
         Client.objects.for_org(organization)
         .select_related("coach")
+        # The coach is shown by name: never read their password hash with each client.
+        .defer("coach__password", "coach__last_login")
         .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     )
     search = (search or "").strip()

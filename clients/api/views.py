@@ -91,7 +91,7 @@ class ClientViewSet(OrgViewSet):
             coach_id=coach_id,
             tag_id=params.get("tag", ""),
             sort=params.get("sort", ""),
-        )
+        ).select_related(None)  # the API prints the coach's id only (coach_id, no join)
 
     def perform_create(self, serializer):
         serializer.instance = services.create_client(

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "mecto.sessions.UserSessionsMiddleware",  # allauth's, writing at most every 5 minutes
     "mecto.tenancy.TenantMiddleware",
 ]
 
@@ -133,7 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache (rate limits, throttles) ---------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "mecto.cache.RedisCache", "LOCATION": REDIS_URL}}  # one client per server
 else:
     # A file cache is shared by every process on the machine, unlike the local-memory one.
     CACHES = {
@@ -219,11 +219,12 @@ MFA_TOTP_ISSUER = "Mecto"
 MFA_RECOVERY_CODE_COUNT = 10
 
 USERSESSIONS_TRACK_ACTIVITY = True
+USERSESSIONS_ACTIVITY_INTERVAL = 300  # seconds between two activity writes of a session (mecto.sessions)
 
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = True
-HEADLESS_TOKEN_STRATEGY = "allauth.headless.tokens.strategies.sessions.SessionTokenStrategy"
+HEADLESS_TOKEN_STRATEGY = "mecto.sessions.SessionTokenStrategy"  # one session read per app request
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -502,6 +502,29 @@ class SetLogSerializer(serializers.ModelSerializer):
             "set_number": {"required": False},
         }
 
+    def to_representation(self, instance):
+        # A page of 25 logs prints ~300 sets: one dict per set instead of DRF's field-by-field
+        # walk (the same keys and values; the decimals through the fields' own formatting).
+        # tests/training/test_api_speed.py holds it equal to the generic output.
+        fields = self.fields
+        load, rpe, e1rm = instance.load_kg, instance.rpe, instance.e1rm_kg
+        return {
+            "id": instance.id,
+            "exercise": instance.exercise_id,
+            "exercise_name": instance.exercise.name,
+            "prescribed": instance.prescribed_id,
+            "set_number": instance.set_number,
+            "reps": instance.reps,
+            "load_kg": None if load is None else fields["load_kg"].to_representation(load),
+            "duration_seconds": instance.duration_seconds,
+            "distance_m": instance.distance_m,
+            "rpe": None if rpe is None else fields["rpe"].to_representation(rpe),
+            "is_done": instance.is_done,
+            "from_prescription": instance.from_prescription,
+            "notes": instance.notes,
+            "e1rm_kg": None if e1rm is None else fields["e1rm_kg"].to_representation(e1rm),
+        }
+
 
 class LogCommentSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()

@@ -739,7 +739,7 @@ class CoachWorkoutLogViewSet(ClientFilterMixin, mixins.ListModelMixin, mixins.Re
     filter_backends: list = []
 
     def get_queryset(self):
-        return self._client_filter(selectors.workout_logs(organization=self.organization))
+        return self._client_filter(selectors.workout_logs_for_api(organization=self.organization))
 
     @extend_schema(
         summary="Comment on a workout log",
@@ -875,7 +875,7 @@ class MyWorkoutLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def get_queryset(self):
         tenant = self.request.tenant
-        return selectors.workout_logs(organization=tenant.organization, client=tenant.client)
+        return selectors.workout_logs_for_api(organization=tenant.organization, client=tenant.client)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
