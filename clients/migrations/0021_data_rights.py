@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_two_factor_secrets_encrypted"),
-        ("clients", "0019_client_view_health_permission"),
+        ("clients", "0020_client_org_name_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
