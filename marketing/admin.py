@@ -45,6 +45,8 @@ class CampaignRecipientAdmin(admin.ModelAdmin):
     search_fields = ["campaign__name", "client__first_name", "client__last_name", "client__email"]
     list_select_related = ["campaign", "client", "organization"]
     raw_id_fields = ["campaign", "client", "message"]
+
+
 from .models import SendingSettings, UnsubscribeToken  # noqa: E402
 
 

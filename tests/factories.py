@@ -109,6 +109,8 @@ class SegmentFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Segment {n}")
     match = "all"
     rules = factory.LazyFunction(lambda: [{"field": "status", "op": "is", "value": "active"}])
+
+
 # --- Marketing: campaigns -------------------------------------------------------------------------
 @register
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -128,6 +130,8 @@ class CampaignRecipientFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("campaign.organization")
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     channel = "email"
+
+
 # Marketing sending settings, unsubscribe links and coach tasks.
 from automation.models import CoachTask  # noqa: E402
 from marketing.models import SendingSettings, UnsubscribeToken  # noqa: E402
@@ -161,6 +165,8 @@ class CoachTaskFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     title = factory.Sequence(lambda n: f"Call back client {n}")
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+
 # --- Marketing: message templates ----------------------------------------------------------------
 from marketing.models import MessageTemplate  # noqa: E402
 

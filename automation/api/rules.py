@@ -30,7 +30,7 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 CAPABILITY = "marketing.manage"
 
 
-class RuleSerializer(serializers.Serializer):
+class ConditionSerializer(serializers.Serializer):
     field = serializers.CharField(max_length=80, help_text="client.status, client.tags, client.coach… or event.<key>")
     op = serializers.ChoiceField(choices=list(services.engine.OPS), default="eq")
     value = serializers.JSONField(required=False, allow_null=True)
@@ -55,9 +55,9 @@ class StepSerializer(OrgModelSerializer):
 
 class AutomationSerializer(OrgModelSerializer):
     steps = StepSerializer(many=True, required=False)
-    conditions = RuleSerializer(many=True, required=False)
-    goal_conditions = RuleSerializer(many=True, required=False)
-    exit_conditions = RuleSerializer(many=True, required=False)
+    conditions = ConditionSerializer(many=True, required=False)
+    goal_conditions = ConditionSerializer(many=True, required=False)
+    exit_conditions = ConditionSerializer(many=True, required=False)
     exit_events = serializers.ListField(child=serializers.CharField(max_length=80), required=False, max_length=20)
     trigger = serializers.CharField(max_length=80, help_text="An event name from the product, or date.birthday.")
     goal_event = serializers.CharField(max_length=80, required=False, allow_blank=True)

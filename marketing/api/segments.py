@@ -19,7 +19,7 @@ CAPABILITY = "marketing.manage"
 SAMPLE_SIZE = 5
 
 
-class RuleSerializer(serializers.Serializer):
+class SegmentRuleSerializer(serializers.Serializer):
     field = serializers.ChoiceField(choices=list(engine.SEGMENT_FIELDS), help_text="A key of /segments/fields/.")
     op = serializers.CharField(max_length=20, help_text="One of the field's operators.")
     value = serializers.JSONField(
@@ -34,7 +34,7 @@ class RuleSerializer(serializers.Serializer):
 
 
 class SegmentSerializer(OrgModelSerializer):
-    rules = RuleSerializer(many=True, required=False)
+    rules = SegmentRuleSerializer(many=True, required=False)
     match = serializers.ChoiceField(choices=["all", "any"], required=False, default="all")
     summary = serializers.SerializerMethodField()
 
@@ -48,7 +48,7 @@ class SegmentSerializer(OrgModelSerializer):
 
 
 class PreviewRequestSerializer(serializers.Serializer):
-    rules = RuleSerializer(many=True)
+    rules = SegmentRuleSerializer(many=True)
     match = serializers.ChoiceField(choices=["all", "any"], required=False, default="all")
 
 
