@@ -9,7 +9,6 @@ It uses its own SQLite file (or DATABASE_URL), Redis db 7 on 127.0.0.1 as the br
 receiver listens on 127.0.0.1, so WEBHOOKS_ALLOW_LOOPBACK is switched on for this run only.
 """
 
-import json
 import os
 import statistics
 import subprocess
@@ -51,7 +50,7 @@ SECRET = {"value": ""}
 
 
 class Receiver(BaseHTTPRequestHandler):
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         body = self.rfile.read(int(self.headers.get("content-length", 0))).decode()
         try:
             payload = Webhook(SECRET["value"]).verify(body, dict(self.headers.items()))
@@ -100,9 +99,27 @@ def main():
     SECRET["value"] = endpoint.secret
     log = (TMP / "worker.log").open("ab")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "mecto", "worker", "--pool", "threads", "--concurrency", "8",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "mecto",
+            "worker",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "8",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     try:
@@ -126,7 +143,9 @@ def main():
     print(f"delivered and verified: {len(arrivals)} (rows marked delivered: {delivered}); bad signatures: {len(bad)}")
     if delays:
         print(f"deliveries per second: {len(arrivals) / elapsed:.1f}")
-        print(f"delay emit → delivery: p50 {statistics.median(delays) * 1000:.0f} ms, p95 {pct(delays, 95) * 1000:.0f} ms")
+        print(
+            f"delay emit → delivery: p50 {statistics.median(delays) * 1000:.0f} ms, p95 {pct(delays, 95) * 1000:.0f} ms"
+        )
     if len(arrivals) < N:
         print(f"missing {N - len(arrivals)}; worker log: {TMP / 'worker.log'}")
         sys.exit(1)

@@ -23,7 +23,9 @@ class IntegrationsConfig(AppConfig):
             )
         )
         nav.register(
-            nav.NavItem("developers", _("Developers"), "integrations:developers", capability="members.manage", order=885)
+            nav.NavItem(
+                "developers", _("Developers"), "integrations:developers", capability="members.manage", order=885
+            )
         )
         add_periodic_task("calendar-sync", "integrations.sync_all_calendars", 600.0)
         add_periodic_task("webhook-sweep", "integrations.sweep_webhooks", 60.0)

@@ -29,7 +29,7 @@ def resource_of(view) -> str | None:
     if view is None:
         return None
     if "token_resource" in dir(view):
-        return getattr(view, "token_resource") or None
+        return view.token_resource or None
     if isinstance(view, (ClientViewSet, TenantAPIView)):
         return None
     app = type(view).__module__.split(".")[0]

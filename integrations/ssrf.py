@@ -89,6 +89,8 @@ def check_url(url: str) -> Vetted:
         ip = ipaddress.ip_address(raw.split("%")[0])
         reason = refusal(ip)
         if reason:
-            raise UnsafeURL(_("This URL points to a %(kind)s address (%(ip)s), which cannot receive webhooks.")
-                            % {"kind": reason, "ip": raw})
+            raise UnsafeURL(
+                _("This URL points to a %(kind)s address (%(ip)s), which cannot receive webhooks.")
+                % {"kind": reason, "ip": raw}
+            )
     return Vetted(scheme, host, port, tuple(ips))

@@ -62,7 +62,10 @@ class DevelopersView(MemberRequiredMixin, View):
                 if days is not None and not str(days).isdigit():
                     raise DomainError(_("Enter a number of days."), field="expires_in_days")
                 token, secret = services_tokens.create_token(
-                    organization=org, actor=request.user, name=request.POST.get("name", ""), scopes=scopes,
+                    organization=org,
+                    actor=request.user,
+                    name=request.POST.get("name", ""),
+                    scopes=scopes,
                     expires_in_days=int(days) if days else None,
                 )
                 return render(request, "integrations/developers/secret.html", {"token": token, "secret": secret})
@@ -73,8 +76,10 @@ class DevelopersView(MemberRequiredMixin, View):
                 return redirect("integrations:developers")
         except DomainError as exc:
             return render(
-                request, "integrations/developers/index.html",
-                self.context(request, error=exc.message, error_form=action, form=request.POST), status=400,
+                request,
+                "integrations/developers/index.html",
+                self.context(request, error=exc.message, error_form=action, form=request.POST),
+                status=400,
             )
         return redirect("integrations:developers")
 
@@ -94,7 +99,9 @@ class EndpointView(MemberRequiredMixin, View):
             .order_by("-created_at")[:50]
         )
         context = {"endpoint": endpoint, "deliveries": deliveries, "event_groups": event_groups(), **extra}
-        return render(request, "integrations/developers/endpoint.html", context, status=400 if "error" in extra else 200)
+        return render(
+            request, "integrations/developers/endpoint.html", context, status=400 if "error" in extra else 200
+        )
 
     def post(self, request, pk):
         endpoint, action = self.endpoint(request, pk), request.POST.get("action")
@@ -109,7 +116,9 @@ class EndpointView(MemberRequiredMixin, View):
                 services_webhooks.update_endpoint(endpoint=endpoint, actor=request.user, enabled=action == "enable")
             elif action == "edit":
                 services_webhooks.update_endpoint(
-                    endpoint=endpoint, actor=request.user, url=request.POST.get("url", ""),
+                    endpoint=endpoint,
+                    actor=request.user,
+                    url=request.POST.get("url", ""),
                     description=request.POST.get("description", ""),
                     event_types=request.POST.getlist("event_types"),
                 )

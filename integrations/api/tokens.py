@@ -42,8 +42,10 @@ class NewTokenSerializer(ApiTokenSerializer):
 
 @extend_schema_view(
     list=extend_schema(summary="API tokens of the business"),
-    create=extend_schema(summary="Create an API token (owners; the secret is returned once)",
-                         responses={201: NewTokenSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Create an API token (owners; the secret is returned once)",
+        responses={201: NewTokenSerializer, **ERRORS},
+    ),
     destroy=extend_schema(summary="Revoke a token now", responses={204: None, **ERRORS}),
 )
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, OrgGenericViewSet):
@@ -58,7 +60,9 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Des
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, secret = services.create_token(organization=self.organization, actor=request.user, **serializer.validated_data)
+        token, secret = services.create_token(
+            organization=self.organization, actor=request.user, **serializer.validated_data
+        )
         return Response(ApiTokenSerializer(token).data | {"token": secret}, status=201)
 
     def perform_destroy(self, instance):

@@ -20,7 +20,16 @@ class WebhookEndpointSerializer(OrgModelSerializer):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["id", "url", "description", "event_types", "enabled", "disabled_reason", "failing_since", "created_at"]
+        fields = [
+            "id",
+            "url",
+            "description",
+            "event_types",
+            "enabled",
+            "disabled_reason",
+            "failing_since",
+            "created_at",
+        ]
         read_only_fields = ["id", "disabled_reason", "failing_since", "created_at"]
 
 
@@ -89,7 +98,9 @@ class WebhookEndpointViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        endpoint = services.create_endpoint(organization=self.organization, actor=request.user, **serializer.validated_data)
+        endpoint = services.create_endpoint(
+            organization=self.organization, actor=request.user, **serializer.validated_data
+        )
         return Response(EndpointSecretSerializer(endpoint).data | {"secret": endpoint.secret}, status=201)
 
     def perform_update(self, serializer):
@@ -100,8 +111,11 @@ class WebhookEndpointViewSet(
     def perform_destroy(self, instance):
         services.delete_endpoint(endpoint=instance, actor=self.request.user)
 
-    @extend_schema(summary="Rotate the secret (the old one signs too for 24 h)", request=None,
-                   responses={200: SecretSerializer, **ERRORS})
+    @extend_schema(
+        summary="Rotate the secret (the old one signs too for 24 h)",
+        request=None,
+        responses={200: SecretSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def rotate(self, request, pk=None):
         return Response({"secret": services.rotate_secret(endpoint=self.get_object(), actor=request.user)})
