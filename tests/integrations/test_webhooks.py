@@ -9,6 +9,7 @@ from django.core import mail  # noqa: F401
 from freezegun import freeze_time
 from standardwebhooks import Webhook
 
+from accounts.models import Membership
 from integrations import services_webhooks as services
 from integrations import webhooks
 from integrations.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -150,7 +151,7 @@ def test_five_days_of_failures_disable_the_endpoint_and_tell_the_owner():
     endpoint.refresh_from_db()
     assert not endpoint.enabled and "5 days" in endpoint.disabled_reason
     message = OutboundMessage.objects.get(topic="integrations")
-    owner = endpoint.organization.memberships.get(role="owner").user
+    owner = Membership.objects.get(organization=endpoint.organization, role="owner").user
     assert message.to == owner.email
 
 
