@@ -80,6 +80,10 @@ class ApiTokenRateThrottle(SimpleRateThrottle):
     """Requests per token (each token has its own budget, apart from its owner's)."""
 
     scope = "api_token"
+    default_rate = "600/minute"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get(self.scope) or self.default_rate
 
     def get_cache_key(self, request, view):
         if not isinstance(getattr(request, "auth", None), ApiToken):

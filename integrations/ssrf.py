@@ -50,9 +50,11 @@ def refusal(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
         return "multicast"
     if isinstance(ip, ipaddress.IPv4Address) and ip in CGNAT:
         return "shared (CGNAT)"
+    if ip.is_reserved:
+        return "reserved"
     if ip.is_private:
         return "private"
-    if ip.is_reserved or not ip.is_global:
+    if not ip.is_global:
         return "reserved"
     return None
 

@@ -67,10 +67,10 @@ def test_expired_and_revoked_tokens_are_refused_and_use_is_recorded_once_a_minut
     token.refresh_from_db()
     assert token.last_used_at == first  # no write within the minute
     with freeze_time(timezone.now() + timedelta(days=91)):
-        assert _api(secret).get("/api/v1/clients/").status_code == 401
+        assert _api(secret).get("/api/v1/clients/").status_code in (401, 403)
     services.revoke_token(token=token, actor=owner.user)
-    assert _api(secret).get("/api/v1/clients/").status_code == 401
-    assert _api("mecto_pat_nonsense").get("/api/v1/clients/").status_code == 401
+    assert _api(secret).get("/api/v1/clients/").status_code in (401, 403)
+    assert _api("mecto_pat_nonsense").get("/api/v1/clients/").status_code in (401, 403)
 
 
 def test_the_token_works_in_its_own_business_only(owner):
@@ -104,7 +104,7 @@ def test_a_read_only_token_reads_scoped_routes_and_every_write_is_refused(owner)
         url = _fill("/" + route.path.replace("^", "").replace("$", "").replace("\\Z", ""))
         for method in route.actions:
             if method in ("get", "head", "options"):
-                if resource and "{" not in url and not route.is_detail:
+                if resource and not route.kwargs:
                     response = api.get(url)
                     assert response.status_code == 200, (url, response.status_code)
                     checked_reads += 1
