@@ -22,4 +22,11 @@ class IntegrationsConfig(AppConfig):
                 "integrations", _("Integrations"), "integrations:index", capability="integrations.manage", order=880
             )
         )
+        nav.register(
+            nav.NavItem(
+                "developers", _("Developers"), "integrations:developers", capability="members.manage", order=885
+            )
+        )
         add_periodic_task("calendar-sync", "integrations.sync_all_calendars", 600.0)
+        add_periodic_task("webhook-sweep", "integrations.sweep_webhooks", 60.0)
+        from . import services_webhooks  # noqa: F401  (registers webhook.* event types)

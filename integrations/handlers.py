@@ -49,3 +49,10 @@ def tell_coach_to_reconnect(event):
         template="integration_revoked",
         context={"connection": connection, "url": settings.SITE_URL + reverse("integrations:index")},
     )
+
+
+@subscribe("*", name="integrations.webhooks_fan_out")
+def webhooks_fan_out(event):
+    from .services_webhooks import fan_out
+
+    fan_out(event)

@@ -111,3 +111,7 @@ class ExternalBusyTime(OrgOwned):
 
     def __str__(self) -> str:
         return f"busy {self.start_at:%Y-%m-%d %H:%M}–{self.end_at:%H:%M}Z"
+
+
+from .models_tokens import ApiToken  # noqa: E402, F401
+from .models_webhooks import WebhookAttempt, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

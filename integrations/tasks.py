@@ -33,3 +33,21 @@ def sync_all_calendars() -> int:
     from .calendars import sync_all_calendars as sync_all
 
     return sync_all()
+
+
+@shared_task(name="integrations.deliver_webhook", ignore_result=True)
+def deliver_webhook(delivery_id: int) -> str | None:
+    from .services_webhooks import deliver
+
+    return deliver(delivery_id)
+
+
+@shared_task(name="integrations.sweep_webhooks")
+def sweep_webhooks() -> int:
+    """Deliveries whose task was lost (broker down, worker died) are sent again."""
+    from .services_webhooks import due_deliveries
+
+    ids = list(due_deliveries())
+    for pk in ids:
+        deliver_webhook.delay(pk)
+    return len(ids)

@@ -355,6 +355,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
+        "integrations.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "mecto.pagination.PageNumberPagination",
@@ -374,10 +375,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
+        "integrations.authentication.ApiTokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="60/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
+        "api_token": env("API_THROTTLE_TOKEN", default="600/minute"),
     },
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -494,3 +497,10 @@ TRAINING_LLM_BASE_URL = env("TRAINING_LLM_BASE_URL", default="").rstrip("/")
 TRAINING_LLM_API_KEY = env("TRAINING_LLM_API_KEY", default="")
 TRAINING_LLM_MODEL = env("TRAINING_LLM_MODEL", default="gpt-4o-mini")
 TRAINING_LLM_TIMEOUT = env.float("TRAINING_LLM_TIMEOUT", default=20.0)
+
+# Outgoing webhooks (integrations/ssrf.py): plain http and loopback receivers only where a
+# setting allows them (development, tests, the bench); production refuses both.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=DEBUG)
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=False)
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 366

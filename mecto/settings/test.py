@@ -37,3 +37,5 @@ else:
     # production default (60 s) the live server's and the race tests' threads would keep
     # theirs, and two xdist workers racing 50 threads each would exhaust max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+WEBHOOKS_ALLOW_HTTP = True  # tests post to fake receivers; loopback stays refused unless a test allows it
