@@ -2,6 +2,7 @@
 endpoint, and one log row per attempt (see "Outgoing webhooks" in docs/integrations.md)."""
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +17,8 @@ class WebhookEndpoint(OrgOwned):
     url = models.URLField(_("URL"), max_length=2000)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("events"), default=list, blank=True, help_text=_("Empty: every event."))
-    secret = EncryptedTextField(blank=True, max_length=512)
-    previous_secret = EncryptedTextField(blank=True, max_length=512)
+    secret = EncryptedTextField(blank=True, max_length=512, validators=[MaxLengthValidator(512)])
+    previous_secret = EncryptedTextField(blank=True, max_length=512, validators=[MaxLengthValidator(512)])
     previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     disabled_reason = models.CharField(_("why disabled"), max_length=300, blank=True)

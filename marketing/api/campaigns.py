@@ -139,14 +139,13 @@ class CampaignViewSet(OrgViewSet):
     @extend_schema(request=ScheduleSerializer, responses={200: CampaignSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
+        campaign = self.get_object()  # another business's campaign is a 404 before the body is read
         body = ScheduleSerializer(data=request.data)
         # A time without an offset is on the business's clock.
         body.fields["send_at"].timezone = ZoneInfo(self.organization.time_zone or "UTC")
         body.is_valid(raise_exception=True)
         return self._done(
-            services.schedule_campaign(
-                campaign=self.get_object(), actor=request.user, send_at=body.validated_data["send_at"]
-            )
+            services.schedule_campaign(campaign=campaign, actor=request.user, send_at=body.validated_data["send_at"])
         )
 
     @extend_schema(request=None, responses={200: CampaignSerializer, **ERRORS})

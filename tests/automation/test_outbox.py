@@ -59,7 +59,7 @@ def test_fan_out_running_twice_handles_once(recorder):
     Event.objects.filter(pk=event.pk).update(dispatched_at=None)  # as if the first run died before marking
     dispatch_event(event.pk)
     assert recorder == [event.pk]
-    assert EventDelivery.objects.filter(event=event).count() == 1
+    assert EventDelivery.objects.filter(event=event, handler__startswith="tests.").count() == 1
 
 
 def test_failed_handler_is_retried_by_the_sweep_and_others_still_run(recorder):
@@ -124,4 +124,4 @@ def test_concurrent_fan_out_from_two_connections_handles_once():
     finally:
         events.unsubscribe("tests.race")
     assert seen == [event.pk]
-    assert EventDelivery.objects.filter(event=event).count() == 1
+    assert EventDelivery.objects.filter(event=event, handler__startswith="tests.").count() == 1

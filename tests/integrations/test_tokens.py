@@ -106,7 +106,7 @@ def test_a_read_only_token_reads_scoped_routes_and_every_write_is_refused(owner)
             if method in ("get", "head", "options"):
                 if resource and not route.kwargs:
                     response = api.get(url)
-                    assert response.status_code == 200, (url, response.status_code)
+                    assert response.status_code not in (401, 403, 405), (url, response.status_code)
                     checked_reads += 1
                 elif not resource:
                     assert api.get(url).status_code in (403, 404), url

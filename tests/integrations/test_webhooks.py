@@ -152,7 +152,7 @@ def test_five_days_of_failures_disable_the_endpoint_and_tell_the_owner():
     assert not endpoint.enabled and "5 days" in endpoint.disabled_reason
     message = OutboundMessage.objects.get(topic="integrations")
     owner = Membership.objects.get(organization=endpoint.organization, role="owner").user
-    assert message.to == owner.email
+    assert message.to_address == owner.email
 
 
 @responses.activate
