@@ -452,10 +452,9 @@ def longest_values(organization) -> dict[str, int]:
         return sizes
     agg = Client.objects.for_org(organization).aggregate(first=Max(Length("first_name")), last=Max(Length("last_name")))
     first, last = agg["first"] or 0, agg["last"] or 0
-    sizes["client.first_name"] = max(first, 1) if first else sizes["client.first_name"]
-    sizes["client.last_name"] = max(last, 1) if last else sizes["client.last_name"]
-    if first or last:
-        sizes["client.full_name"] = first + last + 1
+    sizes["client.first_name"] = max(first, sizes["client.first_name"])
+    sizes["client.last_name"] = max(last, sizes["client.last_name"])
+    sizes["client.full_name"] = max(first + last + 1, sizes["client.full_name"])
     sizes["business.name"] = len(organization.name)
     for name, url in business_links(organization).items():
         if url:
