@@ -271,7 +271,7 @@ def cancel_erasure(*, erasure: ErasureRequest, actor=None) -> ErasureRequest:
 def run_erasure(*, erasure: ErasureRequest, actor=None) -> ErasureAudit:
     """Erase the client now (the request must be due): every app's eraser runs, in one
     transaction; files go after commit. Leaves an ErasureAudit without personal data."""
-    erasure = ErasureRequest.objects.select_for_update().select_related("client").get(pk=erasure.pk)
+    erasure = ErasureRequest.objects.select_for_update(of=("self",)).select_related("client").get(pk=erasure.pk)
     if erasure.status != ErasureRequest.Status.PENDING or erasure.client is None:
         raise PrivacyError(_("This erasure is not pending."))
     if erasure.grace_until > timezone.now():

@@ -98,9 +98,9 @@ class WebhookEndpointViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        endpoint = services.create_endpoint(
-            organization=self.organization, actor=request.user, **serializer.validated_data
-        )
+        fields = dict(serializer.validated_data)
+        fields.pop("enabled", None)  # a new endpoint starts enabled
+        endpoint = services.create_endpoint(organization=self.organization, actor=request.user, **fields)
         return Response(EndpointSecretSerializer(endpoint).data | {"secret": endpoint.secret}, status=201)
 
     def perform_update(self, serializer):

@@ -106,6 +106,15 @@ class RecipientSerializer(serializers.ModelSerializer):
         ]
 
 
+class RecipientPageSerializer(serializers.Serializer):
+    """One page of a campaign's recipients (the API's usual page shape)."""
+
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = RecipientSerializer(many=True)
+
+
 class CampaignViewSet(OrgViewSet):
     """Campaigns of the business. Writes change drafts; actions move them along."""
 
@@ -173,7 +182,7 @@ class CampaignViewSet(OrgViewSet):
     def report(self, request, pk=None):
         return Response(ReportSerializer(selectors.campaign_report(campaign=self.get_object())).data)
 
-    @extend_schema(responses={200: RecipientSerializer(many=True), **ERRORS})
+    @extend_schema(responses={200: RecipientPageSerializer, **ERRORS})
     @action(detail=True, methods=["get"])
     def recipients(self, request, pk=None):
         rows = selectors.campaign_recipients(campaign=self.get_object())

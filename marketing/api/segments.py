@@ -109,9 +109,8 @@ class SegmentViewSet(OrgViewSet):
     filter_backends: list = []
 
     def perform_create(self, serializer):
-        serializer.instance = services.create_segment(
-            organization=self.organization, actor=self.request.user, **serializer.validated_data
-        )
+        fields = {"rules": [], **serializer.validated_data}  # no rules: a segment of every client
+        serializer.instance = services.create_segment(organization=self.organization, actor=self.request.user, **fields)
 
     def perform_update(self, serializer):
         serializer.instance = services.update_segment(
