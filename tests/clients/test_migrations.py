@@ -5,9 +5,9 @@ step can be undone."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_helpers import empty_database, migrate
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -18,20 +18,14 @@ BEFORE = [
 AFTER = [("accounts", "0003_invitation_team_only"), ("clients", "0014_portal_invitations")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
+_migrate = migrate
 
 
 @pytest.fixture
 def old_schema():
-    """The two apps as they were before the move; the latest schema again afterwards."""
-    try:
+    """The two apps as they were before the move, in an empty database of the test's own."""
+    with empty_database():
         yield _migrate(BEFORE)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_upgrade_moves_portal_invitations_and_keeps_team_ones(old_schema):

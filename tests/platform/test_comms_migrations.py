@@ -5,9 +5,9 @@ the step can be undone."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migration_helpers import empty_database, migrate
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 
@@ -23,18 +23,13 @@ AFTER = [
 ]
 
 
-def _migrate(targets):
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
+_migrate = migrate
 
 
 @pytest.fixture
 def old_schema():
-    try:
+    with empty_database():
         yield _migrate(BEFORE)
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def test_upgrade_moves_sent_once_and_opt_out_rows_to_the_message_log(old_schema):

@@ -11,9 +11,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from mecto import crypto
+from tests.migration_helpers import empty_database, migrate, migrate_to_latest
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine]
 
@@ -30,22 +30,13 @@ AFTER = [
 ]
 
 
-def _migrate(targets):
-    MigrationExecutor(connection).migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
-
-
-def _latest():
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+_migrate, _latest = migrate, migrate_to_latest
 
 
 @pytest.fixture
 def old_schema():
-    try:
+    with empty_database():
         yield _migrate(BEFORE)
-    finally:
-        _latest()
 
 
 def _raw(sql: str) -> tuple:
