@@ -22,12 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mecto import events
+from mecto import comms, events
 from mecto.comms.models import Channel, OutboundMessage
 
 from . import segments
 from .models import Campaign, CampaignRecipient, campaign_message_key
-from .sending import send_to_client
+from .sending import prepare_batch, send_to_client
 
 logger = logging.getLogger(__name__)
 Status = Campaign.Status
@@ -160,19 +160,29 @@ def send_batch(campaign_id: int) -> int:
         pending = _pending(campaign, size)
         templates = {Channel.EMAIL: campaign.email_template, Channel.SMS: campaign.sms_template}
         now = timezone.now()
-        for recipient in pending:
-            message = send_to_client(
-                campaign.organization,
-                recipient.client,
-                templates[recipient.channel],
-                channel=recipient.channel,
-                key=campaign_message_key(campaign.pk, recipient.client_id, recipient.channel),
-                topic=campaign.topic,
-                extra={"campaign": campaign.name},
-            )
-            recipient.message = message
-            recipient.status = CampaignRecipient.Status.QUEUED if message else CampaignRecipient.Status.SKIPPED
-            recipient.queued_at = now
+        batch = prepare_batch(
+            campaign.organization,
+            (
+                (r.client, r.channel, campaign_message_key(campaign.pk, r.client_id, r.channel))
+                for r in pending
+                if templates[r.channel] is not None
+            ),
+        )
+        with comms.bulk_handoff():
+            for recipient in pending:
+                message = send_to_client(
+                    campaign.organization,
+                    recipient.client,
+                    templates[recipient.channel],
+                    channel=recipient.channel,
+                    key=campaign_message_key(campaign.pk, recipient.client_id, recipient.channel),
+                    topic=campaign.topic,
+                    extra={"campaign": campaign.name},
+                    batch=batch,
+                )
+                recipient.message = message
+                recipient.status = CampaignRecipient.Status.QUEUED if message else CampaignRecipient.Status.SKIPPED
+                recipient.queued_at = now
         CampaignRecipient.objects.bulk_update(pending, ["message", "status", "queued_at"], batch_size=500)
         Campaign.objects.filter(pk=campaign.pk).update(last_batch_at=now)
         if not pending:

@@ -115,19 +115,29 @@ def business_links(organization) -> dict[str, str]:
 def next_session_text(client) -> str:
     if client is None or getattr(client, "pk", None) is None:
         return ""
-    from booking import selectors as booking_selectors
+    return next_session_texts(client.organization, [client]).get(client.pk, "")
+
+
+def next_session_texts(organization, clients) -> dict[int, str]:
+    """Each client's next confirmed session as text, in one query for all of them (a
+    campaign batch renders hundreds of clients at once); clients with none are left out."""
     from booking.models import Booking
 
-    booking = (
-        booking_selectors.client_bookings(client=client)
-        .filter(status=Booking.Status.CONFIRMED, session__start_at__gt=timezone.now())
-        .order_by("session__start_at")
-        .first()
+    by_id = {c.pk: c for c in clients if getattr(c, "pk", None) is not None}
+    if not by_id:
+        return {}
+    upcoming = (
+        Booking.objects.for_org(organization)
+        .filter(client_id__in=by_id, status=Booking.Status.CONFIRMED, session__start_at__gt=timezone.now())
+        .order_by("client_id", "session__start_at")
+        .values_list("client_id", "session__start_at")
     )
-    if booking is None:
-        return ""
-    local = booking.session.start_at.astimezone(zone(client.time_zone or "UTC"))
-    return format_date(local, "WEEKDAY_DATETIME_FORMAT")
+    texts: dict[int, str] = {}
+    for client_id, start_at in upcoming:
+        if client_id not in texts:
+            local = start_at.astimezone(zone(by_id[client_id].time_zone or "UTC"))
+            texts[client_id] = format_date(local, "WEEKDAY_DATETIME_FORMAT")
+    return texts
 
 
 def _person_name(user) -> str:
@@ -136,14 +146,15 @@ def _person_name(user) -> str:
     return (getattr(user, "full_name", "") or "").strip() or (user.email or "").split("@")[0]
 
 
-def values_for(client, organization, *, coach=None) -> dict[str, str]:
-    """The flat dict of strings the sandbox renders from (nothing else is reachable)."""
+def values_for(client, organization, *, coach=None, next_session: str | None = None) -> dict[str, str]:
+    """The flat dict of strings the sandbox renders from (nothing else is reachable).
+    `next_session` is the client's next session as text when the caller looked it up already."""
     coach = coach or (getattr(client, "coach", None) if client is not None else None)
     values = {
         "client.first_name": getattr(client, "first_name", "") or "",
         "client.last_name": getattr(client, "last_name", "") or "",
         "client.full_name": (getattr(client, "full_name", "") or "") if client is not None else "",
-        "next_session": next_session_text(client),
+        "next_session": next_session_text(client) if next_session is None else next_session,
         "coach.name": _person_name(coach),
         "business.name": getattr(organization, "name", "") or "",
         **business_links(organization),
@@ -429,10 +440,12 @@ def render_with(template, values: dict[str, str], organization) -> Rendered:
     )
 
 
-def render(template, client, *, organization=None, extra: dict | None = None) -> Rendered:
+def render(
+    template, client, *, organization=None, extra: dict | None = None, next_session: str | None = None
+) -> Rendered:
     """Render `template` for `client`. `extra` may override merge-field values (strings)."""
     organization = organization or template.organization
-    values = values_for(client, organization)
+    values = values_for(client, organization, next_session=next_session)
     for name, value in (extra or {}).items():
         if name in MERGE_FIELDS:
             values[name] = str(value)

@@ -11,11 +11,13 @@ is never delivered. None means the client has no address on that channel."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +26,7 @@ from mecto.branding import brand_for
 from mecto.comms.models import Category, Channel, OutboundMessage
 
 from . import unsubscribe
-from .rendering import render
+from .rendering import next_session_texts, render
 from .services.settings import sending_settings
 
 CAP_WINDOW = timedelta(days=7)
@@ -105,6 +107,48 @@ def _hold_back(message: OutboundMessage, reason: str) -> OutboundMessage:
     return message
 
 
+@dataclass
+class Batch:
+    """What a campaign batch reads once for all its recipients instead of once each: the
+    business's settings, the keys already queued, each client's marketing messages in the
+    cap window, next session and unsubscribe token. `send_to_client(..., batch=...)` gives
+    the same result as without it."""
+
+    config: object
+    existing: dict = field(default_factory=dict)
+    sent: dict = field(default_factory=dict)
+    next_sessions: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+
+
+def prepare_batch(organization, items) -> Batch:
+    """`items`: (client, channel, key) of the recipients about to be sent to."""
+    items = list(items)
+    now = timezone.now()
+    keys = [key for _client, _channel, key in items]
+    existing = {m.idempotency_key: m for m in OutboundMessage.objects.filter(idempotency_key__in=keys)}
+    clients = {client.pk: client for client, _channel, _key in items}
+    counted = (
+        OutboundMessage.objects.filter(
+            organization=organization,
+            client_id__in=clients,
+            category=Category.MARKETING,
+            created_at__gte=now - CAP_WINDOW,
+        )
+        .exclude(status__in=_NOT_COUNTED)
+        .values("client_id", "channel")
+        .annotate(n=Count("id"))
+    )
+    emails = [(c, c.email) for c, channel, key in items if channel == Channel.EMAIL and c.email and key not in existing]
+    return Batch(
+        config=sending_settings(organization=organization),
+        existing=existing,
+        sent={(row["client_id"], row["channel"]): row["n"] for row in counted},
+        next_sessions=next_session_texts(organization, clients.values()),
+        tokens=unsubscribe.tokens_for(organization=organization, channel=Channel.EMAIL, people=emails),
+    )
+
+
 def send_to_client(
     organization,
     client,
@@ -116,34 +160,66 @@ def send_to_client(
     category: str = Category.MARKETING,
     send_after=None,
     extra: dict | None = None,
+    batch: Batch | None = None,
 ):
     """Queue `template` for `client` on `channel`; returns the message row (suppressed when
-    over the frequency cap), or None when the client has no address on that channel."""
+    over the frequency cap), or None when the client has no address on that channel.
+    `batch` (from `prepare_batch`) saves the per-recipient reads of a campaign batch."""
     address = client.email if channel == Channel.EMAIL else client.phone
     if not address:
         return None
-    existing = OutboundMessage.objects.filter(idempotency_key=key).first()
+    known = batch.existing if batch is not None else None
+    existing = known.get(key) if known is not None else OutboundMessage.objects.filter(idempotency_key=key).first()
     if existing is not None:
         existing.is_new = False
         return existing
     marketing = category == Category.MARKETING
     now = timezone.now()
-    config = sending_settings(organization=organization) if marketing else None
-    over_cap = marketing and _over_cap(organization, client, channel, config.cap_for(channel), now)
-    rendered = render(template, client, organization=organization, extra=extra)
+    config = None
+    if marketing:
+        config = batch.config if batch is not None else sending_settings(organization=organization)
+    if not marketing:
+        over_cap = False
+    elif batch is not None:
+        cap = config.cap_for(channel)
+        over_cap = bool(cap) and batch.sent.get((client.pk, channel), 0) >= cap
+    else:
+        over_cap = _over_cap(organization, client, channel, config.cap_for(channel), now)
+    next_session = batch.next_sessions.get(client.pk, "") if batch is not None else None
+    rendered = render(template, client, organization=organization, extra=extra, next_session=next_session)
+    tokens = batch.tokens if batch is not None else None
     # One transaction: a row over the cap is marked before the worker is handed it.
     with transaction.atomic():
-        return _queue(
-            organization, client, channel, address, key, topic, category, send_after, config, rendered, over_cap, now
+        message = _queue(
+            organization,
+            client,
+            channel,
+            address,
+            key,
+            topic,
+            category,
+            send_after,
+            config,
+            rendered,
+            over_cap,
+            now,
+            tokens,
         )
+    if batch is not None and marketing and message.is_new and not over_cap:
+        batch.sent[(client.pk, channel)] = batch.sent.get((client.pk, channel), 0) + 1
+    return message
 
 
-def _queue(organization, client, channel, address, key, topic, category, send_after, config, rendered, over_cap, now):
+def _queue(
+    organization, client, channel, address, key, topic, category, send_after, config, rendered, over_cap, now, tokens
+):
     marketing = category == Category.MARKETING
     if channel == Channel.EMAIL:
         text, html, headers, reply_to = rendered.text, rendered.html, {}, ""
         if marketing:
-            token = unsubscribe.token_for(organization=organization, client=client, channel=channel, address=address)
+            token = unsubscribe.token_for(
+                organization=organization, client=client, channel=channel, address=address, known=tokens
+            )
             url = unsubscribe.unsubscribe_url(token)
             headers = unsubscribe.headers(url, mailbox=config.reply_to)
             text, html = unsubscribe.add_footer(text=text, html=html, url=url, business=brand_for(organization).name)

@@ -32,6 +32,13 @@ def deliver_message(message_id: int) -> str | None:
     return delivery.deliver(message_id)
 
 
+@shared_task(name="mecto.deliver_messages", acks_late=True)
+def deliver_messages(message_ids: list[int]) -> int:
+    """Send a chunk of outbound messages one by one; returns how many this run sent.
+    Each is claimed on its own, so a repeated or half-finished chunk sends nothing twice."""
+    return sum(1 for message_id in message_ids if delivery.deliver(message_id) is not None)
+
+
 @shared_task(name="mecto.sweep_messages")
 def sweep_messages() -> dict:
     """Every minute: send what a lost task left queued; resolve rows a dead worker left."""

@@ -20,12 +20,13 @@ from .consent import (
     suppress,
 )
 from .errors import SendError
-from .outbox import is_queued, queue_email, queue_sms, render_email
+from .outbox import bulk_handoff, is_queued, queue_email, queue_sms, render_email
 from .registry import Composed, register_composer, register_topic, topics
 
 __all__ = [
     "Composed",
     "SendError",
+    "bulk_handoff",
     "check",
     "is_opted_out",
     "is_queued",

@@ -220,3 +220,25 @@ def test_two_workers_sending_batches_at_once_share_the_recipients(monkeypatch):
     assert not errors
     assert OutboundMessage.objects.count() == 40 and len(set(_keys())) == 40
     assert not CampaignRecipient.objects.filter(status="pending").exists()
+
+
+def test_a_batch_reads_once_for_all_its_recipients(batches, monkeypatch):
+    """Settings, keys already queued, the frequency cap, next sessions and unsubscribe tokens
+    are read for the whole batch: a batch of 25 makes no more reads than a batch of 5 (each
+    recipient costs only its own inserts)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mecto.comms import outbox
+
+    monkeypatch.setattr(outbox, "enqueue_many", lambda ids, chunk=50: None)  # delivery is not measured here
+
+    def reads(clients):
+        org, segment, _people = business(clients)
+        campaign = _campaign(org, segment)
+        svc.send_campaign_now(campaign=campaign)
+        with CaptureQueriesContext(connection) as ctx:
+            assert engine.send_batch(campaign.pk) == clients
+        return sum(1 for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT"))
+
+    assert reads(25) == reads(5)

@@ -75,6 +75,46 @@ def test_a_rolled_back_change_sends_nothing(org, django_capture_on_commit_callba
     assert OutboundMessage.objects.count() == 0 and mail.outbox == []
 
 
+def test_rows_queued_in_bulk_go_to_the_worker_a_chunk_per_task(org, monkeypatch, django_capture_on_commit_callbacks):
+    from mecto import tasks
+
+    chunks, single = [], []
+    monkeypatch.setattr(tasks.deliver_messages, "delay", lambda ids: chunks.append(list(ids)))
+    monkeypatch.setattr(tasks.deliver_message, "delay", lambda pk: single.append(pk))
+    monkeypatch.setattr(tasks.deliver_message, "apply_async", lambda args, eta: single.append(args[0]))
+    later = timezone.now() + timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic(), comms.bulk_handoff(chunk=3):
+        now_rows = [_email(org, key=f"bulk{n}", to=f"p{n}@example.com") for n in range(7)]
+        deferred = _email(org, key="bulk-later", to="later@example.com", send_after=later)
+        again = _email(org, key="bulk0", to="p0@example.com")  # the same key: no second row
+    ids = [m.pk for m in now_rows]
+    assert chunks == [ids[0:3], ids[3:6], ids[6:7]]  # one task per chunk, after commit
+    assert single == [deferred.pk]  # a row due later keeps its own timed task
+    assert again.pk == ids[0] and not again.is_new
+
+    # The worker's chunk task sends each row once; running it again (a redelivered task) sends nothing.
+    assert tasks.deliver_messages.run(ids) == 7
+    assert tasks.deliver_messages.run(ids) == 0
+    assert len(mail.outbox) == 7
+    assert set(OutboundMessage.objects.filter(pk__in=ids).values_list("status", flat=True)) == {Status.SENT}
+
+
+def test_a_rolled_back_bulk_hands_nothing_to_the_worker(org, monkeypatch, django_capture_on_commit_callbacks):
+    from mecto import tasks
+
+    chunks = []
+    monkeypatch.setattr(tasks.deliver_messages, "delay", lambda ids: chunks.append(list(ids)))
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+        comms.bulk_handoff(),
+    ):
+        _email(org, key="gone", to="gone@example.com")
+        raise RuntimeError("the batch failed")
+    assert chunks == [] and not OutboundMessage.objects.filter(idempotency_key="gone").exists()
+
+
 def test_an_email_needs_content(org):
     with pytest.raises(ValueError):
         comms.queue_email(organization=org, to="a@example.com", key="x", topic="account", subject="Only a subject")
