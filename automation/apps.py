@@ -28,6 +28,14 @@ class AutomationConfig(AppConfig):
         register_event_type("task.completed", _("A coach task was marked done"))
         del handlers, notifications  # imported for their event handlers and email composer
         self._ready_rules()
+        self._ready_privacy()
+
+    def _ready_privacy(self):
+        from mecto import privacy as data_rights
+
+        from . import privacy
+
+        data_rights.register("automation", exporter=privacy.export_client, eraser=privacy.erase_client)
 
     def _ready_rules(self):
         """Automations: the engine's event subscription, the beat entries and the nav item."""

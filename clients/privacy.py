@@ -78,7 +78,7 @@ def _consents(client):
 def erase_client(client, *, request=None) -> dict[str, int]:
     """Remove the client record and everything that hangs from it (cascades), the files,
     what the sending mechanism holds for their addresses, and end their login."""
-    from mecto.comms.models import OutboundMessage, Suppression
+    from mecto.comms.models import OutboundMessage
 
     from .models import Client, DataExport, Message, ProgressPhoto
 
@@ -87,11 +87,13 @@ def erase_client(client, *, request=None) -> dict[str, int]:
     files += stored_files(Message.objects.filter(client=client).exclude(attachment=""), "attachment")
     remove_files_on_commit(files)
     addresses = [a for a in (client.email, client.phone) if a]
+    # Suppressions of these addresses (unsubscribed, opted out of a topic, bounced, STOP) are
+    # kept: an address and a reason, nothing else, and the only thing that stops the business
+    # mailing this person again when the address comes back (an import, a new intake form).
     summary = delete_rows(
         {},
         _consents(client),
         OutboundMessage.objects.filter(organization=client.organization, to_address__in=addresses),
-        Suppression.objects.filter(organization=client.organization, address__in=addresses),
     )
     user = client.user
     delete_rows(summary, Client.objects.filter(pk=client.pk))

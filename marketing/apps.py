@@ -8,6 +8,14 @@ class MarketingConfig(AppConfig):
 
     def ready(self):
         self._ready_campaigns()
+        self._ready_privacy()
+
+    def _ready_privacy(self):
+        from mecto import privacy as data_rights
+
+        from . import privacy
+
+        data_rights.register("marketing", exporter=privacy.export_client, eraser=privacy.erase_client)
 
     def _ready_campaigns(self):
         from mecto import events, nav

@@ -26,7 +26,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
-KEPT = {"billing.Invoice"}  # kept by law, asserted anonymised below
+# Invoices are kept by law (asserted anonymised below); suppressions so an erased address
+# is never mailed again (tests/marketing/test_privacy.py).
+KEPT = {"billing.Invoice", "mecto.Suppression"}
 
 
 def _text_fields(model):

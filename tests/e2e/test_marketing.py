@@ -1,8 +1,8 @@
 """In the browser: a coach schedules a campaign to a segment, beat releases it at its time,
 and the campaign page shows it sent, with its progress and report.
 
-(The segment is made through the model here; the segment builder's page lands with the
-segment work, and this test should then build it in the browser.)"""
+(The segment is made through the model here; test_marketing_campaign.py builds one with the
+segment builder in the browser.)"""
 
 import re
 from datetime import timedelta
