@@ -251,7 +251,9 @@ ERROR_FIELDS = {
 class StepForm(forms.Form):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     order = forms.IntegerField(label=_("Position"), min_value=0, max_value=999, required=False)
-    kind = forms.ChoiceField(label=_("Step"), choices=[("", _("Choose a step")), *StepKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("What happens"), choices=[("", _("Choose a step")), *StepKind.choices], required=False
+    )
     email_template = forms.ModelChoiceField(
         label=_("Email template"), queryset=MessageTemplate.objects.none(), required=False, empty_label=_("Choose")
     )
