@@ -81,73 +81,97 @@ def _check_event(name: str, field: str, *, allow_birthday=False, blank=False) ->
     return name
 
 
-def _int(value, field, low=0, high=10_000) -> int:
+def _int(value, field, low=0, high=10_000, step_field="") -> int:
     try:
         number = int(value or 0)
     except (TypeError, ValueError):
-        raise AutomationError(_("Enter a whole number."), field=field) from None
+        raise AutomationError(_("Enter a whole number."), field=field, step_field=step_field) from None
     if not low <= number <= high:
-        raise AutomationError(_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}, field=field)
+        raise AutomationError(
+            _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high},
+            field=field,
+            step_field=step_field,
+        )
     return number
 
 
+def _step_error(message, step_field: str) -> AutomationError:
+    return AutomationError(message, field="steps", step_field=step_field)
+
+
 def clean_step(organization, data: dict) -> dict:
-    """Validate one step: its kind, its template (of this business, the right channel), its settings."""
+    """Validate one step: its kind, its template (of this business, the right channel), its settings.
+    Errors name the setting (`step_field`) so the builder shows them beside the input."""
     kind = data.get("kind")
     if kind not in StepKind.values:
-        raise AutomationError(_("Choose a kind of step."), field="steps")
+        raise _step_error(_("Choose a kind of step."), "kind")
     config = data.get("config") or {}
     if not isinstance(config, dict):
-        raise AutomationError(_("Step settings must be an object."), field="steps")
+        raise _step_error(_("Step settings must be an object."), "config")
     template = data.get("template")
     if isinstance(template, int):
         template = MessageTemplate.objects.for_org(organization).filter(pk=template).first()
     if kind in (StepKind.SEND_EMAIL, StepKind.SEND_SMS):
         channel = Channel.EMAIL if kind == StepKind.SEND_EMAIL else Channel.SMS
         if template is None or template.organization_id != organization.pk or template.channel != channel:
-            raise AutomationError(
-                _("Choose a %(channel)s template of your business.") % {"channel": channel}, field="steps"
+            raise _step_error(
+                _("Choose a template of your business.")
+                if kind == StepKind.SEND_EMAIL
+                else _("Choose a text message template of your business."),
+                "template",
             )
         category = config.get("category", Category.TRANSACTIONAL)
         if category not in (Category.TRANSACTIONAL, Category.MARKETING):
-            raise AutomationError(_("Category: transactional or marketing."), field="steps")
+            raise _step_error(_("Category: transactional or marketing."), "category")
         config = {"category": category}
     else:
         template = None
     if kind == StepKind.WAIT:
         config = {
-            k: _int(config.get(k), "steps", 0, 365 if k == "days" else 10_000) for k in ("days", "hours", "minutes")
+            k: _int(config.get(k), "steps", 0, 365 if k == "days" else 10_000, step_field="amount")
+            for k in ("days", "hours", "minutes")
         }
         if not any(config.values()):
-            raise AutomationError(_("A wait needs days, hours or minutes."), field="steps")
+            raise _step_error(_("A wait needs days, hours or minutes."), "amount")
     elif kind == StepKind.WAIT_UNTIL:
         weekdays = config.get("weekdays") or []
-        if not isinstance(weekdays, list) or any(_int(d, "steps", 1, 7) != d for d in weekdays):
-            raise AutomationError(_("Weekdays are 1 (Monday) to 7 (Sunday)."), field="steps")
+        if not isinstance(weekdays, list) or any(_int(d, "steps", 1, 7, step_field="weekdays") != d for d in weekdays):
+            raise _step_error(_("Weekdays are 1 (Monday) to 7 (Sunday)."), "weekdays")
         at = str(config.get("time") or "")
         try:
             hour, minute = (int(x) for x in at.split(":"))
             assert 0 <= hour < 24 and 0 <= minute < 60
         except (ValueError, AssertionError):
-            raise AutomationError(_("Give the time as HH:MM."), field="steps") from None
+            raise _step_error(_("Give the time as HH:MM."), "time") from None
         config = {"weekdays": weekdays, "time": f"{hour:02d}:{minute:02d}"}
     elif kind == StepKind.CREATE_TASK:
+        raw = config
         title = str(config.get("title") or "").strip()[:200]
         if not title:
-            raise AutomationError(_("A task needs a title."), field="steps")
+            raise _step_error(_("A task needs a title."), "title")
         config = {
             "title": title,
             "detail": str(config.get("detail") or "")[:1000],
-            "due_in_days": _int(config.get("due_in_days", 1), "steps", 0, 365),
+            "due_in_days": _int(config.get("due_in_days", 1), "steps", 0, 365, step_field="due_in_days"),
         }
+        assignee = raw.get("assignee_id")
+        if assignee not in (None, ""):
+            from accounts.selectors import team_members
+
+            if (
+                not isinstance(assignee, int)
+                or not team_members(organization=organization).filter(user_id=assignee).exists()
+            ):
+                raise _step_error(_("Choose someone of your team."), "assignee")
+            config["assignee_id"] = assignee
     elif kind in (StepKind.ADD_TAG, StepKind.REMOVE_TAG):
         tag = " ".join(str(config.get("tag") or "").split())[:40]
         if not tag:
-            raise AutomationError(_("Name the tag."), field="steps")
+            raise _step_error(_("Name the tag."), "tag")
         config = {"tag": tag}
     elif kind == StepKind.CHANGE_STATUS:
         if config.get("status") not in STATUSES:
-            raise AutomationError(_("Choose a status: %(s)s.") % {"s": ", ".join(STATUSES)}, field="steps")
+            raise _step_error(_("Choose a status: %(s)s.") % {"s": ", ".join(STATUSES)}, "status")
         config = {"status": config["status"]}
     elif kind == StepKind.ASSIGN_PROGRAM:
         from training.models import Program
@@ -157,7 +181,7 @@ def clean_step(organization, data: dict) -> dict:
             not isinstance(pk, int)
             or not Program.objects.for_org(organization).filter(pk=pk, is_template=True).exists()
         ):
-            raise AutomationError(_("Choose a program from your library."), field="steps")
+            raise _step_error(_("Choose a program from your library."), "program")
         config = {"program_id": pk}
     elif kind == StepKind.NOTIFY_COACH:
         config = {"subject": str(config.get("subject") or "")[:200], "text": str(config.get("text") or "")[:2000]}
@@ -264,39 +288,113 @@ def edit_impact(automation: Automation) -> dict:
     return {"in_progress": sum(by_step.values()), "by_step": by_step}
 
 
-def dry_run(*, automation: Automation, limit: int = 200) -> dict:
-    """Who would enter now for a simulated trigger: clients matching the conditions (event rules
-    are not checked: there is no event) whom re-entry lets in; for a birthday, today's birthdays."""
-    now = timezone.now()
-    clients = Client.objects.for_org(automation.organization).select_related("organization").prefetch_related("tags")
+DRY_RUN_DAYS = 30
+INACTIVE_TRIGGER = "client.inactive"
+
+
+def _dry_run_candidates(automation: Automation, now, days: int) -> list[tuple[int, dict, object]]:
+    """(client id, trigger payload, when) for each trigger a client would have entered on:
+    today's birthdays in each client's zone, the clients inactive now, or the trigger's events
+    of the last `days` days (newest first)."""
+    organization = automation.organization
     if automation.trigger == BIRTHDAY_TRIGGER:
-        clients = clients.filter(date_of_birth__isnull=False)
-    client_rules = [r for r in automation.conditions or [] if str(r.get("field", "")).startswith("client.")]
-    busy = set(
-        AutomationRun.objects.filter(automation=automation, state__in=IN_PROGRESS).values_list("client_id", flat=True)
-    )
-    seen = set(AutomationRun.objects.filter(automation=automation).values_list("client_id", flat=True))
-    recent = set(
-        AutomationRun.objects.filter(
-            automation=automation, started_at__gt=now - timezone.timedelta(days=automation.reentry_days)
-        ).values_list("client_id", flat=True)
-    )
-    entering, matching = [], 0
-    for client in clients.order_by("last_name", "first_name", "id").iterator(chunk_size=500):
-        if automation.trigger == BIRTHDAY_TRIGGER:
+        out = []
+        clients = (
+            Client.objects.for_org(organization).filter(date_of_birth__isnull=False).select_related("organization")
+        )
+        for client in clients.only("pk", "date_of_birth", "time_zone", "organization__time_zone").iterator(2000):
             local = now.astimezone(engine._zone(client)).date()
-            if (client.date_of_birth.month, client.date_of_birth.day) != (local.month, local.day):
-                continue
-        if not engine.conditions_hold(client_rules, client):
-            continue
-        matching += 1
-        if client.pk in busy or (
-            automation.reentry == Reentry.ONCE
-            and client.pk in seen
-            or automation.reentry == Reentry.PER_DAYS
-            and client.pk in recent
-        ):
-            continue
-        if len(entering) < limit:
-            entering.append(client)
-    return {"matching": matching, "entering": entering, "count": len(entering)}
+            if (client.date_of_birth.month, client.date_of_birth.day) == (local.month, local.day):
+                out.append((client.pk, {"date": local.isoformat()}, None))
+        return out
+    if automation.trigger == INACTIVE_TRIGGER:
+        from training.selectors import inactive_clients
+
+        return [(row["client_id"], row, None) for row in inactive_clients(organization=organization, now=now)]
+    from mecto.models import Event
+
+    events = (
+        Event.objects.for_org(organization)
+        .filter(name=automation.trigger, client_id__isnull=False, created_at__gte=now - timezone.timedelta(days=days))
+        .order_by("-created_at", "-id")
+        .values_list("client_id", "payload", "created_at")
+    )
+    return list(events[:5000])
+
+
+def _why_entering(automation: Automation, payload: dict, at) -> str:
+    if automation.trigger == BIRTHDAY_TRIGGER:
+        return _("Birthday today")
+    if automation.trigger == INACTIVE_TRIGGER:
+        return _("No workout for %(days)s days") % {"days": payload.get("days")}
+    return _("%(event)s on %(date)s") % {"event": automation.trigger, "date": at.date().isoformat()}
+
+
+def dry_run(*, automation: Automation, days: int = DRY_RUN_DAYS, limit: int = 200) -> dict:
+    """Who would enter now, writing nothing. The trigger is simulated: for an event, each client
+    with such an event in the last `days` days, checked against the client and event conditions
+    with that event's payload; for `client.inactive`, the clients inactive now (last workout);
+    for a birthday, today's birthdays in each client's zone. Then the re-entry policy.
+    Returns who enters and, for every other client the trigger reached, why not."""
+    now = timezone.now()
+    by_client: dict[int, list] = {}
+    for client_id, payload, at in _dry_run_candidates(automation, now, days):
+        by_client.setdefault(client_id, []).append((payload or {}, at))
+    clients = (
+        Client.objects.for_org(automation.organization)
+        .filter(pk__in=list(by_client)[:2000])
+        .select_related("organization")
+        .prefetch_related("tags")
+        .order_by("last_name", "first_name", "id")
+    )
+    client_rules = [r for r in automation.conditions or [] if str(r.get("field", "")).startswith("client.")]
+    runs = AutomationRun.objects.filter(automation=automation, client_id__in=list(by_client))
+    busy = set(runs.filter(state__in=IN_PROGRESS).values_list("client_id", flat=True))
+    seen = set(runs.values_list("client_id", flat=True))
+    recent = set(
+        runs.filter(started_at__gt=now - timezone.timedelta(days=automation.reentry_days)).values_list(
+            "client_id", flat=True
+        )
+    )
+    entering, rows, matching = [], [], 0
+    for client in clients:
+        triggers = by_client[client.pk]
+        hit = next((t for t in triggers if engine.conditions_hold(automation.conditions, client, t[0])), None)
+        if hit is None:
+            if not engine.conditions_hold(client_rules, client):
+                reason = _("Does not match the conditions on the client")
+            else:
+                reason = _("The event did not match the conditions on the event")
+        else:
+            matching += 1
+            if client.pk in busy:
+                reason = _("Already going through this automation")
+            elif automation.reentry == Reentry.ONCE and client.pk in seen:
+                reason = _("Already went through it (once ever)")
+            elif automation.reentry == Reentry.PER_DAYS and client.pk in recent:
+                reason = _("Went through it in the last %(days)s days") % {"days": automation.reentry_days}
+            else:
+                reason = ""
+        enters = hit is not None and not reason
+        if enters:
+            reason = _why_entering(automation, *hit)
+            if len(entering) < limit:
+                entering.append(client)
+        if len(rows) < limit * 2:
+            rows.append({"client": client, "enters": enters, "reason": reason})
+    return {
+        "matching": matching,
+        "count": len(entering),
+        "entering": entering,
+        "rows": rows,
+        "not_entering": [r for r in rows if not r["enters"]],
+        "reached": len(by_client),
+        "days": days,
+        "trigger_kind": (
+            "birthday"
+            if automation.trigger == BIRTHDAY_TRIGGER
+            else "inactive"
+            if automation.trigger == INACTIVE_TRIGGER
+            else "event"
+        ),
+    }

@@ -73,7 +73,7 @@ def perform(run, step, client, *, now) -> None:
             run.organization,
             title=(config.get("title") or _("Follow up with {client}")).replace("{client}", client.full_name),
             client=client,
-            assignee=client.coach if client.coach_id else (coaches[0] if coaches else None),
+            assignee=_assignee(run, config) or (client.coach if client.coach_id else (coaches[0] if coaches else None)),
             due_at=now + timedelta(days=int(config.get("due_in_days") or 1)),
             detail=config.get("detail") or run.automation.name,
             source=CoachTask.Source.AUTOMATION,
@@ -142,6 +142,16 @@ def perform(run, step, client, *, now) -> None:
         _done(run, step, _("Webhook event emitted"), now=now)
     else:
         raise AutomationError(_("Unknown step kind."), field="kind")
+
+
+def _assignee(run, config):
+    """The team member the step names, if they are still in the business; else the client's coach."""
+    if not config.get("assignee_id"):
+        return None
+    from accounts.selectors import team_members
+
+    member = team_members(organization=run.organization).filter(user_id=config["assignee_id"]).first()
+    return member.user if member else None
 
 
 def _already_done(run, step) -> bool:

@@ -3,6 +3,8 @@ timeline, the dry run."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -16,7 +18,14 @@ from mecto.permissions import MemberRequiredMixin
 from . import library
 from . import selectors_rules as selectors
 from . import services_rules as services
-from .forms_rules import AutomationForm, StepFormSet
+from .forms_rules import (
+    FIELD_KINDS,
+    AutomationForm,
+    StepForm,
+    StepFormSet,
+    rule_formset,
+    value_widgets,
+)
 from .models_rules import Automation, AutomationRun, RunState
 
 CAPABILITY = "marketing.manage"
@@ -64,51 +73,76 @@ class ToggleView(_Base):
         return redirect("automation:automations")
 
 
+RULE_SETS = (
+    ("conditions", "cond"),
+    ("goal_conditions", "goal"),
+    ("exit_conditions", "exit"),
+)
+
+
 class AutomationEditView(_Base):
+    """The builder: settings, rows of rules and steps as plain fields (no JSON to write)."""
+
     template_name = "automation/automation_form.html"
 
-    def _initial(self, automation):
+    def _forms(self, automation, data=None):
         if automation is None:
-            return {"reentry": "once", "reentry_days": 30, "is_active": False}, []
-        initial = {f: getattr(automation, f) for f in services.FIELDS}
-        initial["exit_events"] = ", ".join(automation.exit_events or [])
-        steps = [
-            {"id": s.pk, "order": i, "kind": s.kind, "template": s.template_id, "config": s.config}
-            for i, s in enumerate(automation.steps.order_by("order", "id"), start=1)
-        ]
-        return initial, steps
+            initial = {"reentry": "once", "reentry_days": 30, "is_active": False}
+            steps = []
+        else:
+            initial = {f: getattr(automation, f) for f in services.FIELDS}
+            initial["exit_events"] = list(automation.exit_events or [])
+            steps = [
+                StepForm.initial_for(s, i) for i, s in enumerate(automation.steps.order_by("order", "id"), start=1)
+            ]
+        widgets = value_widgets(self.organization)
+        rules = {
+            name: rule_formset(data, rules=initial.get(name) or [], prefix=prefix, widgets=widgets)
+            for name, prefix in RULE_SETS
+        }
+        form = AutomationForm(data, initial=None if data is not None else initial)
+        formset = StepFormSet(data, initial=steps, prefix="steps", form_kwargs={"organization": self.organization})
+        return form, rules, formset, widgets
 
-    def _page(self, request, automation, form, formset, status=200):
+    def _page(self, request, automation, forms, status=200):
+        form, rules, formset, widgets = forms
         impact = services.edit_impact(automation) if automation else None
         return render(
             request,
             self.template_name,
-            {"automation": automation, "form": form, "formset": formset, "impact": impact},
+            {
+                "automation": automation,
+                "form": form,
+                "rules": rules,
+                "rule_sets": [(rules["conditions"], _("Only for clients where"), _("All must hold."), "cond")]
+                + [(rules["goal_conditions"], _("Goal counts when"), _("All must hold, on the goal event."), "goal")]
+                + [(rules["exit_conditions"], _("Exit when"), _("Any one is enough."), "exit")],
+                "formset": formset,
+                "impact": impact,
+                "has_errors": status == 400,
+                "value_templates": [
+                    (kind, widget.render("__name__", None, attrs={"id": "__id__"})) for kind, widget in widgets.items()
+                ],
+                "field_kinds": json.dumps(FIELD_KINDS),
+            },
             status=status,
         )
 
     def get(self, request, pk=None):
         automation = self.get_automation(pk) if pk else None
-        initial, steps = self._initial(automation)
-        formset = StepFormSet(initial=steps, prefix="steps", form_kwargs={"organization": self.organization})
-        return self._page(request, automation, AutomationForm(initial=initial), formset)
+        return self._page(request, automation, self._forms(automation))
 
     def post(self, request, pk=None):
         automation = self.get_automation(pk) if pk else None
-        form = AutomationForm(request.POST)
-        formset = StepFormSet(request.POST, prefix="steps", form_kwargs={"organization": self.organization})
-        if not (form.is_valid() and formset.is_valid()):
-            return self._page(request, automation, form, formset, status=400)
-        rows = [
-            f.cleaned_data
-            for f in formset.forms
-            if f.cleaned_data and f.cleaned_data.get("kind") and not f.cleaned_data.get("DELETE")
-        ]
-        rows.sort(key=lambda r: r.get("order") if r.get("order") is not None else 999)
-        steps = [
-            {"id": r.get("id"), "kind": r["kind"], "template": r.get("template"), "config": r["config"]} for r in rows
-        ]
+        forms = self._forms(automation, request.POST)
+        form, rules, formset, _widgets = forms
+        if not (form.is_valid() and formset.is_valid() and all(r.is_valid() for r in rules.values())):
+            return self._page(request, automation, forms, status=400)
+        chosen = [f for f in formset.forms if f.step and not f.cleaned_data.get("DELETE")]
+        chosen.sort(key=lambda f: f.cleaned_data.get("order") if f.cleaned_data.get("order") is not None else 999)
+        steps = [f.step for f in chosen]
         data = dict(form.cleaned_data)
+        data.update({name: rules[name].rules() for name, _prefix in RULE_SETS})
         try:
             if automation is None:
                 automation = services.create_automation(
@@ -117,12 +151,13 @@ class AutomationEditView(_Base):
             else:
                 services.update_automation(automation=automation, actor=request.user, steps=steps, **data)
         except DomainError as exc:
-            target = exc.field if exc.field in form.fields else None
             if exc.field == "steps":
                 formset._non_form_errors = formset.error_class([exc.message])
+            elif exc.field in rules:
+                rules[exc.field]._non_form_errors = formset.error_class([exc.message])
             else:
-                form.add_error(target, exc.message)
-            return self._page(request, automation, form, formset, status=400)
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            return self._page(request, automation, forms, status=400)
         messages.success(request, _("Automation saved."))
         return redirect("automation:automation_edit", pk=automation.pk)
 

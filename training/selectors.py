@@ -345,3 +345,32 @@ def e1rm_history(*, client, limit_exercises: int = 4) -> dict:
             for pk, pts in series.items()
         ]
     }
+
+
+def inactive_clients(*, organization, now: datetime | None = None) -> list[dict]:
+    """Clients the daily inactivity check would flag now (the same rule as `flag_inactive_clients`):
+    active or trial, with a program, no workout logged for the business's number of days."""
+    from django.db.models import Max, Min
+
+    from clients.models import Client
+
+    from .models import TrainingSettings
+
+    now = now or timezone.now()
+    found = TrainingSettings.objects.filter(organization=organization).first()
+    days = found.inactive_after_days if found else TrainingSettings._meta.get_field("inactive_after_days").default
+    if not days:
+        return []
+    candidates = (
+        Client.objects.for_org(organization)
+        .filter(status__in=["active", "trial"], scheduled_workouts__isnull=False)
+        .annotate(last_log=Max("workout_logs__performed_at"), first_due=Min("scheduled_workouts__due_at"))
+        .distinct()
+        .values_list("pk", "last_log", "first_due")
+    )
+    out = []
+    for pk, last_log, first_due in candidates:
+        last = last_log or first_due
+        if last is not None and last <= now - timedelta(days=days):
+            out.append({"client_id": pk, "days": (now - last).days, "last_activity_at": last.isoformat()})
+    return out

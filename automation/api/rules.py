@@ -138,11 +138,20 @@ class RunDetailSerializer(RunSerializer):
 DryRunResponse = inline_serializer(
     "AutomationDryRun",
     {
-        "matching": serializers.IntegerField(help_text="Clients matching the client conditions now."),
+        "matching": serializers.IntegerField(
+            help_text="Clients the simulated trigger reached who match the client and event conditions."
+        ),
         "count": serializers.IntegerField(help_text="Of those, who would enter (re-entry policy applied)."),
         "clients": inline_serializer(
             "AutomationDryRunClient", {"id": serializers.IntegerField(), "name": serializers.CharField()}, many=True
         ),
+        "not_entering": inline_serializer(
+            "AutomationDryRunSkipped",
+            {"id": serializers.IntegerField(), "name": serializers.CharField(), "reason": serializers.CharField()},
+            many=True,
+            help_text="Clients the trigger reached who would not enter, and why (conditions, re-entry).",
+        ),
+        "days": serializers.IntegerField(help_text="Event triggers are simulated with the events of these last days."),
     },
 )
 
@@ -231,6 +240,11 @@ class AutomationViewSet(OrgViewSet):
                 "matching": result["matching"],
                 "count": result["count"],
                 "clients": [{"id": c.pk, "name": c.full_name} for c in result["entering"]],
+                "not_entering": [
+                    {"id": r["client"].pk, "name": r["client"].full_name, "reason": r["reason"]}
+                    for r in result["not_entering"]
+                ],
+                "days": result["days"],
             }
         )
 

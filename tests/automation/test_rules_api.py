@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from automation import engine, library
 from automation.models import Automation, AutomationRun, StepKind
-from tests.automation.factories import AutomationFactory, AutomationRunFactory, RunStepFactory
+from tests.automation.factories import AutomationFactory, AutomationRunFactory, EventFactory, RunStepFactory
 from tests.conftest import api_as
 from tests.factories import ClientFactory, OrganizationFactory
 
@@ -74,8 +74,11 @@ def test_ready_templates_list_enable_and_dry_run(org, coach):
     enabled = api.post(f"{BASE}templates/missed_session/enable/")
     assert enabled.status_code == 201 and enabled.json()["is_active"] and enabled.json()["trigger"] == "booking.no_show"
     assert api.post(f"{BASE}templates/nope/enable/").status_code == 404
-    ClientFactory(organization=org, status="active")
-    ClientFactory(organization=org, status="former")
+    for status in ("active", "former"):  # each missed a session: the trigger's event of the last days
+        EventFactory(
+            organization=org, name="booking.no_show", client_id=ClientFactory(organization=org, status=status).pk
+        )
+    ClientFactory(organization=org, status="active")  # no event: the trigger did not reach them
     dry = api.get(f"{BASE}{enabled.json()['id']}/dry-run/").json()
     assert dry["count"] == 2 and dry["matching"] == 2  # exit rules are not entry conditions
     assert not AutomationRun.objects.exists()
@@ -150,14 +153,15 @@ def test_pages_switch_on_edit_and_show_runs(org, coach, client):
         "steps-0-id": str(steps[2].pk),
         "steps-0-order": "1",
         "steps-0-kind": "create_task",
-        "steps-0-config": '{"title": "Call {client}"}',
+        "steps-0-title": "Call {client}",
         "steps-1-order": "2",
         "steps-1-kind": "wait",
-        "steps-1-config": "{}",
+        "steps-1-wait_unit": "days",
+        **{f"{p}-{k}": "0" for p in ("cond", "goal", "exit") for k in ("TOTAL_FORMS", "INITIAL_FORMS")},
     }
     bad = client.post(reverse("automation:automation_edit", args=[automation.pk]), form)
     assert bad.status_code == 400 and "A wait needs" in bad.content.decode()
-    form["steps-1-config"] = '{"days": 1}'
+    form["steps-1-wait_amount"] = "1"
     ok = client.post(reverse("automation:automation_edit", args=[automation.pk]), form)
     assert ok.status_code == 302
     assert [s.kind for s in automation.steps.order_by("order")] == ["create_task", "wait"]
