@@ -333,6 +333,19 @@ class PublicDetailsForm(forms.Form):
         max_length=Booking._meta.get_field("note").max_length,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    email_consent = forms.BooleanField(required=False)
+    email_wording = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, email_wording=None, **kwargs):
+        """`email_wording` (a `mecto.optin.Wording`): the text of the optional "news and offers"
+        box, recorded as shown; without one there is no box."""
+        super().__init__(*args, **kwargs)
+        if email_wording is None:
+            del self.fields["email_consent"], self.fields["email_wording"]
+        else:
+            self.fields["email_consent"].label = email_wording.text
+            self.fields["email_consent"].help_text = _("We email you a link to confirm first.")
+            self.fields["email_wording"].initial = email_wording.id
 
 
 class PortalDetailsForm(forms.Form):

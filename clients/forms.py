@@ -209,11 +209,20 @@ class IntakeContactForm(forms.Form):
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     email_consent = forms.BooleanField(label=_("Send me news and offers by email"), required=False)
     sms_consent = forms.BooleanField(label=_("Send me news and offers by text message"), required=False)
+    email_wording = forms.CharField(required=False, widget=forms.HiddenInput)
     website = forms.CharField(required=False, label=_("Leave this empty"))  # a trap for bots
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, email_wording=None, **kwargs):
+        """`email_wording` (a `mecto.optin.Wording`) is the text of the email box, recorded as
+        shown; without one there is no email box (ticking it asks for a confirmation)."""
         super().__init__(*args, **kwargs)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off", "class": "hp"})
+        if email_wording is None:
+            del self.fields["email_consent"], self.fields["email_wording"]
+        else:
+            self.fields["email_consent"].label = email_wording.text
+            self.fields["email_consent"].help_text = _("We email you a link to confirm first.")
+            self.fields["email_wording"].initial = email_wording.id
 
 
 def answers_form(questions, data=None, initial=None) -> forms.Form:

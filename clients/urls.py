@@ -24,6 +24,7 @@ urlpatterns = [
     path("clients/<int:pk>/delete/", records.ClientDeleteView.as_view(), name="delete"),
     path("clients/<int:pk>/status/", records.ClientStatusView.as_view(), name="status"),
     path("clients/<int:pk>/consent/", records.ClientConsentView.as_view(), name="consent"),
+    path("clients/<int:pk>/optin/resend/", records.ClientOptInResendView.as_view(), name="optin_resend"),
     path("clients/<int:pk>/clearance/", records.ClientClearanceView.as_view(), name="clearance"),
     path("clients/<int:pk>/notes/", records.ClientNotesView.as_view(), name="notes"),
     path("clients/<int:pk>/notes/<int:note_pk>/", records.NoteActionView.as_view(), name="note_action"),

@@ -67,3 +67,73 @@ class UnsubscribeTokenAdmin(admin.ModelAdmin):
     search_fields = ["address", "organization__name", "client__first_name", "client__last_name"]
     list_select_related = ["organization", "client"]
     readonly_fields = ["token", "created_at", "used_at"]
+
+
+from .models import ConsentWording, OptInRequest  # noqa: E402
+
+
+@admin.register(ConsentWording)
+class ConsentWordingAdmin(admin.ModelAdmin):
+    """A changed text is saved as a new version: the versions people saw are never edited."""
+
+    list_display = ["organization", "version", "text", "created_at", "created_by"]
+    list_filter = ["organization"]
+    search_fields = ["text", "organization__name"]
+    list_select_related = ["organization", "created_by"]
+    raw_id_fields = ["organization"]
+    fields = ["organization", "text", "version", "created_at", "created_by"]
+    readonly_fields = ["version", "created_at", "created_by"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization", "text", *self.readonly_fields] if obj is not None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        from .services.optin import change_wording
+
+        if change:
+            return
+        saved = change_wording(organization=obj.organization, text=obj.text, actor=request.user)
+        obj.pk, obj.version, obj.created_at, obj.created_by = (
+            saved.pk,
+            saved.version,
+            saved.created_at,
+            saved.created_by,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OptInRequest)
+class OptInRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "client",
+        "source",
+        "created_at",
+        "send_count",
+        "expires_at",
+        "confirmed_at",
+        "organization",
+    ]
+    list_filter = ["source", ("confirmed_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["email", "client__first_name", "client__last_name", "organization__name", "wording_text"]
+    list_select_related = ["client", "organization"]
+    raw_id_fields = ["organization", "client", "wording", "consent"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "token_hash",
+        "wording",
+        "wording_text",
+        "source",
+        "created_at",
+        "last_sent_at",
+        "send_count",
+        "confirmed_at",
+        "confirmed_ip",
+        "confirmed_user_agent",
+        "consent",
+    ]
+
+    def has_add_permission(self, request):
+        return False

@@ -9,6 +9,7 @@ class MarketingConfig(AppConfig):
     def ready(self):
         self._ready_campaigns()
         self._ready_privacy()
+        self._ready_optin()
 
     def _ready_privacy(self):
         from mecto import privacy as data_rights
@@ -31,3 +32,14 @@ class MarketingConfig(AppConfig):
         events.register_event_type("message.bounced", _("A marketing message bounced"))
         tracking.listen(engine.on_message_report)
         add_periodic_task("marketing-release-campaigns", "marketing.release_due_campaigns", 60.0)
+
+    def _ready_optin(self):
+        from mecto import optin
+        from mecto import privacy as data_rights
+
+        from . import privacy
+        from .services import optin as optin_services
+
+        optin.register_provider(optin_services.PROVIDER)
+        # Erased with the rest of marketing's rows (privacy.erase_client).
+        data_rights.register("marketing_optin", exporter=privacy.export_opt_ins)

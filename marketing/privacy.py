@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from mecto.comms.addresses import normalise
 from mecto.comms.models import Channel, Suppression
-from mecto.privacy import Export, delete_rows, plain, rows
+from mecto.privacy import Export, delete_rows, plain, rows, section
 
 
 def _addresses(client) -> dict[str, str]:
@@ -94,8 +94,25 @@ def export_client(client) -> Export:
     return export
 
 
-def erase_client(client, *, request=None) -> dict[str, int]:
-    """The campaign rows and unsubscribe links go; suppressions stay (see the module note)."""
-    from .models import CampaignRecipient
+def export_opt_ins(client) -> Export:
+    """The email opt-in requests (double opt-in from public forms), without their token."""
+    from .models import OptInRequest
 
-    return delete_rows({}, CampaignRecipient.objects.filter(client=client), _tokens(client))
+    export = Export()
+    section(
+        export,
+        "email_opt_in_requests",
+        OptInRequest.objects.filter(client=client).order_by("id"),
+        exclude=("organization", "token_hash"),
+    )
+    return export
+
+
+def erase_client(client, *, request=None) -> dict[str, int]:
+    """The campaign rows, opt-in requests and unsubscribe links go; suppressions stay (see the
+    module note)."""
+    from .models import CampaignRecipient, OptInRequest
+
+    return delete_rows(
+        {}, CampaignRecipient.objects.filter(client=client), OptInRequest.objects.filter(client=client), _tokens(client)
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import campaigns, templates
+from .views import campaigns, optin, templates
 from .views import segments as _segments
 from .views import unsubscribe as unsubscribe_views
 
@@ -29,4 +29,6 @@ urlpatterns = [
     path("marketing/segments/<int:pk>/delete/", _segments.SegmentDeleteView.as_view(), name="segment_delete"),
     # One-click unsubscribe (RFC 8058) and the preference page
     path("u/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+    # Double opt-in: the link in the confirmation email (GET shows, POST confirms)
+    path("optin/<str:token>/", optin.confirm, name="optin"),
 ]

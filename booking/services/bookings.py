@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clients.models import Client
 from clients.services import ensure_waivers_signed
+from mecto import optin
 from mecto.events import emit, register_event_type
 from mecto.localization import format_date, format_time
 
@@ -312,9 +313,13 @@ def book_from_public_page(
     note: str = "",
     time_zone: str = "",
     source: str = Booking.Source.PUBLIC_PAGE,
+    email_consent: bool = False,
+    email_wording=None,
 ) -> Booking:
     """A stranger books: a known email attaches to its client, a new one becomes a lead of
-    the coach they booked, in the time zone they booked in, from the booking page."""
+    the coach they booked, in the time zone they booked in, from the booking page. A ticked
+    "news and offers" box (`email_consent`, with the wording version shown) only sends a
+    confirmation email: consent is recorded when they confirm (double opt-in)."""
     from clients.services import create_client
     from mecto.localization import validate_time_zone
 
@@ -339,7 +344,16 @@ def book_from_public_page(
             coach=coach,
             time_zone=time_zone,
         )
-    return book_session(service=service, coach=coach, start_at=start_at, client=client, source=source, note=note)
+    booking = book_session(service=service, coach=coach, start_at=start_at, client=client, source=source, note=note)
+    if email_consent and not client.email_consent:
+        optin.request_opt_in(
+            organization=organization,
+            client=client,
+            email=client.email,
+            wording_id=email_wording,
+            source=optin.SOURCE_BOOKING,
+        )
+    return booking
 
 
 def _cancel_session_if_empty(session: Session, actor=None) -> bool:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from clients.models import Client
-from mecto import comms
+from mecto import comms, optin
 from mecto.branding import brand_for
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
@@ -212,7 +212,12 @@ def public_book(request, org_slug, service_slug):
         days = reverse("booking:public_days", args=[org.slug, service.slug])
         return redirect(f"{days}?{urlencode({'tz': tz_name, 'coach': coach.slug})}")
     portal_client = _portal_client(request, org)
-    form = (PortalDetailsForm if portal_client else PublicDetailsForm)(request.POST or None)
+    if portal_client:
+        form = PortalDetailsForm(request.POST or None)
+    else:
+        # The "news and offers" box shows the business's wording; the version shown is recorded.
+        shown = optin.wording(org, version_id=request.POST.get("email_wording"))
+        form = PublicDetailsForm(request.POST or None, email_wording=shown)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from mecto import comms
+from mecto import comms, optin
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -586,7 +586,7 @@ def submit_intake(
         needs_medical_clearance=flagged,
         review=review,
         contact=typed,
-        consents={channel: True for channel, granted in (consents or {}).items() if granted},
+        consents=_ticked(consents),
     )
     if flagged and not client.needs_medical_clearance:
         Client.objects.filter(pk=client.pk).update(needs_medical_clearance=True)
@@ -614,13 +614,32 @@ def submit_intake(
     return submission
 
 
+def _ticked(consents: dict | None) -> dict:
+    """The boxes ticked, and the version of the email box's wording the page showed."""
+    consents = consents or {}
+    ticked = {channel: True for channel in ("email", "sms") if consents.get(channel)}
+    if ticked.get("email") and consents.get("email_wording"):
+        ticked["email_wording"] = consents["email_wording"]
+    return ticked
+
+
 def _record_intake_consents(submission: IntakeSubmission, *, method: str, actor=None) -> None:
+    """Text messages: recorded as ticked. Email: ticking only sends a confirmation (double
+    opt-in); consent is recorded when the person confirms from their inbox."""
     from .records import record_consent
 
     client = submission.client
-    for channel, granted in (submission.consents or {}).items():
-        if granted and not getattr(client, f"{channel}_consent", False):
-            record_consent(client=client, channel=channel, granted=True, method=method, actor=actor)
+    ticked = submission.consents or {}
+    if ticked.get("sms") and not client.sms_consent:
+        record_consent(client=client, channel="sms", granted=True, method=method, actor=actor)
+    if ticked.get("email") and not client.email_consent:
+        optin.request_opt_in(
+            organization=client.organization,
+            client=client,
+            email=client.email,
+            wording_id=ticked.get("email_wording"),
+            source=optin.SOURCE_INTAKE,
+        )
 
 
 def _pending_submission(submission: IntakeSubmission) -> IntakeSubmission:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import Organization
+from mecto import optin
 from mecto.branding import brand_for
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
@@ -113,7 +114,7 @@ class PublicIntakeView(View):
         if intake_request is not None and not intake_request.is_open:
             return render(request, "clients/public_intake_done.html", {"brand": brand_for(form.organization)})
         questions = list(selectors.form_questions(form=form))
-        contact = IntakeContactForm() if intake_request is None else None
+        contact = IntakeContactForm(email_wording=optin.wording(form.organization)) if intake_request is None else None
         return self.render_page(request, form, intake_request, answers_form(questions), contact)
 
     def post(self, request, token):
@@ -122,7 +123,11 @@ class PublicIntakeView(View):
             return render(request, "clients/public_intake_done.html", {"brand": brand_for(form.organization)})
         questions = list(selectors.form_questions(form=form))
         answers = answers_form(questions, data=request.POST)
-        contact = IntakeContactForm(request.POST) if intake_request is None else None
+        contact = None
+        if intake_request is None:
+            # The wording of the version the page showed is the one recorded.
+            shown = optin.wording(form.organization, version_id=request.POST.get("email_wording"))
+            contact = IntakeContactForm(request.POST, email_wording=shown)
         versions = _consent_versions(form.organization)
         consent = IntakeConsentForm(request.POST, versions=versions) if versions else None
         valid = answers.is_valid() & (contact is None or contact.is_valid()) & (consent is None or consent.is_valid())
@@ -155,6 +160,7 @@ class PublicIntakeView(View):
                         else IntakeSubmission.Source.PUBLIC_LINK,
                         consents={
                             "email": contact.cleaned_data.get("email_consent"),
+                            "email_wording": shown.id if shown else None,
                             "sms": contact.cleaned_data.get("sms_consent"),
                         }
                         if contact is not None

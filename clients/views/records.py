@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
+from mecto import optin
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView
 from mecto.localization import cm_to_display, length_unit
@@ -287,6 +288,7 @@ class ClientDetailView(ClientTabMixin, View):
                     selectors.timeline(client=client, limit=40), health=request.tenant.can("clients.health")
                 ),
                 "pinned_notes": selectors.client_notes(client=client).filter(is_pinned=True)[:3],
+                "email_optin": None if client.email_consent else optin.pending_for(client=client),
             }
         )
         return render(request, "clients/detail.html", context)
@@ -328,6 +330,21 @@ class ClientConsentView(MemberRequiredMixin, View):
                 messages.error(request, exc.message)
         else:
             messages.error(request, _("Choose the channel and say how consent was given or withdrawn."))
+        return redirect("clients:detail", pk=client.pk)
+
+
+class ClientOptInResendView(MemberRequiredMixin, View):
+    """Send the email-marketing confirmation again (limited by marketing's rules)."""
+
+    required_capability = "clients.manage"
+
+    def post(self, request, pk):
+        client = get_client(request, pk)
+        try:
+            optin.resend(client=client, actor=request.user)
+            messages.success(request, _("The confirmation email was sent again."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
         return redirect("clients:detail", pk=client.pk)
 
 

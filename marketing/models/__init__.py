@@ -2,12 +2,15 @@
 
 from .campaigns import CampaignRecipient, campaign_message_key
 from .core import Campaign, MessageTemplate, Segment
+from .optin import ConsentWording, OptInRequest
 from .settings import SendingSettings, UnsubscribeToken
 
 __all__ = [
     "Campaign",
     "CampaignRecipient",
+    "ConsentWording",
     "MessageTemplate",
+    "OptInRequest",
     "Segment",
     "SendingSettings",
     "UnsubscribeToken",

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from clients import services
 from clients.models import Client, IntakeForm, IntakeQuestion, IntakeRequest, IntakeSubmission
+from marketing.models import OptInRequest
 from mecto import crypto
 from mecto.crypto import hash_token
 from tests.factories import ClientFactory
@@ -59,7 +60,9 @@ def test_public_submission_creates_a_flagged_lead(client, form, org):
     assert response.status_code == 302 and response.url == reverse("clients:intake_thanks")
     lead = Client.objects.for_org(org).get(email="lee@example.com")
     assert lead.status == "lead" and lead.source == "intake" and lead.needs_medical_clearance
-    assert lead.email_consent and "intake form" in lead.email_consent_method
+    # Email marketing is double opt-in: the ticked box sends a confirmation, consent comes later.
+    assert not lead.email_consent
+    assert OptInRequest.objects.get(client=lead).source == "public intake"
     assert lead.intake_submissions.get().answers["equipment"] == ["dumbbell", "bands"]
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from clients import selectors, services
 from clients.models import Client, IntakeSubmission
+from marketing.models import OptInRequest
 from mecto.comms.models import Consent
 from mecto.models import Event
 from tests.conftest import api_as
@@ -90,12 +91,16 @@ def test_accepting_counts_the_answers_and_records_the_consents_once(form, sam, o
     assert submission.review == "accepted" and submission.reviewed_by == owner and submission.reviewed_at
     assert selectors.intake_answers(client=sam)["goal"] == "fat_loss"
     sam.refresh_from_db()
-    assert sam.email_consent and sam.sms_consent and "accepted by the coach" in sam.email_consent_method
+    assert sam.sms_consent and "accepted by the coach" in sam.sms_consent_method
+    # Email marketing is double opt-in: accepting sends the confirmation to the client's address.
+    assert not sam.email_consent
+    assert OptInRequest.objects.get(client=sam).email == "sam@example.com"
     assert (sam.first_name, sam.last_name, sam.phone) == ("Sam", "Real", "+441234")
     with pytest.raises(services.IntakeError):
         services.accept_intake_submission(submission=submission, actor=owner)
     with pytest.raises(services.IntakeError):
         services.discard_intake_submission(submission=submission, actor=owner)
+    assert OptInRequest.objects.filter(client=sam).count() == 1
     assert Event.objects.filter(client_id=sam.pk, name="intake.submitted").count() == 2  # one per submission
 
 
