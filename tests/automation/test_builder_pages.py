@@ -243,3 +243,24 @@ def test_builder_of_another_business_is_not_found(org, coach, client):
     theirs = AutomationFactory(organization=OrganizationFactory())
     assert client.get(reverse("automation:automation_dry_run", args=[theirs.pk])).status_code == 404
     assert client.post(reverse("automation:automation_edit", args=[theirs.pk]), _base()).status_code == 404
+
+
+def test_a_task_step_names_its_assignee_from_the_team_only(org, coach, client):
+    from tests.factories import MembershipFactory
+
+    client.force_login(coach)
+    assistant = MembershipFactory(organization=org, role="assistant").user
+    outsider = MembershipFactory(role="coach").user
+    form = _base(
+        **_management(steps=(1, 0)),
+        **{"steps-0-kind": "create_task", "steps-0-title": "Call {client}", "steps-0-assignee": str(outsider.pk)},
+    )
+    refused = client.post(NEW, form)
+    assert refused.status_code == 400 and 'id="id_steps-0-assignee_error"' in refused.content.decode()
+    form["steps-0-assignee"] = str(assistant.pk)
+    assert client.post(NEW, form).status_code == 302
+    automation = Automation.objects.get()
+    assert automation.steps.get().config["assignee_id"] == assistant.pk
+    run = engine.start_run(automation, ClientFactory(organization=org), trigger_key="t")
+    task = run.timeline.exclude(task=None).get().task
+    assert task.assignee == assistant and task.title.startswith("Call ")

@@ -242,8 +242,10 @@ def test_dry_run_lists_who_would_enter_and_writes_nothing(org):
         org, reentry="once", conditions=[{"field": "client.status", "op": "eq", "value": "lead"}], is_active=False
     )
     leads = [ClientFactory(organization=org, status="lead") for _ in range(3)]
-    ClientFactory(organization=org, status="active")
-    ClientFactory(organization=OrganizationFactory(), status="lead")
+    active = ClientFactory(organization=org, status="active")
+    theirs = ClientFactory(organization=OrganizationFactory(), status="lead")
+    for person in (*leads, active, theirs):  # the trigger happened to each (in their own business)
+        Event.objects.create(organization=person.organization, name=auto.trigger, client_id=person.pk)
     AutomationRun.objects.create(
         organization=org, automation=auto, client=leads[0], trigger_key="x", state=RunState.COMPLETED
     )
