@@ -201,7 +201,9 @@ def _path_parameters(path, view, owner, portal_user, org, me) -> dict[str, str]:
     if name is None:
         return params
     if name == "key":  # a ready automation template is named by its key, not by a row
-        params[name] = "missed_session"
+        from automation import library
+
+        params[name] = library.recipes()[0].key
         return params
     is_client_route = isinstance(view, type) and issubclass(view, ClientViewSet)
     user = portal_user if is_client_route else owner
