@@ -51,7 +51,7 @@ class SendingSettingsSerializer(serializers.ModelSerializer):
 
 class SendingSettingsView(TenantAPIView):
     """The request's business's sending settings: members who run marketing read them, those
-    who manage the business change them."""
+    the owner changes them."""
 
     tenant_exempt = "Reads and writes only the request's business's own settings row."
     permission_classes = OrgGenericViewSet.permission_classes
@@ -69,13 +69,13 @@ class SendingSettingsView(TenantAPIView):
         return Response(SendingSettingsSerializer(self._row(request)).data)
 
     @extend_schema(
-        summary="Change the business's marketing sending settings (owner or manager); nothing is saved on a 400",
+        summary="Change the business's marketing sending settings (owner only); nothing is saved on a 400",
         request=SendingSettingsSerializer,
         responses={200: SendingSettingsSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
     )
     def partial_update(self, request):
         if not request.tenant.can(CHANGE_CAPABILITY):
-            raise PermissionDenied("Only the business's owner or managers can change the sending settings.")
+            raise PermissionDenied("Only the business's owner can change the sending settings.")
         row = self._row(request)
         body = SendingSettingsSerializer(row, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
