@@ -216,3 +216,12 @@ def test_the_pause_threshold_comes_from_the_settings(batches):
     SendingSettings.objects.filter(organization=org).update(pause_failure_percent=5)
     svc.resume_campaign(campaign=campaign)
     assert engine.send_batch(campaign.pk) == 30  # 3.3 % is under 5 %
+
+
+def test_the_page_shows_and_saves_only_the_callers_business(owner):
+    client, org = owner
+    other, _segment, _people = business(0)
+    SendingSettings.objects.create(organization=other, rate_per_minute=77)
+    assert 'value="77"' not in client.get(reverse("marketing:settings")).content.decode()
+    client.post(reverse("marketing:settings"), FORM)
+    assert _row(other).rate_per_minute == 77 and _row(org).rate_per_minute == 600
