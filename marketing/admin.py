@@ -52,8 +52,18 @@ from .models import SendingSettings, UnsubscribeToken  # noqa: E402
 
 @admin.register(SendingSettings)
 class SendingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["organization", "quiet_start", "quiet_end", "email_cap", "sms_cap", "reply_to", "updated_at"]
-    list_filter = ["email_cap", "sms_cap"]
+    list_display = [
+        "organization",
+        "quiet_start",
+        "quiet_end",
+        "email_cap",
+        "sms_cap",
+        "reply_to",
+        "rate_per_minute",
+        "pause_failure_percent",
+        "updated_at",
+    ]
+    list_filter = ["email_cap", "sms_cap", "pause_failure_percent"]
     search_fields = ["organization__name", "reply_to"]
     list_select_related = ["organization"]
 

@@ -8,6 +8,12 @@ recipient queued in the same transaction: the checkpoint advances only with the 
 crash before the commit leaves the recipients pending and queues nothing (the transaction
 is rolled back); a crash after it leaves nothing to do. The message's unique key is the
 last guarantee: a recipient processed twice finds its existing message and queues no other.
+
+The business's rate (`SendingSettings.rate_per_minute`) is shared by all its sending
+campaigns: a batch locks the business's settings row, reads what its other batches took in
+the last 60 s (`send_log`, a list of [timestamp, count]), takes at most what is left, and
+records itself in the same transaction. When nothing is left, the campaign waits until the
+oldest entry leaves the minute. A campaign's own `rate_per_minute` still caps it.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from mecto import comms, events
 from mecto.comms.models import Channel, OutboundMessage
 
 from . import segments
-from .models import Campaign, CampaignRecipient, campaign_message_key
+from .models import Campaign, CampaignRecipient, SendingSettings, campaign_message_key
 from .sending import prepare_batch, send_to_client
 
 logger = logging.getLogger(__name__)
@@ -35,7 +41,7 @@ MessageStatus = OutboundMessage.Status
 
 BATCH_MAX = 500
 FAILURE_WINDOW = 200
-FAILURE_RATE = 0.05
+RATE_WINDOW = 60  # seconds: the business's rate is per minute
 PROVIDER_ERRORS_TO_PAUSE = 5
 PROVIDER_ERROR = re.compile(r"\((429|5\d\d)\)")
 
@@ -105,9 +111,31 @@ def _messages(campaign: Campaign):
     return OutboundMessage.objects.filter(idempotency_key__startswith=f"campaign:{campaign.pk}:")
 
 
-def pause_reason(campaign: Campaign) -> str:
-    """Why the campaign should stop by itself, or "": too many recent failures or bounces,
-    or the provider refusing with 429/5xx again and again."""
+def _locked_settings(organization) -> SendingSettings:
+    """The business's settings row, locked until the caller's transaction ends (PostgreSQL;
+    SQLite serialises writers anyway)."""
+    from .services.settings import sending_settings
+
+    row = sending_settings(organization=organization)
+    return SendingSettings.objects.select_for_update().get(pk=row.pk)
+
+
+def rate_left(row: SendingSettings, now_ts: float) -> tuple[int, list, float]:
+    """What the business's rate leaves in the current minute, the pruned log, and in how
+    many seconds the oldest entry frees its share."""
+    log = [[t, n] for t, n in (row.send_log or []) if t > now_ts - RATE_WINDOW]
+    left = row.rate_per_minute - sum(n for _t, n in log)
+    frees_in = (min(t for t, _n in log) + RATE_WINDOW - now_ts) if log else 0.0
+    return left, log, frees_in
+
+
+def pause_reason(campaign: Campaign, failure_percent: int | None = None) -> str:
+    """Why the campaign should stop by itself, or "": more than the business's percent of
+    recent messages failed or bounced, or the provider refusing with 429/5xx again and again."""
+    if failure_percent is None:
+        from .services.settings import sending_settings
+
+        failure_percent = sending_settings(organization=campaign.organization).pause_failure_percent
     recent = list(
         _messages(campaign)
         .exclude(status__in=[MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.CANCELLED])
@@ -115,10 +143,11 @@ def pause_reason(campaign: Campaign) -> str:
         .values_list("status", flat=True)[:FAILURE_WINDOW]
     )
     failed = sum(1 for s in recent if s in (MessageStatus.FAILED, MessageStatus.BOUNCED))
-    if len(recent) >= 20 and failed / len(recent) > FAILURE_RATE:
-        return _("%(failed)s of the last %(count)s messages failed or bounced (more than 5%%).") % {
+    if len(recent) >= 20 and failed * 100 > failure_percent * len(recent):
+        return _("%(failed)s of the last %(count)s messages failed or bounced (more than %(percent)s%%).") % {
             "failed": failed,
             "count": len(recent),
+            "percent": failure_percent,
         }
     details = _messages(campaign).exclude(status_detail="").order_by("-updated_at", "-id")
     refused = sum(
@@ -149,17 +178,26 @@ def send_batch(campaign_id: int) -> int:
         )
         if campaign is None:  # paused, cancelled, finished: release nothing
             return 0
-        reason = pause_reason(campaign)
+        limits = _locked_settings(campaign.organization)
+        reason = pause_reason(campaign, limits.pause_failure_percent)
         if reason:
             Campaign.objects.filter(pk=campaign.pk, status=Status.SENDING).update(
                 status=Status.PAUSED, paused_reason=reason[:300], updated_at=timezone.now()
             )
             events.emit(campaign.organization, "campaign.paused", {"campaign_id": campaign.pk, "reason": reason})
             return 0
-        size = batch_size(campaign)
-        pending = _pending(campaign, size)
-        templates = {Channel.EMAIL: campaign.email_template, Channel.SMS: campaign.sms_template}
         now = timezone.now()
+        left, log, frees_in = rate_left(limits, now.timestamp())
+        if left <= 0:  # the business's other campaigns used this minute: wait until it frees
+            Campaign.objects.filter(pk=campaign.pk).update(last_batch_at=now)
+            schedule_batch(campaign.pk, countdown=max(1.0, frees_in))
+            return 0
+        size = min(batch_size(campaign), left)
+        pending = _pending(campaign, size)
+        if pending:
+            log.append([now.timestamp(), len(pending)])
+        SendingSettings.objects.filter(pk=limits.pk).update(send_log=log)
+        templates = {Channel.EMAIL: campaign.email_template, Channel.SMS: campaign.sms_template}
         batch = prepare_batch(
             campaign.organization,
             (
@@ -188,8 +226,10 @@ def send_batch(campaign_id: int) -> int:
         if not pending:
             _finish(campaign)
             return 0
-        # Keep to the rate: the next batch after the share of a minute this one used.
-        schedule_batch(campaign.pk, countdown=60 * len(pending) / campaign.rate_per_minute)
+        # Keep to the rate: the next batch after the share of a minute this one used (of the
+        # campaign's own rate or the business's, whichever is slower).
+        rate = min(campaign.rate_per_minute, limits.rate_per_minute)
+        schedule_batch(campaign.pk, countdown=60 * len(pending) / rate)
         return len(pending)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import campaigns, optin, templates
 from .views import segments as _segments
+from .views import settings as settings_views
 from .views import unsubscribe as unsubscribe_views
 
 app_name = "marketing"
@@ -27,6 +28,8 @@ urlpatterns = [
     path("marketing/segments/count/", _segments.SegmentCountView.as_view(), name="segment_count"),
     path("marketing/segments/<int:pk>/", _segments.SegmentEditView.as_view(), name="segment_edit"),
     path("marketing/segments/<int:pk>/delete/", _segments.SegmentDeleteView.as_view(), name="segment_delete"),
+    # The business's sending settings
+    path("marketing/settings/", settings_views.SendingSettingsView.as_view(), name="settings"),
     # One-click unsubscribe (RFC 8058) and the preference page
     path("u/<str:token>/", unsubscribe_views.unsubscribe, name="unsubscribe"),
     # Double opt-in: the link in the confirmation email (GET shows, POST confirms)

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import campaigns, segments, templates
+from . import campaigns, segments, settings, templates
 
 router = SimpleRouter()
 router.register("marketing/campaigns", campaigns.CampaignViewSet, basename="marketing-campaign")
@@ -11,5 +11,10 @@ router.register("marketing/templates", templates.MessageTemplateViewSet, basenam
 
 urlpatterns = [
     path("marketing/sms-count/", templates.SmsCountView.as_view({"post": "create"}), name="marketing-sms-count"),
+    path(
+        "marketing/settings/",
+        settings.SendingSettingsView.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="marketing-settings",
+    ),
     *router.urls,
 ]

@@ -3,11 +3,18 @@
 import secrets
 from datetime import time
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mecto.comms.models import Channel
 from mecto.tenancy import OrgOwned
+
+
+def max_rate_per_minute() -> int:
+    """The provider's limit: no business may send faster."""
+    return int(getattr(settings, "MARKETING_MAX_RATE_PER_MINUTE", 3000))
 
 
 class SendingSettings(OrgOwned):
@@ -33,6 +40,25 @@ class SendingSettings(OrgOwned):
         _("reply-to address"),
         blank=True,
         help_text=_("Replies to marketing email go here; also offered to mail apps as an unsubscribe mailbox."),
+    )
+    rate_per_minute = models.PositiveIntegerField(
+        _("messages per minute"),
+        default=1200,
+        validators=[MinValueValidator(1), MaxValueValidator(max_rate_per_minute)],
+        help_text=_("For the whole business: all campaigns sending at once share it."),
+    )
+    pause_failure_percent = models.PositiveSmallIntegerField(
+        _("pause above this failure percentage"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_("A campaign pauses itself when more than this share of its last 200 messages failed or bounced."),
+    )
+    send_log = models.JSONField(
+        _("recent batches"),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("[timestamp, count] of the batches of the last minute, for the shared rate."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

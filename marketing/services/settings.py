@@ -8,7 +8,15 @@ from mecto.errors import DomainError
 
 from ..models import SendingSettings
 
-FIELDS = ("quiet_start", "quiet_end", "email_cap", "sms_cap", "reply_to")
+FIELDS = (
+    "quiet_start",
+    "quiet_end",
+    "email_cap",
+    "sms_cap",
+    "reply_to",
+    "rate_per_minute",
+    "pause_failure_percent",
+)
 
 
 class SettingsError(DomainError):
@@ -35,5 +43,6 @@ def update_sending_settings(*, organization, actor=None, **changes) -> SendingSe
     row = sending_settings(organization=organization)
     for name, value in changes.items():
         setattr(row, name, value)
-    row.save()  # equal start and end means no quiet hours
+    # Only the changed fields: the engine's log of recent batches is written beside this.
+    row.save(update_fields=[*changes, "updated_at"])
     return row

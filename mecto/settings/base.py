@@ -299,6 +299,8 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "email.log"))
 SMS_FILE_PATH = env("SMS_FILE_PATH", default=str(VAR_DIR / "sms.log"))
 COMMS_LOST_TASK_AFTER = env.int("COMMS_LOST_TASK_AFTER", default=120)
 COMMS_SENDING_STALE_AFTER = env.int("COMMS_SENDING_STALE_AFTER", default=600)
+# The email/SMS provider's limit: no business's marketing rate may be set above it.
+MARKETING_MAX_RATE_PER_MINUTE = env.int("MARKETING_MAX_RATE_PER_MINUTE", default=3000)
 
 # Seconds a client-coach message may stay unread before its recipient gets an email.
 CLIENT_MESSAGE_EMAIL_DELAY = env.int("CLIENT_MESSAGE_EMAIL_DELAY", default=900)

@@ -23,7 +23,7 @@ from kombu import Connection
 
 from clients.models import Client
 from marketing import engine
-from marketing.models import Campaign, CampaignRecipient
+from marketing.models import Campaign, CampaignRecipient, SendingSettings
 from marketing.services import campaigns as svc
 from mecto.celery import app
 from mecto.comms.models import Consent, OutboundMessage
@@ -133,6 +133,8 @@ def test_killing_the_worker_twice_mid_campaign_sends_every_recipient_exactly_onc
             organization=org, name="Big", segment=segment, email_template=email_template(org), rate_per_minute=100_000
         )
     svc.send_campaign_now(campaign=campaign)
+    # The business's shared rate is not what is measured here: lift it out of the way.
+    SendingSettings.objects.update_or_create(organization=org, defaults={"rate_per_minute": 10**9})
     assert CampaignRecipient.objects.filter(campaign=campaign).count() == RECIPIENTS
     worker.send("marketing.send_campaign_batch", campaign.pk)
 
