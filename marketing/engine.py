@@ -205,6 +205,7 @@ def send_batch(campaign_id: int) -> int:
                 for r in pending
                 if templates[r.channel] is not None
             ),
+            config=limits,
         )
         with comms.bulk_handoff():
             for recipient in pending:

@@ -121,8 +121,9 @@ class Batch:
     tokens: dict = field(default_factory=dict)
 
 
-def prepare_batch(organization, items) -> Batch:
-    """`items`: (client, channel, key) of the recipients about to be sent to."""
+def prepare_batch(organization, items, *, config=None) -> Batch:
+    """`items`: (client, channel, key) of the recipients about to be sent to; `config` the
+    business's sending settings when the caller holds them already."""
     items = list(items)
     now = timezone.now()
     keys = [key for _client, _channel, key in items]
@@ -141,7 +142,7 @@ def prepare_batch(organization, items) -> Batch:
     )
     emails = [(c, c.email) for c, channel, key in items if channel == Channel.EMAIL and c.email and key not in existing]
     return Batch(
-        config=sending_settings(organization=organization),
+        config=config or sending_settings(organization=organization),
         existing=existing,
         sent={(row["client_id"], row["channel"]): row["n"] for row in counted},
         next_sessions=next_session_texts(organization, clients.values()),

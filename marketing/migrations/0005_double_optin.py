@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0004_two_factor_secrets_encrypted"),
         ("clients", "0021_data_rights"),
-        ("marketing", "0003_sending_settings_unsubscribe"),
+        ("marketing", "0004_sending_rate_and_pause_threshold"),
         ("mecto", "0005_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
