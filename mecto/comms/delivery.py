@@ -102,11 +102,16 @@ def _send_claimed(message: OutboundMessage) -> str:
             return _retry_or_fail(message, str(exc))
         _update(message, status=Status.FAILED, status_detail=str(exc)[:500])
         return Status.FAILED
-    _update(message, provider=provider, provider_id=provider_id or "", sent_at=timezone.now())
-    # Only from `sending`: the provider's webhook may already have reported it delivered.
-    OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.SENT, updated_at=timezone.now()
-    )
+    handed = {"provider": provider, "provider_id": provider_id or "", "sent_at": timezone.now()}
+    # Sent only from `sending` (one write on the usual path): the provider's webhook may
+    # already have reported it delivered, and that status stays.
+    if OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
+        **handed, status=Status.SENT, updated_at=timezone.now()
+    ):
+        for name, value in {**handed, "status": Status.SENT}.items():
+            setattr(message, name, value)
+        return Status.SENT
+    _update(message, **handed)
     message.refresh_from_db(fields=["status"])
     return message.status
 
