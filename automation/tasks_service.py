@@ -121,3 +121,20 @@ def open_tasks(*, organization, assignee=None, client=None, done: bool = False):
     if client is not None:
         rows = rows.filter(client=client)
     return rows.order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def due_by_end_of_today():
+    """The end of the business's today (tasks due before it are "due today or overdue")."""
+    from datetime import datetime, time, timedelta
+
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def due_tasks(*, organization, assignee):
+    """A coach's open tasks due today or overdue, soonest first."""
+    return open_tasks(organization=organization, assignee=assignee).filter(due_at__lt=due_by_end_of_today())
+
+
+def due_task_count(*, organization, assignee) -> int:
+    return due_tasks(organization=organization, assignee=assignee).count()
