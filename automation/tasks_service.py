@@ -138,3 +138,27 @@ def due_tasks(*, organization, assignee):
 
 def due_task_count(*, organization, assignee) -> int:
     return due_tasks(organization=organization, assignee=assignee).count()
+
+
+def with_sources(tasks, *, organization) -> list[CoachTask]:
+    """The tasks, each with `source_label`: "Added by hand", or the automation that made it
+    (one query for the whole page, read from the run in the task's `source_key`)."""
+    from .models_rules import AutomationRun
+
+    tasks = list(tasks)
+    run_ids = {}
+    for task in tasks:
+        parts = task.source_key.split(":")
+        if task.source == CoachTask.Source.AUTOMATION and len(parts) == 3 and parts[1].isdigit():
+            run_ids[task.pk] = int(parts[1])
+    names = {}
+    if run_ids:
+        names = dict(
+            AutomationRun.objects.filter(organization=organization, pk__in=set(run_ids.values())).values_list(
+                "pk", "automation__name"
+            )
+        )
+    for task in tasks:
+        name = names.get(run_ids.get(task.pk))
+        task.source_label = _("Automation: %(name)s") % {"name": name} if name else str(task.get_source_display())
+    return tasks

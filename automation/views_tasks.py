@@ -63,7 +63,7 @@ class TaskListView(MemberRequiredMixin, View):
             "automation/task_list.html",
             {
                 "page": page,
-                "tasks": page.object_list,
+                "tasks": tasks_service.with_sources(page.object_list, organization=request.tenant.organization),
                 "scope": scope,
                 "state": state,
                 "filter_client": client,

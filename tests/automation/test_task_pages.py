@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from automation.models import CoachTask
 from mecto import roles
+from tests.automation.factories import AutomationRunFactory
 from tests.factories import ClientFactory, CoachTaskFactory, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -209,13 +210,26 @@ def test_queries_stay_the_same_with_1_or_20_tasks(client, org, coach, page, djan
     due = timezone.now() - timedelta(hours=1)
 
     def make(n):
-        for _ in range(n):
-            CoachTaskFactory(organization=org, assignee=coach, due_at=due)
+        for i in range(n):
+            source = {}
+            if i % 2:
+                run = AutomationRunFactory(organization=org)
+                source = {"source": CoachTask.Source.AUTOMATION, "source_key": f"automation-run:{run.pk}:{i}"}
+            CoachTaskFactory(organization=org, assignee=coach, due_at=due, **source)
 
-    make(1)
+    make(2)
     client.get(url)
     with CaptureQueriesContext(connection) as at_1:
         assert client.get(url).status_code == 200
-    make(19)
+    make(18)
     with django_assert_max_num_queries(len(at_1)):
         assert client.get(url).status_code == 200
+
+
+def test_a_task_from_an_automation_names_it(client, org, coach):
+    run = AutomationRunFactory(organization=org, automation__name="Welcome new leads")
+    CoachTaskFactory(
+        organization=org, assignee=coach, source=CoachTask.Source.AUTOMATION, source_key=f"automation-run:{run.pk}:7"
+    )
+    client.force_login(coach)
+    assert "Automation: Welcome new leads" in client.get(reverse("automation:tasks")).content.decode()
