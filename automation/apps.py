@@ -26,9 +26,31 @@ class AutomationConfig(AppConfig):
             )
         )
         register_event_type("task.completed", _("A coach task was marked done"))
+        self._ready_tasks()
         del handlers, notifications  # imported for their event handlers and email composer
         self._ready_rules()
         self._ready_privacy()
+
+    def _ready_tasks(self):
+        """Coach tasks: the dashboard card, the nav item with its due count, the client page section."""
+        from clients import page_sections
+        from mecto import nav
+        from mecto.dashboard import register_card
+
+        from . import dashboard, views_tasks
+
+        register_card(dashboard.tasks_card)
+        page_sections.register(dashboard.client_tasks_section, order=50)
+        nav.register(
+            nav.NavItem(
+                "tasks",
+                _("Tasks"),
+                "automation:tasks",
+                order=88,
+                badge=views_tasks.request_due_task_count,
+                badge_label=_("due"),
+            )
+        )
 
     def _ready_privacy(self):
         from mecto import privacy as data_rights

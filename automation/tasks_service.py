@@ -121,3 +121,44 @@ def open_tasks(*, organization, assignee=None, client=None, done: bool = False):
     if client is not None:
         rows = rows.filter(client=client)
     return rows.order_by(F("due_at").asc(nulls_last=True), "id")
+
+
+def due_by_end_of_today():
+    """The end of the business's today (tasks due before it are "due today or overdue")."""
+    from datetime import datetime, time, timedelta
+
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min))
+
+
+def due_tasks(*, organization, assignee):
+    """A coach's open tasks due today or overdue, soonest first."""
+    return open_tasks(organization=organization, assignee=assignee).filter(due_at__lt=due_by_end_of_today())
+
+
+def due_task_count(*, organization, assignee) -> int:
+    return due_tasks(organization=organization, assignee=assignee).count()
+
+
+def with_sources(tasks, *, organization) -> list[CoachTask]:
+    """The tasks, each with `source_label`: "Added by hand", or the automation that made it
+    (one query for the whole page, read from the run in the task's `source_key`)."""
+    from .models_rules import AutomationRun
+
+    tasks = list(tasks)
+    run_ids = {}
+    for task in tasks:
+        parts = task.source_key.split(":")
+        if task.source == CoachTask.Source.AUTOMATION and len(parts) == 3 and parts[1].isdigit():
+            run_ids[task.pk] = int(parts[1])
+    names = {}
+    if run_ids:
+        names = dict(
+            AutomationRun.objects.filter(organization=organization, pk__in=set(run_ids.values())).values_list(
+                "pk", "automation__name"
+            )
+        )
+    for task in tasks:
+        name = names.get(run_ids.get(task.pk))
+        task.source_label = _("Automation: %(name)s") % {"name": name} if name else str(task.get_source_display())
+    return tasks

@@ -291,6 +291,9 @@ class ClientDetailView(ClientTabMixin, View):
                 "email_optin": None if client.email_consent else optin.pending_for(client=client),
             }
         )
+        from clients.page_sections import render_sections
+
+        context["page_sections"] = render_sections(request, client)
         return render(request, "clients/detail.html", context)
 
 
