@@ -209,7 +209,7 @@ def confirm_opt_in(*, opt_in: OptInRequest, ip_address: str = "", user_agent: st
     """Record the consent once; returns False when it was confirmed already."""
     from clients.services import record_consent
 
-    opt_in = OptInRequest.objects.select_for_update().select_related("client", "wording").get(pk=opt_in.pk)
+    opt_in = OptInRequest.objects.select_for_update(of=("self",)).select_related("client", "wording").get(pk=opt_in.pk)
     if opt_in.confirmed_at is not None:
         return False
     if opt_in.is_expired:

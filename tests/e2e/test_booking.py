@@ -68,7 +68,7 @@ def test_coach_sets_up_stranger_books_reschedules_coach_marks_attendance(page, l
     page.locator("a.slot-choice").first.click()
     page.get_by_label("First name").fill("Sally")
     page.get_by_label("Last name").fill("Stranger")
-    page.get_by_label("Email").fill("sally@example.com")
+    page.locator("#id_email").fill("sally@example.com")
     page.screenshot(path=f"{screenshot_dir}/booking-public-details.png", full_page=True)
     page.get_by_role("button", name="Confirm booking").click()
     page.wait_for_selector("text=You're booked!")

@@ -177,7 +177,7 @@ def test_prescribed_loads_read_like_logged_ones():
 # --- Emails ---------------------------------------------------------------------------------
 HOSTILE = 'O\'Brien <b> & "Co"'
 _DATE_NAME = re.compile(r"(_at|_on|date|_start|_end)$")
-_NUMBER_NAMES = {"count", "n", "step", "unread", "sessions", "remaining", "quantity"}
+_NUMBER_NAMES = {"count", "n", "step", "unread", "sessions", "remaining", "quantity", "valid_days"}
 
 
 def _value_for(name: str):
