@@ -437,7 +437,7 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
     if key == "tags":
         if op == "has_all":
             return Q(**{f"{name}__gte": len(value)}), {name: _count_tags(value)}
-        q = Q(Exists(Client.tags.through.objects.filter(client=client, tag_id__in=value)))
+        q = Q(Exists(Client.tags.through.objects.filter(organization=organization, client=client, tag_id__in=value)))
         return (q if op == "has_any" else ~q), {}
     if key == "coach":
         return (Q(coach_id=value) if op == "is" else Q(coach__isnull=True)), {}
@@ -447,11 +447,17 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
         start = _start_of(organization, dt.date.fromisoformat(value))
         return (Q(created_at__lt=start) if op == "before" else Q(created_at__gte=start)), {}
     if key == "last_active":
-        q = Q(Exists(WorkoutLog.objects.filter(client=client, performed_at__gte=now - dt.timedelta(days=value))))
+        q = Q(
+            Exists(
+                WorkoutLog.objects.filter(
+                    organization=organization, client=client, performed_at__gte=now - dt.timedelta(days=value)
+                )
+            )
+        )
         return (q if op == "within" else ~q), {}
     if key == "program":
         today = _today(organization, now)
-        q = Q(Exists(ScheduledWorkout.objects.filter(client=client, date__gte=today)))
+        q = Q(Exists(ScheduledWorkout.objects.filter(organization=organization, client=client, date__gte=today)))
         return (q if op == "assigned" else ~q), {}
     if key == "credits":
         return _credits(organization, op, value, now), {}
@@ -464,9 +470,9 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
     if key == "booked":
         q = Q(
             Exists(
-                Booking.objects.filter(client=client, created_at__gte=now - dt.timedelta(days=value)).exclude(
-                    status=Booking.Status.CANCELLED
-                )
+                Booking.objects.filter(
+                    organization=organization, client=client, created_at__gte=now - dt.timedelta(days=value)
+                ).exclude(status=Booking.Status.CANCELLED)
             )
         )
         return (q if op == "within" else ~q), {}
