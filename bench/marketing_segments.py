@@ -7,6 +7,10 @@ representative segments (target: < 200 ms each on PostgreSQL). A throw-away test
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mecto_bench_segments python bench/marketing_segments.py
 
+`--keep` leaves the seeded database in place and `--reuse` counts over it without seeding again
+(seeding takes minutes); `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of each segment's count.
+Drop a kept database with `dropdb --if-exists test_<name>`.
+
 `run_segment_bench(clients=..., runs=...)` returns the figures for bench/marketing.py to print.
 """
 
@@ -308,15 +312,54 @@ def scenarios(tags, coaches) -> dict:
     }
 
 
-def run_segment_bench(*, clients: int = 50_000, runs: int = 20, out=print) -> dict:
-    """Seed (in the current database) and time segment counts; returns {name: (count, p50, p95)}."""
+def seeded():
+    """The business a previous run seeded (with --keep), or None."""
+    from accounts.models import Organization, User
+    from clients.models import Tag
+
+    org = Organization.objects.filter(slug="bench-gym").first()
+    if org is None:
+        return None
+    names = ("online", "hybrid", "vip", "marathon", "rehab")
+    by_name = {t.name: t for t in Tag.objects.filter(organization=org, name__in=names)}
+    coaches = [User.objects.get(email=f"coach{i}@bench.test") for i in range(10)]
+    return org, [by_name[n] for n in names], coaches
+
+
+def explain(queryset) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the exact SQL the queryset's count() runs (PostgreSQL)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        queryset.count()
+    sql = captured.captured_queries[-1]["sql"]
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql)
+        return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+
+
+def run_segment_bench(
+    *, clients: int = 50_000, runs: int = 20, out=print, reuse: bool = False, show_plans: bool = False
+) -> dict:
+    """Seed (in the current database) and time segment counts; returns {name: (count, p50, p95)}.
+
+    `reuse` counts over a business seeded before, when there is one; `show_plans` prints each plan."""
     from django.db import connection
 
     from marketing import segments
 
-    started = time.perf_counter()
-    org, tags, coaches = seed(clients)
-    out(f"seeded {clients:,} clients and their rows in {time.perf_counter() - started:.1f} s")
+    found = seeded() if reuse else None
+    if found:
+        org, tags, coaches = found
+        from clients.models import Client
+
+        out(f"reusing the seeded business: {Client.objects.filter(organization=org).count():,} clients")
+    else:
+        started = time.perf_counter()
+        org, tags, coaches = seed(clients)
+        out(f"seeded {clients:,} clients and their rows in {time.perf_counter() - started:.1f} s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -332,6 +375,9 @@ def run_segment_bench(*, clients: int = 50_000, runs: int = 20, out=print) -> di
         results[name] = (total, p50, p95)
         flag = "ok" if p95 < TARGET_MS else f"OVER {TARGET_MS} ms"
         out(f"  {name:<48} {total:>7,} clients   p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {flag}")
+        if show_plans:
+            out(explain(segments.evaluate(org, rules, match, validated=True)))
+            out("")
     return results
 
 
@@ -339,6 +385,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep the seeded database for a later --reuse")
+    parser.add_argument("--reuse", action="store_true", help="count over the database a --keep run left")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN (ANALYZE, BUFFERS) of each count")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="No directory at")
 
@@ -350,14 +399,19 @@ def main() -> None:
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    # With --reuse the database is kept as it is (migrations still apply), otherwise made afresh.
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=args.reuse)
     try:
         print(f"database: {connection.vendor} · clients: {args.clients:,} · runs per segment: {args.runs}")
         if connection.vendor != "postgresql":
             print("note: set DATABASE_URL to a PostgreSQL server for the reference figures")
-        run_segment_bench(clients=args.clients, runs=args.runs)
+        run_segment_bench(clients=args.clients, runs=args.runs, reuse=args.reuse, show_plans=args.explain)
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        if args.keep:
+            connection.close()
+            connection.settings_dict["NAME"] = old_name
+        else:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
 
 

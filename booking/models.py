@@ -480,6 +480,8 @@ class Booking(OrgOwned):
         indexes = [
             models.Index(fields=["organization", "status", "payment_hold_until"], name="booking_unpaid_holds"),
             models.Index(fields=["organization", "client", "-created_at"], name="booking_client_recent"),
+            # "Booked in the last N days" segments: a business's bookings made since a date.
+            models.Index(fields=["organization", "created_at"], name="booking_org_created"),
         ]
 
     def __str__(self) -> str:

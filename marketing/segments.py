@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -31,6 +30,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from billing.models import Subscription
-from booking.models import Booking, CreditEntry, CreditGrant
+from booking.models import Booking, CreditGrant
 from clients.models import Client, Tag
 from clients.models_checkins import CheckIn
 from mecto.comms.models import Channel, Consent
@@ -303,22 +303,26 @@ def _start_of(organization, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=_zone(organization))
 
 
-def _credits_left():
-    """Credits a client can use now, as booking's ledger derives them: the sum of what is left
-    (never below 0) of their unexpired grants."""
-    now = timezone.now()
-    moved = (
-        CreditEntry.objects.filter(grant=OuterRef("pk")).values("grant").annotate(total=Sum("delta")).values("total")
-    )
-    left = (
-        CreditGrant.objects.filter(client=OuterRef("pk"))
+def _credits(organization, op: str, value: int, now) -> Q:
+    """Clients whose usable credits compare to `value`, as booking's ledger derives them: the sum
+    of what is left (never below 0) of their unexpired grants. A client without one has 0, so
+    when 0 itself matches, the rule selects everyone but the clients whose balance does not."""
+    grants = (
+        CreditGrant.objects.filter(organization=organization)
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .annotate(left=Greatest(F("quantity") + Coalesce(Subquery(moved, output_field=IntegerField()), 0), 0))
-        .values("client")
-        .annotate(total=Sum("left"))
-        .values("total")
+        .values("pk", "client", "quantity")
+        .annotate(remaining=Greatest(F("quantity") + Coalesce(Sum("entries__delta"), 0), 0))
+        .values("client", "remaining")
+        .order_by()
     )
-    return Coalesce(Subquery(left, output_field=IntegerField()), 0)
+    # What is left is clamped per grant before the client's grants are summed: two levels of
+    # grouping, which the ORM cannot nest, so the grouped grants' SQL is grouped again here.
+    grants_sql, params = grants.query.sql_with_params()
+    comparison = {"gte": ">=", "lte": "<=", "eq": "="}[op]
+    zero_matches = {"gte": value <= 0, "lte": value >= 0, "eq": value == 0}[op]
+    having = f"NOT (SUM(g.remaining) {comparison} %s)" if zero_matches else f"SUM(g.remaining) {comparison} %s"
+    balances = RawSQL(f"SELECT g.client FROM ({grants_sql}) g GROUP BY g.client HAVING {having}", (*params, value))
+    return ~Q(pk__in=balances) if zero_matches else Q(pk__in=balances)
 
 
 def _count(qs):
@@ -354,33 +358,72 @@ def _habit_adherence(organization, days: int, percent: int, op: str, now):
         default=Value(1.0),
         output_field=FloatField(),
     )
-    done = (
-        HabitLog.objects.filter(client=OuterRef("client"), is_complete=True, date__gte=first, date__lte=last)
-        .values("client")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    rows = (
+    expected = (
         Habit.objects.filter(organization=organization, is_archived=False, start_date__lte=last)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
         .values("client")
         .annotate(expected=Sum(rate * days, output_field=FloatField()))
-        .annotate(done=Coalesce(Subquery(done, output_field=IntegerField()), 0))
-        .annotate(share=Cast(F("done"), FloatField()) * 100.0 - F("expected") * float(percent))
-        .filter(**{"expected__gt": 0, f"share__{op}": 0})
+        .values("client", "expected")
+        .order_by()
+    )
+    # Every completed day in the window counts, whichever habit it was logged for.
+    done = (
+        HabitLog.objects.filter(organization=organization, is_complete=True, date__gte=first, date__lte=last)
         .values("client")
+        .annotate(done=Count("pk"))
+        .values("client", "done")
+        .order_by()  # the default ordering (by habit, then client) would join both tables
+    )
+    # The ORM cannot join two grouped queries, so their SQL is joined here: one grouped pass
+    # each (hashed by the planner) instead of counting each client's logs in a subquery.
+    expected_sql, expected_params = expected.query.sql_with_params()
+    done_sql, done_params = done.query.sql_with_params()
+    comparison = {"gte": ">=", "lte": "<="}[op]
+    rows = RawSQL(
+        f"SELECT e.client FROM ({expected_sql}) e LEFT JOIN ({done_sql}) d ON d.client = e.client"
+        f" WHERE e.expected > 0 AND COALESCE(d.done, 0) * 100.0 - e.expected * %s {comparison} 0",
+        (*expected_params, *done_params, float(percent)),
     )
     return Q(pk__in=rows)
 
 
-def _latest_consent(organization, channel: str):
-    rows = Consent.objects.filter(organization=organization, channel=channel)
-    if channel == Channel.EMAIL:
-        rows = rows.filter(address=OuterRef("email"))
-    else:
-        rows = rows.filter(Q(address=OuterRef("phone")) | Q(client_id=OuterRef("pk")))
-    latest = Subquery(rows.order_by("-recorded_at", "-id").values("granted")[:1], output_field=BooleanField())
-    return Coalesce(latest, Value(False))
+def _latest_per(rows, key: str):
+    """Of `rows`, the latest (by time, then id) for each value of `key`, as (key, id, recorded_at, granted)."""
+    later = rows.filter(**{key: OuterRef(key)}).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    return rows.exclude(Exists(later)).values(key, "id", "recorded_at", "granted").order_by()
+
+
+def _sms_granted_clients(organization):
+    """Clients whose latest text-message consent grants. A row belongs to the number or to the
+    client (a STOP from a number they no longer use), so the later of the latest row for their
+    number and the latest row for them answers; each is one hashed pass over the business's rows."""
+    rows = Consent.objects.filter(organization=organization, channel=Channel.SMS)
+    by_number_sql, by_number_params = _latest_per(rows, "address").query.sql_with_params()
+    by_client_sql, by_client_params = _latest_per(
+        rows.filter(client_id__isnull=False), "client_id"
+    ).query.sql_with_params()
+    clients = Client.objects.for_org(organization).exclude(phone="").values("id", "phone").order_by()
+    clients_sql, clients_params = clients.query.sql_with_params()
+    # Joining three grouped queries is beyond the ORM: their SQL is joined here.
+    return RawSQL(
+        f"SELECT c.id FROM ({clients_sql}) c"
+        f" LEFT JOIN ({by_number_sql}) n ON n.address = c.phone"
+        f" LEFT JOIN ({by_client_sql}) k ON k.client_id = c.id"
+        " WHERE CASE WHEN k.id IS NULL THEN n.granted"
+        " WHEN n.id IS NULL THEN k.granted"
+        " WHEN n.recorded_at > k.recorded_at OR (n.recorded_at = k.recorded_at AND n.id > k.id) THEN n.granted"
+        " ELSE k.granted END",
+        (*clients_params, *by_number_params, *by_client_params),
+    )
+
+
+def _granted_addresses(organization, channel: str):
+    """The addresses whose latest consent row grants: one hashed anti-join over the business's
+    rows instead of a lookup per client."""
+    latest = _latest_per(Consent.objects.filter(organization=organization, channel=channel), "address")
+    return latest.filter(granted=True).values("address")
 
 
 def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
@@ -394,7 +437,7 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
     if key == "tags":
         if op == "has_all":
             return Q(**{f"{name}__gte": len(value)}), {name: _count_tags(value)}
-        q = Q(Exists(Client.tags.through.objects.filter(client=client, tag_id__in=value)))
+        q = Q(Exists(Client.tags.through.objects.filter(organization=organization, client=client, tag_id__in=value)))
         return (q if op == "has_any" else ~q), {}
     if key == "coach":
         return (Q(coach_id=value) if op == "is" else Q(coach__isnull=True)), {}
@@ -404,37 +447,44 @@ def _rule(organization, index: int, rule: dict, now) -> tuple[Q, dict]:
         start = _start_of(organization, dt.date.fromisoformat(value))
         return (Q(created_at__lt=start) if op == "before" else Q(created_at__gte=start)), {}
     if key == "last_active":
-        q = Q(Exists(WorkoutLog.objects.filter(client=client, performed_at__gte=now - dt.timedelta(days=value))))
+        q = Q(
+            Exists(
+                WorkoutLog.objects.filter(
+                    organization=organization, client=client, performed_at__gte=now - dt.timedelta(days=value)
+                )
+            )
+        )
         return (q if op == "within" else ~q), {}
     if key == "program":
         today = _today(organization, now)
-        q = Q(Exists(ScheduledWorkout.objects.filter(client=client, date__gte=today)))
+        q = Q(Exists(ScheduledWorkout.objects.filter(organization=organization, client=client, date__gte=today)))
         return (q if op == "assigned" else ~q), {}
     if key == "credits":
-        lookup = {"gte": "gte", "lte": "lte", "eq": "exact"}[op]
-        return Q(**{f"{name}__{lookup}": value}), {name: _credits_left()}
+        return _credits(organization, op, value, now), {}
     if key == "membership":
-        subs = Subscription.objects.filter(client=client)
+        # IN over the business's subscriptions: one hashed pass, also when rules are ORed.
+        subs = Subscription.objects.filter(organization=organization)
         if value == "none":
-            return ~Q(Exists(subs.filter(status__in=Subscription.LIVE_STATUSES))), {}
-        return Q(Exists(subs.filter(status=value))), {}
+            return ~Q(pk__in=subs.filter(status__in=Subscription.LIVE_STATUSES).values("client_id")), {}
+        return Q(pk__in=subs.filter(status=value).values("client_id")), {}
     if key == "booked":
         q = Q(
             Exists(
-                Booking.objects.filter(client=client, created_at__gte=now - dt.timedelta(days=value)).exclude(
-                    status=Booking.Status.CANCELLED
-                )
+                Booking.objects.filter(
+                    organization=organization, client=client, created_at__gte=now - dt.timedelta(days=value)
+                ).exclude(status=Booking.Status.CANCELLED)
             )
         )
         return (q if op == "within" else ~q), {}
     if key in ("habit_adherence", "checkin_adherence"):
         build = _habit_adherence if key == "habit_adherence" else _checkin_adherence
         return build(organization, value["days"], value["percent"], op, now), {}
-    if key in ("email_consent", "sms_consent"):
-        channel = Channel.EMAIL if key == "email_consent" else Channel.SMS
-        address = "email" if channel == Channel.EMAIL else "phone"
-        granted = Q(**{name: True}) & ~Q(**{address: ""})
-        return (granted if op == "granted" else ~granted), {name: _latest_consent(organization, channel)}
+    if key == "email_consent":
+        granted = Q(email__in=_granted_addresses(organization, Channel.EMAIL)) & ~Q(email="")
+        return (granted if op == "granted" else ~granted), {}
+    if key == "sms_consent":
+        granted = Q(pk__in=_sms_granted_clients(organization))
+        return (granted if op == "granted" else ~granted), {}
     raise SegmentError(_("Unknown field “%(field)s”.") % {"field": key}, field="rules")  # pragma: no cover
 
 

@@ -246,3 +246,72 @@ def test_sample_and_describe(org, two):
     total, first = segments.sample(org, [rule("status", "is", "lead")])
     assert total == 1 and first == [two[0]]
     assert segments.describe([rule("status", "is", "lead")]) == "Status is Lead"
+
+
+def test_habit_adherence_counts_the_habits_due_in_the_window(org):
+    """Due days come from the live habits overlapping the window; every completed day counts."""
+    today = timezone.now().astimezone(dt.UTC).date()
+    start = today - dt.timedelta(days=30)
+    switched, archived_only, ended_before, ending_inside, starting_today, half_hearted = (
+        ClientFactory(organization=org) for _ in range(6)
+    )
+    old = HabitFactory(client=switched, organization=org, start_date=start, is_archived=True)
+    HabitFactory(client=switched, organization=org, start_date=start)
+    gone = HabitFactory(client=archived_only, organization=org, start_date=start, is_archived=True)
+    HabitFactory(client=ended_before, organization=org, start_date=start, end_date=today - dt.timedelta(days=20))
+    HabitFactory(client=ending_inside, organization=org, start_date=start, end_date=today - dt.timedelta(days=5))
+    HabitFactory(client=starting_today, organization=org, start_date=today)
+    tried = HabitFactory(client=half_hearted, organization=org, start_date=start)
+    for n in range(1, 11):
+        day = today - dt.timedelta(days=n)
+        HabitLogFactory(habit=old, client=switched, organization=org, date=day)
+        HabitLogFactory(habit=gone, client=archived_only, organization=org, date=day)
+        HabitLogFactory(habit=tried, client=half_hearted, organization=org, date=day, is_complete=False)
+    last_10 = {"percent": 80, "days": 10}
+    assert ids(org, [rule("habit_adherence", "gte", last_10)]) == {switched.pk}
+    assert ids(org, [rule("habit_adherence", "lte", {"percent": 20, "days": 10})]) == {
+        ending_inside.pk,
+        half_hearted.pk,
+    }
+
+
+def test_credits_left_never_go_below_zero_per_grant(org):
+    overdrawn, none = ClientFactory(organization=org), ClientFactory(organization=org)
+    spent = CreditGrantFactory(organization=org, client=overdrawn, quantity=2)
+    for _ in range(5):
+        CreditEntryFactory(organization=org, client=overdrawn, grant=spent, delta=-1)
+    CreditGrantFactory(organization=org, client=overdrawn, quantity=3)
+    assert ids(org, [rule("credits", "eq", 3)]) == {overdrawn.pk}
+    assert ids(org, [rule("credits", "eq", 0)]) == {none.pk}
+    assert ids(org, [rule("credits", "gte", 0)]) == {overdrawn.pk, none.pk}
+    assert ids(org, [rule("credits", "lte", 2)]) == {none.pk}
+
+
+def test_sms_consent_is_the_latest_row_for_the_number_or_the_client(org):
+    now = timezone.now()
+    stopped, regranted, new_number, silent = (
+        ClientFactory(organization=org, phone=f"+4477009001{n:02d}") for n in range(4)
+    )
+    nophone = ClientFactory(organization=org, phone="")
+    # A STOP from a number the client no longer uses still withdraws their consent.
+    ConsentFactory(
+        organization=org, client=stopped, channel="sms", address=stopped.phone, recorded_at=now - dt.timedelta(days=9)
+    )
+    ConsentFactory(
+        organization=org, client=stopped, channel="sms", address="+447700999999", granted=False, recorded_at=now
+    )
+    # Withdrawn for the client, then granted again on their number.
+    ConsentFactory(
+        organization=org,
+        client=regranted,
+        channel="sms",
+        address="+447700888888",
+        granted=False,
+        recorded_at=now - dt.timedelta(days=9),
+    )
+    ConsentFactory(organization=org, client=regranted, channel="sms", address=regranted.phone, recorded_at=now)
+    # Granted on an old number the client row still names: the client's row answers.
+    ConsentFactory(organization=org, client=new_number, channel="sms", address="+447700777777", recorded_at=now)
+    ConsentFactory(organization=org, client=nophone, channel="sms", address="+447700666666", recorded_at=now)
+    assert ids(org, [rule("sms_consent", "granted")]) == {regranted.pk, new_number.pk}
+    assert ids(org, [rule("sms_consent", "not_granted")]) == {stopped.pk, silent.pk, nophone.pk}
