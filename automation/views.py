@@ -57,21 +57,29 @@ class AlertListView(MemberRequiredMixin, View):
         )
 
 
+def once_per_request(request, name: str, compute):
+    """`compute()` the first time a request asks for `name`; the nav, cards and pages share it."""
+    cache = request.__dict__.setdefault("_automation_counts", {})
+    if name not in cache:
+        cache[name] = compute()
+    return cache[name]
+
+
 def request_unread_count(request) -> int:
-    """The coach's unread alerts, counted once per request (the nav and the page share it)."""
-    cached = getattr(request, "_unread_alerts", None)
-    if cached is None:
-        cached = selectors.unread_alert_count(organization=request.tenant.organization, user=request.user)
-        request._unread_alerts = cached
-    return cached
+    """The coach's unread alerts, counted once per request."""
+    return once_per_request(
+        request,
+        "unread_alerts",
+        lambda: selectors.unread_alert_count(organization=request.tenant.organization, user=request.user),
+    )
 
 
-def _back(request):
-    """Back to the list as it was (filter and page), never to another host."""
+def back_to(request, default: str):
+    """Back to the list as it was (filter and page, from the form's `next`), never to another host."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
-    return redirect("automation:alerts")
+    return redirect(default)
 
 
 class AlertActionView(MemberRequiredMixin, View):
@@ -88,7 +96,7 @@ class AlertActionView(MemberRequiredMixin, View):
             messages.success(request, _("Alert dismissed."))
         else:
             services.mark_alert_read(alert=alert, user=request.user)
-        return _back(request)
+        return back_to(request, "automation:alerts")
 
 
 class AlertReadAllView(MemberRequiredMixin, View):
@@ -99,4 +107,4 @@ class AlertReadAllView(MemberRequiredMixin, View):
                 request,
                 ngettext("%(count)d alert marked read.", "%(count)d alerts marked read.", count) % {"count": count},
             )
-        return _back(request)
+        return back_to(request, "automation:alerts")

@@ -9,7 +9,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -21,18 +20,19 @@ from mecto.scope import client_scope
 from . import tasks_service
 from .forms_tasks import TaskForm
 from .models import CoachTask
+from .views import back_to, once_per_request
 
 PAGE_SIZE = 50
 OPEN, DONE = "open", "done"
 
 
 def request_due_task_count(request) -> int:
-    """My open tasks due today or overdue, counted once per request (nav, card and page share it)."""
-    cached = getattr(request, "_due_tasks", None)
-    if cached is None:
-        cached = tasks_service.due_task_count(organization=request.tenant.organization, assignee=request.user)
-        request._due_tasks = cached
-    return cached
+    """My open tasks due today or overdue, counted once per request."""
+    return once_per_request(
+        request,
+        "due_tasks",
+        lambda: tasks_service.due_task_count(organization=request.tenant.organization, assignee=request.user),
+    )
 
 
 def _client_filter(request):
@@ -139,13 +139,6 @@ class TaskDeleteView(MemberRequiredMixin, View):
         return redirect("automation:tasks")
 
 
-def _back(request):
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect("automation:tasks")
-
-
 class TaskActionView(MemberRequiredMixin, View):
     """POST /tasks/<pk>/complete/ or /reopen/."""
 
@@ -161,4 +154,4 @@ class TaskActionView(MemberRequiredMixin, View):
             messages.success(request, _("Task reopened."))
         else:
             raise Http404
-        return _back(request)
+        return back_to(request, "automation:tasks")

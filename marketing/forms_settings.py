@@ -4,28 +4,10 @@ the failure share that pauses a campaign."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from .models import SendingSettings
 from .models.settings import max_rate_per_minute
-
-QUIET_EQUAL = _("Quiet hours must start and end at different times.")
-
-
-def validate_settings(data: dict) -> dict[str, list[str]]:
-    """Checks beyond each field's own (the form and the API share them): field → messages."""
-    errors: dict[str, list[str]] = {}
-    start, end = data.get("quiet_start"), data.get("quiet_end")
-    if start is not None and end is not None and start == end:
-        errors["quiet_end"] = [str(QUIET_EQUAL)]
-    rate = data.get("rate_per_minute")
-    if rate is not None and rate > max_rate_per_minute():
-        errors["rate_per_minute"] = [rate_too_high()]
-    return errors
-
-
-def rate_too_high() -> str:
-    return str(_("At most %(max)s messages per minute (the provider's limit).") % {"max": max_rate_per_minute()})
+from .services.settings import rate_too_high, validate_settings
 
 
 class SendingSettingsForm(forms.ModelForm):

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 
 from mecto.api_base import ErrorSerializer, OrgGenericViewSet, TenantAPIView
 
-from ..forms_settings import validate_settings
 from ..models import SendingSettings
 from ..services import settings as services
 
@@ -43,7 +42,7 @@ class SendingSettingsSerializer(serializers.ModelSerializer):
     def validate(self, attrs):
         merged = {f: getattr(self.instance, f) for f in ("quiet_start", "quiet_end")} if self.instance else {}
         merged.update(attrs)
-        errors = validate_settings(merged)
+        errors = services.validate_settings(merged)
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from mecto.errors import DomainError
 
 from ..models import SendingSettings
+from ..models.settings import max_rate_per_minute
 
 FIELDS = (
     "quiet_start",
@@ -21,6 +23,25 @@ FIELDS = (
 
 class SettingsError(DomainError):
     pass
+
+
+QUIET_EQUAL = _("Quiet hours must start and end at different times.")
+
+
+def validate_settings(data: dict) -> dict[str, list[str]]:
+    """Checks beyond each field's own (the page, the API and `update_sending_settings` share them): field → messages."""
+    errors: dict[str, list[str]] = {}
+    start, end = data.get("quiet_start"), data.get("quiet_end")
+    if start is not None and end is not None and start == end:
+        errors["quiet_end"] = [str(QUIET_EQUAL)]
+    rate = data.get("rate_per_minute")
+    if rate is not None and rate > max_rate_per_minute():
+        errors["rate_per_minute"] = [rate_too_high()]
+    return errors
+
+
+def rate_too_high() -> str:
+    return str(_("At most %(max)s messages per minute (the provider's limit).") % {"max": max_rate_per_minute()})
 
 
 def sending_settings(*, organization) -> SendingSettings:
@@ -41,6 +62,11 @@ def update_sending_settings(*, organization, actor=None, **changes) -> SendingSe
     if unknown:
         raise SettingsError(f"Unknown settings: {', '.join(sorted(unknown))}")
     row = sending_settings(organization=organization)
+    merged = {name: getattr(row, name) for name in ("quiet_start", "quiet_end")} | changes
+    errors = validate_settings(merged)  # the page and the API check first; other callers too
+    if errors:
+        field, messages = next(iter(errors.items()))
+        raise SettingsError(messages[0], field=field)
     for name, value in changes.items():
         setattr(row, name, value)
     # Only the changed fields: the engine's log of recent batches is written beside this.

@@ -225,3 +225,18 @@ def test_the_page_shows_and_saves_only_the_callers_business(owner):
     assert 'value="77"' not in client.get(reverse("marketing:settings")).content.decode()
     client.post(reverse("marketing:settings"), FORM)
     assert _row(other).rate_per_minute == 77 and _row(org).rate_per_minute == 600
+
+
+def test_the_service_refuses_what_the_page_and_api_refuse():
+    from marketing.services.settings import SettingsError, update_sending_settings
+
+    org, _segment, _people = business(0)
+    sending_settings(organization=org)
+    with pytest.raises(SettingsError) as equal:
+        update_sending_settings(organization=org, quiet_end=time(21, 0))  # the default start
+    assert equal.value.field == "quiet_end"
+    with pytest.raises(SettingsError) as fast:
+        update_sending_settings(organization=org, rate_per_minute=10**6)
+    assert fast.value.field == "rate_per_minute"
+    row = SendingSettings.objects.get(organization=org)
+    assert row.quiet_end == time(8, 0) and row.rate_per_minute == 1200
