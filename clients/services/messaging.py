@@ -17,8 +17,8 @@ from mecto import comms
 from mecto.comms.models import OutboundMessage
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.images import ImageError, clean_image
 
-from ..images import ImageError, clean_image
 from ..models import Client, Message, Thread, ThreadRead
 from .notifications import MESSAGES_TOPIC
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.images import clean_image
 
-from ..images import clean_image
 from ..models import Client, ProgressPhoto
 
 __all__ = ["PhotoError", "upload_photo", "delete_photo", "delete_files_on_commit"]

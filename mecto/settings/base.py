@@ -54,6 +54,7 @@ THIRD_PARTY_APPS = [
 LOCAL_APPS = [
     "mecto",
     "accounts",
+    "branding",
     "automation",
     "clients",
     "training",

@@ -229,7 +229,7 @@ def _build(
 
 
 def _attach_photo(entry: FoodLogEntry, photo) -> None:
-    from clients.images import clean_image
+    from mecto.images import clean_image
 
     clean = clean_image(photo, field="photo")
     stem = uuid.uuid4().hex

@@ -12,8 +12,8 @@ from django.urls import reverse
 from PIL import Image
 
 from clients import services
-from clients.images import MAX_BYTES
 from clients.models import ProgressPhoto
+from mecto.images import MAX_BYTES
 from tests.clients.factories import jpeg_bytes
 from tests.conftest import api_as
 from tests.factories import ClientFactory, UserFactory

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BrandingConfig(AppConfig):
+    name = "branding"
+    verbose_name = _("Brand")
+
+    def ready(self):
+        from mecto import branding as platform_branding
+
+        from . import selectors
+
+        # The platform's pages, emails and PDFs ask mecto.branding; this app answers.
+        platform_branding.register_provider(selectors.brand_of)
