@@ -96,7 +96,6 @@ class Brand:
     social_links: tuple[tuple[str, str], ...] = ()  # (network label, URL)
     features: frozenset[str] = field(default_factory=lambda: frozenset(FEATURES))
     is_custom: bool = False  # a business saved its own brand
-    domain: str = ""  # the business's verified custom host name, if any
 
     @property
     def font_stack(self) -> str:
