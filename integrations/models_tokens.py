@@ -10,6 +10,16 @@ from mecto.tenancy import OrgOwned
 RESOURCES = ("clients", "training", "booking", "billing", "nutrition", "marketing", "webhooks")
 NONE, READ, WRITE = "none", "read", "write"
 LEVELS = (NONE, READ, WRITE)
+RESOURCE_LABELS = {
+    "clients": _("Clients"),
+    "training": _("Training"),
+    "booking": _("Booking"),
+    "billing": _("Billing"),
+    "nutrition": _("Nutrition"),
+    "marketing": _("Marketing"),
+    "webhooks": _("Webhooks"),
+}
+LEVEL_LABELS = {NONE: _("No access"), READ: _("Read"), WRITE: _("Read and write")}
 
 
 class ApiToken(OrgOwned):

@@ -15,7 +15,7 @@ from mecto.permissions import MemberRequiredMixin
 
 from . import services_tokens, services_webhooks
 from .models import ApiToken, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from .models_tokens import LEVELS, RESOURCES
+from .models_tokens import LEVEL_LABELS, RESOURCE_LABELS, RESOURCES
 
 CAPABILITY = "members.manage"  # owners only
 
@@ -34,8 +34,8 @@ class DevelopersView(MemberRequiredMixin, View):
             "endpoints": WebhookEndpoint.objects.for_org(org).order_by("-created_at"),
             "tokens": ApiToken.objects.for_org(org).select_related("created_by").order_by("-created_at"),
             "event_groups": event_groups(),
-            "resources": RESOURCES,
-            "levels": LEVELS,
+            "resources": list(RESOURCE_LABELS.items()),
+            "levels": list(LEVEL_LABELS.items()),
             **extra,
         }
 
