@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from mecto.branding import FONTS, MIN_CONTRAST, brand_for
+from mecto.branding import FONTS, HEX_COLOUR, MIN_CONTRAST, brand_for, contrast_ratio, readable_text_on
 from mecto.errors import DomainError
 from mecto.forms import apply_domain_error
 from mecto.permissions import MemberRequiredMixin
@@ -24,6 +24,59 @@ CAPABILITY = "org.manage"  # the one the business settings page asks for
 FILENAME = re.compile(r"^[0-9a-f]{32}\.png$")
 
 
+def _value(form, name: str, saved: str) -> str:
+    """What the field shows now (the typed value on a refused post), when it is safe to use."""
+    value = form.data.get(name, saved) if form.is_bound else form.initial.get(name, saved)
+    return value if isinstance(value, str) else saved
+
+
+def _preview(form, row, organization) -> dict:
+    """The values the preview starts from; colours only when they are well-formed (they go into CSS)."""
+    saved = row if row is not None else BrandSettings()
+
+    def colour(name):
+        value = _value(form, name, getattr(saved, name))
+        return value.lower() if HEX_COLOUR.match(value) else getattr(saved, name)
+
+    primary, accent = colour("primary"), colour("accent")
+    font = _value(form, "font", saved.font)
+    name = _value(form, "display_name", saved.display_name).strip() or organization.name
+    return {
+        "primary": primary,
+        "primary_text": readable_text_on(primary),
+        "accent": accent,
+        "accent_text": readable_text_on(accent),
+        "font_stack": FONTS.get(font, FONTS[saved.font])[1],
+        "name": name,
+        "sender": _value(form, "sender_name", saved.sender_name).strip() or name,
+        "reply_to": _value(form, "reply_to", saved.reply_to),
+        "footer": _value(form, "footer", saved.footer),
+        "social": [(link["label"], link["url"]) for link in saved.social_links or []],
+    }
+
+
+def _contrasts(preview: dict) -> dict:
+    def on_page(colour):
+        ratio = contrast_ratio(colour, services.PAGE_BACKGROUND)
+        passes = ratio >= MIN_CONTRAST
+        if passes:
+            text = _("%(ratio)s on white: readable") % {"ratio": services.format_ratio(ratio)}
+        else:
+            text = _("%(ratio)s on white: too light (at least %(min)s:1). Try %(suggestion)s.") % {
+                "ratio": services.format_ratio(ratio),
+                "min": f"{MIN_CONTRAST:g}",
+                "suggestion": services.passing_shade(colour),
+            }
+        return {"text": text, "passes": passes}
+
+    return {
+        "primary": on_page(preview["primary"]),
+        "accent": on_page(preview["accent"]),
+        "primary_text": services.format_ratio(contrast_ratio(preview["primary_text"], preview["primary"])),
+        "accent_text": services.format_ratio(contrast_ratio(preview["accent_text"], preview["accent"])),
+    }
+
+
 class BrandSettingsView(MemberRequiredMixin, View):
     """/settings/brand/: the owner edits the brand; the preview follows every keystroke."""
 
@@ -31,7 +84,10 @@ class BrandSettingsView(MemberRequiredMixin, View):
     template_name = "branding/settings.html"
 
     def _render(self, request, form, row, status=200):
+        preview = _preview(form, row, request.tenant.organization)
         context = {
+            "preview": preview,
+            "contrast": _contrasts(preview),
             "form": form,
             "row": row,
             "brand": brand_for(request.tenant.organization),
