@@ -28,7 +28,6 @@ def _colour_input() -> forms.TextInput:
     return forms.TextInput(
         attrs={
             "pattern": "#[0-9a-fA-F]{6}",
-            "maxlength": 7,
             "spellcheck": "false",
             "autocomplete": "off",
             "inputmode": "text",
@@ -111,6 +110,9 @@ class BrandForm(forms.Form):
             defaults = BrandSettings()
             kwargs["initial"] = {name: getattr(defaults, name) for name in BRAND_FIELDS}
         super().__init__(*args, **kwargs)
+        for name in ("primary", "accent"):
+            # Longer input is refused with a reason rather than cut off while typing or pasting.
+            self.fields[name].widget.attrs.pop("maxlength", None)
         self.fields["primary"].widget.attrs["aria-describedby"] = "primary-contrast"
         self.fields["accent"].widget.attrs["aria-describedby"] = "accent-contrast"
         for name in ("display_name", "sender_name", "reply_to", "footer", "font"):

@@ -33,14 +33,22 @@ def _brand_key(organization_id: int, version: str) -> str:
     return f"brand:{organization_id}:{version}"
 
 
-def file_url(name: str) -> str:
-    """The absolute URL a logo or icon is served at (emails need the host as well as pages)."""
+def file_path(name: str) -> str:
+    """The site-relative path a stored logo or icon is served at."""
     if not name:
         return ""
     # Stored as brand/<organisation id>/<random hex>.png (see BrandSettings' upload path).
     _folder, organization_id, filename = name.split("/", 2)
-    path = reverse("branding:file", kwargs={"organization_id": int(organization_id), "filename": filename})
-    return f"{settings.SITE_URL}{path}"
+    return reverse("branding:file", kwargs={"organization_id": int(organization_id), "filename": filename})
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}" if path else ""
+
+
+def file_url(name: str) -> str:
+    """The absolute URL a logo or icon is served at (emails need the host as well as pages)."""
+    return _absolute(file_path(name))
 
 
 def brand_from_settings(row: BrandSettings, *, name: str) -> Brand:
@@ -78,11 +86,19 @@ def _cached_brand(organization) -> Brand | None:
     if hit is None:
         row = BrandSettings.objects.filter(organization_id=organization.pk).first()
         # Kept without the business's name: a renamed business must not wait for a brand save.
-        hit = brand_from_settings(row, name="") if row is not None else _NOTHING
+        if row is None:
+            hit = _NOTHING
+        else:
+            # Paths, not URLs, are kept: the host (SITE_URL) is added on the way out.
+            hit = dataclasses.replace(
+                brand_from_settings(row, name=""), logo_url=file_path(row.logo.name), icon_url=file_path(row.icon.name)
+            )
         cache.set(key, hit, CACHE_SECONDS)
     if hit == _NOTHING:
         return None
-    return dataclasses.replace(hit, name=hit.name or organization.name)
+    return dataclasses.replace(
+        hit, name=hit.name or organization.name, logo_url=_absolute(hit.logo_url), icon_url=_absolute(hit.icon_url)
+    )
 
 
 def brand_of(organization) -> Brand | None:
