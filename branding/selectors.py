@@ -2,7 +2,7 @@
 
 `brand_of` runs on every page and every email, so it reads the database once per change:
 the Brand is kept in Django's cache under a key that carries a version, which every save
-replaces (after commit), and on the organisation object itself for the rest of the request.
+replaces (at once and after commit), and on the organisation object for the rest of the request.
 """
 
 from __future__ import annotations
@@ -115,10 +115,16 @@ def brand_of(organization) -> Brand | None:
 
 
 def forget_brand(organization) -> None:
-    """After a brand change commits, every process reads it afresh (a new cache version)."""
+    """Every process reads the brand afresh: a new cache version now, for this transaction's
+    own reads, and again after commit, since a read in between may have cached the old row."""
     organization.__dict__.pop(_MEMO, None)
     organization_id = organization.pk
-    transaction.on_commit(lambda: cache.set(_version_key(organization_id), uuid.uuid4().hex, None))
+
+    def bump():
+        cache.set(_version_key(organization_id), uuid.uuid4().hex, None)
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def brand_settings_of(organization) -> BrandSettings | None:

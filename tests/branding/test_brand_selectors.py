@@ -96,8 +96,9 @@ def test_a_second_read_costs_no_query_and_a_save_is_seen_at_once(
             assert selectors.brand_of(another).primary == "#0f766e"
     with django_capture_on_commit_callbacks(execute=True):
         services.save_brand(organization=org, actor=owner, primary="#1d4ed8")
+    after_save = Organization.objects.get(pk=org.pk)
     with django_assert_num_queries(1):
-        assert selectors.brand_of(Organization.objects.get(pk=org.pk)).primary == "#1d4ed8"
+        assert selectors.brand_of(after_save).primary == "#1d4ed8"
 
 
 def test_a_business_without_a_brand_is_cached_too(org, django_assert_num_queries):

@@ -28,7 +28,7 @@ def test_a_light_primary_is_refused_with_its_ratio_and_a_darker_shade_that_passe
     error = caught.value
     assert error.field == "primary"
     ratio = contrast_ratio("#4ade80", "#ffffff")
-    assert services.format_ratio(ratio) in error.message  # "1.79:1"
+    assert services.format_ratio(ratio) in error.message  # "1.74:1"
     assert "4.5:1" in error.message
     suggestion = services.passing_shade("#4ade80")
     assert suggestion in error.message

@@ -87,7 +87,7 @@ def test_an_unreadable_colour_is_refused_with_the_reason_beside_the_field(owner_
     assert response.status_code == 400
     html = response.content.decode()
     error = re.search(r'<ul class="errorlist" id="id_primary_error"[^>]*>(.*?)</ul>', html, re.S).group(1)
-    assert "1.79:1" in error and "4.5:1" in error and passing_shade("#4ade80") in error
+    assert "1.74:1" in error and "4.5:1" in error and passing_shade("#4ade80") in error
     assert 'value="Kept in the form"' in html and 'value="#4ade80"' in html
     assert not BrandSettings.objects.filter(organization=org).exists()
 
