@@ -191,6 +191,16 @@
 
     updateColour("primary");
     updateColour("accent");
+    // After a refused save the server's reason stands beside the field; the live line returns on typing.
+    Object.values(colours).forEach((input) => {
+      const output = document.querySelector(`[data-contrast-for="${input.id}"]`);
+      if (!output || !input.closest(".has-error")) return;
+      output.hidden = true;
+      const reveal = () => { output.hidden = false; };
+      input.addEventListener("input", reveal, { once: true });
+      const picker = form.querySelector(`[data-picker-for="${input.id}"]`);
+      if (picker) picker.addEventListener("input", reveal, { once: true });
+    });
     updateText();
   });
 })();
