@@ -8,8 +8,10 @@ class BrandingConfig(AppConfig):
 
     def ready(self):
         from mecto import branding as platform_branding
+        from mecto import nav
 
-        from . import selectors
+        from . import selectors, services  # noqa: F401  (services registers the brand.updated event)
 
         # The platform's pages, emails and PDFs ask mecto.branding; this app answers.
         platform_branding.register_provider(selectors.brand_of)
+        nav.register(nav.NavItem("brand", _("Brand"), "branding:settings", capability="org.manage", order=905))

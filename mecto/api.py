@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("branding.api.urls")),
     path("", include("clients.api.urls")),
     path("", include("training.api.urls")),
     path("", include("nutrition.api.urls")),

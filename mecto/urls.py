@@ -23,6 +23,7 @@ urlpatterns = [
     path("portal/", include("accounts.portal_urls")),
     # Domain apps are mounted at the root; each prefixes its own paths (clients/, training/,
     # booking/ and the public book/, billing/ and the public pay/, integrations/, webhooks/...).
+    path("", include("branding.urls")),
     path("", include("clients.urls")),
     path("", include("training.urls")),
     path("", include("nutrition.urls")),

@@ -46,6 +46,37 @@ class MeClientSerializer(serializers.Serializer):
         return str(client.coach) if client.coach_id else ""
 
 
+class BrandLinkSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.URLField()
+
+
+class BrandBlockSerializer(serializers.Serializer):
+    """The brand the app draws itself in: the business's own, or the platform's defaults."""
+
+    name = serializers.CharField()
+    primary = serializers.CharField(help_text=_("#rrggbb: buttons, links, the current tab."))
+    primary_contrast = serializers.CharField(help_text=_("#rrggbb: text on the primary colour."))
+    accent = serializers.CharField()
+    accent_contrast = serializers.CharField()
+    background = serializers.CharField()
+    text = serializers.CharField()
+    font = serializers.CharField(
+        help_text=_("A font key: system, humanist, geometric, classical, serif, rounded, mono.")
+    )
+    font_stack = serializers.CharField(help_text=_("The CSS font-family list of that font."))
+    logo_url = serializers.CharField(help_text=_("Absolute URL of the logo (PNG, at most 600x200), or empty."))
+    icon_url = serializers.CharField(help_text=_("Absolute URL of the 512x512 PNG icon, or empty."))
+    sender_name = serializers.CharField()
+    reply_to = serializers.CharField()
+    footer = serializers.CharField()
+    social_links = BrandLinkSerializer(many=True)
+    features = serializers.ListField(
+        child=serializers.CharField(), help_text=_("Sections of the app clients see (training, nutrition, ...).")
+    )
+    is_custom = serializers.BooleanField(help_text=_("False while the business uses the default brand."))
+
+
 class MeSerializer(serializers.Serializer):
     """The signed-in person, their current organisation and their role there."""
 
@@ -59,6 +90,7 @@ class MeSerializer(serializers.Serializer):
     client = MeClientSerializer(allow_null=True, help_text=_("Set when the person is a client."))
     capabilities = serializers.ListField(child=serializers.CharField())
     organizations = MembershipOrgSerializer(many=True, help_text=_("Businesses this person works in."))
+    brand = BrandBlockSerializer(help_text=_("The current business's brand (the defaults without one)."))
 
 
 class MemberSerializer(OrgModelSerializer):

@@ -6,6 +6,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from mecto.api_base import ErrorSerializer, OrgGenericViewSet, TenantAPIView
+from mecto.branding import brand_for
 from mecto.permissions import ROLE_CAPABILITIES, HasCapability, IsOrgMember
 
 from .. import selectors, services
@@ -31,6 +32,8 @@ class MeViewSet(TenantAPIView):
             "client": tenant.client,
             "capabilities": sorted(ROLE_CAPABILITIES.get(tenant.role, ())) if tenant.is_member else [],
             "organizations": tenant.memberships,
+            # Through the platform's registry: the branding app sits above accounts.
+            "brand": brand_for(tenant.organization).as_dict(),
         }
 
     @extend_schema(summary="Who am I", responses={200: MeSerializer, 403: ErrorSerializer})

@@ -443,7 +443,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", NONCE],
-        "img-src": ["'self'", "data:", "blob:"],
+        # SITE_URL too: brand logos are absolute URLs (emails need them), also on a business's own domain.
+        "img-src": ["'self'", "data:", "blob:", SITE_URL],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],

@@ -11,7 +11,17 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = ["accounts", "clients", "training", "booking", "integrations", "billing", "automation", "mecto"]
+PROJECT_APPS = [
+    "accounts",
+    "branding",
+    "clients",
+    "training",
+    "booking",
+    "integrations",
+    "billing",
+    "automation",
+    "mecto",
+]
 # Join tables Django creates for many-to-many fields have no admin of their own.
 MODELS = [
     model for label in PROJECT_APPS for model in apps.get_app_config(label).get_models() if not model._meta.auto_created
