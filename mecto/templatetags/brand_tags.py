@@ -38,8 +38,9 @@ def colour(brand, name: str) -> str:
 
 @register.filter
 def email_font(brand) -> str:
-    """The brand's font stack for an inline `style="…"` attribute (single quotes only)."""
-    return _font_stack(brand).replace('"', "'")
+    """The brand's font stack for an inline `style="…"` attribute (single quotes only; one of
+    the platform's own stacks, never a stored string, so it needs no escaping)."""
+    return mark_safe(_font_stack(brand).replace('"', "'"))
 
 
 @register.filter
