@@ -3,6 +3,7 @@ import uuid
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -28,14 +29,28 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         """Sign-in emails (confirmation, password reset, codes) go through the sending
-        mechanism like every other message: a row in the log, consent-checked, sent once."""
+        mechanism like every other message: a row in the log, consent-checked, sent once.
+
+        They wear the brand of the person's home business (its name, HTML frame, From name and
+        Reply-To), but the row belongs to no business: its coaches never see a client's
+        reset link in their message log."""
         user = context.get("user") or User.objects.filter(email__iexact=email).first()
         organization = home_organization(user)
-        context = {**context, "brand_name": brand_for(organization).name, "recipient": user}
+        brand = brand_for(organization)
+        context = {
+            **context,
+            "brand_name": brand.name,
+            "brand": brand,
+            "recipient": user,
+            "site_url": settings.SITE_URL,
+        }
         message = self.render_mail(template_prefix, email, context)
         html = next((body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), "")
+        if not html:
+            html = render_to_string("account/email/branded_message.html", {**context, "body": message.body})
         comms.queue_email(
             organization=None,
+            brand=brand,
             to=email,
             topic="account",
             key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",

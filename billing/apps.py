@@ -19,9 +19,13 @@ class BillingConfig(AppConfig):
         from .views.portal import billing_portal_card
 
         nav.register(nav.NavItem("billing", _("Billing"), "billing:overview", capability="billing.view", order=60))
-        nav.register(nav.NavItem("portal_billing", _("Billing"), "billing:portal", audience="client", order=60))
+        nav.register(
+            nav.NavItem(
+                "portal_billing", _("Billing"), "billing:portal", audience="client", order=60, feature="billing"
+            )
+        )
         dashboard.register_card(billing_dashboard_card)
-        dashboard.register_portal_card(billing_portal_card)
+        dashboard.register_portal_card(billing_portal_card, feature="billing")
         payments.register_booking_checkout(booking_checkout)
         for section in (invoices_section, memberships_section, payments_section):
             support.register_client_section(section)

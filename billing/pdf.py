@@ -70,7 +70,15 @@ def _styles(brand):
         "brand": ParagraphStyle(
             "brand", parent=base, fontName=bold, fontSize=18, leading=22, textColor=_colour(brand.primary)
         ),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=14, leading=18, alignment=TA_RIGHT),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName=bold,
+            fontSize=14,
+            leading=18,
+            alignment=TA_RIGHT,
+            textColor=_colour(brand.accent, "#1d4ed8"),
+        ),
         "right": ParagraphStyle("right", parent=base, alignment=TA_RIGHT),
         "bold": ParagraphStyle("bold", parent=base, fontName=bold),
         "bold_right": ParagraphStyle("bold_right", parent=base, fontName=bold, alignment=TA_RIGHT),
@@ -179,7 +187,7 @@ def _build(story: list, *, title: str, subject: str, author: str) -> bytes:
         title=title,
         subject=subject,
         author=author,
-        creator="Mecto",
+        creator=author,
     )
     doc.build(story)
     return buffer.getvalue()
@@ -247,7 +255,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             story.append(
                 Paragraph(f"{_esc(note.number)} · {_date(note.issued_at, tz)} · {money(note.amount_minor)}", s["base"])
             )
-    story += _footer(invoice.memo, organization, s)
+    story += _footer(invoice.memo, organization, brand, s)
     return _build(
         story,
         title=f"{title} {invoice.number or ''}".strip(),
@@ -288,7 +296,7 @@ def credit_note_pdf(note: CreditNote) -> bytes:
             s,
         )
     )
-    story += _footer("", organization, s)
+    story += _footer("", organization, brand, s)
     return _build(
         story,
         title=f"{_('Credit note')} {note.number}",
@@ -297,17 +305,23 @@ def credit_note_pdf(note: CreditNote) -> bytes:
     )
 
 
-def _footer(memo: str, organization, s) -> list:
+def _footer(memo: str, organization, brand, s) -> list:
+    """The memo, the invoice footer of the billing settings, then the brand's footer and the
+    address questions go to (its reply-to), under a rule in the accent colour."""
     from .services import billing_settings
 
     out = [Spacer(1, 8 * mm)]
     if memo:
         out += [Paragraph(_esc(memo), s["base"]), Spacer(1, 3 * mm)]
-    footer = billing_settings(organization).invoice_footer
-    if footer:
-        out.append(HRFlowable(width="100%", thickness=0.5, color=colors.HexColor("#d1d5db")))
+    lines = billing_settings(organization).invoice_footer.splitlines()
+    if brand.footer:
+        lines += ([""] if lines else []) + brand.footer.splitlines()
+    if brand.reply_to:
+        lines.append(_("Questions: %(address)s") % {"address": brand.reply_to})
+    if lines:
+        out.append(HRFlowable(width="100%", thickness=0.5, color=_colour(brand.accent, "#d1d5db")))
         out.append(Spacer(1, 2 * mm))
-        for line in footer.splitlines():
+        for line in lines:
             out.append(Paragraph(_esc(line) or "&nbsp;", s["muted"]))
     out.append(Spacer(1, 2 * mm))
     out.append(Paragraph(_("Generated %(date)s") % {"date": _date(timezone.now(), organization.time_zone)}, s["muted"]))

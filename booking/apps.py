@@ -16,10 +16,14 @@ class BookingConfig(AppConfig):
         from .support import bookings_section
 
         nav.register(nav.NavItem("calendar", _("Calendar"), "booking:calendar", capability="booking.manage", order=20))
-        nav.register(nav.NavItem("my_bookings", _("Bookings"), "booking:portal_bookings", audience="client", order=20))
+        nav.register(
+            nav.NavItem(
+                "my_bookings", _("Bookings"), "booking:portal_bookings", audience="client", order=20, feature="booking"
+            )
+        )
         register_card(upcoming_sessions_card)
         support.register_client_section(bookings_section)
-        register_portal_card(next_session_portal_card)
+        register_portal_card(next_session_portal_card, feature="booking")
         add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
         add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)
         from mecto import privacy as data_rights

@@ -27,10 +27,24 @@ class ClientsConfig(AppConfig):
 
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
         nav.register(
-            nav.NavItem("portal_messages", _("Messages"), "clients:portal_messages", audience="client", order=20)
+            nav.NavItem(
+                "portal_messages",
+                _("Messages"),
+                "clients:portal_messages",
+                audience="client",
+                order=20,
+                feature="messages",
+            )
         )
         nav.register(
-            nav.NavItem("portal_progress", _("Progress"), "clients:portal_progress", audience="client", order=15)
+            nav.NavItem(
+                "portal_progress",
+                _("Progress"),
+                "clients:portal_progress",
+                audience="client",
+                order=15,
+                feature="progress",
+            )
         )
         add_periodic_task("clients-unread-message-emails", "clients.send_unread_message_emails", 60.0)
         add_periodic_task("clients-sweep-checkins", "clients.sweep_checkins", 300.0)
@@ -38,7 +52,14 @@ class ClientsConfig(AppConfig):
             nav.NavItem("checkins", _("Check-ins"), "clients:checkin_queue", capability="clients.view", order=12)
         )
         nav.register(
-            nav.NavItem("portal_checkins", _("Check-ins"), "clients:portal_checkins", audience="client", order=14)
+            nav.NavItem(
+                "portal_checkins",
+                _("Check-ins"),
+                "clients:portal_checkins",
+                audience="client",
+                order=14,
+                feature="checkins",
+            )
         )
         nav.register(nav.NavItem("portal_waivers", _("Waivers"), "clients:portal_waivers", audience="client", order=90))
         register_org_initializer(_start_organization)
@@ -50,9 +71,9 @@ class ClientsConfig(AppConfig):
 
         register_card(dashboard.clients_card)
         register_card(dashboard.messages_card)
-        register_portal_card(dashboard.portal_messages_card)
+        register_portal_card(dashboard.portal_messages_card, feature="messages")
         register_card(dashboard.checkins_card)
-        register_portal_card(dashboard.portal_checkins_card)
+        register_portal_card(dashboard.portal_checkins_card, feature="checkins")
         del handlers  # imported for its event handlers
         from mecto import privacy as data_rights
 

@@ -287,8 +287,44 @@ def _html_text(value: str, values: dict) -> str:
     return substitute(escape(value or "", quote=False).replace("\n", "<br>"), values, html=True)
 
 
+def _brand_font(brand) -> str:
+    """The brand's font stack for an inline style (single quotes only)."""
+    return f"font-family:{brand.font_stack.replace(chr(34), chr(39))};"
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def _brand_footer_html(brand) -> str:
+    """The brand's footer text and social links under the body (escaped; web links only)."""
+    rows = []
+    if brand.footer:
+        text = "<br>".join(escape(line) for line in brand.footer.splitlines())
+        rows.append(
+            f'<tr><td style="padding:8px 24px;{_brand_font(brand)}font-size:13px;color:#555555;">{text}</td></tr>'
+        )
+    links = [
+        f'<a href="{escape(url)}" rel="noopener" title="{escape(label)}" style="color:{brand.text};margin-right:12px;">'
+        f"{escape(label)}</a>"
+        for label, url in brand.social_links
+        if url.lower().startswith(("https://", "http://"))
+    ]
+    if links:
+        rows.append(
+            f'<tr><td style="padding:4px 24px 8px;{_brand_font(brand)}font-size:13px;">{"".join(links)}</td></tr>'
+        )
+    return "".join(rows)
+
+
+def _brand_footer_text(brand) -> str:
+    lines = [brand.footer.strip()] if brand.footer.strip() else []
+    lines += [f"{label}: {url}" for label, url in brand.social_links if url.lower().startswith(("https://", "http://"))]
+    return "\n--\n" + "\n".join(lines) + "\n" if lines else ""
+
+
 def blocks_html(blocks: list, values: dict, brand) -> str:
-    font = "font-family:Helvetica,Arial,sans-serif;"
+    font = _brand_font(brand)
     rows = []
     for block in blocks:
         if not isinstance(block, dict):
@@ -349,14 +385,14 @@ def blocks_html(blocks: list, values: dict, brand) -> str:
 
 
 def email_html(*, subject: str, preheader: str, body_rows: str, brand, organization_name: str) -> str:
-    font = "font-family:Helvetica,Arial,sans-serif;"
+    font = _brand_font(brand)
     hidden = (
         f'<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;">{escape(preheader)}</div>'
         if preheader
         else ""
     )
     logo = (
-        f'<img src="{escape(brand.logo_url)}" alt="{escape(organization_name)}" height="40" '
+        f'<img src="{escape(_absolute(brand.logo_url))}" alt="{escape(organization_name)}" height="40" '
         'style="height:40px;border:0;">'
         if brand.logo_url
         else f'<span style="{font}font-size:18px;font-weight:bold;color:{brand.primary_contrast};">'
@@ -373,9 +409,11 @@ def email_html(*, subject: str, preheader: str, body_rows: str, brand, organizat
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         f'style="max-width:600px;background:{brand.background};border-radius:8px;">'
         f'<tr><td style="padding:16px 24px;background:{brand.primary};border-radius:8px 8px 0 0;">{logo}</td></tr>'
+        f'<tr><td style="height:4px;line-height:4px;font-size:0;background:{brand.accent};">&nbsp;</td></tr>'
         '<tr><td style="height:16px;font-size:0;">&nbsp;</td></tr>'
         f"{body_rows}"
         '<tr><td style="height:24px;font-size:0;">&nbsp;</td></tr>'
+        f"{_brand_footer_html(brand)}"
         "</table></td></tr></table></body></html>"
     )
 
@@ -430,7 +468,7 @@ def render_with(template, values: dict[str, str], organization) -> Rendered:
             brand=brand,
             organization_name=getattr(organization, "name", "") or brand.name,
         )
-        text = blocks_text(blocks, values)
+        text = blocks_text(blocks, values) + _brand_footer_text(brand)
     return Rendered(
         subject=subject,
         preheader=preheader,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _cards: list[Callable] = []
-_portal_cards: list[Callable] = []
+_portal_cards: list[tuple[Callable, str | None]] = []
 
 
 @dataclass
@@ -37,12 +37,19 @@ def dashboard_context(request) -> dict:
     return {"cards": sorted(cards, key=lambda c: c.order), "scope": scope}
 
 
-def register_portal_card(func: Callable) -> Callable:
-    """`func(request) -> Card | None` for the client portal home (`request.tenant.client` is set)."""
-    _portal_cards.append(func)
+def register_portal_card(func: Callable | None = None, *, feature: str | None = None):
+    """`func(request) -> Card | None` for the client portal home (`request.tenant.client` is set).
+
+    `feature`: the portal section the card belongs to; a business that switched it off
+    shows no card (and the card's queries are not run)."""
+    if func is None:
+        return lambda f: register_portal_card(f, feature=feature)
+    _portal_cards.append((func, feature))
     return func
 
 
 def portal_context(request) -> dict:
-    cards = [card for func in _portal_cards if (card := func(request)) is not None]
+    from mecto.page_brand import shows
+
+    cards = [card for func, feature in _portal_cards if shows(request, feature) and (card := func(request)) is not None]
     return {"cards": sorted(cards, key=lambda c: c.order)}

@@ -20,6 +20,8 @@ class NavItem:
     # query at most and cache its answer on the request.
     badge: Callable | None = None
     badge_label: str = ""  # what the count counts, for screen readers ("unread")
+    # A portal section the business can switch off (`mecto.branding.FEATURES`); coaches' items have none.
+    feature: str | None = None
 
 
 _items: dict[str, NavItem] = {}
@@ -33,9 +35,15 @@ def items_for(tenant, path: str = "", request=None) -> list[dict]:
     audience = "member" if tenant.is_member else "client" if tenant.is_client else None
     if audience is None:
         return []
+    from mecto.branding import brand_for
+    from mecto.page_brand import request_brand
+
+    brand = request_brand(request) if request is not None else brand_for(tenant.organization)
     visible = []
     for item in sorted(_items.values(), key=lambda i: (i.order, i.key)):
         if item.audience != audience:
+            continue
+        if item.feature and not brand.shows(item.feature):
             continue
         if item.capability and not tenant.can(item.capability):
             continue

@@ -55,11 +55,20 @@ class MemberRequiredMixin(AccessMixin):
 
 
 class ClientRequiredMixin(AccessMixin):
-    """Pages of the client portal: only the signed-in client's own records."""
+    """Pages of the client portal: only the signed-in client's own records.
+
+    `feature` names the portal section (`mecto.branding.FEATURES`) the page belongs to: when
+    the business has switched it off, the page is not there (404) for its clients."""
+
+    feature: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
+        from mecto.page_brand import shows
+
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.tenant.is_client:
+            raise Http404
+        if not shows(request, self.feature):
             raise Http404
         return super().dispatch(request, *args, **kwargs)

@@ -38,15 +38,23 @@ class NutritionConfig(AppConfig):
         nav.register(
             nav.NavItem("habits", _("Habits"), "nutrition:habit_library", capability="nutrition.manage", order=27)
         )
-        nav.register(nav.NavItem("portal_habits", _("Habits"), "nutrition:portal_habits", audience="client", order=12))
-        dashboard.register_portal_card(portal_habits_card)
+        nav.register(
+            nav.NavItem(
+                "portal_habits", _("Habits"), "nutrition:portal_habits", audience="client", order=12, feature="habits"
+            )
+        )
+        dashboard.register_portal_card(portal_habits_card, feature="habits")
         # Hourly: each client's day (and its grace period) ends at their own local hour.
         add_periodic_task("nutrition-habit-streak-breaks", "nutrition.record_habit_streak_breaks", crontab(minute=20))
 
     def _ready_logs(self):
         from mecto import nav
 
-        nav.register(nav.NavItem("portal_nutrition", _("Nutrition"), "nutrition:portal", audience="client", order=15))
+        nav.register(
+            nav.NavItem(
+                "portal_nutrition", _("Nutrition"), "nutrition:portal", audience="client", order=15, feature="nutrition"
+            )
+        )
 
     def _ready_plans(self):
         from mecto import nav
@@ -55,5 +63,12 @@ class NutritionConfig(AppConfig):
             nav.NavItem("meal_plans", _("Meal plans"), "nutrition:plans", capability="nutrition.manage", order=30)
         )
         nav.register(
-            nav.NavItem("portal_meal_plan", _("Meal plan"), "nutrition:portal_plan", audience="client", order=17)
+            nav.NavItem(
+                "portal_meal_plan",
+                _("Meal plan"),
+                "nutrition:portal_plan",
+                audience="client",
+                order=17,
+                feature="nutrition",
+            )
         )

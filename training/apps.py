@@ -36,10 +36,17 @@ class TrainingConfig(AppConfig):
             nav.NavItem("exercises", _("Exercises"), "training:exercises", capability="training.manage", order=25)
         )
         nav.register(
-            nav.NavItem("portal_workouts", _("Workouts"), "training:portal_workouts", audience="client", order=10)
+            nav.NavItem(
+                "portal_workouts",
+                _("Workouts"),
+                "training:portal_workouts",
+                audience="client",
+                order=10,
+                feature="training",
+            )
         )
         dashboard.register_card(cards.training_card)
-        dashboard.register_portal_card(cards.portal_workout_card)
+        dashboard.register_portal_card(cards.portal_workout_card, feature="training")
         add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))
         from mecto import privacy as data_rights
 

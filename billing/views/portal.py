@@ -51,6 +51,8 @@ def billing_portal_card(request):
 
 
 class PortalBillingView(ClientRequiredMixin, View):
+    feature = "billing"
+
     def get(self, request):
         from booking.selectors import credit_balance, grants_with_remaining
 
@@ -83,6 +85,8 @@ def _portal_return(request, state: str) -> str:
 
 
 class PortalBuyView(ClientRequiredMixin, View):
+    feature = "billing"
+
     def post(self, request, public_id):
         client = request.tenant.client
         plan = get_object_or_404(selectors.plans_on_sale(organization=client.organization), public_id=public_id)
@@ -100,6 +104,8 @@ class PortalBuyView(ClientRequiredMixin, View):
 
 
 class PortalPayInvoiceView(ClientRequiredMixin, View):
+    feature = "billing"
+
     def post(self, request, public_id):
         client = request.tenant.client
         invoice = get_object_or_404(selectors.client_invoices(client=client), public_id=public_id)
@@ -116,6 +122,8 @@ class PortalPayInvoiceView(ClientRequiredMixin, View):
 
 
 class PortalInvoicePdfView(ClientRequiredMixin, View):
+    feature = "billing"
+
     def get(self, request, public_id):
         client = request.tenant.client
         invoice = get_object_or_404(
@@ -127,6 +135,8 @@ class PortalInvoicePdfView(ClientRequiredMixin, View):
 
 class PortalCardView(ClientRequiredMixin, View):
     """Open Stripe's customer portal to manage cards and see card invoices."""
+
+    feature = "billing"
 
     def post(self, request):
         client = request.tenant.client
@@ -142,6 +152,8 @@ class PortalCardView(ClientRequiredMixin, View):
 
 class PortalCancelMembershipView(ClientRequiredMixin, View):
     """A client ends their membership: at the end of the period, never inside the minimum term."""
+
+    feature = "billing"
 
     def post(self, request, public_id):
         client = request.tenant.client

@@ -17,6 +17,8 @@ from ._common import _wall
 
 
 class PortalBookingsView(ClientRequiredMixin, View):
+    feature = "booking"
+
     def get(self, request):
         client = request.tenant.client
         now = timezone.now()

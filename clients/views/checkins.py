@@ -445,6 +445,8 @@ class CheckInReviewView(MemberRequiredMixin, View):
 
 # --- Portal ----------------------------------------------------------------------------------------
 class PortalCheckInsView(ClientRequiredMixin, View):
+    feature = "checkins"
+
     def get(self, request):
         client = request.tenant.client
         now = timezone.now()
@@ -457,6 +459,8 @@ class PortalCheckInsView(ClientRequiredMixin, View):
 
 class PortalCheckInView(ClientRequiredMixin, View):
     """The client fills in one check-in: phone first, photos straight from the camera."""
+
+    feature = "checkins"
 
     def get_checkin(self, request, public_id) -> CheckIn:
         checkin = (

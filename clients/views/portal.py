@@ -24,6 +24,8 @@ from ._common import ConversationMixin, chart_data, entry_text, log_progress_fro
 class PortalMessagesView(ConversationMixin, ClientRequiredMixin, View):
     """The client's own messages with their coaches (portal)."""
 
+    feature = "messages"
+
     template_name = "clients/portal_messages.html"
     is_portal = True
 
@@ -66,6 +68,8 @@ def render_portal_progress(request, form=None, photo_form=None, status=200):
 
 
 class PortalProgressView(ClientRequiredMixin, View):
+    feature = "progress"
+
     def get(self, request):
         return render_portal_progress(request)
 
@@ -84,6 +88,8 @@ class PortalProgressView(ClientRequiredMixin, View):
 class PortalEntryDeleteView(ClientRequiredMixin, View):
     """A client removes an entry they logged themselves (a typo); what the coach logged stays."""
 
+    feature = "progress"
+
     def post(self, request, pk):
         client = request.tenant.client
         entry = ProgressEntry.objects.filter(client=client, source=ProgressEntry.Source.CLIENT, pk=pk).first()
@@ -96,6 +102,8 @@ class PortalEntryDeleteView(ClientRequiredMixin, View):
 
 class PortalPhotoUploadView(ClientRequiredMixin, View):
     """A progress photo from the client: checked and cleaned by the same service as the coach's."""
+
+    feature = "progress"
 
     def post(self, request):
         form = PhotoForm(request.POST, request.FILES)

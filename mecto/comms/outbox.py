@@ -13,6 +13,7 @@ The same key twice gives the same row back: a retried service or task sends noth
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -35,19 +36,48 @@ _handoff: ContextVar[list[int] | None] = ContextVar("comms_bulk_handoff", defaul
 HANDOFF_CHUNK = 50
 
 
-def render_email(template: str, context: dict, organization=None) -> tuple[str, str, str]:
+def render_email(template: str, context: dict, organization=None, *, brand=None) -> tuple[str, str, str]:
     """Render `emails/<template>_subject.txt`, `.txt` and `.html`; returns (subject, text, html).
 
-    Subject and text are plain text (the "text" engine, no HTML escaping); the HTML part is escaped."""
-    ctx = {"brand": brand_for(organization), "organization": organization, "site_url": settings.SITE_URL, **context}
+    Subject and text are plain text (the "text" engine, no HTML escaping); the HTML part is escaped.
+    The HTML frame (emails/base.html) carries the brand: `brand`, else the organisation's."""
+    ctx = {
+        "brand": brand or brand_for(organization),
+        "organization": organization,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx, using="text").split())
     text = render_to_string(f"emails/{template}.txt", ctx, using="text")
     html = render_to_string(f"emails/{template}.html", ctx)
     return subject, text, html
 
 
-def sender_name(organization) -> str:
-    return brand_for(organization).name if organization is not None else ""
+# Control characters (CR/LF above all: a header injection) and the characters that would end
+# a quoted display name or start an address.
+_NAME_UNSAFE = re.compile(r'[\x00-\x1f\x7f"<>\\]')
+
+
+def clean_display_name(value: str) -> str:
+    """A display name safe for a From header: one line, no quotes or angle brackets, 120 chars."""
+    return " ".join(_NAME_UNSAFE.sub(" ", value or "").split())[:120]
+
+
+def sender_name(organization, brand=None) -> str:
+    """The From display name: the brand's sender name, else its name (the address stays the deployment's)."""
+    if brand is None:
+        if organization is None:
+            return ""
+        brand = brand_for(organization)
+    return clean_display_name(brand.from_name)
+
+
+def _reply_to(brand) -> str:
+    value = (getattr(brand, "reply_to", "") or "").strip()
+    # One plain address: anything else (several, a name, a line break) is not a Reply-To we send.
+    if not value or _NAME_UNSAFE.search(value) or " " in value or "," in value or value.count("@") != 1:
+        return ""
+    return value[:254]
 
 
 def _text_attachments(attachments) -> list[dict]:
@@ -161,12 +191,19 @@ def queue_email(
     category: str | None = None,
     send_after: datetime | None = None,
     client_id: int | None = None,
+    brand=None,
 ) -> OutboundMessage:
     """Queue one email. Content is rendered now from `template` + `context` (or given as
-    subject/text/html), or later in the worker by a registered `composer` with `params`."""
+    subject/text/html), or later in the worker by a registered `composer` with `params`.
+
+    It is signed by the business's brand: From shows its sender name (at the deployment's
+    address) and replies go to its reply-to address unless `reply_to` is given. `brand` signs a
+    message that belongs to no business's log (sign-in emails) with a business's brand."""
+    if brand is None and organization is not None:
+        brand = brand_for(organization)
     if template:
         with translation.override(settings.LANGUAGE_CODE):
-            subject, text, html = render_email(template, context or {}, organization)
+            subject, text, html = render_email(template, context or {}, organization, brand=brand)
     elif not composer and not (subject and (text or html)):
         raise ValueError("An email needs a template, a composer, or a subject and a body.")
     return _queue(
@@ -175,8 +212,8 @@ def queue_email(
         subject=subject[:300],
         body_text=text,
         body_html=html,
-        from_name=sender_name(organization),
-        reply_to=reply_to or "",
+        from_name=sender_name(organization, brand) if brand is not None else "",
+        reply_to=reply_to or (_reply_to(brand) if brand is not None else ""),
         headers=headers or {},
         attachments=_text_attachments(attachments),
         composer=composer,

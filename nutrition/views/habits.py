@@ -404,6 +404,8 @@ def _portal_rows(client, now):
 
 
 class PortalHabitsView(ClientRequiredMixin, View):
+    feature = "habits"
+
     def get(self, request, own_form=None, status=200):
         client = request.tenant.client
         now = timezone.now()
@@ -447,6 +449,8 @@ class PortalHabitsView(ClientRequiredMixin, View):
 class PortalLogHabitView(ClientRequiredMixin, View):
     """One tap: tick or untick a yes/no habit, +/- a count, or save a number, for today or
     yesterday while its grace period lasts."""
+
+    feature = "habits"
 
     def post(self, request, pk):
         client = request.tenant.client

@@ -455,6 +455,8 @@ class PdfView(PlansView):
 class PortalPlanView(ClientRequiredMixin, View):
     """The client's plan on their phone: today's meals, the week ahead and the shopping list."""
 
+    feature = "nutrition"
+
     def get(self, request):
         client = request.tenant.client
         plan = MealPlan.objects.filter(client=client, status=MealPlan.Status.ACTIVE).first()

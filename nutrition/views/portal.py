@@ -157,6 +157,8 @@ def _bars(summary) -> list[dict]:
 class PortalNutritionView(ClientRequiredMixin, View):
     """A day of the client's food log: totals against targets, entries by meal, and ways to add."""
 
+    feature = "nutrition"
+
     def get(self, request):
         client = request.tenant.client
         day = _day(request, client)
@@ -187,6 +189,8 @@ class PortalNutritionView(ClientRequiredMixin, View):
 class PortalFoodSearchView(ClientRequiredMixin, View):
     """Foods matching what the client types; a fragment for htmx, a page without script."""
 
+    feature = "nutrition"
+
     def get(self, request):
         client = request.tenant.client
         query = (request.GET.get("q") or "").strip()[:100]
@@ -206,6 +210,8 @@ class PortalFoodSearchView(ClientRequiredMixin, View):
 
 class PortalAddFoodView(ClientRequiredMixin, View):
     """Pick a portion and an amount of one food and log it."""
+
+    feature = "nutrition"
 
     def _render(self, request, food, form, status=200):
         client = request.tenant.client
@@ -256,6 +262,8 @@ class PortalAddFoodView(ClientRequiredMixin, View):
 
 
 class PortalQuickAddView(ClientRequiredMixin, View):
+    feature = "nutrition"
+
     def _render(self, request, form, status=200):
         return render(
             request, "nutrition/portal/quick_add.html", {"form": form, "day": form["date"].value()}, status=status
@@ -291,6 +299,8 @@ class PortalQuickAddView(ClientRequiredMixin, View):
 
 
 class PortalEditEntryView(ClientRequiredMixin, View):
+    feature = "nutrition"
+
     def _render(self, request, entry, form, status=200):
         return render(request, "nutrition/portal/edit_entry.html", {"entry": entry, "form": form}, status=status)
 
@@ -326,6 +336,8 @@ class PortalEditEntryView(ClientRequiredMixin, View):
 
 
 class PortalDeleteEntryView(ClientRequiredMixin, View):
+    feature = "nutrition"
+
     def post(self, request, public_id):
         entry = _entry_for(request, public_id)
         day = entry.date
@@ -335,6 +347,8 @@ class PortalDeleteEntryView(ClientRequiredMixin, View):
 
 
 class PortalFavouriteView(ClientRequiredMixin, View):
+    feature = "nutrition"
+
     def post(self, request, pk):
         food = _food_for(request, pk)
         client = request.tenant.client
@@ -386,6 +400,8 @@ def _photo_response(field):
 
 class PortalLogPlannedMealView(ClientRequiredMixin, View):
     """ "I ate this": log a meal of the client's meal plan for today, every item at once."""
+
+    feature = "nutrition"
 
     def post(self, request, pk: int):
         client = request.tenant.client

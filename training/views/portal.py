@@ -34,6 +34,8 @@ class PortalWorkoutsView(ClientRequiredMixin, View):
     """The client's workouts: today's and the next two weeks, and what they logged, with their
     coach's comments."""
 
+    feature = "training"
+
     def get(self, request):
         from mecto.localization import weight_unit
 
@@ -60,6 +62,8 @@ class PortalWorkoutsView(ClientRequiredMixin, View):
 class PortalLogWorkoutView(ClientRequiredMixin, View):
     """Log one of the client's scheduled workouts, set by set, through the same service as the
     app (`log_workout`): the hidden upload id makes a double submit store one log."""
+
+    feature = "training"
 
     def _scheduled(self, request, public_id):
         client = request.tenant.client
