@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from .models import BrandSettings, CustomDomain
+from .admin_domains import CustomDomainAdmin  # noqa: F401  (custom domains' back office)
+from .models import BrandSettings
 
 
 @admin.register(BrandSettings)
@@ -10,12 +11,3 @@ class BrandSettingsAdmin(admin.ModelAdmin):
     search_fields = ["organization__name", "display_name", "sender_name"]
     list_select_related = ["organization"]
     raw_id_fields = ["organization", "updated_by"]
-
-
-@admin.register(CustomDomain)
-class CustomDomainAdmin(admin.ModelAdmin):
-    list_display = ["hostname", "organization", "verified_at", "is_primary", "last_checked_at"]
-    list_filter = [("verified_at", admin.EmptyFieldListFilter), "is_primary"]
-    search_fields = ["hostname", "organization__name"]
-    list_select_related = ["organization"]
-    raw_id_fields = ["organization", "created_by"]

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -13,3 +15,4 @@ class BrandingConfig(AppConfig):
 
         # The platform's pages, emails and PDFs ask mecto.branding; this app answers.
         platform_branding.register_provider(selectors.brand_of)
+        import_module("branding.domains").connect()  # custom domains: host table, re-check task, settings page

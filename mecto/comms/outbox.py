@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from mecto.branding import brand_for
+from mecto.domains import site_url_for
 
 from .addresses import normalise
 from .models import Category, Channel, OutboundMessage
@@ -39,7 +40,12 @@ def render_email(template: str, context: dict, organization=None) -> tuple[str, 
     """Render `emails/<template>_subject.txt`, `.txt` and `.html`; returns (subject, text, html).
 
     Subject and text are plain text (the "text" engine, no HTML escaping); the HTML part is escaped."""
-    ctx = {"brand": brand_for(organization), "organization": organization, "site_url": settings.SITE_URL, **context}
+    ctx = {
+        "brand": brand_for(organization),
+        "organization": organization,
+        "site_url": site_url_for(organization),
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx, using="text").split())
     text = render_to_string(f"emails/{template}.txt", ctx, using="text")
     html = render_to_string(f"emails/{template}.html", ctx)
