@@ -121,10 +121,11 @@ def primary_host(organization_id: int) -> str | None:
 
 def site_url_for(organization) -> str:
     """The base URL of links for a business's clients: https on its primary verified domain,
-    else the platform's SITE_URL."""
+    else the platform's SITE_URL. Takes the organisation or its id (no query either way)."""
     from django.conf import settings
 
-    host = primary_host(organization.pk) if organization is not None and organization.pk else None
+    pk = getattr(organization, "pk", organization)
+    host = primary_host(pk) if pk else None
     return f"https://{host}" if host else settings.SITE_URL
 
 
