@@ -20,7 +20,7 @@ import idna
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -69,11 +69,11 @@ def normalise_hostname(raw: str) -> str:
             _("Wildcards can't be verified: add each host name on its own (e.g. coach.example.com)."),
             field="hostname",
         )
+    if _is_ip(value.rstrip(".")):
+        raise DomainCheckError(_("Use a host name, not an IP address."), field="hostname")
     if any(ch in value for ch in "/@?#[] \t"):
         raise DomainCheckError(_("Enter only the host name, such as coach.example.com."), field="hostname")
     value = value.rstrip(".")
-    if _is_ip(value):
-        raise DomainCheckError(_("Use a host name, not an IP address."), field="hostname")
     if ":" in value:
         raise DomainCheckError(_("Enter the host name without a port."), field="hostname")
     try:
@@ -221,7 +221,7 @@ def remove_domain(*, domain: CustomDomain, actor=None) -> None:
         was_primary = row.is_primary
         row.delete()
         if was_primary:
-            heir = siblings.order_by(Q(verified_at__isnull=True), "created_at", "pk").first()
+            heir = siblings.order_by(F("verified_at").asc(nulls_last=True), "created_at", "pk").first()
             if heir is not None:
                 heir.is_primary = True
                 heir.save(update_fields=["is_primary"])
@@ -240,7 +240,7 @@ def recheck_domains(*, now=None, limit: int = RECHECK_BATCH) -> dict[str, int]:
             created_at__gte=now - PENDING_CHECKED_FOR,
         )
         & (Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=now - RECHECK_PENDING_AFTER))
-    ).order_by(Q(last_checked_at__isnull=False), "last_checked_at", "pk")[:limit]
+    ).order_by(F("last_checked_at").asc(nulls_first=True), "pk")[:limit]
     counts = {"checked": 0, "verified": 0, "unverified": 0}
     for domain in due.select_related("organization"):
         was_verified = domain.verified_at is not None

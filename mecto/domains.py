@@ -15,11 +15,14 @@ nothing here touches Django at import.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+logger = logging.getLogger(__name__)
 
 CACHE_KEY = "mecto:domains:table:v1"
 CACHE_SECONDS = 300  # a safety net: every change rebuilds the table at once
@@ -74,13 +77,15 @@ def _build() -> _Table | None:
     func = _provider.get("verified")
     if func is None:
         return _EMPTY
-    from django.db import DatabaseError, transaction
+    from django.db import transaction
 
     try:
         with transaction.atomic():  # a savepoint: a missing table must not spoil the caller's transaction
             rows = list(func())
-    except DatabaseError:
-        return None  # not migrated yet (a system check before migrate): the static hosts only
+    except Exception as exc:
+        # Only the platform's own names are served until the table can be read; nothing is cached.
+        logger.warning("Custom domains unavailable (%s): serving the platform's hosts only.", type(exc).__name__)
+        return None
     hosts, primary = {}, {}
     for hostname, organization_id, slug, _primary in sorted(rows, key=lambda r: (not r[3], r[0])):
         hosts[hostname] = HostedOrganization(hostname, organization_id, slug)
