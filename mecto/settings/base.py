@@ -27,6 +27,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = HostList(env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Where businesses point the CNAME of their custom domains (default: SITE_URL's host).
+CUSTOM_DOMAIN_TARGET = env("CUSTOM_DOMAIN_TARGET", default="")
 
 # --- Applications -------------------------------------------------------------------
 DJANGO_APPS = [
