@@ -12,6 +12,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from mecto.domains import site_url_for
+
 MANAGE_SALT = "booking.manage"
 OPT_OUT_SALT = "booking.reminder-opt-out"
 
@@ -52,7 +54,9 @@ def manage_token_state(public_id, token: str, valid_until=None) -> str:
 
 
 def manage_url(booking) -> str:
-    return settings.SITE_URL + reverse("booking:manage", args=[booking.public_id, manage_token(booking)])
+    return site_url_for(booking.organization_id) + reverse(
+        "booking:manage", args=[booking.public_id, manage_token(booking)]
+    )
 
 
 def opt_out_token(client, channel: str) -> str:
@@ -70,4 +74,6 @@ def read_opt_out_token(token: str) -> tuple[str, str] | None:
 
 
 def opt_out_url(client, channel: str) -> str:
-    return settings.SITE_URL + reverse("booking:reminder_opt_out", args=[opt_out_token(client, channel)])
+    return site_url_for(client.organization_id) + reverse(
+        "booking:reminder_opt_out", args=[opt_out_token(client, channel)]
+    )

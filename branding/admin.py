@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from mecto.images import ImageError, clean_icon, clean_logo
 
 from . import selectors, services
-from .models import BrandSettings, CustomDomain
+from .admin_domains import CustomDomainAdmin  # noqa: F401  (custom domains' back office)
+from .models import BrandSettings
 
 
 class BrandSettingsAdminForm(forms.ModelForm):
@@ -99,12 +100,3 @@ class BrandSettingsAdmin(admin.ModelAdmin):
                 )
         obj.pk = row.pk  # the admin's "saved" message and redirect name this row
         obj.refresh_from_db()
-
-
-@admin.register(CustomDomain)
-class CustomDomainAdmin(admin.ModelAdmin):
-    list_display = ["hostname", "organization", "verified_at", "is_primary", "last_checked_at"]
-    list_filter = [("verified_at", admin.EmptyFieldListFilter), "is_primary"]
-    search_fields = ["hostname", "organization__name"]
-    list_select_related = ["organization"]
-    raw_id_fields = ["organization", "created_by"]

@@ -1,3 +1,5 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +17,4 @@ class BrandingConfig(AppConfig):
         # The platform's pages, emails and PDFs ask mecto.branding; this app answers.
         platform_branding.register_provider(selectors.brand_of)
         nav.register(nav.NavItem("brand", _("Brand"), "branding:settings", capability="org.manage", order=905))
+        import_module("branding.domains").connect()  # custom domains: host table, re-check task, settings page

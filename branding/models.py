@@ -66,7 +66,7 @@ class CustomDomain(OrgOwned):
     hostname = models.CharField(_("host name"), max_length=253, unique=True)
     verification_token = models.CharField(max_length=64, unique=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
-    is_primary = models.BooleanField(_("used in links"), default=True)
+    is_primary = models.BooleanField(_("used in links"), default=False)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     check_error = models.CharField(_("last check"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -78,6 +78,12 @@ class CustomDomain(OrgOwned):
         verbose_name = _("custom domain")
         verbose_name_plural = _("custom domains")
         ordering = ["organization", "hostname"]
+        constraints = [
+            # One domain per business is used in its links.
+            models.UniqueConstraint(
+                fields=["organization"], condition=models.Q(is_primary=True), name="branding_one_primary_domain"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.hostname

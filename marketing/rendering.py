@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mecto.branding import brand_for
+from mecto.domains import site_url_for
 from mecto.errors import DomainError
 from mecto.localization import format_date, zone
 
@@ -102,11 +102,13 @@ def business_links(organization) -> dict[str, str]:
     if organization is None:
         return links
     try:
-        links["business.booking_url"] = settings.SITE_URL + reverse("booking:public_org", args=[organization.slug])
+        links["business.booking_url"] = site_url_for(organization) + reverse(
+            "booking:public_org", args=[organization.slug]
+        )
     except NoReverseMatch:
         pass
     try:
-        links["business.portal_url"] = settings.SITE_URL + reverse("portal:home")
+        links["business.portal_url"] = site_url_for(organization) + reverse("portal:home")
     except NoReverseMatch:
         pass
     return links

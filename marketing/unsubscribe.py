@@ -3,13 +3,13 @@ headers and the visible footer."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from mecto.comms.addresses import normalise
+from mecto.domains import site_url_for
 
 from .models import UnsubscribeToken
 
@@ -77,7 +77,7 @@ def read_token(token: str) -> UnsubscribeToken | None:
 
 
 def unsubscribe_url(token: UnsubscribeToken) -> str:
-    return settings.SITE_URL + reverse("marketing:unsubscribe", args=[token.token])
+    return site_url_for(token.organization_id) + reverse("marketing:unsubscribe", args=[token.token])
 
 
 def headers(url: str, *, mailbox: str = "") -> dict:

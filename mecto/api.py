@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("integrations.api.urls")),
     path("", include("marketing.api.urls")),
     path("", include("automation.api.urls")),
+    path("", include("branding.api_domains")),
 ]

@@ -7,6 +7,9 @@ with `.for_org(org)`; the organisation of a request is resolved once by `get_ten
 The platform imports no app: accounts registers who is a member of which business
 (`register_member_resolver`) and clients registers the client role
 (`register_client_resolver`), both in their `AppConfig.ready()`.
+
+On a business's custom domain (`mecto.domains`) the request works in that business only:
+a person with no role in it is nobody there, whatever header, session or token says.
 """
 
 from __future__ import annotations
@@ -118,26 +121,46 @@ def get_tenant(request) -> Tenant:
     user_pk = getattr(user, "pk", None)
     cached = getattr(request, "_mecto_tenant", None)
     if cached is not None and cached[0] == user_pk:
-        return cached[1]
+        return _confined_to_host(request, cached[1])
     tenant = _resolve(request, user)
     request._mecto_tenant = (user_pk, tenant)
     return tenant
+
+
+def _host_organization_id(request) -> int | None:
+    from mecto import domains
+
+    hosted = domains.for_request(request)
+    return hosted.organization_id if hosted is not None else None
+
+
+def _confined_to_host(request, tenant: Tenant) -> Tenant:
+    """A tenant set by someone else (an API token) still works on a custom domain only in its business."""
+    host_org = _host_organization_id(request)
+    if host_org is None or tenant.organization is None or tenant.organization.pk == host_org:
+        return tenant
+    return Tenant()
 
 
 def _resolve(request, user) -> Tenant:
     if user is None or not user.is_authenticated:
         return Tenant()
     wanted = request.META.get(ORG_HEADER) or _session_org(request)
+    host_org = _host_organization_id(request)
     # Anyone on a team works as a member; the client role is for people on no team.
-    memberships = _rows("member", user)
+    memberships = _on_host(_rows("member", user), host_org)
     if memberships:
         chosen = _pick(memberships, wanted, lambda m: m.organization)
         return Tenant(organization=chosen.organization, membership=chosen, memberships=memberships)
-    clients = _rows("client", user)
+    clients = _on_host(_rows("client", user), host_org)
     if clients:
         chosen = _pick(clients, wanted, lambda c: c.organization)
         return Tenant(organization=chosen.organization, client=chosen)
     return Tenant()
+
+
+def _on_host(rows: list, host_org: int | None) -> list:
+    return rows if host_org is None else [row for row in rows if row.organization.pk == host_org]
 
 
 def _session_org(request) -> str | None:

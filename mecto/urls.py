@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("marketing.urls")),
     path("", include("automation.urls")),
     path("", include("mecto.comms.urls")),
+    path("", include("branding.urls_domains")),  # settings/domains/ and the TLS proxy's _domains/check
     path("api/v1/", include("mecto.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),

@@ -188,3 +188,16 @@ class MessageTemplateFactory(factory.django.DjangoModelFactory):
             {"type": "button", "label": "Book", "url": "{{ business.booking_url }}"},
         ]
     )
+
+
+from branding.models import CustomDomain  # noqa: E402
+
+
+@register
+class CustomDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CustomDomain
+
+    organization = factory.SubFactory(OrganizationFactory)
+    hostname = factory.Sequence(lambda n: f"coach{n}.example.com")
+    verification_token = factory.Sequence(lambda n: f"mecto-verify-token{n}")

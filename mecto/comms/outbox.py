@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from mecto.branding import brand_for
+from mecto.domains import site_url_for
 
 from .addresses import normalise
 from .models import Category, Channel, OutboundMessage
@@ -44,7 +45,7 @@ def render_email(template: str, context: dict, organization=None, *, brand=None)
     ctx = {
         "brand": brand or brand_for(organization),
         "organization": organization,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url_for(organization),
         **context,
     }
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", ctx, using="text").split())

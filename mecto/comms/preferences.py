@@ -3,9 +3,10 @@ address and (optionally) the topic of the message it came in."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from mecto.domains import site_url_for
 
 SALT = "comms.preferences"
 
@@ -28,7 +29,7 @@ def preference_url(*, organization, channel: str, address: str, topic: str = "")
     token = preference_token(
         organization_id=getattr(organization, "pk", None), channel=channel, address=address, topic=topic
     )
-    return settings.SITE_URL + reverse("comms:preferences", args=[token])
+    return site_url_for(organization) + reverse("comms:preferences", args=[token])
 
 
 def unsubscribe_headers(url: str) -> dict:

@@ -10,6 +10,8 @@ import environ
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
+from mecto.domains import HostList
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -18,9 +20,15 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# The platform's own names, then the businesses' verified custom domains (read per request: a
+# domain works once verified and stops once removed, with no restart; see mecto/domains.py).
+# CSRF's same-origin check follows ALLOWED_HOSTS, so a form on a custom domain posting to
+# itself passes; custom domains are deliberately not trusted origins for any other host.
+ALLOWED_HOSTS = HostList(env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]))
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
+# Where businesses point the CNAME of their custom domains (default: SITE_URL's host).
+CUSTOM_DOMAIN_TARGET = env("CUSTOM_DOMAIN_TARGET", default="")
 
 # --- Applications -------------------------------------------------------------------
 DJANGO_APPS = [
@@ -81,6 +89,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mecto.sessions.UserSessionsMiddleware",  # allauth's, writing at most every 5 minutes
+    "mecto.domain_middleware.CustomDomainMiddleware",  # a custom domain's requests belong to its business
     "mecto.tenancy.TenantMiddleware",
 ]
 
