@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("integrations.api.urls")),
     path("", include("marketing.api.urls")),
     path("", include("automation.api.urls")),
+    path("", include("mecto.comms.api")),
 ]
