@@ -134,11 +134,11 @@ def queue_reminder(*, booking, channel: str, offset_minutes: int):
     )
 
 
-def queue_push_reminder(*, booking, offset_minutes: int) -> list:
+def queue_push_reminder(*, booking, offset_minutes: int, now=None) -> list:
     """Notify each device the client turned notifications on (rendered now, like the
     email); the push service keeps it until the session starts, no longer."""
     start, _end, _tz = _local(booking)
-    until_start = (booking.session.start_at - timezone.now()).total_seconds()
+    until_start = (booking.session.start_at - (now or timezone.now())).total_seconds()
     return comms.queue_push(
         organization=booking.organization,
         user_id=booking.client.user_id,

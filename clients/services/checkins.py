@@ -381,7 +381,7 @@ def _open(schedule: CheckInSchedule, due_at: datetime.datetime) -> CheckIn | Non
     return checkin if created else None
 
 
-def _notify_due(checkin: CheckIn) -> None:
+def _notify_due(checkin: CheckIn, now: datetime.datetime) -> None:
     """Email the client that a check-in is due, and notify each device they turned on."""
     client = checkin.client
     if not client.email or not client.user_id:
@@ -401,7 +401,7 @@ def _notify_due(checkin: CheckIn) -> None:
         client_id=client.pk,
     )
     # Kept by the push service until the check-in is overdue (a day at most): news, not a record.
-    until_overdue = (checkin.overdue_at - timezone.now()).total_seconds()
+    until_overdue = (checkin.overdue_at - now).total_seconds()
     comms.queue_push(
         organization=client.organization,
         user_id=client.user_id,
@@ -433,7 +433,7 @@ def open_due_checkins(*, now=None) -> int:
             if checkin is not None:
                 opened += 1
                 if now < checkin.overdue_at:
-                    _notify_due(checkin)
+                    _notify_due(checkin, now)
             due = next_occurrence(schedule, due)
         else:  # far behind: skip to the next one in the future
             due = next_occurrence(schedule, now)
