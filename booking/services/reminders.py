@@ -73,7 +73,8 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
                     queued += 1
             # Beside the email and text: each device the client turned notifications on.
             if booking.client.user_id:
-                queued += sum(row.is_new for row in queue_push_reminder(booking=booking, offset_minutes=offset, now=now))
+                pushes = queue_push_reminder(booking=booking, offset_minutes=offset, now=now)
+                queued += sum(row.is_new for row in pushes)
     return queued
 
 

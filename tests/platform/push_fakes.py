@@ -42,7 +42,8 @@ class FakeBrowser:
 
     def subscription_json(self) -> dict:
         """What `subscription.toJSON()` gives the page."""
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth)}}
+        keys = {"p256dh": self.p256dh, "auth": b64url(self.auth)}
+        return {"endpoint": self.endpoint, "expirationTime": None, "keys": keys}
 
     def subscribe(self, user, organization=None):
         from mecto.comms import push
