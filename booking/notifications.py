@@ -1,10 +1,11 @@
-"""Emails and text messages to clients about their bookings (with `.ics` invites), each a
-row of the platform's sending mechanism with a key that makes it happen once."""
+"""Emails, text messages and push notifications to clients about their bookings (with `.ics`
+invites), each a row of the platform's sending mechanism with a key that makes it happen once."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -129,5 +130,29 @@ def queue_reminder(*, booking, channel: str, offset_minutes: int):
         template="booking_reminder",
         context=_context(booking, opt_out_url=stop),
         headers=unsubscribe_headers(stop),
+        client_id=booking.client_id,
+    )
+
+
+def queue_push_reminder(*, booking, offset_minutes: int, now=None) -> list:
+    """Notify each device the client turned notifications on (rendered now, like the
+    email); the push service keeps it until the session starts, no longer."""
+    start, _end, _tz = _local(booking)
+    until_start = (booking.session.start_at - (now or timezone.now())).total_seconds()
+    return comms.queue_push(
+        organization=booking.organization,
+        user_id=booking.client.user_id,
+        topic=REMINDERS_TOPIC,
+        key=reminder_key(booking, "push", offset_minutes),
+        title=_("Reminder: %(service)s") % {"service": booking.session.service.name},
+        body=_("%(when)s with %(coach)s")
+        % {
+            "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
+            "coach": booking.session.coach.get_short_name(),
+        },
+        url=manage_url(booking),
+        tag=f"booking-{booking.public_id}",
+        ttl=int(max(until_start, 60)),
+        urgency="high",
         client_id=booking.client_id,
     )

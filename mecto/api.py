@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("marketing.api.urls")),
     path("", include("automation.api.urls")),
     path("", include("branding.api_domains")),
+    path("", include("mecto.comms.api")),
 ]

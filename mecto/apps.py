@@ -11,6 +11,7 @@ class MectoConfig(AppConfig):
 
     def ready(self):
         from . import support
+        from .comms import checks  # noqa: F401  (registers the system checks)
 
         support.register_client_section(support.messages_section)
         # The filesystem broker (embedded default) needs its folders before the first task.

@@ -93,4 +93,10 @@ class EventDelivery(models.Model):
 
 
 # --- Sending (mecto.comms) ---------------------------------------------------------------------------
-from mecto.comms.models import Consent, InboundMessage, OutboundMessage, Suppression  # noqa: E402, F401
+from mecto.comms.models import (  # noqa: E402, F401
+    Consent,
+    InboundMessage,
+    OutboundMessage,
+    PushSubscription,
+    Suppression,
+)

@@ -23,7 +23,7 @@ __all__ = ["send_due_reminders", "opt_out_of_reminders", "opt_in_to_reminders"]
 def send_due_reminders(*, now: datetime | None = None) -> int:
     """Queue the reminders that are due, each exactly once (the message key names the
     booking, channel, offset and start time); returns how many were queued now."""
-    from ..notifications import client_address, queue_reminder
+    from ..notifications import client_address, queue_push_reminder, queue_reminder
 
     now = now or timezone.now()
     horizon = now + timedelta(days=15)
@@ -53,22 +53,28 @@ def send_due_reminders(*, now: datetime | None = None) -> int:
             continue
         offset = min(due)  # after an outage only the latest reminder goes, never a stale one
         channels = [c for c, on in ((Channel.EMAIL, policy.remind_by_email), (Channel.SMS, policy.remind_by_sms)) if on]
-        for channel in channels:
-            address = client_address(booking.client, channel)
-            if (
-                not address
-                or not comms.check(
-                    organization=booking.organization,
-                    channel=channel,
-                    address=address,
-                    category=Category.TRANSACTIONAL,
-                    topic=REMINDERS_TOPIC,
-                ).allowed
-            ):
-                continue  # no address, opted out, bounced or STOP: not even a row (checked again at send)
-            with transaction.atomic():
+        if not channels:
+            continue
+        with transaction.atomic():
+            for channel in channels:
+                address = client_address(booking.client, channel)
+                if (
+                    not address
+                    or not comms.check(
+                        organization=booking.organization,
+                        channel=channel,
+                        address=address,
+                        category=Category.TRANSACTIONAL,
+                        topic=REMINDERS_TOPIC,
+                    ).allowed
+                ):
+                    continue  # no address, opted out, bounced or STOP: not even a row (checked again at send)
                 if queue_reminder(booking=booking, channel=channel, offset_minutes=offset).is_new:
                     queued += 1
+            # Beside the email and text: each device the client turned notifications on.
+            if booking.client.user_id:
+                pushes = queue_push_reminder(booking=booking, offset_minutes=offset, now=now)
+                queued += sum(row.is_new for row in pushes)
     return queued
 
 

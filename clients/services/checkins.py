@@ -381,20 +381,35 @@ def _open(schedule: CheckInSchedule, due_at: datetime.datetime) -> CheckIn | Non
     return checkin if created else None
 
 
-def _notify_due(checkin: CheckIn) -> None:
+def _notify_due(checkin: CheckIn, now: datetime.datetime) -> None:
+    """Email the client that a check-in is due, and notify each device they turned on."""
     client = checkin.client
     if not client.email or not client.user_id:
         return
+    key = f"checkin-due:{checkin.pk}"
+    params = {
+        "checkin_id": checkin.pk,
+        "url": settings.SITE_URL + reverse("clients:portal_checkin", args=[checkin.public_id]),
+    }
     comms.queue_email(
         organization=client.organization,
         to=client.email,
         topic=CHECKINS_TOPIC,
-        key=f"checkin-due:{checkin.pk}",
+        key=key,
         composer="clients.checkin_due",
-        params={
-            "checkin_id": checkin.pk,
-            "url": settings.SITE_URL + reverse("clients:portal_checkin", args=[checkin.public_id]),
-        },
+        params=params,
+        client_id=client.pk,
+    )
+    # Kept by the push service until the check-in is overdue (a day at most): news, not a record.
+    until_overdue = (checkin.overdue_at - now).total_seconds()
+    comms.queue_push(
+        organization=client.organization,
+        user_id=client.user_id,
+        topic=CHECKINS_TOPIC,
+        key=key,
+        composer="clients.checkin_due_push",
+        params=params,
+        ttl=int(min(max(until_overdue, 60), 24 * 3600)),
         client_id=client.pk,
     )
 
@@ -418,7 +433,7 @@ def open_due_checkins(*, now=None) -> int:
             if checkin is not None:
                 opened += 1
                 if now < checkin.overdue_at:
-                    _notify_due(checkin)
+                    _notify_due(checkin, now)
             due = next_occurrence(schedule, due)
         else:  # far behind: skip to the next one in the future
             due = next_occurrence(schedule, now)
@@ -655,3 +670,16 @@ def compose_checkin_due(message) -> comms.Composed | None:
         checkin.organization,
     )
     return comms.Composed(subject=subject, text=text, html=html, to=checkin.client.email)
+
+
+@comms.register_composer("clients.checkin_due_push")
+def compose_checkin_due_push(message) -> comms.Composed | None:
+    """The "your check-in is due" notification, unless it was submitted meanwhile."""
+    checkin = CheckIn.objects.select_related("form").filter(pk=message.context.get("checkin_id")).first()
+    if checkin is None or checkin.status != CheckIn.Status.DUE:
+        return None
+    return comms.Composed(
+        subject=_("Your check-in is due"),
+        text=_("%(form)s: tell your coach how the week went.") % {"form": checkin.form.name},
+        data={"url": message.context["url"], "tag": f"checkin-{checkin.public_id}"},
+    )

@@ -1,5 +1,5 @@
 """Messaging between a client and their business's coaches: threads, messages, read markers,
-and the "new message" email sent when a message stays unread for a while."""
+and the "new message" email and push notification sent when a message stays unread for a while."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ __all__ = [
 register_event_type("message.sent", _("A message was sent between a client and a coach"))
 
 MAX_BODY = 5000
+MESSAGE_PUSH_TTL = 6 * 3600  # a device offline longer hears of it by email
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp"}
 DOCUMENT_TYPES = {"application/pdf": b"%PDF-"}
@@ -220,18 +221,31 @@ def send_unread_message_emails(*, now=None) -> int:
             if not fresh:
                 continue
             recipient, latest = recipients[recipient_id], fresh[-1]
+            key = f"new-message:{recipient_id}:{thread_id}:{latest.pk}"
+            params = {
+                "thread_id": thread_id,
+                "recipient_id": recipient_id,
+                "message_ids": [m.pk for m in fresh],
+                "last_message_id": latest.pk,
+            }
             comms.queue_email(
                 organization=latest.organization,
                 to=recipient.email,
                 topic=MESSAGES_TOPIC,
-                key=f"new-message:{recipient_id}:{thread_id}:{latest.pk}",
+                key=key,
                 composer="clients.new_message",
-                params={
-                    "thread_id": thread_id,
-                    "recipient_id": recipient_id,
-                    "message_ids": [m.pk for m in fresh],
-                    "last_message_id": latest.pk,
-                },
+                params=params,
+                client_id=latest.client_id,
+            )
+            # The same news on each device the recipient turned notifications on.
+            comms.queue_push(
+                organization=latest.organization,
+                user_id=recipient_id,
+                topic=MESSAGES_TOPIC,
+                key=key,
+                composer="clients.new_message_push",
+                params=params,
+                ttl=MESSAGE_PUSH_TTL,
                 client_id=latest.client_id,
             )
             sent += 1

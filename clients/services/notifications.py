@@ -1,6 +1,7 @@
-"""Emails to clients and coaches, sent through the platform's sending mechanism.
+"""Emails and push notifications to clients and coaches, sent through the platform's
+sending mechanism.
 
-Both are rendered in the worker when they are due (composers), so a request revoked or a
+All are rendered in the worker when they are due (composers), so a request revoked or a
 message read in the meantime sends nothing.
 """
 
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from mecto import comms
 from mecto.comms.preferences import preference_url, unsubscribe_headers
@@ -19,8 +21,8 @@ __all__ = ["INTAKE_TOPIC", "MESSAGES_TOPIC"]
 
 INTAKE_TOPIC = "intake"
 MESSAGES_TOPIC = "messages"
-comms.register_topic(INTAKE_TOPIC, _("Intake forms"))
-comms.register_topic(MESSAGES_TOPIC, _("New message alerts"), can_opt_out=True)
+comms.register_topic(INTAKE_TOPIC, gettext_lazy("Intake forms"))
+comms.register_topic(MESSAGES_TOPIC, gettext_lazy("New message alerts"), can_opt_out=True)
 
 
 @comms.register_composer("clients.intake_request")
@@ -42,10 +44,9 @@ def compose_intake_request(message) -> comms.Composed | None:
     return comms.Composed(subject=subject, text=text, html=html, to=intake_request.client.email)
 
 
-@comms.register_composer("clients.new_message")
-def compose_new_message(message) -> comms.Composed | None:
-    """The "new message" email: who wrote, how many, the latest text, and where to read it;
-    nothing if the recipient read the conversation meanwhile."""
+def _unread_batch(message):
+    """(recipient, messages, latest, url) of a "new message" row, or None when the recipient
+    is gone or read the conversation meanwhile."""
     from accounts.models import User
 
     recipient = User.objects.filter(pk=message.context.get("recipient_id"), is_active=True).first()
@@ -67,6 +68,21 @@ def compose_new_message(message) -> comms.Composed | None:
     else:
         path = reverse("clients:portal_messages")
     url = f"{settings.SITE_URL}{path}?thread={latest.thread.public_id}"
+    return recipient, messages, latest, url
+
+
+def _sender_name(latest) -> str:
+    return str(latest.sender) if latest.sender_id else latest.organization.name
+
+
+@comms.register_composer("clients.new_message")
+def compose_new_message(message) -> comms.Composed | None:
+    """The "new message" email: who wrote, how many, the latest text, and where to read it;
+    nothing if the recipient read the conversation meanwhile."""
+    batch = _unread_batch(message)
+    if batch is None:
+        return None
+    recipient, messages, latest, url = batch
     preferences = preference_url(
         organization=latest.organization, channel="email", address=recipient.email, topic=MESSAGES_TOPIC
     )
@@ -74,7 +90,7 @@ def compose_new_message(message) -> comms.Composed | None:
         "new_message",
         {
             "recipient": recipient,
-            "sender_name": str(latest.sender) if latest.sender_id else latest.organization.name,
+            "sender_name": _sender_name(latest),
             "client": latest.client,
             "count": len(messages),
             "latest": latest,
@@ -84,3 +100,22 @@ def compose_new_message(message) -> comms.Composed | None:
         latest.organization,
     )
     return comms.Composed(subject=subject, text=text, html=html, headers=unsubscribe_headers(preferences))
+
+
+@comms.register_composer("clients.new_message_push")
+def compose_new_message_push(message) -> comms.Composed | None:
+    """The "new message" notification: the sender, the latest text (or that a file came), the
+    conversation to open; a newer one for the same conversation replaces it on the device."""
+    batch = _unread_batch(message)
+    if batch is None:
+        return None
+    _recipient, messages, latest, url = batch
+    text = latest.body.strip() or _("Sent a file: %(name)s") % {"name": latest.attachment_name or _("attachment")}
+    if len(messages) > 1:
+        text = ngettext("%(count)d new message: %(text)s", "%(count)d new messages: %(text)s", len(messages)) % {
+            "count": len(messages),
+            "text": text,
+        }
+    return comms.Composed(
+        subject=_sender_name(latest), text=text, data={"url": url, "tag": f"thread-{latest.thread.public_id}"}
+    )

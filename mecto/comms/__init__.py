@@ -1,12 +1,14 @@
-"""The one sending mechanism: every email and text message the product sends.
+"""The one sending mechanism: every email, text message and push notification the product sends.
 
-A service writes a message row in its own transaction (`queue_email` / `queue_sms`, each
-with a unique idempotency key); the worker delivers it after commit through the provider
-(SendGrid, Twilio, or the embedded console/file backends); a sweep sends what a lost task
-left behind; the providers' signed webhooks update its status. Before every send one check
-runs per business + channel + address: marketing needs recorded consent and no opt-out;
-transactional messages ignore marketing opt-outs but never go to a hard-bounced address,
-a number that texted STOP, or a topic the person opted out of. See docs/platform.md.
+A service writes a message row in its own transaction (`queue_email` / `queue_sms` /
+`queue_push`, each with a unique idempotency key); the worker delivers it after commit
+through the provider (SendGrid, Twilio, a browser's push service, or the embedded
+console/file backends); a sweep sends what a lost task left behind; the providers' signed
+webhooks update its status. Before every send one check runs per business + channel +
+address: marketing needs recorded consent and no opt-out; transactional messages ignore
+marketing opt-outs but never go to a hard-bounced address, a number that texted STOP, a
+topic the person opted out of, or a device whose notifications were turned off.
+See docs/platform.md.
 """
 
 from .consent import (
@@ -20,7 +22,7 @@ from .consent import (
     suppress,
 )
 from .errors import SendError
-from .outbox import bulk_handoff, is_queued, queue_email, queue_sms, render_email
+from .outbox import bulk_handoff, is_queued, queue_email, queue_push, queue_sms, render_email
 from .registry import Composed, register_composer, register_topic, topics
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "opt_in_to_topic",
     "opt_out_of_topic",
     "queue_email",
+    "queue_push",
     "queue_sms",
     "record_consent",
     "register_composer",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import lru_cache
 from importlib import resources
 
 import phonenumbers
 
-from .models import Channel
+from .models import Channel, MessageChannel
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,17 @@ def normalise_email(value: str) -> str:
     return value.lower() if "@" in value else ""
 
 
+def normalise_push(value: str) -> str:
+    """A push address is the device's subscription id (a UUID)."""
+    try:
+        return str(uuid.UUID(str(value or "").strip()))
+    except ValueError:
+        return ""
+
+
 def normalise(channel: str, value: str, *, time_zone: str | None = None) -> str:
     if channel == Channel.SMS:
         return normalise_phone(value, time_zone=time_zone)
+    if channel == MessageChannel.PUSH:
+        return normalise_push(value)
     return normalise_email(value)

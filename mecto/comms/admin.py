@@ -1,12 +1,13 @@
-"""The message log in the back office: every email and SMS with its status, the texts people
-sent us, and the suppression and consent lists that decide what may be sent."""
+"""The message log in the back office: every email, SMS and push with its status, the texts
+people sent us, the devices that take notifications, and the suppression and consent lists
+that decide what may be sent."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Consent, InboundMessage, OutboundMessage, Suppression
+from .models import Consent, InboundMessage, OutboundMessage, PushSubscription, Suppression
 from .outbox import enqueue
 
 
@@ -102,3 +103,23 @@ class InboundMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("text"))
     def short_body(self, obj):
         return obj.body if len(obj.body) <= 60 else f"{obj.body[:59]}…"
+
+
+@admin.register(PushSubscription)
+class PushSubscriptionAdmin(admin.ModelAdmin):
+    """Read only: a device is added by its browser and removed by its person (or its push
+    service); deleting one here turns notifications off on that device."""
+
+    list_display = ["user", "user_agent", "push_service", "organization", "created_at", "last_used_at", "failure_count"]
+    list_filter = ["organization", "created_at", "last_used_at"]
+    search_fields = ["user__email", "user_agent", "endpoint", "organization__name", "public_id"]
+    list_select_related = ["user", "organization"]
+    date_hierarchy = "created_at"
+    readonly_fields = [f.name for f in PushSubscription._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("push service"))
+    def push_service(self, obj):
+        return obj.push_service

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from mecto.events import emit, register_event_type
 
 from .addresses import normalise
-from .models import Category, Channel, Consent, Suppression
+from .models import Category, Channel, Consent, MessageChannel, PushSubscription, Suppression
 from .registry import topic as topic_of
 
 register_event_type("consent.changed", "Marketing consent was given or withdrawn for an address")
@@ -53,10 +53,13 @@ def latest_consent(*, organization, channel: str, address: str) -> Consent | Non
 
 
 def check(*, organization, channel: str, address: str, category: str, topic: str) -> Verdict:
-    """May this business send this message to this address now? At most two queries."""
+    """May this business send this message to this address now? At most two queries.
+    A push goes only to a device whose subscription (the person's opt-in there) still exists."""
     address = _normal(organization, channel, address)
     if not address:
         return Verdict(False, _("No address to send to."))
+    if channel == MessageChannel.PUSH and not PushSubscription.objects.filter(public_id=address).exists():
+        return Verdict(False, _("Notifications are turned off on this device."))
     for row in _suppressions(organization, channel, address):
         if row.reason in Suppression.BLOCKS_EVERYTHING:
             return Verdict(False, row.get_reason_display())

@@ -19,10 +19,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import consent
+from . import consent, push
 from .addresses import normalise
 from .errors import SendError
-from .models import Channel, OutboundMessage
+from .models import Channel, MessageChannel, OutboundMessage
 from .outbox import enqueue
 from .registry import Composed, composer
 from .sms import SmsMessage, get_backend
@@ -165,6 +165,8 @@ def status_callback_url(backend) -> str | None:
 
 
 def _call_provider(message: OutboundMessage, address: str, content: Composed) -> tuple[str, str]:
+    if message.channel == MessageChannel.PUSH:
+        return push.deliver(message, address, content)
     if message.channel == Channel.SMS:
         backend = get_backend()
         sid = backend.send(
@@ -219,6 +221,8 @@ def _send_email(message: OutboundMessage, address: str, content: Composed) -> tu
 
 
 def backend_supports_idempotency(channel: str) -> bool:
+    if channel == MessageChannel.PUSH:
+        return bool(getattr(push.get_backend(), "supports_idempotency", False))
     if channel == Channel.SMS:
         return bool(getattr(get_backend(), "supports_idempotency", False))
     return bool(getattr(get_connection(), "supports_idempotency", False))
@@ -230,7 +234,7 @@ def sweep(*, now=None, limit: int = 200) -> dict[str, int]:
     now = now or timezone.now()
     counts = {"resent": 0, "requeued": 0, "failed": 0}
     stale = OutboundMessage.objects.filter(status=Status.SENDING, claimed_at__lt=now - _sending_stale_after())
-    idempotent = {channel: backend_supports_idempotency(channel) for channel in Channel.values}
+    idempotent = {channel: backend_supports_idempotency(channel) for channel in MessageChannel.values}
     for message in stale.order_by("claimed_at")[:limit]:
         if message.provider_called_at is None or idempotent[message.channel]:
             counts["requeued"] += OutboundMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(

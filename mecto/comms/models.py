@@ -7,6 +7,8 @@ one address applies to every message for it.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -19,8 +21,19 @@ from mecto.tenancy import OrgQuerySet
 
 
 class Channel(models.TextChoices):
+    """The channels a person gives consent on and campaigns use (an email address, a number)."""
+
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
+
+
+class MessageChannel(models.TextChoices):
+    """The channels of the message log: push goes to a device (a `PushSubscription`), whose
+    opt-in is the subscription itself, so it is no channel of consent or campaigns."""
+
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+    PUSH = "push", _("Push notification")
 
 
 class Category(models.TextChoices):
@@ -29,8 +42,8 @@ class Category(models.TextChoices):
 
 
 class OutboundMessage(models.Model):
-    """One email or SMS the product sends: written in the caller's transaction, delivered
-    by the worker after commit, at most once per idempotency key."""
+    """One email, SMS or push notification the product sends: written in the caller's
+    transaction, delivered by the worker after commit, at most once per idempotency key."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -51,9 +64,10 @@ class OutboundMessage(models.Model):
         verbose_name=_("organisation"),
         help_text=_("Empty for the platform's own mail (sign-up, password reset)."),
     )
-    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=8, choices=MessageChannel.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices, default=Category.TRANSACTIONAL)
     topic = models.CharField(_("topic"), max_length=40, db_index=True)
+    # An email address, an E.164 number, or a push subscription's `public_id`.
     to_address = models.CharField(_("to"), max_length=254)
     # The client the message is for, by id (the platform knows no domain model).
     client_id = models.BigIntegerField(_("client"), null=True, blank=True, db_index=True)
@@ -235,3 +249,73 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} from {self.from_address} · {self.get_action_display()}"
+
+
+def _validate_push_endpoint(value: str) -> None:
+    from .push import validate_endpoint
+
+    validate_endpoint(value)
+
+
+def _validate_push_p256dh(value: str) -> None:
+    from .push import validate_p256dh
+
+    validate_p256dh(value)
+
+
+def _validate_push_auth(value: str) -> None:
+    from .push import validate_auth
+
+    validate_auth(value)
+
+
+class PushSubscription(models.Model):
+    """One browser or home-screen app of one person that agreed to show notifications: the
+    push service's endpoint and the keys its payloads are encrypted to. The row is the
+    person's opt-in on that device; turning notifications off there deletes it, and so does
+    the push service answering that the subscription is gone (404/410)."""
+
+    MAX_ENDPOINT_LENGTH = 1000
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+        verbose_name=_("person"),
+    )
+    # Where it was turned on; a person gets every business's notifications on their devices.
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("turned on in"),
+        help_text=_("The business whose pages the person was on (for the back office only)."),
+    )
+    endpoint = models.URLField(
+        _("endpoint"), max_length=MAX_ENDPOINT_LENGTH, unique=True, validators=[_validate_push_endpoint]
+    )
+    p256dh = models.CharField(_("public key (p256dh)"), max_length=120, validators=[_validate_push_p256dh])
+    auth = models.CharField(_("auth secret"), max_length=40, validators=[_validate_push_auth])
+    user_agent = models.CharField(_("device"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("turned on"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("last notified"), null=True, blank=True)
+    failure_count = models.PositiveSmallIntegerField(
+        _("failures in a row"), default=0, help_text=_("Refused sends since the last one that went through.")
+    )
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.user_agent or self.endpoint[:40]}"
+
+    @property
+    def push_service(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.endpoint).hostname or ""

@@ -7,6 +7,11 @@
         template="booking_confirmed", context={...}, client_id=client.pk,
     )
 
+    comms.queue_push(
+        organization=org, user_id=client.user_id, topic="checkins", key=f"checkin-due:{checkin.pk}",
+        title=..., body=..., url=..., tag=f"checkin-{checkin.pk}",
+    )
+
 The same key twice gives the same row back: a retried service or task sends nothing more.
 """
 
@@ -27,7 +32,7 @@ from mecto.branding import brand_for
 from mecto.domains import site_url_for
 
 from .addresses import normalise
-from .models import Category, Channel, OutboundMessage
+from .models import Category, Channel, MessageChannel, OutboundMessage, PushSubscription
 from .registry import topic as topic_of
 
 logger = logging.getLogger(__name__)
@@ -252,3 +257,57 @@ def queue_sms(
         send_after=send_after or timezone.now(),
         client_id=client_id,
     )
+
+
+def queue_push(
+    *,
+    organization,
+    user_id: int | None,
+    topic: str,
+    key: str,
+    title: str = "",
+    body: str = "",
+    url: str = "",
+    tag: str = "",
+    composer: str = "",
+    params: dict | None = None,
+    ttl: int | None = None,
+    urgency: str = "normal",
+    category: str | None = None,
+    send_after: datetime | None = None,
+    client_id: int | None = None,
+) -> list[OutboundMessage]:
+    """Queue one push notification per device the person turned notifications on (none, or
+    push not configured: nothing). Each row's key is `key` and the device's id.
+
+    `title`/`body` are rendered now, or a `composer` renders them in the worker (returning
+    None when the notification is no longer needed). `url` opens on a tap; a newer
+    notification with the same `tag` replaces the older one on the device. `ttl` is how long
+    the push service keeps it for a device that is offline: a short time, it is news."""
+    from . import push
+
+    if not user_id or not push.is_enabled():
+        return []
+    if not composer and not title:
+        raise ValueError("A push notification needs a title or a composer.")
+    if urgency not in push.URGENCIES:
+        raise ValueError(f"Unknown urgency {urgency!r}")
+    context = {**(params or {})}
+    context.update({name: value for name, value in (("url", url), ("tag", tag)) if value})
+    rows = []
+    for device in PushSubscription.objects.filter(user_id=user_id).order_by("pk").values_list("public_id", flat=True):
+        rows.append(
+            _queue(
+                key=f"{key}:push:{device}",
+                **_common(organization, MessageChannel.PUSH, str(device), topic, category, None),
+                subject=title[:300],
+                body_text=body,
+                headers={"TTL": int(push.DEFAULT_TTL if ttl is None else ttl), "Urgency": urgency},
+                composer=composer,
+                context=context,
+                language=settings.LANGUAGE_CODE,
+                send_after=send_after or timezone.now(),
+                client_id=client_id,
+            )
+        )
+    return rows

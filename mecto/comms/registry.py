@@ -22,7 +22,8 @@ class Topic:
 
 @dataclass
 class Composed:
-    """What a composer returns: the rendered message (attachments may be binary)."""
+    """What a composer returns: the rendered message (attachments may be binary). A push
+    notification's title is `subject`, its text `text`, and `data` its url and tag."""
 
     subject: str = ""
     text: str = ""
@@ -31,6 +32,7 @@ class Composed:
     to: str | None = None
     reply_to: str = ""
     headers: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
 
 
 _topics: dict[str, Topic] = {}

@@ -303,6 +303,22 @@ TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
 TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
 
+# Web push (mecto.comms.push): the VAPID key pair (base64url; `manage.py vapid_keys` makes
+# one) and the contact the push services may reach us at (mailto: or https:). Without keys,
+# a pair is made once into VAPID_KEY_FILE (dev); production has no file, so push stays off.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="")
+VAPID_KEY_FILE = env("VAPID_KEY_FILE", default=str(VAR_DIR / "vapid_keys.json"))
+# The worker posts only to these push services (and their subdomains): Chrome/Android (FCM),
+# Firefox, Safari/iOS and Edge. A browser whose service is not listed is refused at sign-up.
+PUSH_SERVICE_HOSTS = env.list(
+    "PUSH_SERVICE_HOSTS",
+    default=["fcm.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"],
+)
+PUSH_MAX_DEVICES = env.int("PUSH_MAX_DEVICES", default=10)
+PUSH_MAX_FAILURES = env.int("PUSH_MAX_FAILURES", default=5)
+
 # The sending mechanism (mecto.comms): where the file backends write, and how long the
 # sweep waits before it treats a queued row as lost or a row being sent as interrupted.
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "email.log"))

@@ -38,4 +38,10 @@ else:
     # theirs, and two xdist workers racing 50 threads each would exhaust max_connections.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# A fixed key pair for tests only (push is on, as in dev), never read from a file.
+VAPID_PUBLIC_KEY = "BFHmLeTFtMvyznJJztQs6gKZ1mBkq7mwdqJjYUC9otZMnGuhSnuj8MF5mLpQZJAdkA60Ssil9tONszAsg7J6JUY"
+VAPID_PRIVATE_KEY = "EbLxTo0GTSLRTuUDsx7tHDmX_vKv4EKzEMhhBM59eis"
+VAPID_SUBJECT = "mailto:push@mecto.test"
+VAPID_KEY_FILE = ""
+
 WEBHOOKS_ALLOW_HTTP = True  # tests post to fake receivers; loopback stays refused unless a test allows it

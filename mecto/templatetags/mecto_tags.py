@@ -7,3 +7,11 @@ register = template.Library()
 def can(tenant, capability: str) -> bool:
     """{% if tenant|can:"integrations.manage" %}: the member's role allows it (see mecto/roles.py)."""
     return bool(tenant is not None and tenant.can(capability))
+
+
+@register.simple_tag
+def push_enabled() -> bool:
+    """Does this server send push notifications (VAPID keys configured)?"""
+    from mecto.comms.push import is_enabled
+
+    return is_enabled()
