@@ -87,7 +87,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (request.mode === "navigate") {
-    event.respondWith(page(request, url));
+    event.respondWith(page(request, url, event.resultingClientId));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticFile(request, url));
   } else if (CONFIG.shell.includes(url.pathname)) {
@@ -95,7 +95,10 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
-async function page(request, url) {
+// Windows showing a page kept on this device: what they say about who is signed in is stale.
+const keptPageClients = new Set();
+
+async function page(request, url, clientId) {
   try {
     const response = await fetch(request);
     if (response.ok && response.type === "basic" && !response.redirected && url.pathname.startsWith(CONFIG.cachePages)) {
@@ -108,6 +111,7 @@ async function page(request, url) {
       || (await caches.match(request, { cacheName: PAGES_CACHE, ignoreSearch: true }))
       || (await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true }))
       || (await caches.match(CONFIG.offlineUrl, { cacheName: SHELL_CACHE }));
+    if (clientId) keptPageClients.add(clientId);
     return kept || Response.error();
   }
 }
@@ -119,6 +123,17 @@ async function trimPages(cache) {
 
 async function forgetPages() {
   await caches.delete(PAGES_CACHE);
+}
+
+// After someone signs in or out: the offline page (it carries the brand and the menu) and the
+// start page are fetched again for that person.
+async function refreshPersonalPages() {
+  try {
+    const offline = await fetch(CONFIG.offlineUrl, { credentials: "same-origin", cache: "no-store" });
+    if (offline.ok) await (await caches.open(SHELL_CACHE)).put(CONFIG.offlineUrl, offline);
+    const start = await fetch(CONFIG.startUrl, { credentials: "same-origin", cache: "no-store" });
+    if (start.ok && !start.redirected) await (await caches.open(PAGES_CACHE)).put(CONFIG.startUrl, start);
+  } catch (error) { /* offline: kept as they were */ }
 }
 
 async function staticFile(request, url) {
@@ -267,12 +282,19 @@ self.addEventListener("sync", (event) => {
 self.addEventListener("message", (event) => {
   const data = event.data || {};
   if (data.type === "hello") {
+    const fromKeptPage = !data.online || (event.source && keptPageClients.has(event.source.id));
     event.waitUntil((async () => {
-      const before = await getState("user");
-      if (before !== undefined && before !== data.user) await forgetPages(); // another person signed in
-      await setState("user", data.user || "");
+      if (!fromKeptPage) {
+        const before = await getState("user");
+        const user = data.user || "";
+        if (before !== user) {
+          await setState("user", user);
+          if (before !== undefined) await forgetPages(); // someone else signed in, or out
+          await refreshPersonalPages();
+        }
+      }
       await tellClients({ type: "status" });
-      if (data.online) await sendKept().catch(() => {});
+      if (!fromKeptPage) await sendKept().catch(() => {});
     })());
   } else if (data.type === "send") {
     event.waitUntil(sendKept().catch(() => {}));
