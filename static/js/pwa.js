@@ -46,7 +46,7 @@
       queueText.textContent = text;
       sendButton.hidden = !navigator.onLine;
     }
-    if (offlineCount) offlineCount.textContent = pending ? text : "";
+    if (offlineCount) offlineCount.textContent = pending ? plural(shell.dataset.waitingOne, shell.dataset.waitingMany, pending) : "";
   }
 
   function showSent(message) {

@@ -109,6 +109,11 @@ def test_a_workout_logged_offline_is_kept_and_arrives_back_online(browser, live_
     page.reload()
     expect(page.get_by_role("heading", name=re.compile("Welcome, Ana"))).to_be_visible()
 
+    # A page it never kept shows the offline page.
+    page.goto("/portal/messages/")
+    expect(page.get_by_role("heading", name="You're offline")).to_be_visible()
+    page.screenshot(path=f"{screenshot_dir}/pwa-offline-phone.png")
+
     page.goto(log_url)
     page.get_by_label("Back squat, set 1: Reps").fill("5")
     page.get_by_role("button", name="Save workout").click()
