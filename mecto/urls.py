@@ -15,6 +15,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    # The installable app: manifest, icons, the service worker (at the root, for its scope) and offline page.
+    path("", include("branding.urls_pwa")),
     path("ops/status", views.ops_status, name="ops_status"),
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),

@@ -472,6 +472,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", "blob:", SITE_URL],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # The installable app: its service worker (/sw.js) and manifest are our own files.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
         "media-src": ["'self'", "blob:"],
         "object-src": ["'none'"],

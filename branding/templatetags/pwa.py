@@ -1,0 +1,40 @@
+"""`{% app_head %}` and `{% app_body %}`: the installable app's tags in every page (manifest,
+theme colour, icons, service worker registration, install prompt, offline queue status)."""
+
+from django import template
+
+from branding import pwa
+
+register = template.Library()
+
+
+@register.inclusion_tag("pwa/head.html", takes_context=True)
+def app_head(context):
+    request = context.get("request")
+    if request is None:
+        return {"enabled": False}
+    organization, brand = pwa.app_brand(request)
+    return {
+        "enabled": True,
+        "brand": brand,
+        "short_name": pwa.short_name(brand.name),
+        "touch_icon": pwa.icon_url(organization, brand, size=192, purpose="maskable"),
+        "request": request,
+    }
+
+
+@register.inclusion_tag("pwa/body.html", takes_context=True)
+def app_body(context):
+    request = context.get("request")
+    if request is None:
+        return {"enabled": False}
+    tenant = getattr(request, "tenant", None)
+    _organization, brand = pwa.app_brand(request)
+    return {
+        "enabled": True,
+        "brand": brand,
+        "user_key": pwa.user_key(request.user),
+        # The install prompt is for clients, on the pages of their portal.
+        "offer_install": bool(request.user.is_authenticated and tenant is not None and tenant.is_client),
+        "request": request,
+    }
