@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
