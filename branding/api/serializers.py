@@ -55,6 +55,9 @@ class BrandSettingsSerializer(serializers.ModelSerializer):
     social_links = SocialLinkSerializer(many=True)
     features = serializers.ListField(child=serializers.ChoiceField(choices=list(FEATURES)))
     contrast = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="null while the business uses the defaults."
+    )
 
     class Meta:
         model = BrandSettings
