@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 from mecto.branding import Brand, brand_for
+from mecto.page_brand import request_brand, request_organization
 
 ICON_SIZES = (192, 512)
 PURPOSES = ("any", "maskable")
@@ -70,6 +71,8 @@ def app_organization(request):
 
 def app_brand(request) -> tuple[object | None, Brand]:
     organization = app_organization(request)
+    if organization is not None and organization == request_organization(request):
+        return organization, request_brand(request)  # the page's own brand, worked out once per request
     return organization, brand_for(organization)
 
 

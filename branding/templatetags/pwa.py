@@ -4,8 +4,17 @@ theme colour, icons, service worker registration, install prompt, offline queue 
 from django import template
 
 from branding import pwa
+from mecto.branding import Brand
 
 register = template.Library()
+_PLATFORM = Brand()
+
+
+def _on_a_business_page_for_a_stranger(context, organization) -> bool:
+    """A business's public page (booking, intake, payment) seen by someone signed out: the
+    platform's app is not offered there, so the page carries no platform name."""
+    page_brand = context.get("brand")
+    return organization is None and page_brand is not None and page_brand != _PLATFORM
 
 
 @register.inclusion_tag("pwa/head.html", takes_context=True)
@@ -14,6 +23,8 @@ def app_head(context):
     if request is None:
         return {"enabled": False}
     organization, brand = pwa.app_brand(request)
+    if _on_a_business_page_for_a_stranger(context, organization):
+        return {"enabled": False}
     return {
         "enabled": True,
         "brand": brand,
@@ -29,7 +40,9 @@ def app_body(context):
     if request is None:
         return {"enabled": False}
     tenant = getattr(request, "tenant", None)
-    _organization, brand = pwa.app_brand(request)
+    organization, brand = pwa.app_brand(request)
+    if _on_a_business_page_for_a_stranger(context, organization):
+        return {"enabled": False}
     return {
         "enabled": True,
         "brand": brand,
