@@ -2,6 +2,7 @@
 start page opens without a connection, and a workout logged offline is kept and arrives once the
 phone is back online. The install prompt and the offline page are looked at on a phone."""
 
+import json
 import re
 import time
 
@@ -96,6 +97,12 @@ def test_a_workout_logged_offline_is_kept_and_arrives_back_online(browser, live_
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == f"{live_server.url}/"
+    # Chromium's own reading of the manifest: no errors, and nothing stops installing the app.
+    cdp = context.new_cdp_session(page)
+    read = cdp.send("Page.getAppManifest")
+    assert read["errors"] == [] and json.loads(read["data"])["short_name"]
+    blockers = {e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]}
+    assert blockers <= {"in-incognito"}  # a Playwright context is incognito; nothing else stands in the way
 
     # Open the workout to log while online, so the app keeps it, then lose the connection.
     page.goto("/portal/workouts/")
