@@ -17,7 +17,8 @@ def platform(request):
     from mecto.page_brand import request_brand, request_organization
 
     tenant = getattr(request, "tenant", None)
-    org = request_organization(request)
+    # The navigation is for someone signed in; a stranger on a business's host still gets its brand.
+    org = request_organization(request) if getattr(request.user, "is_authenticated", False) else None
     return {
         "nav_items": nav.items_for(tenant, request.path, request) if org is not None else [],
         "current_org": org,

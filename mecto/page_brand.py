@@ -12,12 +12,29 @@ _ATTR = "_mecto_brand"
 
 
 def request_organization(request):
-    """The signed-in person's business for this request (None for strangers)."""
+    """The signed-in person's business for this request; for a stranger, the business whose own
+    host name the request came in on (None on the platform's hosts)."""
     tenant = getattr(request, "tenant", None)
     user = getattr(request, "user", None)
-    if tenant is None or user is None or not user.is_authenticated:
+    if tenant is not None and user is not None and user.is_authenticated:
+        return tenant.organization
+    return _host_organization(request)
+
+
+def _host_organization(request):
+    from django.apps import apps
+
+    from mecto import domains
+
+    hosted = domains.for_request(request) if hasattr(request, "get_host") else None
+    if hosted is None:
         return None
-    return tenant.organization
+    cached = getattr(request, "_mecto_host_organization", None)
+    if cached is None or cached.pk != hosted.organization_id:
+        # The platform names the model by label: it imports no app.
+        cached = apps.get_model("accounts", "Organization").objects.filter(pk=hosted.organization_id).first()
+        request._mecto_host_organization = cached
+    return cached
 
 
 def request_brand(request) -> Brand:

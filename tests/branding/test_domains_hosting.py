@@ -64,6 +64,18 @@ def test_the_back_office_and_the_platform_sign_up_stay_on_the_platform_host(worl
     assert BrowserClient().get("/account/signup/").status_code == 200
 
 
+def test_signed_out_pages_on_the_domain_wear_the_business_name_alone(world):
+    """The sign-in and password pages a client meets on the business's host: its name, no
+    platform name, no sign-up link; the same page on the platform host keeps the platform's."""
+    world.org_a.name = "Harbour Lift"
+    world.org_a.save()
+    for path in ("/account/login/", "/account/password/reset/"):
+        html = browser().get(path).content.decode()
+        assert "Harbour Lift" in html, path
+        assert "Mecto" not in html and "/account/signup/" not in html, path
+    assert "Mecto" in BrowserClient().get("/account/login/").content.decode()
+
+
 def test_a_client_of_the_business_gets_the_portal_on_its_domain(world):
     client = browser(world.client_a.user)
     response = client.get("/")
