@@ -446,5 +446,6 @@ class PortalInvitationAdmin(InvitationAdminBase):
 
 from . import (  # noqa: E402
     admin_checkins,  # noqa: F401  (check-ins and waivers)
+    admin_health,  # noqa: F401  (health data from phones)
     admin_privacy,  # noqa: F401  (data exports and erasure)
 )

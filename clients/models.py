@@ -517,6 +517,7 @@ class ProgressEntry(OrgOwned):
     class Source(models.TextChoices):
         COACH = "coach", _("Coach")
         CLIENT = "client", _("Client")
+        DEVICE = "device", _("Health app")
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="progress_entries")
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="entries")
@@ -699,4 +700,5 @@ class ClientImport(OrgOwned):
 
 # --- Check-ins and waivers (their own module, part of this app's models) ---------------------------
 from .models_checkins import *  # noqa: E402, F403
+from .models_health import *  # noqa: E402, F403
 from .models_privacy import *  # noqa: E402, F403

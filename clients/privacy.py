@@ -1,5 +1,6 @@
 """What the clients app keeps about a client (the profile with its health details, tags,
-notes, intake answers, consents, waivers, measurements, photos, check-ins, messages), for
+notes, intake answers, consents, waivers, measurements, health data from their phone,
+photos, check-ins, messages), for
 their export and erasure. Registered with mecto.privacy in AppConfig.ready(); the eraser
 runs last and removes the client record itself."""
 
@@ -14,6 +15,8 @@ def export_client(client) -> Export:
         CheckInSchedule,
         Client,
         ClientTag,
+        HealthDay,
+        HealthSample,
         IntakeSubmission,
         MetricTarget,
         Note,
@@ -52,6 +55,9 @@ def export_client(client) -> Export:
         files=("image",),
         folder="progress_photos",
     )
+    # Health data from the phone: every sample as received (values in SI) and the daily figures.
+    section(export, "health_samples", HealthSample.objects.filter(client=client).order_by("start_at", "id"))
+    section(export, "health_days", HealthDay.objects.filter(client=client).order_by("day", "kind"))
     section(export, "checkin_schedules", CheckInSchedule.objects.filter(client=client).order_by("id"))
     section(export, "checkins", CheckIn.objects.filter(client=client).order_by("id"))
     section(export, "message_threads", Thread.objects.filter(client=client).order_by("id"))

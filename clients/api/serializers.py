@@ -334,7 +334,7 @@ class ProgressEntrySerializer(OrgModelSerializer):
     )
     display_value = serializers.SerializerMethodField()
     display_unit = serializers.SerializerMethodField()
-    source = serializers.CharField(read_only=True, help_text=_("coach or client"))
+    source = serializers.CharField(read_only=True, help_text=_("coach, client or device (the phone's health app)"))
 
     class Meta:
         model = ProgressEntry

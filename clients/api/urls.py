@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import checkins, me, messaging, photos, privacy, progress, waivers
+from . import checkins, health, me, messaging, photos, privacy, progress, waivers
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -47,6 +47,7 @@ router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, bas
 router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
 router.register(f"{CLIENT}/checkin-schedules", checkins.CheckInScheduleViewSet, basename="client-checkin-schedule")
 router.register(f"{CLIENT}/data-exports", privacy.ClientDataExportViewSet, basename="client-data-export")
+router.register(f"{CLIENT}/health/daily", health.ClientHealthDayViewSet, basename="client-health-day")
 router.register("clients", ClientViewSet, basename="client")
 router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
 router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
@@ -55,11 +56,13 @@ router.register("me/progress", progress.MyProgressViewSet, basename="me-progress
 router.register("me/checkins", checkins.MyCheckInViewSet, basename="me-checkin")
 router.register("me/waivers", waivers.MyWaiverViewSet, basename="me-waiver")
 router.register("me/data-exports", privacy.MyDataExportViewSet, basename="me-data-export")
+router.register("me/health/daily", health.MyHealthDayViewSet, basename="me-health-day")
 
 urlpatterns = [
     path("me/profile/", me.MyProfileView.as_view({"get": "retrieve", "patch": "partial_update"}), name="me-profile"),
     path("me/intake/", me.MyIntakeView.as_view({"get": "retrieve", "post": "create"}), name="me-intake"),
     path("me/metrics/", progress.MyMetricsView.as_view({"get": "list"}), name="me-metrics"),
+    path("me/health/samples/", health.MyHealthSamplesView.as_view({"post": "create"}), name="me-health-samples"),
     path(
         "me/erasure-request/",
         privacy.MyErasureRequestView.as_view({"get": "retrieve", "post": "create", "delete": "destroy"}),

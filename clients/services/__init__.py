@@ -1,6 +1,7 @@
 """Every write about clients, one module per part of the domain; import from here."""
 
 from .checkins import *  # noqa: F403
+from .health import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403

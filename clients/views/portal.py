@@ -17,6 +17,7 @@ from .. import selectors, services
 from ..forms import PhotoForm, progress_form
 from ..models import ProgressEntry
 from ._common import ConversationMixin, chart_data, entry_text, log_progress_from
+from .health import health_context
 
 
 # --- Messages ----------------------------------------------------------------------------------------
@@ -62,6 +63,8 @@ def render_portal_progress(request, form=None, photo_form=None, status=200):
             "entries": entries,
             "photos": list(selectors.client_photos(client=client).order_by("-taken_on", "-id")[:24]),
             "photo_form": photo_form or PhotoForm(),
+            "health_for_client": True,
+            **health_context(client),
         },
         status=status,
     )

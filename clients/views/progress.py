@@ -17,6 +17,7 @@ from ..forms import MetricForm, PhotoForm, TargetForm, progress_form
 from ..models import Metric, ProgressEntry
 from ..units import display_unit, to_display
 from ._common import chart_data, entry_text, log_progress_from
+from .health import health_context
 from .records import ClientTabMixin, get_client
 
 
@@ -46,6 +47,7 @@ class ClientProgressView(ClientTabMixin, View):
                 "entries": entries,
                 "target_form": TargetForm(organization=org),
                 **self.photo_context(request, client),
+                **health_context(client),
             }
         )
         return render(request, "clients/progress.html", context, status=status)

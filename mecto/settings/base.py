@@ -450,6 +450,8 @@ SPECTACULAR_SETTINGS = {
         "MealPlanStatusEnum": "nutrition.models.plans.MealPlan.Status",
         "CheckInStatusEnum": "clients.models_checkins.CheckIn.Status",
         "SignatureMethodEnum": "clients.models_checkins.WaiverSignature.Method",
+        "HealthKindEnum": "clients.models_health.HealthKind",
+        "SleepStageEnum": "clients.models_health.HealthSample.SleepStage",
     },
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",

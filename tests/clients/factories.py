@@ -389,3 +389,36 @@ class ErasureAuditFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     client_reference = factory.Sequence(lambda n: f"{n:010x}")
     requested_at = factory.LazyFunction(timezone.now)
+
+
+# --- Health data from phones ------------------------------------------------------------------------
+from clients.models import HealthDay, HealthSample  # noqa: E402
+
+
+@register
+class HealthSampleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthSample
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    kind = "steps"
+    external_id = factory.Sequence(lambda n: f"sample-{n}")
+    value = 1000
+    unit = "count"
+    start_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2))
+    end_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    source = "Apple Health"
+
+
+@register
+class HealthDayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HealthDay
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    kind = "steps"
+    day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    value = 8000
+    sample_count = 1

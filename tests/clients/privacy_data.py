@@ -8,6 +8,8 @@ from tests.booking.factories import BookingFactory, CreditEntryFactory
 from tests.clients.factories import (
     CheckInFactory,
     ConsentFactory,
+    HealthDayFactory,
+    HealthSampleFactory,
     IntakeSubmissionFactory,
     MessageFactory,
     NoteFactory,
@@ -25,6 +27,8 @@ SECTIONS = {
     "consents",
     "waiver_signatures",
     "measurements",
+    "health_samples",
+    "health_days",
     "progress_photos",
     "checkins",
     "messages",
@@ -64,6 +68,8 @@ def client_with_everything(
     WaiverSignatureFactory(**kw)
     ProgressEntryFactory(**kw)
     ProgressPhotoFactory(**kw)
+    HealthSampleFactory(**kw, device=f"{first_name}'s Apple Watch")
+    HealthDayFactory(**kw)
     CheckInFactory(**kw)
     MessageFactory(
         **kw,

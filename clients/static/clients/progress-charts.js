@@ -1,9 +1,10 @@
-// Progress charts: one line chart per metric from the page's JSON, with a dashed target line.
+// Progress charts: one chart per metric from the page's JSON (the measurements' and, when
+// present, the phone's daily health figures), with a dashed target line.
 document.addEventListener("DOMContentLoaded", () => {
-  const source = document.getElementById("chart-data");
-  if (!source || typeof Chart === "undefined") return;
+  const sources = ["chart-data", "health-chart-data"].map((id) => document.getElementById(id)).filter(Boolean);
+  if (!sources.length || typeof Chart === "undefined") return;
   const brand = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim() || "#15803d";
-  JSON.parse(source.textContent).forEach((series) => {
+  sources.flatMap((source) => JSON.parse(source.textContent)).forEach((series) => {
     const canvas = document.getElementById(`chart-${series.key}`);
     if (!canvas) return;
     const datasets = [{
@@ -26,7 +27,7 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     const scale = series.kind === "scale" ? { min: 1, max: 10 } : series.kind === "yes_no" ? { min: 0, max: 1 } : {};
     canvas.chart = new Chart(canvas, {
-      type: "line",
+      type: series.type || "line",
       data: { labels: series.labels, datasets },
       options: {
         responsive: true,
