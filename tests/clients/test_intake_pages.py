@@ -210,3 +210,11 @@ def test_thank_you_page_carries_the_businesss_brand_and_no_platform_sign_up(clie
     body = response.content.decode()
     assert response.status_code == 200 and f"<span>{org.name}</span>" in body
     assert reverse("account_signup") not in body and "· Mecto<" not in body
+
+
+def test_the_thank_you_page_opened_without_a_form_names_no_platform(client):
+    """Opened directly (no form sent in this session) it cannot tell the business: it shows no
+    name at all rather than the platform's, and offers no sign-up."""
+    html = client.get("/intake/thanks/").content.decode()
+    assert "Thank you" in html
+    assert "Mecto" not in html and "/account/signup/" not in html
