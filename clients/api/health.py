@@ -65,6 +65,23 @@ class HealthSyncSerializer(serializers.Serializer):
     days = HealthTouchedDaySerializer(many=True, help_text=gettext_lazy("The daily figures rebuilt."))
 
 
+class HealthDeleteSerializer(serializers.Serializer):
+    ids = serializers.ListField(
+        child=serializers.CharField(max_length=100),
+        max_length=services.MAX_HEALTH_SAMPLES,
+        help_text=gettext_lazy("The ids the samples were sent with (as the phone's deletion log reports them)."),
+    )
+
+
+class HealthRemovalSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+    not_found = serializers.IntegerField(
+        help_text=gettext_lazy("Ids never stored (or already deleted): counted, not refused.")
+    )
+    days = HealthTouchedDaySerializer(many=True, help_text=gettext_lazy("The daily figures rebuilt."))
+
+
 class HealthDaySerializer(serializers.ModelSerializer):
     value = serializers.DecimalField(
         max_digits=14,
@@ -189,6 +206,22 @@ DAY_EXAMPLE = OpenApiExample(
         ],
     },
 )
+DELETE_EXAMPLE = OpenApiExample(
+    "Deleted on the phone",
+    request_only=True,
+    value={"ids": ["steps-2026-03-29T07:00Z", "6F0C5B8E-5D4B-4E5A-9C61-0E1C6B0B7A11"]},
+)
+REMOVAL_EXAMPLE = OpenApiExample(
+    "Forgotten",
+    response_only=True,
+    status_codes=["200"],
+    value={
+        "received": 2,
+        "deleted": 1,
+        "not_found": 1,
+        "days": [{"kind": "steps", "day": "2026-03-29"}],
+    },
+)
 DAY_FILTERS = [
     OpenApiParameter("kind", OpenApiTypes.STR, enum=HealthKind.values, description="Only this kind"),
     OpenApiParameter("start", OpenApiTypes.DATE, description="From this day (the client's local date), inclusive"),
@@ -255,6 +288,29 @@ class MyHealthSamplesView(ClientViewSet):
             "days": [{"kind": kind, "day": day} for kind, day in result.days],
         }
         return Response(HealthSyncSerializer(data).data)
+
+    @extend_schema(
+        summary="Forget samples deleted in the phone's health store (up to 2,000 ids at a time)",
+        description=(
+            "Health Connect and HealthKit report deletions by the sample's id: send those ids and the "
+            "samples go, with their days rebuilt (a day left without samples disappears; a weight "
+            "from the phone leaves the Weight measurement). Unknown ids are counted in `not_found`, "
+            "so sending the same deletion log again is harmless."
+        ),
+        request=HealthDeleteSerializer,
+        responses={200: HealthRemovalSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+        examples=[DELETE_EXAMPLE, REMOVAL_EXAMPLE, REFUSED_EXAMPLE],
+    )
+    def delete_many(self, request):
+        ids = request.data.get("ids") if isinstance(request.data, dict) else None
+        result = services.delete_health_samples(client=request.tenant.client, ids=ids, actor=request.user)
+        data = {
+            "received": result.received,
+            "deleted": result.deleted,
+            "not_found": result.not_found,
+            "days": [{"kind": kind, "day": day} for kind, day in result.days],
+        }
+        return Response(HealthRemovalSerializer(data).data)
 
 
 @extend_schema_view(

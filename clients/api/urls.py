@@ -64,6 +64,11 @@ urlpatterns = [
     path("me/metrics/", progress.MyMetricsView.as_view({"get": "list"}), name="me-metrics"),
     path("me/health/samples/", health.MyHealthSamplesView.as_view({"post": "create"}), name="me-health-samples"),
     path(
+        "me/health/samples/delete/",
+        health.MyHealthSamplesView.as_view({"post": "delete_many"}),
+        name="me-health-samples-delete",
+    ),
+    path(
         "me/erasure-request/",
         privacy.MyErasureRequestView.as_view({"get": "retrieve", "post": "create", "delete": "destroy"}),
         name="me-erasure-request",

@@ -24,7 +24,9 @@ from ..models import Client, HealthDay, HealthKind, HealthSample, Metric, Progre
 __all__ = [
     "HealthDataError",
     "HealthSync",
+    "HealthRemoval",
     "MAX_HEALTH_SAMPLES",
+    "delete_health_samples",
     "health_day_of",
     "record_health_samples",
 ]
@@ -300,19 +302,48 @@ def _samples_of_days(client: Client, touched: dict[str, set[datetime.date]], tz)
     return list(
         HealthSample.objects.filter(client=client)
         .filter(query)
-        .only("kind", "value", "stage", "start_at", "end_at", "external_id")
+        .only("kind", "value", "stage", "start_at", "end_at", "external_id", "source", "device")
     )
 
 
-def _figure(kind: str, samples: list[HealthSample]) -> dict:
+def _origin(sample: HealthSample) -> tuple[str, str]:
+    """Where a sample was measured: a phone and a watch both counting steps are two origins."""
+    return (sample.source.casefold(), sample.device.casefold())
+
+
+def _cumulative_total(samples: list[HealthSample], tz) -> Decimal:
+    """Steps or energy of one day without counting the same walk twice: when several origins
+    (a phone and a watch) report, each local hour counts the origin that recorded most in it,
+    so wearing the watch in the morning and carrying only the phone later adds up, while the
+    hours both recorded count once."""
+    hours: dict[datetime.datetime, dict[tuple[str, str], Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for sample in samples:
+        hour = sample.start_at.astimezone(tz).replace(minute=0, second=0, microsecond=0)
+        hours[hour][_origin(sample)] += sample.value
+    return sum((max(by_origin.values()) for by_origin in hours.values()), Decimal(0))
+
+
+def _sleep_total(samples: list[HealthSample]) -> Decimal:
+    """A night's sleep: each origin's own total (stages asleep; time in bed only when the origin
+    records no stages, as older trackers do), and the origin that saw most of it counts: a
+    watch and a sleep app tracking the same night do not make it two nights."""
+    by_origin: dict[tuple[str, str], list[HealthSample]] = defaultdict(list)
+    for sample in samples:
+        by_origin[_origin(sample)].append(sample)
+    totals = []
+    for group in by_origin.values():
+        asleep = [s.value for s in group if s.stage in HealthSample.ASLEEP_STAGES]
+        in_bed = [s.value for s in group if s.stage == HealthSample.SleepStage.IN_BED]
+        totals.append(sum(asleep or in_bed, Decimal(0)))
+    return max(totals, default=Decimal(0))
+
+
+def _figure(kind: str, samples: list[HealthSample], tz=datetime.UTC) -> dict:
     values = [s.value for s in samples]
     if kind in (HealthKind.STEPS, HealthKind.ACTIVE_ENERGY):
-        return {"value": sum(values, Decimal(0)), "minimum": None, "maximum": None}
+        return {"value": _cumulative_total(samples, tz), "minimum": None, "maximum": None}
     if kind == HealthKind.SLEEP:
-        asleep = [s.value for s in samples if s.stage in HealthSample.ASLEEP_STAGES]
-        # Time in bed counts only when the source records no sleep stages (older trackers).
-        in_bed = [s.value for s in samples if s.stage == HealthSample.SleepStage.IN_BED]
-        return {"value": sum(asleep or in_bed, Decimal(0)), "minimum": None, "maximum": None}
+        return {"value": _sleep_total(samples), "minimum": None, "maximum": None}
     if kind == HealthKind.WEIGHT:
         last = max(samples, key=lambda s: (s.end_at, s.start_at, s.external_id))
         return {"value": last.value, "minimum": min(values), "maximum": max(values)}
@@ -336,7 +367,7 @@ def _rebuild_days(
             kind=kind,
             day=day,
             sample_count=len(samples),
-            **_figure(kind, samples),
+            **_figure(kind, samples, tz),
         )
         for (kind, day), samples in grouped.items()
     ]
@@ -450,6 +481,83 @@ def record_health_samples(*, client: Client, samples, actor=None) -> HealthSync:
             "last_day": max(days).isoformat(),
             "created": result.created,
             "updated": result.updated,
+        },
+        actor=actor,
+        client=client,
+    )
+    return result
+
+
+@dataclass
+class HealthRemoval:
+    """What a deletion did: how many of the ids were stored (and are gone), and the days rebuilt."""
+
+    received: int = 0
+    deleted: int = 0
+    not_found: int = 0
+    days: list[tuple[str, datetime.date]] = field(default_factory=list)
+
+
+def _read_ids(ids) -> list[str]:
+    if not isinstance(ids, list):
+        raise HealthDataError({"ids": _("Send a list of the samples' ids.")})
+    if not ids:
+        raise HealthDataError({"ids": _("Send at least one id.")})
+    if len(ids) > MAX_HEALTH_SAMPLES:
+        raise HealthDataError({"ids": _("Send at most %(n)s ids at a time.") % {"n": MAX_HEALTH_SAMPLES}})
+    errors: dict[str, str] = {}
+    read: list[str] = []
+    for index, raw in enumerate(ids):
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str) or not raw.strip() or len(raw.strip()) > 100:
+            errors[f"ids.{index}"] = _("Send the sample's own id as text (up to 100 characters).")
+            if len(errors) >= MAX_ERRORS:
+                break
+            continue
+        read.append(raw.strip())
+    if errors:
+        raise HealthDataError(errors)
+    return list(dict.fromkeys(read))
+
+
+@transaction.atomic
+def delete_health_samples(*, client: Client, ids, actor=None) -> HealthRemoval:
+    """Forget samples the phone's health store deleted (Health Connect and HealthKit report
+    deletions by id): the samples go, their days are rebuilt (a day left empty goes, a weight
+    from the phone leaves the Weight measurement). Ids never stored are counted, not refused,
+    so a phone can send its deletion log again safely. Emits `health.synced` when anything went."""
+    wanted = _read_ids(ids)
+    Client.objects.select_for_update().filter(pk=client.pk).values_list("pk", flat=True).first()
+    tz = zone(client.time_zone)
+    doomed = list(
+        HealthSample.objects.filter(client=client, external_id__in=wanted).only(
+            "id", "kind", "start_at", "end_at", "external_id"
+        )
+    )
+    result = HealthRemoval(received=len(wanted), deleted=len(doomed), not_found=len(wanted) - len(doomed))
+    if not doomed:
+        return result
+    touched: dict[str, set[datetime.date]] = defaultdict(set)
+    for sample in doomed:
+        touched[sample.kind].add(health_day_of(sample, tz))
+    HealthSample.objects.filter(pk__in=[s.pk for s in doomed]).delete()
+    figures = _rebuild_days(client, touched, tz)
+    if HealthKind.WEIGHT in touched:
+        _feed_weight(client, {day: figures.get((HealthKind.WEIGHT, day)) for day in touched[HealthKind.WEIGHT]})
+    result.days = sorted((kind, day) for kind, days in touched.items() for day in days)
+    days = [day for _kind, day in result.days]
+    emit(
+        client.organization,
+        "health.synced",
+        {
+            "client_id": client.pk,
+            "kinds": sorted(touched),
+            "first_day": min(days).isoformat(),
+            "last_day": max(days).isoformat(),
+            "created": 0,
+            "updated": 0,
+            "deleted": result.deleted,
         },
         actor=actor,
         client=client,

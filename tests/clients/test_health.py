@@ -360,3 +360,87 @@ def test_a_resent_week_writes_nothing(phone):
         assert post(phone, batch).data["unchanged"] == 168
     writes = [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert [w for w in writes if "clients_health" in w] == []
+
+
+# --- Two devices, deletions -----------------------------------------------------------------------
+@freeze_time("2026-03-10T20:00:00Z")
+def test_a_phone_and_a_watch_counting_the_same_walk_count_it_once(person, phone):
+    watch = {"device": "Apple Watch"}
+    post(
+        phone,
+        [
+            # 08:00 both counted the walk: the watch saw more, its figure counts.
+            steps("p8", 900, "2026-03-09T08:00:00+00:00"),
+            steps("w8", 1000, "2026-03-09T08:00:00+00:00", **watch),
+            # 09:00 the watch was charging: the phone's figure counts.
+            steps("p9", 400, "2026-03-09T09:00:00+00:00"),
+            # 10:00 the watch in two half-hours against the phone's hour.
+            steps("w10a", 300, "2026-03-09T10:00:00+00:00", hours=0.5, **watch),
+            steps("w10b", 350, "2026-03-09T10:30:00+00:00", hours=0.5, **watch),
+            steps("p10", 600, "2026-03-09T10:00:00+00:00"),
+        ],
+    )
+    assert day_value(person, "steps", "2026-03-09") == 1000 + 400 + 650
+    # Two origins tracking one night: the one that saw most of it counts, not both.
+    post(
+        phone,
+        [
+            {"id": "n1", "kind": "sleep", "start": "2026-03-08T23:00Z", "end": "2026-03-09T06:00Z", **watch},
+            {
+                "id": "n2",
+                "kind": "sleep",
+                "start": "2026-03-08T23:30Z",
+                "end": "2026-03-09T06:30Z",
+                "source": "Sleep app",
+            },
+            {"id": "n3", "kind": "sleep", "start": "2026-03-09T13:00Z", "end": "2026-03-09T13:30Z", **watch},
+        ],
+    )
+    assert day_value(person, "sleep", "2026-03-09") == 7.5 * 3600
+
+
+DELETE = "/api/v1/me/health/samples/delete/"
+
+
+@freeze_time("2026-03-10T20:00:00Z")
+def test_samples_deleted_on_the_phone_are_forgotten_and_their_days_rebuilt(person, phone):
+    weight = Metric.objects.get(organization=person.organization, key="weight")
+    post(
+        phone,
+        [
+            steps(1, 500, "2026-03-09T08:00:00+00:00"),
+            steps(2, 700, "2026-03-09T09:00:00+00:00"),
+            steps(3, 300, "2026-03-08T09:00:00+00:00"),
+            {"id": "w1", "kind": "weight", "value": 81.2, "unit": "kg", "start": "2026-03-09T06:00:00Z"},
+        ],
+    )
+    response = phone.post(DELETE, {"ids": ["steps-2", "steps-3", "w1", "never-sent"]}, format="json")
+    assert response.status_code == 200, response.data
+    assert response.data | {"days": []} == {"received": 4, "deleted": 3, "not_found": 1, "days": []}
+    assert {(d["kind"], d["day"]) for d in response.data["days"]} == {
+        ("steps", "2026-03-09"),
+        ("steps", "2026-03-08"),
+        ("weight", "2026-03-09"),
+    }
+    assert day_value(person, "steps", "2026-03-09") == 500
+    assert not HealthDay.objects.filter(client=person, day="2026-03-08").exists()
+    assert not HealthDay.objects.filter(client=person, kind="weight").exists()
+    assert not ProgressEntry.objects.filter(client=person, metric=weight).exists()
+    assert list(HealthSample.objects.filter(client=person).values_list("external_id", flat=True)) == ["steps-1"]
+    # The same deletion log again is harmless; bad bodies change nothing.
+    again = phone.post(DELETE, {"ids": ["steps-2", "steps-3"]}, format="json")
+    assert (again.status_code, again.data["deleted"], again.data["not_found"]) == (200, 0, 2)
+    for body in ({"ids": []}, {"ids": "steps-1"}, {"ids": [None]}, {"ids": ["x" * 101]}, [], {"nope": 1}):
+        refused = phone.post(DELETE, body, format="json")
+        assert refused.status_code == 400, (body, refused.data)
+    assert HealthSample.objects.filter(client=person).count() == 1
+
+
+@freeze_time("2026-03-10T20:00:00Z")
+def test_another_person_cannot_delete_a_clients_samples(person, phone, org):
+    post(phone, [steps(1, 500, "2026-03-09T08:00:00+00:00")])
+    stranger = UserFactory()
+    ClientFactory(organization=org, user=stranger, email=stranger.email)
+    response = api_as(stranger).post(DELETE, {"ids": ["steps-1"]}, format="json")
+    assert response.status_code == 200 and response.data["deleted"] == 0
+    assert HealthSample.objects.filter(client=person).count() == 1
