@@ -25,8 +25,9 @@ class TrainingConfig(AppConfig):
         from mecto import dashboard, nav, reference, schedule
         from mecto.celery import add_periodic_task
 
-        from . import cards
+        from . import cards, catalogue
 
+        catalogue.connect()
         reference.register_loader("load_exercises")
         schedule.register_training_days(scheduled_training_days)
         nav.register(

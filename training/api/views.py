@@ -22,11 +22,12 @@ from mecto.api_base import (
     TenantAPIView,
     scope_parameter,
 )
+from mecto.conditional import CachedCatalogueMixin
 from mecto.errors import DomainError
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from mecto.scope import client_scope
 
-from .. import llm, search, selectors, services
+from .. import catalogue, llm, search, selectors, services
 from ..generator import api as generator
 from ..generator import health
 from ..generator.profile import ProfileError, profile_from_answers
@@ -99,6 +100,7 @@ def equipment_profile(view):
     ),
 )
 class ExerciseViewSet(
+    CachedCatalogueMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -137,6 +139,14 @@ class ExerciseViewSet(
     @cached_property
     def equipment_profile(self):
         return equipment_profile(self) if self.action == "list" else None
+
+    def catalogue_scopes(self) -> list[str]:
+        return catalogue.scopes_for(self.organization)
+
+    def catalogue_cacheable(self) -> bool:
+        # ?client= and ?program= mark exercises by one client's equipment: personal, not shared.
+        params = self.request.query_params
+        return not (params.get("client") or params.get("program"))
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "equipment_profile": self.equipment_profile}

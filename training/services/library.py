@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .. import movement
+from .. import catalogue, movement
 from ..models import Exercise, ExerciseOverride
 from ..video import CLIP_EXTENSIONS, CLIP_MAX_BYTES, embed_url
 from ._common import TrainingError, _unknown
@@ -90,6 +90,8 @@ def load_exercise_library(*, path: Path | str | None = None) -> dict[str, int]:
         Exercise.objects.bulk_update(
             to_update, [*LIBRARY_FIELDS, "search_text", "common_name", "muscle_index"], batch_size=500
         )
+    if to_create or to_update:  # bulk writes send no signals: the catalogue's cached answers go here
+        catalogue.library_changed()
     return {"created": len(to_create), "updated": len(to_update), "unchanged": unchanged}
 
 

@@ -1,0 +1,85 @@
+"""Profile one API request path of the bench database in-process (cProfile), as bench/api.py's
+server would answer it: production settings, the demo owner's or client's app session.
+
+    python bench/profile_api.py /api/v1/booking/bookings/ [--as client] [--repeat 20] [--top 30]
+
+Run bench/api.py once first (it builds the `bench_api` database)."""
+
+import argparse
+import cProfile
+import gc
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path")
+    parser.add_argument("--as", dest="who", default="owner", choices=["owner", "client"])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--sort", default="cumulative")
+    args = parser.parse_args()
+    import api as bench
+
+    env = bench.environment(
+        argparse.Namespace(
+            database=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432"),
+            db_name="bench_api",
+            redis="redis://127.0.0.1:6379/12",
+            clients=5000,
+            logs=50000,
+            bookings=2000,
+        )
+    )
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+
+    password = os.environ.get("DEMO_PASSWORD", "mecto-demo-2026")
+    web = Client(HTTP_HOST="127.0.0.1")
+    email = f"{args.who}@demo.mecto.test"
+    assert User.objects.filter(email=email).exists()
+    login = web.post(
+        "/_allauth/app/v1/auth/login", {"email": email, "password": password}, content_type="application/json"
+    )
+    token = login.json()["meta"]["session_token"]
+    headers = {"HTTP_X_SESSION_TOKEN": token}
+    response = web.get(args.path, **headers)
+    assert response.status_code == 200, response.content[:400]
+    with CaptureQueriesContext(connection) as queries:
+        web.get(args.path, **headers)
+    # As gunicorn.conf.py does before forking: the loaded project out of the collector's way.
+    gc.collect()
+    gc.freeze()
+    started = time.perf_counter()
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(args.repeat):
+        web.get(args.path, **headers)
+    profile.disable()
+    elapsed = (time.perf_counter() - started) * 1000 / args.repeat
+    print(f"{args.path}: {elapsed:.1f} ms per request in-process (profiled), {len(queries)} queries")
+    for query in queries.captured_queries:
+        print(f"  {query['time']}s  {query['sql'][:160]}")
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()
