@@ -256,7 +256,8 @@ def main() -> None:
                     "import django, json; django.setup(); from accounts.models import Organization; "
                     "from training.models import Exercise; "
                     "o = Organization.objects.get(slug='northside-strength'); "
-                    "e = Exercise.objects.library().filter(is_archived=False, name__icontains='bench').order_by('pk').first(); "
+                    "e = Exercise.objects.library().filter(is_archived=False, name__icontains='bench')"
+                    ".order_by('pk').first(); "
                     "print(json.dumps({'org': o.pk, 'exercise': e.pk}))",
                 ],
                 env,
@@ -315,7 +316,8 @@ def report(chosen, figures) -> None:
         if bare_path:
             b = figures[(label, "bare")]
             line += (
-                f"{median(b, 'rps'):>7.0f} {median(b, 'p50'):>6.1f} {median(b, 'p99'):>6.1f} {median(b, 'cpu'):>6.1f} │ "
+                f"{median(b, 'rps'):>7.0f} {median(b, 'p50'):>6.1f} {median(b, 'p99'):>6.1f} "
+                f"{median(b, 'cpu'):>6.1f} │ "
                 f"{median(m, 'rps') / median(b, 'rps'):>5.2f}× {median(m, 'cpu') / median(b, 'cpu'):>5.2f}×"
             )
         else:

@@ -5,7 +5,7 @@ import os
 from urllib.parse import urlparse
 
 DEBUG = False
-SECRET_KEY = "bench-only-not-a-secret"  # noqa: S105 - a throw-away reference server on loopback
+SECRET_KEY = "bench-only-not-a-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 ROOT_URLCONF = "bare.urls"
 WSGI_APPLICATION = "bare.wsgi.application"
