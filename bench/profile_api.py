@@ -46,7 +46,6 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
 
@@ -61,7 +60,16 @@ def main() -> None:
     headers = {"HTTP_X_SESSION_TOKEN": token}
     response = web.get(args.path, **headers)
     assert response.status_code == 200, response.content[:400]
-    with CaptureQueriesContext(connection) as queries:
+    queries = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((time.perf_counter() - started, sql))
+
+    with connection.execute_wrapper(record):
         web.get(args.path, **headers)
     # As gunicorn.conf.py does before forking: the loaded project out of the collector's way.
     gc.collect()
@@ -74,8 +82,8 @@ def main() -> None:
     profile.disable()
     elapsed = (time.perf_counter() - started) * 1000 / args.repeat
     print(f"{args.path}: {elapsed:.1f} ms per request in-process (profiled), {len(queries)} queries")
-    for query in queries.captured_queries:
-        print(f"  {query['time']}s  {query['sql'][:160]}")
+    for took, sql in queries:
+        print(f"  {took * 1000:6.2f} ms  {sql[:200]}")
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
