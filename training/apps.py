@@ -22,10 +22,10 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from mecto import dashboard, nav, reference, schedule
+        from mecto import dashboard, nav, portal_home, reference, schedule
         from mecto.celery import add_periodic_task
 
-        from . import cards
+        from . import cards, home
 
         reference.register_loader("load_exercises")
         schedule.register_training_days(scheduled_training_days)
@@ -46,7 +46,15 @@ class TrainingConfig(AppConfig):
             )
         )
         dashboard.register_card(cards.training_card)
-        dashboard.register_portal_card(cards.portal_workout_card, feature="training")
+        portal_home.register(
+            "training",
+            feature="training",
+            today=home.today,
+            streaks=home.streaks,
+            week=home.week,
+            history=home.history,
+            progress=home.progress,
+        )
         add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))
         from mecto import privacy as data_rights
 
