@@ -42,6 +42,7 @@ class PortalHomeView(ClientRequiredMixin, View):
                 entry["request_id"] = uuid.uuid4()
         context = {"client": client, "home": home, "today": home.today, **portal_context(request)}
         context["is_new"] = _is_new(home)
+        context["has_streaks"] = any(s.current or s.longest for s in home.streaks)
         return render(request, "accounts/portal_home.html", context)
 
 
