@@ -12,7 +12,7 @@ from __future__ import annotations
 from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -186,7 +186,7 @@ def history(request, client, first: date, *, now: datetime | None = None) -> dic
             for event in part.history(client, first, last, moment):
                 if event.day in days:
                     days[event.day].append(event)
-    far = datetime.max.replace(tzinfo=moment.tz)
+    far = datetime(9999, 1, 1, tzinfo=UTC)  # untimed events (a workout not done) last
     for events in days.values():
         events.sort(key=lambda e: (e.at or far, e.kind))
     return days

@@ -44,6 +44,7 @@ def _workout(client, day: date, name: str, logged_at: str | None = None):
             client=client,
             scheduled=scheduled,
             workout=scheduled.workout,
+            name=name,
             performed_at=at(logged_at),
         )
     return scheduled
@@ -100,6 +101,17 @@ def test_today_is_the_clients_date_far_from_utc(org):
         {"public_id": str(today.public_id), "name": "Thursday session", "is_done": False}
     ]
     assert data["week"]["start"] == "2026-11-02"
+
+    # West of UTC: a log at 02:00 UTC on the 4th is the evening of the 3rd in Los Angeles.
+    user = UserFactory()
+    west = ClientFactory(organization=org, user=user, email=user.email, time_zone="America/Los_Angeles")
+    _workout(west, date(2026, 11, 3), "Evening lift", "2026-11-04T02:00")
+    _workout(west, date(2026, 11, 3), "Not done")
+    with freeze_time(at("2026-11-04T11:30")):
+        history = api_as(user).get("/api/v1/me/history/", {"month": "2026-11"}).json()
+    (day,) = history["days"]
+    assert day["date"] == "2026-11-03"
+    assert [(e["title"], e["status"]) for e in day["events"]] == [("Evening lift", "done"), ("Not done", "missed")]
 
 
 def test_habit_streak_and_week_share_across_the_clock_change(londoner):
