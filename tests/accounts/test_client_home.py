@@ -183,6 +183,8 @@ def test_new_client_home_and_api_say_how_to_begin(client, client_record):
         "Nothing logged yet today.",
         "No session booked.",
         "Your streaks start with your first workout or habit.",
+        "Book your first session",
+        "shows here once you log your first workout or habit.",
     ):
         assert text in page, text
     data = api_as(client_record.user).get("/api/v1/me/home/").json()
