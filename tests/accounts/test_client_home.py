@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from freezegun import freeze_time
 from rest_framework import throttling  # noqa: F401  (imported before time is frozen: it keeps the real clock)
 
@@ -14,7 +15,7 @@ from nutrition.models import HabitLog
 from tests.booking.factories import BookingFactory
 from tests.clients.factories import CheckInFactory, HealthDayFactory, ProgressPhotoFactory
 from tests.conftest import api_as
-from tests.factories import ClientFactory, UserFactory
+from tests.factories import ClientFactory, OrganizationFactory, UserFactory
 from tests.nutrition.factories import FoodLogEntryFactory, HabitFactory, HabitLogFactory, NutritionTargetFactory
 from tests.platform.brand_helpers import CSS_VARIABLES, harbour_brand
 from tests.training.factories import ScheduledWorkoutFactory, SetLogFactory, WorkoutLogFactory
@@ -262,6 +263,12 @@ def test_progress_page_charts_volume_and_compares_two_dates(client, londoner):
 
 
 def test_home_and_history_are_for_the_signed_in_client_only(client, coach, client_record):
+    elsewhere = ClientFactory(organization=OrganizationFactory(), user=UserFactory())
+    _workout(elsewhere, timezone.localdate(), "Another business's workout", timezone.now().isoformat()[:19])
+    client.force_login(client_record.user)
+    for url in (reverse("portal:home"), reverse("portal:history")):
+        assert "Another business" not in client.get(url).content.decode()
+    assert "Another business" not in api_as(client_record.user).get("/api/v1/me/history/").content.decode()
     client.force_login(coach)
     assert client.get(reverse("portal:history")).status_code == 404
     assert api_as(coach).get("/api/v1/me/home/").status_code == 403
