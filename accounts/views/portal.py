@@ -4,7 +4,6 @@ what happened on each day of a month (`mecto.portal_home` gathers each app's par
 import uuid
 from datetime import date, timedelta
 
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -93,8 +92,10 @@ class PortalHistoryView(ClientRequiredMixin, View):
         client = request.tenant.client
         moment = portal_home.moment_for(client)
         first = portal_home.parse_month(request.GET.get("month"), moment.today)
+        error = ""
         if first is None:
-            raise Http404
+            error = _("That month was not understood (YYYY-MM, for example 2026-12): here is this month.")
+            first = moment.today.replace(day=1)
         last = portal_home.month_end(first)
         selected = None
         if request.GET.get("day"):
@@ -121,5 +122,6 @@ class PortalHistoryView(ClientRequiredMixin, View):
             "next_month": next_month,
             "month_count": sum(len(e) for e in days.values()),
             "base_url": reverse("portal:history"),
+            "error": error,
         }
-        return render(request, "accounts/portal_history.html", context)
+        return render(request, "accounts/portal_history.html", context, status=400 if error else 200)

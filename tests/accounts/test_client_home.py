@@ -231,7 +231,8 @@ def test_history_marks_each_day_and_opens_one(client, londoner):
         client.force_login(londoner.user)
         page = client.get(reverse("portal:history"), {"month": "2026-10", "day": "2026-10-19"}).content.decode()
         api = api_as(londoner.user).get("/api/v1/me/history/", {"month": "2026-10"}).json()
-        assert client.get(reverse("portal:history"), {"month": "2026-13"}).status_code == 404
+        wrong = client.get(reverse("portal:history"), {"month": "2026-13"})
+        assert wrong.status_code == 400 and "That month was not understood" in wrong.content.decode()
         bad = api_as(londoner.user).get("/api/v1/me/history/", {"month": "October"})
     assert "Park run" in page and "Their workout" not in page
     assert 'href="/portal/history/?month=2026-09"' in page and 'href="/portal/history/?month=2026-11"' in page
