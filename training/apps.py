@@ -22,10 +22,10 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from celery.schedules import crontab
 
-        from mecto import dashboard, nav, portal_home, reference, schedule
+        from mecto import dashboard, nav, reference, schedule
         from mecto.celery import add_periodic_task
 
-        from . import cards, home
+        from . import cards
 
         reference.register_loader("load_exercises")
         schedule.register_training_days(scheduled_training_days)
@@ -46,6 +46,10 @@ class TrainingConfig(AppConfig):
             )
         )
         dashboard.register_card(cards.training_card)
+        from mecto import portal_home
+
+        from . import home
+
         portal_home.register(
             "training",
             feature="training",
