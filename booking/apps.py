@@ -7,12 +7,15 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking and calendar")
 
     def ready(self):
-        from mecto import nav, support
+        from mecto import nav, portal_home, support
         from mecto.celery import add_periodic_task
-        from mecto.dashboard import register_card, register_portal_card
+        from mecto.dashboard import register_card
 
-        from . import handlers  # noqa: F401  (event subscriptions)
-        from .dashboard import next_session_portal_card, upcoming_sessions_card
+        from . import (
+            handlers,  # noqa: F401  (event subscriptions)
+            home,
+        )
+        from .dashboard import upcoming_sessions_card
         from .support import bookings_section
 
         nav.register(nav.NavItem("calendar", _("Calendar"), "booking:calendar", capability="booking.manage", order=20))
@@ -23,7 +26,7 @@ class BookingConfig(AppConfig):
         )
         register_card(upcoming_sessions_card)
         support.register_client_section(bookings_section)
-        register_portal_card(next_session_portal_card, feature="booking")
+        portal_home.register("next_session", feature="booking", today=home.next_session, history=home.history)
         add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
         add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)
         from mecto import privacy as data_rights

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from mecto.dashboard import Card
 from mecto.localization import format_date, format_time
 
-from .selectors import calendar_sessions, client_bookings, coach_profile
+from .selectors import calendar_sessions, coach_profile
 
 
 def _when(start_at, tz) -> str:
@@ -44,36 +44,4 @@ def upcoming_sessions_card(request, scope):
         url=reverse("booking:calendar"),
         action=_("Open calendar"),
         order=20,
-    )
-
-
-def next_session_portal_card(request):
-    """The client's next booked session, or how to book one."""
-    from .models import Booking
-
-    client = request.tenant.client
-    booking = (
-        client_bookings(client=client)
-        .filter(status__in=Booking.ACTIVE, session__end_at__gte=timezone.now())
-        .order_by("session__start_at")
-        .first()
-    )
-    if booking is None:
-        return Card(
-            title=_("Next session"),
-            body=_("No session booked. Book one from your bookings page or ask your coach."),
-            url=reverse("booking:portal_bookings"),
-            action=_("Book a session"),
-            order=10,
-        )
-    tz = ZoneInfo(client.time_zone or client.organization.time_zone)
-    session = booking.session
-    coach = str(session.coach) if session.coach_id else ""
-    return Card(
-        title=_("Next session"),
-        value=_when(session.start_at, tz),
-        body=f"{session.service.name}" + (f" · {coach}" if coach else ""),
-        url=reverse("booking:portal_bookings"),
-        action=_("See my bookings"),
-        order=10,
     )

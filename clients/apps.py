@@ -73,7 +73,12 @@ class ClientsConfig(AppConfig):
         register_card(dashboard.messages_card)
         register_portal_card(dashboard.portal_messages_card, feature="messages")
         register_card(dashboard.checkins_card)
-        register_portal_card(dashboard.portal_checkins_card, feature="checkins")
+        from mecto import portal_home
+
+        from . import home
+
+        portal_home.register("checkins", feature="checkins", today=home.checkins_today, history=home.checkins_history)
+        portal_home.register("health", feature="progress", week=home.health_week)
         del handlers  # imported for its event handlers
         from mecto import privacy as data_rights
 

@@ -111,21 +111,3 @@ def checkins_card(request, scope):
         action=_("Review check-ins"),
         order=6,
     )
-
-
-def portal_checkins_card(request):
-    """The client's check-ins to fill in."""
-    from . import selectors
-
-    client = request.tenant.client
-    open_ = list(selectors.open_checkins(client=client)[:3])
-    if not open_:
-        return None
-    return Card(
-        title=_("Check-in due"),
-        value=str(len(open_)),
-        body=ngettext("%(n)d check-in to fill in", "%(n)d check-ins to fill in", len(open_)) % {"n": len(open_)},
-        url=reverse("clients:portal_checkin", args=[open_[0].public_id]),
-        action=_("Fill in now"),
-        order=5,
-    )

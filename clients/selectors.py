@@ -330,6 +330,25 @@ def client_photos(*, client: Client) -> QuerySet[ProgressPhoto]:
     return ProgressPhoto.objects.for_org(client.organization).filter(client=client)
 
 
+def photo_comparison(*, client: Client, pose: str | None, before: str = "", after: str = "", key: str = "pk") -> dict:
+    """Two photos of one pose side by side: the ones picked (by `key`, the photo's id for the
+    coach, its public id for the client) or else the first and the latest."""
+    pose = pose if pose in ProgressPhoto.Pose.values else ProgressPhoto.Pose.FRONT
+    photos = list(client_photos(client=client).filter(pose=pose).order_by("taken_on", "id"))
+    by_key = {str(getattr(p, key)): p for p in photos}
+    first = by_key.get(before or "") or (photos[0] if photos else None)
+    second = by_key.get(after or "") or (photos[-1] if len(photos) > 1 else None)
+    return {
+        "pose": pose,
+        "poses": ProgressPhoto.Pose.choices,
+        "photos": photos,
+        "photo_key": key,
+        "before": first,
+        "after": second,
+        "days_between": (second.taken_on - first.taken_on).days if first and second else None,
+    }
+
+
 # --- Messaging --------------------------------------------------------------------------------------
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 

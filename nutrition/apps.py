@@ -30,10 +30,10 @@ class NutritionConfig(AppConfig):
     def _ready_habits(self):
         from celery.schedules import crontab
 
-        from mecto import dashboard, nav
+        from mecto import nav, portal_home
         from mecto.celery import add_periodic_task
 
-        from .views.habits import portal_habits_card
+        from . import home
 
         nav.register(
             nav.NavItem("habits", _("Habits"), "nutrition:habit_library", capability="nutrition.manage", order=27)
@@ -43,12 +43,18 @@ class NutritionConfig(AppConfig):
                 "portal_habits", _("Habits"), "nutrition:portal_habits", audience="client", order=12, feature="habits"
             )
         )
-        dashboard.register_portal_card(portal_habits_card, feature="habits")
+        portal_home.register(
+            "habits", feature="habits", today=home.habits_today, streaks=home.habit_streaks, week=home.habits_week
+        )
         # Hourly: each client's day (and its grace period) ends at their own local hour.
         add_periodic_task("nutrition-habit-streak-breaks", "nutrition.record_habit_streak_breaks", crontab(minute=20))
 
     def _ready_logs(self):
-        from mecto import nav
+        from mecto import nav, portal_home
+
+        from . import home
+
+        portal_home.register("nutrition", feature="nutrition", today=home.nutrition_today)
 
         nav.register(
             nav.NavItem(

@@ -47,7 +47,19 @@ class TrainingConfig(AppConfig):
             )
         )
         dashboard.register_card(cards.training_card)
-        dashboard.register_portal_card(cards.portal_workout_card, feature="training")
+        from mecto import portal_home
+
+        from . import home
+
+        portal_home.register(
+            "training",
+            feature="training",
+            today=home.today,
+            streaks=home.streaks,
+            week=home.week,
+            history=home.history,
+            progress=home.progress,
+        )
         add_periodic_task("training-inactive-clients", "training.flag_inactive_clients", crontab(hour=6, minute=0))
         from mecto import privacy as data_rights
 

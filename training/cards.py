@@ -42,37 +42,3 @@ def training_card(request, scope):
             for r in records
         ],
     )
-
-
-def portal_workout_card(request):
-    """The client's workouts of today (their calendar), done or still to do."""
-    from django.db.models import Exists, OuterRef
-
-    from .models import ScheduledWorkout, WorkoutLog
-    from .selectors import client_today
-
-    client = request.tenant.client
-    today = client_today(client)
-    workouts = list(
-        ScheduledWorkout.objects.for_org(client.organization)
-        .filter(client=client, date=today)
-        .select_related("workout")
-        .annotate(is_logged=Exists(WorkoutLog.objects.filter(scheduled=OuterRef("pk"))))
-        .order_by("workout__position", "id")
-    )
-    url = reverse("training:portal_workouts")
-    if not workouts:
-        return Card(
-            title=_("Today's workout"),
-            body=_("Nothing scheduled today. See what is coming up and catch up on workouts you have not logged."),
-            url=url,
-            action=_("See my workouts"),
-            order=20,
-        )
-    return Card(
-        title=_("Today's workout"),
-        rows=[f"{w.workout.name} · " + (_("logged") if w.is_logged else _("to do")) for w in workouts],
-        url=url,
-        action=_("Open my workouts"),
-        order=20,
-    )

@@ -96,20 +96,13 @@ class PhotoCompareView(ClientTabMixin, View):
 
     def get(self, request, pk):
         client = get_client(request, pk)
-        pose = request.GET.get("pose") if request.GET.get("pose") in ProgressPhoto.Pose.values else "front"
-        photos = list(selectors.client_photos(client=client).filter(pose=pose).order_by("taken_on", "id"))
-        by_id = {str(p.pk): p for p in photos}
-        before = by_id.get(request.GET.get("before", "")) or (photos[0] if photos else None)
-        after = by_id.get(request.GET.get("after", "")) or (photos[-1] if len(photos) > 1 else None)
         context = self.tab_context(request, client)
         context.update(
-            {
-                "pose": pose,
-                "poses": ProgressPhoto.Pose.choices,
-                "photos": photos,
-                "before": before,
-                "after": after,
-                "days_between": (after.taken_on - before.taken_on).days if before and after else None,
-            }
+            selectors.photo_comparison(
+                client=client,
+                pose=request.GET.get("pose"),
+                before=request.GET.get("before", ""),
+                after=request.GET.get("after", ""),
+            )
         )
         return render(request, "clients/photo_compare.html", context)

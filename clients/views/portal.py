@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from mecto import portal_home
 from mecto.errors import DomainError
+from mecto.localization import format_date
 from mecto.permissions import ClientRequiredMixin
 
 from .. import selectors, services
@@ -47,6 +49,8 @@ def render_portal_progress(request, form=None, photo_form=None, status=200):
     metric_list = list(selectors.metrics(organization=client.organization))
     form = form or progress_form(metric_list, client)
     charts = selectors.progress_charts(client=client)
+    # Charts other apps add (training volume per week), through the portal home's registry.
+    more_charts = portal_home.progress_charts(request, client)
     entries = [
         {"entry": e, "value": entry_text(e, client.unit_system)} for e in selectors.progress_entries(client=client)[:30]
     ]
@@ -63,6 +67,27 @@ def render_portal_progress(request, form=None, photo_form=None, status=200):
             "entries": entries,
             "photos": list(selectors.client_photos(client=client).order_by("-taken_on", "-id")[:24]),
             "photo_form": photo_form or PhotoForm(),
+            "compare": selectors.photo_comparison(
+                client=client,
+                pose=request.GET.get("pose"),
+                before=request.GET.get("before", ""),
+                after=request.GET.get("after", ""),
+                key="public_id",
+            ),
+            "more_charts": more_charts,
+            "more_chart_data": [
+                {
+                    "key": c.key,
+                    "name": c.name,
+                    "unit": c.unit,
+                    "kind": "number",
+                    "type": c.type,
+                    "target": None,
+                    "values": c.values,
+                    "labels": [format_date(day, "SHORT_DATE_FORMAT") for day in c.labels],
+                }
+                for c in more_charts
+            ],
             "health_for_client": True,
             **health_context(client),
         },

@@ -12,12 +12,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 
 from clients.models import Client
-from mecto.dashboard import Card
 from mecto.errors import DomainError
 from mecto.forms import IdPrefixMixin, apply_domain_error
 from mecto.localization import format_date
@@ -446,6 +446,14 @@ class PortalHabitsView(ClientRequiredMixin, View):
         return self.get(request, own_form=form, status=400)
 
 
+def _back_to(request) -> str:
+    """The portal page the tick came from (the home ticks habits too), if it is one of ours."""
+    target = request.POST.get("next", "")
+    if target.startswith("/portal/") and url_has_allowed_host_and_scheme(target, {request.get_host()}, False):
+        return target
+    return ""
+
+
 class PortalLogHabitView(ClientRequiredMixin, View):
     """One tap: tick or untick a yes/no habit, +/- a count, or save a number, for today or
     yesterday while its grace period lasts."""
@@ -463,7 +471,7 @@ class PortalLogHabitView(ClientRequiredMixin, View):
             day = forms.DateField().clean(post.get("date"))
         except (ValueError, forms.ValidationError):
             messages.error(request, _("That did not work; please try again."))
-            return redirect("nutrition:portal_habits")
+            return redirect(_back_to(request) or reverse("nutrition:portal_habits"))
         op = post.get("op", "")
         try:
             if op == "untick":
@@ -485,22 +493,4 @@ class PortalLogHabitView(ClientRequiredMixin, View):
                 services.log_habit(habit=habit, client_uuid=request_id, day=day, value=value, actor=request.user)
         except DomainError as exc:
             messages.error(request, exc.message)
-        return redirect(reverse("nutrition:portal_habits") + f"#habit-{habit.pk}")
-
-
-def portal_habits_card(request):
-    """Today's habits on the portal home: how many are done, each with its streak."""
-    client = request.tenant.client
-    rows = [r for r in selectors.today_for_client(client=client) if any(e["is_today"] for e in r["entries"])]
-    if not rows:
-        return None
-    done = sum(1 for r in rows if r["stats"].done_today)
-    return Card(
-        title=_("Habits today"),
-        value=f"{done}/{len(rows)}",
-        body=_("done today"),
-        url=reverse("nutrition:portal_habits"),
-        action=_("Open habits"),
-        order=15,
-        rows=[f"{r['habit'].name}: {streak_label(r['stats'])}" for r in rows[:4]],
-    )
+        return redirect(_back_to(request) or reverse("nutrition:portal_habits") + f"#habit-{habit.pk}")

@@ -1,4 +1,5 @@
-"""The client portal home: one card per app, honest empty states, only the client's own data."""
+"""The client portal home: today's sections and the cards of the others, honest empty states,
+only the client's own data."""
 
 import pytest
 from django.urls import reverse
@@ -16,7 +17,8 @@ def test_new_client_sees_every_card_with_what_to_do(client, client_record):
     client.force_login(client_record.user)
     page = client.get(reverse("portal:home")).content.decode()
     assert "No session booked." in page
-    assert "Nothing scheduled today." in page
+    assert "No workouts scheduled yet." in page
+    assert "Welcome! Here is how to begin" in page
     assert "No unread messages." in page
     assert "Nothing to pay." in page and "0 session credits left" in page
     for url in ("booking:portal_bookings", "training:portal_workouts", "clients:portal_messages", "billing:portal"):
@@ -39,7 +41,7 @@ def test_cards_show_the_clients_session_workout_messages_invoices_and_credits(cl
     client.force_login(client_record.user)
     page = client.get(reverse("portal:home")).content.decode()
     assert booking.session.service.name in page
-    assert "Lower body A · to do" in page
+    assert "Lower body A" in page and "Start workout" in page
     assert "1 unread message" in page
     assert "1 invoice to pay" in page and "45.00" in page
     assert "3 session credits left" in page

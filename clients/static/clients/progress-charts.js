@@ -1,7 +1,7 @@
 // Progress charts: one chart per metric from the page's JSON (the measurements' and, when
 // present, the phone's daily health figures), with a dashed target line.
 document.addEventListener("DOMContentLoaded", () => {
-  const sources = ["chart-data", "health-chart-data"].map((id) => document.getElementById(id)).filter(Boolean);
+  const sources = ["chart-data", "health-chart-data", "more-chart-data"].map((id) => document.getElementById(id)).filter(Boolean);
   if (!sources.length || typeof Chart === "undefined") return;
   const brand = getComputedStyle(document.documentElement).getPropertyValue("--brand").trim() || "#15803d";
   sources.flatMap((source) => JSON.parse(source.textContent)).forEach((series) => {
