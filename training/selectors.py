@@ -478,6 +478,7 @@ def session_screen(*, client, scheduled, session=None) -> list[dict]:
                 "label": labels.get(item.pk, ""),
                 "exercise": exercise,
                 "is_swapped": exercise.pk != item.exercise_id,
+                "has_history": exercise.pk in history,
                 "swap_choices": [item.exercise, *item.allowed_swaps.all()] if item.allowed_swaps.all() else [],
                 "sets": sets,
             }

@@ -259,9 +259,18 @@ def test_todays_workout_link_lands_on_the_screen(client, org, client_record, tod
     assert client.get(_screen(client, today["scheduled"])).status_code == 404  # not theirs
 
 
-def test_coach_sets_allowed_swaps_and_an_assigned_copy_keeps_them(org, coach_api, client_record):
+def test_coach_sets_allowed_swaps_and_an_assigned_copy_keeps_them(client, org, coach, coach_api, client_record):
     item = PrescribedExerciseFactory(organization=org)
     goblet = ExerciseFactory(organization=org, name="Goblet squat")
+    # In the builder's swap box: allow, then remove.
+    client.force_login(coach)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    allow = reverse("training:item_action", args=[item.pk, "allow"])
+    box = client.post(allow, {"exercise": goblet.pk}, **htmx).content.decode()
+    assert "Goblet squat" in box and "from the allowed swaps" in box
+    client.post(reverse("training:item_action", args=[item.pk, "disallow"]), {"exercise": goblet.pk}, **htmx)
+    assert not item.allowed_swaps.exists()
+    assert client.post(allow, {"exercise": ExerciseFactory().pk}).status_code == 404  # another business's
     url = f"/api/v1/prescribed-exercises/{item.pk}/allowed-swaps/"
     assert coach_api.post(url, {"exercises": [ExerciseFactory().pk]}, format="json").status_code == 400
     saved = coach_api.post(url, {"exercises": [goblet.pk]}, format="json")

@@ -712,6 +712,7 @@ class SessionExerciseSerializer(serializers.Serializer):
     label = serializers.CharField(help_text=LABEL_HELP)
     exercise = ExerciseBriefSerializer(help_text="The prescribed exercise, or the allowed swap chosen.")
     is_swapped = serializers.BooleanField()
+    has_history = serializers.BooleanField(help_text="I logged this exercise before (last_time may still be null).")
     summary = serializers.CharField(source="item.summary")
     reps_type = serializers.CharField(source="item.reps_type")
     reps_min = serializers.IntegerField(source="item.reps_min", allow_null=True)
