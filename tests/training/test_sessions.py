@@ -222,7 +222,10 @@ def test_portal_screen_logs_by_plain_form_posts_and_keeps_every_set(client, clie
         action, {"prescribed": squat.pk, "set_number": 2, "done": "0"}, HTTP_ACCEPT="application/json"
     )
     assert as_json.json()["ok"] is True and as_json.json()["rest_seconds"] == 0
-    finished = client.post(reverse("training:portal_session_action", args=[scheduled.public_id, "finish"]))
+    finished = client.post(
+        reverse("training:portal_session_action", args=[scheduled.public_id, "finish"]), {"notes": "Heavy day"}
+    )
+    assert WorkoutLog.objects.get(scheduled=scheduled).notes == "Heavy day"
     summary_url = finished["Location"]
     summary = client.get(summary_url).content.decode()
     assert "New personal record" in summary or "new personal records" in summary

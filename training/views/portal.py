@@ -306,6 +306,8 @@ class PortalSessionActionView(ClientRequiredMixin, View):
                 session = selectors.open_session(client=client, scheduled=scheduled)
                 if session is None:
                     raise services.TrainingError(_("Complete at least one set before finishing."), field="sets")
+                if "notes" in data:
+                    session = services.save_session_notes(session=session, notes=data["notes"], actor=request.user)
                 services.finish_session(session=session, at=at, actor=request.user)
                 if _wants_json(request):
                     return JsonResponse({"ok": True, "summary_url": self._summary_url(session)})

@@ -231,7 +231,16 @@
         .catch(function () { say(text.textFailed); });
     };
     area.addEventListener("input", function () { clearTimeout(wait); wait = setTimeout(saveNotes, 1500); });
-    area.addEventListener("change", saveNotes);
     notes.addEventListener("submit", function (event) { event.preventDefault(); saveNotes(); });
+    // Finishing carries the notes as they are, so a save still waiting is not lost or raced.
+    var finish = root.querySelector("form.session-finish");
+    if (finish) finish.addEventListener("submit", function () {
+      clearTimeout(wait);
+      var copy = finish.querySelector('input[name="notes"]') || document.createElement("input");
+      copy.type = "hidden";
+      copy.name = "notes";
+      copy.value = area.value;
+      finish.appendChild(copy);
+    });
   }
 })();
