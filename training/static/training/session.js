@@ -192,9 +192,16 @@
     var done = event.submitter && event.submitter.name === "done" ? event.submitter.value : "1";
     var data = fieldsOf(form, done);
     var row = form.closest(".session-set");
+    var before = { className: row.className, state: row.querySelector("[data-set-state]").textContent, button: row.querySelector("[data-done-button]").textContent };
     markRow(row, { done: done });
     send(form, data).then(function (ok) {
-      if (!ok) return;
+      if (!ok) {
+        // Refused (bad input): the row shows what the server still has.
+        row.className = before.className + " has-error";
+        row.querySelector("[data-set-state]").textContent = before.state;
+        row.querySelector("[data-done-button]").textContent = before.button;
+        return;
+      }
       moveNext();
       var rest = parseInt(form.dataset.rest, 10) || 0;
       if (done !== "0" && rest > 0) runRest(Date.now() + rest * 1000);
