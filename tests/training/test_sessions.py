@@ -18,6 +18,7 @@ from tests.training.factories import (
     ScheduledWorkoutFactory,
     SetLogFactory,
     WorkoutLogFactory,
+    WorkoutSessionFactory,
 )
 from training import services
 from training.models import PersonalRecord, SessionSet, WorkoutLog, WorkoutSession
@@ -188,6 +189,13 @@ def test_the_session_detail_query_count_does_not_grow(org, client_record, today,
     more(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert len(api.get(f"{SESSIONS}{public_id}/").data["exercises"]) == 14
+    # The list of sessions too.
+    with django_assert_max_num_queries(12) as one:
+        api.get(SESSIONS)
+    for _ in range(5):
+        WorkoutSessionFactory(organization=org, client=client_record)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert len(api.get(SESSIONS).data["results"]) == 6
 
 
 # --- The portal screen ---------------------------------------------------------------------------------
