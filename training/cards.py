@@ -72,7 +72,7 @@ def portal_workout_card(request):
     return Card(
         title=_("Today's workout"),
         rows=[f"{w.workout.name} · " + (_("logged") if w.is_logged else _("to do")) for w in workouts],
-        url=reverse("training:portal_today"),
-        action=_("Start today's workout") if not all(w.is_logged for w in workouts) else _("See today's workout"),
+        url=url,
+        action=_("Open my workouts"),
         order=20,
     )
