@@ -55,9 +55,19 @@ class OfflinePost:
 
 OFFLINE_POSTS = (
     OfflinePost("training:portal_log", r"^/portal/workouts/[0-9a-f-]{36}/log/$", "client_uuid"),
+    # Today's workout, set by set: each set (and the notes, the finish) has its own key, so
+    # saving one set twice offline sends its latest save once.
+    OfflinePost(
+        "training:portal_session_action",
+        r"^/portal/workouts/[0-9a-f-]{36}/session/(start|set|swap|notes|finish)/$",
+        "entry_key",
+    ),
     OfflinePost("nutrition:portal_add_food", r"^/portal/nutrition/foods/\d+/$", "client_entry_id"),
     OfflinePost("nutrition:portal_quick_add", r"^/portal/nutrition/quick-add/$", "client_entry_id"),
     OfflinePost("api:my-workout-log-list", r"^/api/v1/me/workout-logs/$", "client_uuid"),
+    OfflinePost(
+        "api:my-workout-session-sets", r"^/api/v1/me/workout-sessions/[0-9a-f-]{36}/(sets|swap|finish)/$", "entry_key"
+    ),
     OfflinePost("api:my-food-log-list", r"^/api/v1/me/food-log/$", "client_entry_id"),
 )
 

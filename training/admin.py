@@ -13,10 +13,12 @@ from .models import (
     Program,
     ProgramWeek,
     ScheduledWorkout,
+    SessionSet,
     SetLog,
     TrainingSettings,
     Workout,
     WorkoutLog,
+    WorkoutSession,
 )
 
 
@@ -130,7 +132,7 @@ class PrescribedExerciseAdmin(admin.ModelAdmin):
     list_filter = ["reps_type", "load_type", "progression", "organization"]
     search_fields = ["exercise__name", "block__workout__name", "block__workout__program__name"]
     list_select_related = ["exercise", "block__workout", "organization"]
-    autocomplete_fields = ["exercise", "block", "progression_source"]
+    autocomplete_fields = ["exercise", "block", "progression_source", "allowed_swaps"]
 
 
 @admin.register(ScheduledWorkout)
@@ -167,6 +169,42 @@ class WorkoutLogAdmin(admin.ModelAdmin):
     autocomplete_fields = ["client", "scheduled", "workout"]
     readonly_fields = ["client_uuid", "created_at"]
     inlines = [SetLogInline, CommentInline]
+
+
+class SessionSetInline(admin.TabularInline):
+    model = SessionSet
+    extra = 0
+    fields = ["prescribed", "set_number", "exercise", "reps", "load_kg", "rpe", "is_done", "notes", "completed_at"]
+    autocomplete_fields = ["prescribed", "exercise"]
+
+
+@admin.register(WorkoutSession)
+class WorkoutSessionAdmin(admin.ModelAdmin):
+    """Workouts being logged set by set; a finished one links to its workout log."""
+
+    list_display = ["__str__", "client", "started_at", "finished_at", "workout_log", "organization"]
+    list_filter = [("finished_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = [
+        "client__first_name",
+        "client__last_name",
+        "client__email",
+        "scheduled__workout__name",
+        "public_id",
+    ]
+    list_select_related = ["client", "scheduled__workout", "workout_log", "organization"]
+    autocomplete_fields = ["client", "scheduled", "workout_log"]
+    readonly_fields = ["public_id", "updated_at"]
+    date_hierarchy = "started_at"
+    inlines = [SessionSetInline]
+
+
+@admin.register(SessionSet)
+class SessionSetAdmin(admin.ModelAdmin):
+    list_display = ["exercise", "session", "set_number", "reps", "load_kg", "rpe", "is_done", "completed_at"]
+    list_filter = ["is_done", "organization"]
+    search_fields = ["exercise__name", "session__client__first_name", "session__client__last_name"]
+    list_select_related = ["exercise", "session__scheduled__workout", "organization"]
+    autocomplete_fields = ["session", "prescribed", "exercise"]
 
 
 @admin.register(SetLog)

@@ -364,6 +364,13 @@ class PrescribedExercise(OrgOwned):
     )
     progression_step = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(_("why"), max_length=300, blank=True)
+    allowed_swaps = models.ManyToManyField(
+        Exercise,
+        blank=True,
+        related_name="+",
+        verbose_name=_("allowed swaps"),
+        help_text=_("Exercises the client may do instead when logging (equipment taken, a niggle)."),
+    )
 
     class Meta:
         verbose_name = _("prescribed exercise")
@@ -507,6 +514,74 @@ class SetLog(OrgOwned):
         verbose_name_plural = _("set logs")
         ordering = ["workout_log", "set_number", "id"]
         indexes = [models.Index(fields=["organization", "client", "exercise"], name="set_log_client_exercise")]
+
+    def __str__(self) -> str:
+        return f"{self.exercise} set {self.set_number}"
+
+
+class WorkoutSession(OrgOwned):
+    """A scheduled workout being done now. Each set is saved as it is completed, so a closed tab
+    or another device resumes where the client was; finishing stores it as a `WorkoutLog` whose
+    upload id is the session's `public_id` (a finish sent twice is stored once)."""
+
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="workout_sessions")
+    scheduled = models.ForeignKey(ScheduledWorkout, on_delete=models.CASCADE, related_name="sessions")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    started_at = models.DateTimeField(_("started"))
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    workout_log = models.OneToOneField(
+        WorkoutLog, null=True, blank=True, on_delete=models.SET_NULL, related_name="session", verbose_name=_("log")
+    )
+    notes = LimitedTextField(_("notes"), blank=True, max_length=2000)
+    # {prescribed exercise id: exercise id} for the coach's allowed swaps the client chose.
+    swaps = models.JSONField(_("swaps"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("workout session")
+        verbose_name_plural = _("workout sessions")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "scheduled"],
+                condition=Q(finished_at__isnull=True),
+                name="workout_session_one_open",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "client", "-started_at"], name="session_client_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.scheduled.workout} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class SessionSet(OrgOwned):
+    """One set of a session as the client saved it. Blank measures of a done set were done as
+    prescribed (they are filled in from the prescription when the session is finished)."""
+
+    session = models.ForeignKey(WorkoutSession, on_delete=models.CASCADE, related_name="sets")
+    prescribed = models.ForeignKey(PrescribedExercise, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.PROTECT, related_name="+")
+    set_number = models.PositiveSmallIntegerField(_("set"))
+    reps = models.PositiveSmallIntegerField(_("reps"), null=True, blank=True)
+    load_kg = models.DecimalField(_("load (kg)"), max_digits=7, decimal_places=2, null=True, blank=True)
+    duration_seconds = models.PositiveIntegerField(_("time (s)"), null=True, blank=True)
+    distance_m = models.PositiveIntegerField(_("distance (m)"), null=True, blank=True)
+    rpe = models.DecimalField(_("RPE"), max_digits=3, decimal_places=1, null=True, blank=True)
+    is_done = models.BooleanField(_("done"), default=True)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    completed_at = models.DateTimeField(_("completed"))
+
+    class Meta:
+        verbose_name = _("session set")
+        verbose_name_plural = _("session sets")
+        ordering = ["session", "prescribed__block__position", "prescribed__position", "set_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "prescribed", "set_number"], name="session_set_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.exercise} set {self.set_number}"

@@ -374,3 +374,133 @@ def inactive_clients(*, organization, now: datetime | None = None) -> list[dict]
         if last is not None and last <= now - timedelta(days=days):
             out.append({"client_id": pk, "days": (now - last).days, "last_activity_at": last.isoformat()})
     return out
+
+
+# --- Today's workout, set by set ----------------------------------------------------------------------
+def last_time(*, client, exercise_ids) -> dict[int, dict[int, SetLog]]:
+    """What the client did the last time they logged each exercise: {exercise: {set number: set}},
+    the done sets of their latest log that has the exercise (two queries, however many exercises)."""
+    from django.db.models import Subquery
+
+    ids = set(exercise_ids)
+    if not ids:
+        return {}
+    latest = (
+        SetLog.objects.filter(client=client, exercise=OuterRef("pk"), is_done=True)
+        .order_by("-performed_at", "-workout_log_id")
+        .values("workout_log_id")[:1]
+    )
+    pairs = {
+        (pk, log_id)
+        for pk, log_id in Exercise.objects.filter(pk__in=ids)
+        .annotate(last_log=Subquery(latest))
+        .values_list("pk", "last_log")
+        if log_id
+    }
+    found: dict[int, dict[int, SetLog]] = defaultdict(dict)
+    rows = SetLog.objects.filter(
+        client=client, is_done=True, exercise_id__in=ids, workout_log_id__in={log for _pk, log in pairs}
+    ).order_by("set_number", "id")
+    for row in rows:
+        if (row.exercise_id, row.workout_log_id) in pairs:
+            found[row.exercise_id].setdefault(row.set_number, row)
+    return dict(found)
+
+
+def open_session(*, client, scheduled):
+    from .models import WorkoutSession
+
+    return WorkoutSession.objects.filter(client=client, scheduled=scheduled, finished_at__isnull=True).first()
+
+
+def latest_session(*, client, scheduled):
+    """The open session of a scheduled workout, else its last finished one, else None."""
+    from .models import WorkoutSession
+
+    found = open_session(client=client, scheduled=scheduled)
+    if found is not None:
+        return found
+    return (
+        WorkoutSession.objects.filter(client=client, scheduled=scheduled, finished_at__isnull=False)
+        .select_related("workout_log")
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def session_screen(*, client, scheduled, session=None) -> list[dict]:
+    """Today's workout as the logging screen shows it: each prescribed exercise (or the client's
+    swap) with its allowed swaps, and each set with what was saved and what was done last time.
+    The query count does not depend on the number of exercises or sets."""
+    from .labels import workout_labels
+    from .models import SessionSet
+
+    blocks = list(
+        Block.objects.filter(workout_id=scheduled.workout_id)
+        .order_by("position", "id")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=items_queryset().prefetch_related(
+                    Prefetch("allowed_swaps", queryset=Exercise.objects.order_by("name", "id"))
+                ),
+            )
+        )
+    )
+    labels = workout_labels(blocks)
+    items = [item for block in blocks for item in block.items.all()]
+    swaps = dict(session.swaps) if session is not None else {}
+    saved = {}
+    if session is not None:
+        saved = {
+            (s.prescribed_id, s.set_number): s
+            for s in SessionSet.objects.filter(session=session).select_related("exercise")
+        }
+    choices = {e.pk: e for item in items for e in item.allowed_swaps.all()}
+    for item in items:
+        choices.setdefault(item.exercise_id, item.exercise)
+    wanted = {int(pk) for pk in swaps.values()}
+    history = last_time(
+        client=client,
+        exercise_ids={item.exercise_id for item in items} | wanted | {s.exercise_id for s in saved.values()},
+    )
+    rows = []
+    for item in items:
+        exercise = choices.get(swaps.get(str(item.pk)), item.exercise)
+        sets = []
+        for number in range(1, item.sets + 1):
+            row = saved.get((item.pk, number))
+            done_with = row.exercise if row is not None else exercise
+            sets.append({"number": number, "saved": row, "last": history.get(done_with.pk, {}).get(number)})
+        rows.append(
+            {
+                "item": item,
+                "label": labels.get(item.pk, ""),
+                "exercise": exercise,
+                "is_swapped": exercise.pk != item.exercise_id,
+                "has_history": exercise.pk in history,
+                "swap_choices": [item.exercise, *item.allowed_swaps.all()] if item.allowed_swaps.all() else [],
+                "sets": sets,
+            }
+        )
+    return rows
+
+
+def session_summary(*, session) -> dict:
+    """The finish screen: volume (reps × load of the done sets, in kg), duration, sets done and
+    the records this session set."""
+    log = session.workout_log
+    if log is None:
+        return {}
+    sets = list(log.sets.filter(is_done=True))
+    volume = sum(((s.load_kg or 0) * (s.reps or 0) for s in sets), start=0)
+    records = list(
+        PersonalRecord.objects.filter(set_log__workout_log=log).select_related("exercise").order_by("exercise__name")
+    )
+    return {
+        "log": log,
+        "volume_kg": volume,
+        "duration_minutes": log.duration_minutes,
+        "sets_done": len(sets),
+        "records": records,
+    }

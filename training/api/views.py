@@ -42,6 +42,7 @@ from ..models import (
     ScheduledWorkout,
     Workout,
     WorkoutLog,
+    WorkoutSession,
 )
 from . import serializers as s
 
@@ -629,6 +630,34 @@ class PrescribedExerciseViewSet(
         item = services.swap_exercise(item=item, exercise=data.validated_data["exercise"], actor=request.user)
         return Response(self._with_warnings(item, s.PrescribedExerciseSerializer(item).data))
 
+    @extend_schema(
+        methods=["GET"],
+        summary="The exercises a client may do instead of this one when logging",
+        responses={200: s.AllowedSwapsResultSerializer, **ERRORS},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Set the exercises a client may do instead of this one (an empty list: no swap)",
+        request=s.AllowedSwapsSerializer,
+        responses={200: s.AllowedSwapsResultSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="allowed-swaps")
+    def allowed_swaps(self, request, pk=None):
+        item = self.get_object()
+        if request.method == "POST":
+            data = s.AllowedSwapsSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            exercises = list(
+                Exercise.objects.for_org(self.organization).filter(pk__in=data.validated_data["exercises"])
+            )
+            if len(exercises) != len(set(data.validated_data["exercises"])):
+                raise DomainError("Choose exercises from the library.", field="exercises")
+            services.set_allowed_swaps(item=item, exercises=exercises, actor=request.user)
+        chosen = item.allowed_swaps.order_by("name", "id")
+        return Response(
+            s.AllowedSwapsResultSerializer({"prescribed": item.pk, "exercises": chosen}).data, status=status.HTTP_200_OK
+        )
+
 
 @extend_schema_view(
     create=extend_schema(
@@ -908,6 +937,140 @@ class MyWorkoutLogViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
             s.WorkoutLogSerializer(log, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+def _session_payload(session, client) -> WorkoutSession:
+    """A session with what its detail shows: the screen (sets, last time, swaps) and, once
+    finished, the summary in the client's units."""
+    from mecto.localization import kg_to_display, weight_unit
+
+    session.screen = selectors.session_screen(client=client, scheduled=session.scheduled, session=session)
+    session.summary = None
+    if session.is_finished and session.workout_log_id:
+        summary = selectors.session_summary(session=session)
+        summary["volume"] = kg_to_display(summary["volume_kg"], client.unit_system)
+        summary["unit"] = weight_unit(client.unit_system)
+        session.summary = summary
+    return session
+
+
+SESSION_ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="My workout sessions (today's workout logged set by set), latest first"),
+    retrieve=extend_schema(
+        summary="One session: each exercise, its sets as saved, what I did last time and the allowed swaps",
+        responses={200: s.WorkoutSessionDetailSerializer, 404: ErrorSerializer},
+    ),
+    create=extend_schema(
+        summary="Start a scheduled workout, or resume the one already started (on any device)",
+        description="201 with a new session; 200 with the open session of that workout when there is one.",
+        request=s.SessionStartSerializer,
+        responses={201: s.WorkoutSessionDetailSerializer, 200: s.WorkoutSessionDetailSerializer, **SESSION_ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change the session's notes for my coach",
+        request=s.WorkoutSessionSerializer,
+        responses={200: s.WorkoutSessionDetailSerializer, **SESSION_ERRORS},
+    ),
+)
+class MyWorkoutSessionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, ClientViewSet
+):
+    queryset = WorkoutSession.objects.select_related("scheduled__workout", "workout_log")
+    serializer_class = s.WorkoutSessionSerializer
+    lookup_field = "public_id"
+    filter_backends: list = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self):
+        return s.WorkoutSessionSerializer if self.action == "list" else s.WorkoutSessionDetailSerializer
+
+    def _detail(self, session, code=status.HTTP_200_OK):
+        session = self.get_queryset().get(pk=session.pk)
+        payload = _session_payload(session, self.request.tenant.client)
+        return Response(s.WorkoutSessionDetailSerializer(payload).data, status=code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        data = s.SessionStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = request.tenant.client
+        scheduled = (
+            selectors.scheduled_workouts(client=client).filter(public_id=data.validated_data["scheduled"]).first()
+        )
+        if scheduled is None:
+            raise DomainError("This workout is not on your schedule.", field="scheduled")
+        session, created = services.start_session(
+            client=client, scheduled=scheduled, at=data.validated_data.get("at"), actor=request.user
+        )
+        return self._detail(session, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+    def partial_update(self, request, *args, **kwargs):
+        session = self.get_object()
+        data = s.WorkoutSessionSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        if "notes" in data.validated_data:
+            session = services.save_session_notes(
+                session=session, notes=data.validated_data["notes"], actor=request.user
+            )
+        return self._detail(session)
+
+    @extend_schema(
+        summary="Save one set as completed (blank measures: done as prescribed) or not done; again to correct it",
+        request=s.SessionSetWriteSerializer,
+        responses={200: s.SessionSetSerializer, **SESSION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def sets(self, request, public_id=None):
+        session = self.get_object()
+        data = s.SessionSetWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("entry_key", None)
+        row = services.save_session_set(
+            session=session,
+            prescribed_id=values.pop("prescribed"),
+            set_number=values.pop("set_number"),
+            actor=request.user,
+            **values,
+        )
+        return Response(s.SessionSetSerializer(row).data)
+
+    @extend_schema(
+        summary="Do one of my coach's allowed swaps instead of the prescribed exercise (or go back to it)",
+        request=s.SessionSwapSerializer,
+        responses={200: s.WorkoutSessionDetailSerializer, **SESSION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def swap(self, request, public_id=None):
+        session = self.get_object()
+        data = s.SessionSwapSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.swap_in_session(
+            session=session,
+            prescribed_id=data.validated_data["prescribed"],
+            exercise_id=data.validated_data["exercise"],
+            actor=request.user,
+        )
+        return self._detail(session)
+
+    @extend_schema(
+        summary="Finish: store the workout log and get the summary (volume, duration, records)",
+        description="Sets not saved are stored as not done. Finishing again returns the same summary.",
+        request=s.SessionFinishSerializer,
+        responses={200: s.WorkoutSessionDetailSerializer, **SESSION_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def finish(self, request, public_id=None):
+        session = self.get_object()
+        data = s.SessionFinishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.finish_session(session=session, at=data.validated_data.get("at"), actor=request.user)
+        return self._detail(session)
 
 
 @extend_schema_view(

@@ -36,6 +36,7 @@ __all__ = [
     "update_prescribed_exercise",
     "delete_prescribed_exercise",
     "duplicate_prescribed_exercise",
+    "set_allowed_swaps",
     "superset_with_next",
     "reorder",
     "move",
@@ -181,6 +182,8 @@ def _copy_items(block: Block, new_block: Block, mapping: dict | None = None) -> 
     can be carried over to a whole-program copy."""
     for item in block.items.all():
         old_pk = item.pk
+        swaps = list(item.allowed_swaps.all())
+        item._prefetched_objects_cache = {}  # the copy's swaps are its own, not the original's
         item.pk = None
         item.id = None
         item.block = new_block
@@ -189,6 +192,8 @@ def _copy_items(block: Block, new_block: Block, mapping: dict | None = None) -> 
             item.progression_source = None
             item.progression_step = 0
         item.save()
+        if swaps:
+            item.allowed_swaps.set(swaps)
         if mapping is not None:
             mapping[old_pk] = item
 
@@ -196,7 +201,7 @@ def _copy_items(block: Block, new_block: Block, mapping: dict | None = None) -> 
 def _copy_workout(
     workout: Workout, *, week: ProgramWeek, program: Program, position: int | None = None, mapping: dict | None = None
 ) -> Workout:
-    blocks = list(workout.blocks.prefetch_related("items"))
+    blocks = list(workout.blocks.prefetch_related("items__allowed_swaps"))
     new = Workout.objects.create(
         organization=program.organization,
         week=week,
@@ -502,6 +507,22 @@ def delete_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> None:
 
 
 @transaction.atomic
+def set_allowed_swaps(*, item: PrescribedExercise, exercises: list[Exercise], actor=None) -> PrescribedExercise:
+    """The exercises a client may do instead of this one when logging (none: no swap offered)."""
+    _lock_program(item.block.workout.program)
+    exercises = list(exercises)
+    if len(exercises) > 10:
+        raise TrainingError(_("Allow at most 10 swaps for one exercise."), field="allowed_swaps")
+    ids = {e.pk for e in exercises} - {item.exercise_id}
+    found = set(Exercise.objects.for_org(item.organization).filter(pk__in=ids).values_list("pk", flat=True))
+    if found != ids:
+        raise TrainingError(_("Choose exercises from the library."), field="allowed_swaps")
+    item.allowed_swaps.set(sorted(ids))
+    _touch(item.block.workout.program)
+    return item
+
+
+@transaction.atomic
 def duplicate_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> PrescribedExercise:
     """A copy of the prescription right after it, in the same block (a second variation, a
     back-off set of the same lift); the copy is not linked to week 1's progression."""
@@ -509,11 +530,13 @@ def duplicate_prescribed_exercise(*, item: PrescribedExercise, actor=None) -> Pr
     _lock_program(block.workout.program)
     PrescribedExercise.objects.filter(block=block, position__gt=item.position).update(position=models.F("position") + 1)
     copy = PrescribedExercise.objects.get(pk=item.pk)
+    swaps = list(copy.allowed_swaps.all())
     copy.pk = copy.id = None
     copy.position = item.position + 1
     copy.progression_source = None
     copy.progression_step = 0
     copy.save()
+    copy.allowed_swaps.set(swaps)
     _renumber(block.items.order_by("position", "id"))
     _touch(block.workout.program)
     return copy

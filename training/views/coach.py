@@ -551,6 +551,15 @@ class ItemActionView(BuilderActionView):
                 services.duplicate_prescribed_exercise(item=item, actor=request.user)
             elif action == "superset":
                 services.superset_with_next(item=item, actor=request.user)
+            elif action in ("allow", "disallow"):
+                # The swaps the client may choose when logging this exercise.
+                exercise = _posted_exercise(request, self.org)
+                allowed = [e for e in item.allowed_swaps.all() if e.pk != exercise.pk]
+                if action == "allow":
+                    allowed.append(exercise)
+                services.set_allowed_swaps(item=item, exercises=allowed, actor=request.user)
+                if request.htmx:
+                    return swaps_box(request, self.org, item)
             elif action == "swap":
                 exercise = _posted_exercise(request, self.org)
                 services.swap_exercise(
@@ -566,23 +575,33 @@ class ItemActionView(BuilderActionView):
         return self.done(request, workout, warning)
 
 
+def swaps_box(request, org, item, status=200):
+    """Swap suggestions for an exercise of the builder, and the swaps the client may choose
+    themselves when logging it."""
+    program = item.block.workout.program
+    profile = generator.program_profile(program)
+    used = set(
+        PrescribedExercise.objects.filter(block__workout=item.block.workout).values_list("exercise_id", flat=True)
+    )
+    allowed = list(item.allowed_swaps.order_by("name", "id"))
+    suggestions = generator.swap_suggestions(
+        organization=org, exercise=item.exercise, profile=profile, exclude=used | {e.pk for e in allowed}
+    )
+    return render(
+        request,
+        "training/builder/_swaps.html",
+        {"item": item, "suggestions": suggestions, "profile": profile, "allowed": allowed},
+        status=status,
+    )
+
+
 class SwapSuggestionsView(TrainingView):
     def get(self, request, pk):
         item = get_object_or_404(
             PrescribedExercise.objects.for_org(self.org).select_related("exercise", "block__workout__program__client"),
             pk=pk,
         )
-        program = item.block.workout.program
-        profile = generator.program_profile(program)
-        used = set(
-            PrescribedExercise.objects.filter(block__workout=item.block.workout).values_list("exercise_id", flat=True)
-        )
-        suggestions = generator.swap_suggestions(
-            organization=self.org, exercise=item.exercise, profile=profile, exclude=used
-        )
-        return render(
-            request, "training/builder/_swaps.html", {"item": item, "suggestions": suggestions, "profile": profile}
-        )
+        return swaps_box(request, self.org, item)
 
 
 class ExercisePickerView(TrainingView):
