@@ -77,7 +77,7 @@ def today(client, moment: Moment) -> dict:
             "public_id": pid,
             "name": name,
             "is_done": done,
-            "url": reverse("training:portal_log", args=[pid]),
+            "url": reverse("training:portal_log" if done else "training:portal_session", args=[pid]),
         }
         for pid, name, day, done in scheduled
         if day == moment.today

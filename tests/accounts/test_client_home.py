@@ -153,7 +153,7 @@ def test_home_page_shows_today_and_ticks_a_habit_in_one_tap(client, londoner, cu
         FoodLogEntryFactory(organization=org, client=londoner, date=date(2026, 11, 4), energy_kcal=650)
         client.force_login(londoner.user)
         page = client.get(reverse("portal:home")).content.decode()
-        assert "Push day" in page and reverse("training:portal_log", args=[scheduled.public_id]) in page
+        assert "Push day" in page and reverse("training:portal_session", args=[scheduled.public_id]) in page
         assert "Check-in due" in page and reverse("clients:portal_checkin", args=[checkin.public_id]) in page
         assert booking.session.service.name in page
         assert "650 of 2,000 kcal" in page
