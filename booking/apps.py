@@ -7,6 +7,9 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking and calendar")
 
     def ready(self):
+        from . import client_figures
+
+        client_figures.register()
         from mecto import nav, support
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
