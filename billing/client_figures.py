@@ -18,4 +18,3 @@ def register() -> None:
 
     list_figures.register("overdue_invoices", overdue_invoices)
     register_demo_remover(remove_demo_books)
-

@@ -379,23 +379,43 @@ class ThreadForm(forms.Form):
     )
 
 
+SORT_LABELS = [
+    ("name", _("Name A–Z")),
+    ("-name", _("Name Z–A")),
+    ("last_name", _("Last name")),
+    ("-created", _("Newest first")),
+    ("created", _("Oldest first")),
+    ("status", _("Status")),
+    ("-status_changed", _("Status changed recently")),
+    ("last_active", _("Least recently active")),
+    ("-last_active", _("Most recently active")),
+    ("adherence", _("Lowest adherence first")),
+    ("-adherence", _("Highest adherence first")),
+    ("program_end", _("Program ends soonest")),
+    ("-program_end", _("Program ends latest")),
+    ("-unread", _("Most unread messages")),
+    ("-overdue_checkins", _("Most overdue check-ins")),
+    ("-overdue_invoices", _("Most overdue invoices")),
+    ("credits", _("Fewest credits left")),
+    ("-credits", _("Most credits left")),
+]
+
+
 class ClientListForm(forms.Form):
     """The clients list's search, filters and sort, from the query string (page, API and saved
     views read them the same way). A value out of range is an error, never ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("Any status")), *Client.Status.choices])
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Client.Status.choices]
+    )
     tag = forms.IntegerField(label=_("Tag"), required=False, min_value=1)
     sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[])
-    inactive_days = forms.IntegerField(
-        label=_("Not active for (days)"), required=False, min_value=1, max_value=365
-    )
+    inactive_days = forms.IntegerField(label=_("Not active for (days)"), required=False, min_value=1, max_value=365)
     program_ends_within = forms.IntegerField(
         label=_("Program ends within (days)"), required=False, min_value=0, max_value=365
     )
-    adherence_below = forms.IntegerField(
-        label=_("Workouts done below (%)"), required=False, min_value=1, max_value=100
-    )
+    adherence_below = forms.IntegerField(label=_("Workouts done below (%)"), required=False, min_value=1, max_value=100)
     credits_at_most = forms.IntegerField(label=_("Credits left at most"), required=False, min_value=0, max_value=1000)
     unread = forms.BooleanField(label=_("Unread messages"), required=False)
     overdue_checkin = forms.BooleanField(label=_("Overdue check-in"), required=False)
@@ -411,9 +431,9 @@ class ClientListForm(forms.Form):
         "overdue_invoice",
     )
 
-    def __init__(self, *args, sorts=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sort"].choices = [("", _("Default order")), *sorts]
+        self.fields["sort"].choices = [("", _("Default order")), *SORT_LABELS]
 
     def selector_kwargs(self) -> dict:
         """The valid filters as `selectors.client_list` keywords (a bad one is left out and

@@ -94,7 +94,9 @@ def with_figures(queryset, *, now: datetime.datetime, user):
     )
     return queryset.annotate(
         adherence=models.Case(
-            models.When(Q(workouts_scheduled__gt=0), then=models.F("workouts_done") * 100 / models.F("workouts_scheduled")),
+            models.When(
+                Q(workouts_scheduled__gt=0), then=models.F("workouts_done") * 100 / models.F("workouts_scheduled")
+            ),
             default=Value(None),
             output_field=models.IntegerField(),
         )

@@ -113,7 +113,9 @@ def client_list(
     now = now or timezone.now()
     qs = with_figures(qs, now=now, user=viewer)
     if inactive_days is not None:
-        qs = qs.filter(Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - datetime.timedelta(days=inactive_days)))
+        qs = qs.filter(
+            Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - datetime.timedelta(days=inactive_days))
+        )
     if program_ends_within is not None:
         qs = qs.filter(program_ends_on__lte=timezone.localdate(now) + datetime.timedelta(days=program_ends_within))
     if adherence_below is not None:

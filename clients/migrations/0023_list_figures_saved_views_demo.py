@@ -6,35 +6,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_two_factor_secrets_encrypted'),
-        ('clients', '0022_health_samples'),
+        ("accounts", "0004_two_factor_secrets_encrypted"),
+        ("clients", "0022_health_samples"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='client',
-            name='is_demo',
-            field=models.BooleanField(default=False, help_text='Sample data to try the product with; “Remove demo data” deletes it and what hangs from it.', verbose_name='demo client'),
+            model_name="client",
+            name="is_demo",
+            field=models.BooleanField(
+                default=False,
+                help_text="Sample data to try the product with; “Remove demo data” deletes it and what hangs from it.",
+                verbose_name="demo client",
+            ),
         ),
         migrations.CreateModel(
-            name='SavedClientView',
+            name="SavedClientView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('query', models.JSONField(blank=True, default=dict, verbose_name='filters and sort')),
-                ('is_shared', models.BooleanField(default=False, verbose_name='shared with the team')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organisation')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("query", models.JSONField(blank=True, default=dict, verbose_name="filters and sort")),
+                ("is_shared", models.BooleanField(default=False, verbose_name="shared with the team")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved clients view',
-                'verbose_name_plural': 'saved clients views',
-                'ordering': ['name', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'owner', 'name'), name='saved_client_view_name_once')],
+                "verbose_name": "saved clients view",
+                "verbose_name_plural": "saved clients views",
+                "ordering": ["name", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("organization", "owner", "name"), name="saved_client_view_name_once"
+                    )
+                ],
             },
         ),
     ]

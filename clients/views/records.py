@@ -22,7 +22,16 @@ from mecto.permissions import MemberRequiredMixin
 from mecto.scope import client_scope
 
 from .. import selectors, services
-from ..forms import ClientForm, ClientListForm, ConsentForm, NoteForm, SavedViewForm, SendIntakeForm, StatusForm
+from ..forms import (
+    SORT_LABELS,
+    ClientForm,
+    ClientListForm,
+    ConsentForm,
+    NoteForm,
+    SavedViewForm,
+    SendIntakeForm,
+    StatusForm,
+)
 from ..models import Client, Note
 from ..timeline import describe_events
 
@@ -31,7 +40,7 @@ PAGE_SIZE = 25
 
 def list_form(request) -> ClientListForm:
     """The list's filters and sort from the query string, checked (a bad value is reported)."""
-    return ClientListForm(request.GET, sorts=SORT_LABELS)
+    return ClientListForm(request.GET)
 
 
 def list_filters(request, form: ClientListForm | None = None) -> dict:
@@ -92,7 +101,7 @@ class SavedViewCreateView(MemberRequiredMixin, View):
     required_capability = "clients.view"
 
     def post(self, request):
-        query = ClientListForm(request.POST, sorts=SORT_LABELS)
+        query = ClientListForm(request.POST)
         form = SavedViewForm(request.POST)
         if not (form.is_valid() and query.is_valid()):
             errors = [str(e) for f in (form, query) for field_errors in f.errors.values() for e in field_errors]
@@ -146,29 +155,10 @@ class RemoveDemoDataView(MemberRequiredMixin, View):
             messages.success(request, _("Removed %(n)s demo clients and their records.") % {"n": removed})
         else:
             messages.info(request, _("There is no demo data left to remove."))
-        return redirect(request.POST.get("next") if request.POST.get("next") == reverse("dashboard") else "clients:list")
+        return redirect(
+            request.POST.get("next") if request.POST.get("next") == reverse("dashboard") else "clients:list"
+        )
 
-
-SORT_LABELS = [
-    ("name", _("Name A–Z")),
-    ("-name", _("Name Z–A")),
-    ("last_name", _("Last name")),
-    ("-created", _("Newest first")),
-    ("created", _("Oldest first")),
-    ("status", _("Status")),
-    ("-status_changed", _("Status changed recently")),
-    ("last_active", _("Least recently active")),
-    ("-last_active", _("Most recently active")),
-    ("adherence", _("Lowest adherence first")),
-    ("-adherence", _("Highest adherence first")),
-    ("program_end", _("Program ends soonest")),
-    ("-program_end", _("Program ends latest")),
-    ("-unread", _("Most unread messages")),
-    ("-overdue_checkins", _("Most overdue check-ins")),
-    ("-overdue_invoices", _("Most overdue invoices")),
-    ("credits", _("Fewest credits left")),
-    ("-credits", _("Most credits left")),
-]
 
 EXPORT_COLUMNS = [
     ("first_name", _("First name")),

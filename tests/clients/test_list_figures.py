@@ -132,14 +132,14 @@ def test_page_shows_the_figures_and_reports_a_bad_filter(client, org, coach, peo
 def test_api_lists_figures_sorts_and_refuses_bad_filters(coach_api, org, coach, people):
     with freeze_time(NOW):
         response = coach_api.get("/api/v1/clients/", {"sort": "adherence", "scope": "all"})
-        bad = coach_api.get("/api/v1/clients/", {"credits_at_most": "-4", "unread": "maybe"})
+        bad = coach_api.get("/api/v1/clients/", {"credits_at_most": "-4", "adherence_below": "0"})
         filtered = coach_api.get("/api/v1/clients/", {"overdue_invoice": "true", "scope": "all"})
     assert response.status_code == 200
     first = response.data["results"][0]
     assert first["first_name"] == "Ben"
     assert first["figures"]["adherence"] == 25 and first["figures"]["unread_messages"] == 2
     assert first["figures"]["overdue_invoices"] == 1 and first["figures"]["credits_left"] is None
-    assert bad.status_code == 400 and {"credits_at_most", "unread"} <= set(bad.data["errors"])
+    assert bad.status_code == 400 and {"credits_at_most", "adherence_below"} <= set(bad.data["errors"])
     assert [r["first_name"] for r in filtered.data["results"]] == ["Ben"]
 
 
