@@ -7,6 +7,9 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
         from . import client_figures
 
         client_figures.register()

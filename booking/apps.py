@@ -7,6 +7,9 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking and calendar")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
         from . import client_figures
 
         client_figures.register()
