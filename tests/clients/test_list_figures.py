@@ -196,6 +196,10 @@ def test_saved_views_are_kept_per_member_and_shared(client, coach_api, org, coac
     assert [v["name"] for v in theirs.get("/api/v1/clients/saved-views/").data["results"]] == ["Owes"]
     assert theirs.delete(f"/api/v1/clients/saved-views/{made.data['id']}/").status_code == 400
     assert api.patch(f"/api/v1/clients/saved-views/{made.data['id']}/", {"name": "Owing"}).data["name"] == "Owing"
+    # Another business's view is not found, even by id.
+    foreign = SavedClientView.objects.create(organization=OrganizationFactory(), owner=coach, name="Elsewhere")
+    assert client.post(reverse("clients:saved_view_delete", args=[foreign.pk])).status_code == 404
+    assert api.get(f"/api/v1/clients/saved-views/{foreign.pk}/").status_code == 404
     client.post(reverse("clients:saved_view_delete", args=[view.pk]))
     assert not SavedClientView.objects.filter(pk=view.pk).exists()
 
