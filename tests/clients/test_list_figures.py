@@ -223,3 +223,18 @@ def test_demo_clients_are_marked_and_removed_alone(client, org, owner, coach):
 
     assert set(Client.objects.values_list("pk", flat=True)) == {real.pk, elsewhere.pk}
     assert list(Invoice.objects.values_list("client_id", flat=True)) == [real.pk]
+
+
+def test_remove_demo_data_clears_the_seeded_demo_clients_only(demo):
+    from billing.models import Invoice
+    from clients.models import Client
+    from mecto.onboarding import checklist
+
+    real = ClientFactory(organization=demo, first_name="Real")
+    demo_ids = set(Client.objects.for_org(demo).filter(is_demo=True).values_list("pk", flat=True))
+    assert len(demo_ids) >= 3 and not Client.objects.for_org(demo).filter(is_demo=False).exclude(pk=real.pk).exists()
+    assert services.remove_demo_data(organization=demo) == len(demo_ids)
+    assert list(Client.objects.for_org(demo).values_list("pk", flat=True)) == [real.pk]
+    assert not Invoice.objects.for_org(demo).filter(client_id__in=demo_ids).exists()
+    assert services.remove_demo_data(organization=demo) == 0
+    assert next(s for s in checklist(organization=demo)["steps"] if s["key"] == "clients")["done"]
