@@ -25,6 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--figures-only", action="store_true", help="Only the list with its figures.")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="No directory at")
 
@@ -44,8 +45,8 @@ def main() -> None:
         if engine != "postgresql":
             print("note: set DATABASE_URL to a PostgreSQL server for the reference figures")
         settings.ALLOWED_HOSTS = ["*"]
-        scenarios = seed_and_scenarios(args.clients)
-        report(scenarios, args.runs)
+        if not args.figures_only:
+            report(seed_and_scenarios(args.clients), args.runs)
         report(figures_scenarios(args.clients), args.runs)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -17,7 +17,7 @@ import datetime
 from collections.abc import Callable
 
 from django.db import models
-from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 # How the clients app asks the apps above it for their figures (and what type each is).
@@ -26,6 +26,9 @@ REGISTERED = {
     "program_ends_on": models.DateField(),
     "workouts_scheduled": models.IntegerField(),
     "workouts_done": models.IntegerField(),
+    # The percentage of `workouts_done` in `workouts_scheduled` (None with none scheduled),
+    # registered on its own so a sort by it reads each client's workouts once.
+    "adherence": models.IntegerField(),
     "overdue_invoices": models.IntegerField(),
     "credits_left": models.IntegerField(),
 }
@@ -86,18 +89,9 @@ def with_figures(queryset, *, now: datetime.datetime, user):
         ),
         Value(_EPOCH),
     )
-    queryset = queryset.annotate(
+    return queryset.annotate(
         last_active_at=last_active,
         unread_messages=count_of(unread),
         overdue_checkins=count_of(overdue_checkins),
         **figures,
-    )
-    return queryset.annotate(
-        adherence=models.Case(
-            models.When(
-                Q(workouts_scheduled__gt=0), then=models.F("workouts_done") * 100 / models.F("workouts_scheduled")
-            ),
-            default=Value(None),
-            output_field=models.IntegerField(),
-        )
     )
