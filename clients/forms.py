@@ -415,7 +415,7 @@ class ClientListForm(forms.Form):
     program_ends_within = forms.IntegerField(
         label=_("Program ends within (days)"), required=False, min_value=0, max_value=365
     )
-    adherence_below = forms.IntegerField(label=_("Workouts done below (%)"), required=False, min_value=1, max_value=100)
+    adherence_below = forms.IntegerField(label=_("Adherence below (%)"), required=False, min_value=1, max_value=100)
     credits_at_most = forms.IntegerField(label=_("Credits left at most"), required=False, min_value=0, max_value=1000)
     unread = forms.BooleanField(label=_("Unread messages"), required=False)
     overdue_checkin = forms.BooleanField(label=_("Overdue check-in"), required=False)
