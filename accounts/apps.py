@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
         from mecto import crypto, nav, tenancy
 
         from . import selectors

@@ -7,6 +7,12 @@ class BillingConfig(AppConfig):
     verbose_name = _("Billing")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
+        from . import client_figures
+
+        client_figures.register()
         from celery.schedules import crontab
 
         from mecto import dashboard, nav, payments, support

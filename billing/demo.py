@@ -144,3 +144,16 @@ def seed_demo_billing(*, organization, owner, clients: dict, now: datetime | Non
                     actor=owner,
                 )
     return Invoice.objects.for_org(organization).count() - made
+
+
+def remove_demo_books(*, organization, client_ids) -> int:
+    """The demo clients' invoices, payments and credit notes: the books keep a real client's
+    (anonymised) when they go, but sample figures would only muddle the real ones."""
+    from .models import CreditNote, Invoice, Payment, Purchase
+
+    invoices = Invoice.objects.for_org(organization).filter(client_id__in=client_ids)
+    CreditNote.objects.for_org(organization).filter(invoice__in=invoices).delete()
+    Purchase.objects.for_org(organization).filter(invoice__in=invoices).delete()
+    Payment.objects.for_org(organization).filter(invoice__in=invoices).delete()
+    deleted, _ = invoices.delete()
+    return deleted

@@ -7,6 +7,12 @@ class BookingConfig(AppConfig):
     verbose_name = _("Booking and calendar")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
+        from . import client_figures
+
+        client_figures.register()
         from mecto import nav, portal_home, support
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card

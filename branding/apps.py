@@ -9,6 +9,9 @@ class BrandingConfig(AppConfig):
     verbose_name = _("Brand")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
         from mecto import branding as platform_branding
         from mecto import nav
 

@@ -28,6 +28,7 @@ from .models import (
     PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
+    SavedClientView,
     StatusChange,
     Tag,
     Thread,
@@ -90,11 +91,13 @@ class ClientAdmin(admin.ModelAdmin):
         "coach",
         "source",
         "needs_medical_clearance",
+        "is_demo",
         "created_at",
         "support_link",
     ]
     list_filter = [
         "status",
+        "is_demo",
         "source",
         "needs_medical_clearance",
         "email_consent",
@@ -449,3 +452,13 @@ from . import (  # noqa: E402
     admin_health,  # noqa: F401  (health data from phones)
     admin_privacy,  # noqa: F401  (data exports and erasure)
 )
+
+
+@admin.register(SavedClientView)
+class SavedClientViewAdmin(admin.ModelAdmin):
+    list_display = ["name", "owner", "is_shared", "organization", "created_at"]
+    list_filter = ["is_shared", "organization"]
+    search_fields = ["name", "owner__email", "organization__name"]
+    list_select_related = ["owner", "organization"]
+    autocomplete_fields = ["organization", "owner"]
+    readonly_fields = ["created_at"]

@@ -7,6 +7,9 @@ class ClientsConfig(AppConfig):
     verbose_name = _("Clients")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
         from accounts.services import InvitationKind, register_invitation_kind, register_org_initializer
         from mecto import nav, support, tenancy
         from mecto.celery import add_periodic_task

@@ -40,6 +40,7 @@ def seed_demo_clients(*, organization, owner, coach, password, **context) -> dic
                 email=email,
                 status=status,
                 coach=coach,
+                is_demo=True,
             )
         if has_portal:
             portal_user, _ = User.objects.get_or_create(email=email, defaults={"full_name": f"{first} {last}"})

@@ -377,3 +377,86 @@ class ThreadForm(forms.Form):
     body = forms.CharField(
         label=_("First message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+SORT_LABELS = [
+    ("name", _("Name A–Z")),
+    ("-name", _("Name Z–A")),
+    ("last_name", _("Last name")),
+    ("-created", _("Newest first")),
+    ("created", _("Oldest first")),
+    ("status", _("Status")),
+    ("-status_changed", _("Status changed recently")),
+    ("last_active", _("Least recently active")),
+    ("-last_active", _("Most recently active")),
+    ("adherence", _("Lowest adherence first")),
+    ("-adherence", _("Highest adherence first")),
+    ("program_end", _("Program ends soonest")),
+    ("-program_end", _("Program ends latest")),
+    ("-unread", _("Most unread messages")),
+    ("-overdue_checkins", _("Most overdue check-ins")),
+    ("-overdue_invoices", _("Most overdue invoices")),
+    ("credits", _("Fewest credits left")),
+    ("-credits", _("Most credits left")),
+]
+
+
+class ClientListForm(forms.Form):
+    """The clients list's search, filters and sort, from the query string (page, API and saved
+    views read them the same way). A value out of range is an error, never ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, strip=True)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *Client.Status.choices]
+    )
+    tag = forms.IntegerField(label=_("Tag"), required=False, min_value=1)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=[])
+    inactive_days = forms.IntegerField(label=_("Not active for (days)"), required=False, min_value=1, max_value=365)
+    program_ends_within = forms.IntegerField(
+        label=_("Program ends within (days)"), required=False, min_value=0, max_value=365
+    )
+    adherence_below = forms.IntegerField(label=_("Adherence below (%)"), required=False, min_value=1, max_value=100)
+    credits_at_most = forms.IntegerField(label=_("Credits left at most"), required=False, min_value=0, max_value=1000)
+    unread = forms.BooleanField(label=_("Unread messages"), required=False)
+    overdue_checkin = forms.BooleanField(label=_("Overdue check-in"), required=False)
+    overdue_invoice = forms.BooleanField(label=_("Overdue invoice"), required=False)
+
+    FIGURE_FILTERS = (
+        "inactive_days",
+        "program_ends_within",
+        "adherence_below",
+        "credits_at_most",
+        "unread",
+        "overdue_checkin",
+        "overdue_invoice",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort"].choices = [("", _("Default order")), *SORT_LABELS]
+
+    def selector_kwargs(self) -> dict:
+        """The valid filters as `selectors.client_list` keywords (a bad one is left out and
+        reported in `errors`)."""
+        self.is_valid()
+        data = self.cleaned_data
+        kwargs = {
+            "search": data.get("q", ""),
+            "status": data.get("status", ""),
+            "tag_id": data.get("tag") or "",
+            "sort": data.get("sort", ""),
+        }
+        kwargs.update({name: data.get(name) for name in self.FIGURE_FILTERS})
+        for name in ("unread", "overdue_checkin", "overdue_invoice"):
+            kwargs[name] = bool(kwargs[name])
+        return kwargs
+
+    def saved_query(self) -> dict:
+        """The valid, non-empty filters, as a saved view keeps them."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in ("", None, False)}
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of this view"), max_length=80)
+    is_shared = forms.BooleanField(label=_("Share with the team"), required=False)

@@ -96,6 +96,11 @@ class Client(OrgOwned):
         default=False,
         help_text=_("Set when the client answers “yes” to a health-screening question."),
     )
+    is_demo = models.BooleanField(
+        _("demo client"),
+        default=False,
+        help_text=_("Sample data to try the product with; “Remove demo data” deletes it and what hangs from it."),
+    )
     tags = models.ManyToManyField("clients.Tag", through="clients.ClientTag", related_name="clients", blank=True)
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -649,6 +654,30 @@ class ThreadRead(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.thread} up to {self.last_read_at:%Y-%m-%d %H:%M}"
+
+
+class SavedClientView(OrgOwned):
+    """A named set of the clients list's filters and sort, kept by a member; a shared view is
+    offered to the whole team (only its owner changes or deletes it)."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    query = models.JSONField(_("filters and sort"), default=dict, blank=True)
+    is_shared = models.BooleanField(_("shared with the team"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved clients view")
+        verbose_name_plural = _("saved clients views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "owner", "name"], name="saved_client_view_name_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --- Import -----------------------------------------------------------------------------------------

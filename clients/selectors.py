@@ -37,6 +37,21 @@ SORTS = {
     "status": ["status", "first_name", "id"],
     "-status_changed": ["-status_changed_at", "-id"],
 }
+_BY_NAME = ["first_name", "last_name", "id"]
+# Sorts by a figure of the list (they need the figures annotated): who needs the coach first.
+FIGURE_SORTS = {
+    "last_active": [F("last_active_at").asc(nulls_first=True), *_BY_NAME],
+    "-last_active": [F("last_active_at").desc(nulls_last=True), *_BY_NAME],
+    "program_end": [F("program_ends_on").asc(nulls_last=True), *_BY_NAME],
+    "-program_end": [F("program_ends_on").desc(nulls_last=True), *_BY_NAME],
+    "adherence": [F("adherence").asc(nulls_last=True), *_BY_NAME],
+    "-adherence": [F("adherence").desc(nulls_last=True), *_BY_NAME],
+    "-unread": [F("unread_messages").desc(), *_BY_NAME],
+    "-overdue_checkins": [F("overdue_checkins").desc(), *_BY_NAME],
+    "-overdue_invoices": [F("overdue_invoices").desc(nulls_last=True), *_BY_NAME],
+    "credits": [F("credits_left").asc(nulls_last=True), *_BY_NAME],
+    "-credits": [F("credits_left").desc(nulls_last=True), *_BY_NAME],
+}
 
 
 def client_list(
@@ -47,10 +62,21 @@ def client_list(
     coach_id: int | str | None = None,
     tag_id: int | str | None = None,
     sort: str = "",
+    viewer=None,
+    inactive_days: int | None = None,
+    program_ends_within: int | None = None,
+    adherence_below: int | None = None,
+    credits_at_most: int | None = None,
+    unread: bool = False,
+    overdue_checkin: bool = False,
+    overdue_invoice: bool = False,
+    now: datetime.datetime | None = None,
 ) -> QuerySet[Client]:
     """Clients of a business, filtered and sorted; coach and tags come with them (no N+1).
 
-    `coach_id="none"` finds clients without a coach.
+    `coach_id="none"` finds clients without a coach. With a `viewer` (the member looking),
+    each client carries the list's figures (`clients.list_figures`), still in one query, and
+    the list can be filtered and sorted by them.
     """
     qs = (
         Client.objects.for_org(organization)
@@ -78,7 +104,31 @@ def client_list(
         qs = qs.filter(coach_id=int(coach_id))
     if tag_id and str(tag_id).isdigit():
         qs = qs.filter(client_tags__tag_id=int(tag_id))
-    return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    if viewer is None:
+        return qs.order_by(*SORTS.get(sort, SORTS["name"]))
+    from django.utils import timezone
+
+    from .list_figures import with_figures
+
+    now = now or timezone.now()
+    qs = with_figures(qs, now=now, user=viewer)
+    if inactive_days is not None:
+        qs = qs.filter(
+            Q(last_active_at__isnull=True) | Q(last_active_at__lt=now - datetime.timedelta(days=inactive_days))
+        )
+    if program_ends_within is not None:
+        qs = qs.filter(program_ends_on__lte=timezone.localdate(now) + datetime.timedelta(days=program_ends_within))
+    if adherence_below is not None:
+        qs = qs.filter(adherence__lt=adherence_below)
+    if credits_at_most is not None:
+        qs = qs.filter(credits_left__lte=credits_at_most)
+    if unread:
+        qs = qs.filter(unread_messages__gt=0)
+    if overdue_checkin:
+        qs = qs.filter(overdue_checkins__gt=0)
+    if overdue_invoice:
+        qs = qs.filter(overdue_invoices__gt=0)
+    return qs.order_by(*(FIGURE_SORTS.get(sort) or SORTS.get(sort, SORTS["name"])))
 
 
 def portal_clients(*, user) -> QuerySet[Client]:
@@ -556,3 +606,17 @@ def waiver_signatures(*, organization, document=None, client: Client | None = No
     if client is not None:
         qs = qs.filter(client=client)
     return qs.order_by("-signed_at", "-id")
+
+
+# --- Saved views of the clients list ---------------------------------------------------------------
+def saved_views(*, organization, user) -> QuerySet:
+    """The member's own saved views and those the team shares, by name."""
+    from .models import SavedClientView
+
+    return (
+        SavedClientView.objects.for_org(organization)
+        .filter(Q(owner=user) | Q(is_shared=True))
+        .select_related("owner")
+        .defer("owner__password")
+        .order_by("name", "id")
+    )

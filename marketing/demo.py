@@ -69,6 +69,7 @@ def seed_demo_subscribers(*, organization, owner, coach, clients: dict, **contex
                 email_consent=True,
                 sms_consent=bool(phone),
                 consent_method=CONSENT_METHOD,
+                is_demo=True,
             )
         people[email] = client
     for client in clients.values():

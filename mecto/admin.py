@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Event, EventDelivery, Heartbeat
+from .models import Event, EventDelivery, Heartbeat, OnboardingChecklist
 
 
 @admin.register(Heartbeat)
@@ -53,6 +53,17 @@ class EventDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["handler", "event__name"]
     list_select_related = ["event"]
     readonly_fields = ["event", "handler", "delivered_at"]
+
+
+@admin.register(OnboardingChecklist)
+class OnboardingChecklistAdmin(admin.ModelAdmin):
+    """Whether a business put its setup checklist away (the steps are computed, never stored)."""
+
+    list_display = ["organization", "dismissed_at", "dismissed_by"]
+    list_filter = [("dismissed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["organization__name"]
+    list_select_related = ["organization", "dismissed_by"]
+    autocomplete_fields = ["organization", "dismissed_by"]
 
 
 from .comms import admin as comms_admin  # noqa: E402, F401  (the message log)

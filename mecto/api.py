@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("automation.api.urls")),
     path("", include("branding.api_domains")),
     path("", include("mecto.comms.api")),
+    path("", include("mecto.api_onboarding")),
 ]

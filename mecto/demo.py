@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.utils.module_loading import autodiscover_modules
 
 _seeders: list[tuple[int, Callable]] = []
+_removers: list[Callable] = []
 
 
 def demo_seeder(order: int = 100):
@@ -32,3 +33,15 @@ def run_demo_seeders(**context) -> dict:
         if isinstance(added, dict):
             context.update(added)
     return context
+
+
+def register_demo_remover(func: Callable) -> Callable:
+    """`func(*, organization, client_ids) -> int`: delete the app's rows about those demo
+    clients that would outlive them (kept for the books, say); runs before the clients go."""
+    if func not in _removers:
+        _removers.append(func)
+    return func
+
+
+def demo_removers() -> list[Callable]:
+    return list(_removers)

@@ -100,3 +100,23 @@ from mecto.comms.models import (  # noqa: E402, F401
     PushSubscription,
     Suppression,
 )
+
+
+class OnboardingChecklist(OrgOwned):
+    """Whether a business put its setup checklist away (the steps themselves are computed
+    from what it has set up, see `mecto.onboarding`)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    dismissed_at = models.DateTimeField(_("dismissed"), null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("setup checklist")
+        verbose_name_plural = _("setup checklists")
+
+    def __str__(self) -> str:
+        return f"Setup checklist of {self.organization}"

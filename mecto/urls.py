@@ -14,6 +14,8 @@ admin.site.site_title = "Mecto"
 urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/checklist/dismiss/", views.onboarding_checklist, {"action": "dismiss"}, name="checklist_dismiss"),
+    path("dashboard/checklist/restore/", views.onboarding_checklist, {"action": "restore"}, name="checklist_restore"),
     path("healthz", views.healthz, name="healthz"),
     # The installable app: manifest, icons, the service worker (at the root, for its scope) and offline page.
     path("", include("branding.urls_pwa")),

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required, user_passes_test
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from mecto.health import run_checks
 
@@ -23,7 +23,30 @@ def dashboard(request):
         return redirect("accounts:create_organization")
     from mecto.dashboard import dashboard_context
 
-    return render(request, "dashboard.html", dashboard_context(request))
+    context = dashboard_context(request)
+    if tenant.can("org.manage"):
+        from mecto.onboarding import checklist
+
+        context["checklist"] = checklist(organization=tenant.organization)
+    return render(request, "dashboard.html", context)
+
+
+@login_required
+@require_POST
+def onboarding_checklist(request, action: str):
+    """Put the setup checklist away, or bring it back (owners: `org.manage`)."""
+    from django.core.exceptions import PermissionDenied
+
+    from mecto import onboarding
+
+    tenant = request.tenant
+    if not (tenant.is_member and tenant.can("org.manage")):
+        raise PermissionDenied
+    if action == "dismiss":
+        onboarding.dismiss_checklist(organization=tenant.organization, actor=request.user)
+    else:
+        onboarding.restore_checklist(organization=tenant.organization, actor=request.user)
+    return redirect("dashboard")
 
 
 @never_cache

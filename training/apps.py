@@ -20,6 +20,12 @@ class TrainingConfig(AppConfig):
     verbose_name = _("Training")
 
     def ready(self):
+        from . import onboarding
+
+        onboarding.register()
+        from . import client_figures
+
+        client_figures.register()
         from celery.schedules import crontab
 
         from mecto import dashboard, nav, reference, schedule

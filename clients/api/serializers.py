@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from mecto.api_base import OrgModelSerializer, TimeZoneField
@@ -17,6 +18,7 @@ from ..models import (
     PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
+    SavedClientView,
     StatusChange,
     Tag,
     Thread,
@@ -34,6 +36,25 @@ class TagNamesField(serializers.ListField):
         return super().to_representation(value)
 
 
+class ClientFiguresSerializer(serializers.Serializer):
+    """What the clients list shows about a client: who needs the coach today."""
+
+    last_active_at = serializers.DateTimeField(
+        allow_null=True, help_text=_("Latest of their last login, workout logged and message sent.")
+    )
+    program_ends_on = serializers.DateField(allow_null=True, help_text=_("The last scheduled day of their program."))
+    adherence = serializers.IntegerField(
+        allow_null=True,
+        help_text=_("Percent of the workouts scheduled in the last 14 days (their time zone) that they did."),
+    )
+    workouts_scheduled = serializers.IntegerField()
+    workouts_done = serializers.IntegerField()
+    unread_messages = serializers.IntegerField(help_text=_("Their messages you have not read."))
+    overdue_checkins = serializers.IntegerField()
+    overdue_invoices = serializers.IntegerField()
+    credits_left = serializers.IntegerField(allow_null=True, help_text=_("Session credits left; null with none ever."))
+
+
 class ClientSerializer(OrgModelSerializer):
     full_name = serializers.CharField(read_only=True)
     time_zone = TimeZoneField(required=False)
@@ -41,6 +62,8 @@ class ClientSerializer(OrgModelSerializer):
     tags = TagNamesField(required=False, help_text=_("Tag names; unknown names create the tag."))
     email_consent = serializers.BooleanField(read_only=True)
     sms_consent = serializers.BooleanField(read_only=True)
+    is_demo = serializers.BooleanField(read_only=True, help_text=_("Sample data (removed with the demo data)."))
+    figures = serializers.SerializerMethodField(help_text=_("In lists only (null on one client)."))
 
     class Meta:
         model = Client
@@ -74,6 +97,8 @@ class ClientSerializer(OrgModelSerializer):
             "time_zone",
             "unit_system",
             "has_portal_account",
+            "is_demo",
+            "figures",
             "created_at",
             "updated_at",
         ]
@@ -93,6 +118,12 @@ class ClientSerializer(OrgModelSerializer):
     # Health-adjacent details are for roles with `clients.health`: the others never get the
     # fields, and a body that sets one is a 400 naming it (not silently ignored).
     HEALTH_FIELDS = Client.HEALTH_FIELDS
+
+    @extend_schema_field(ClientFiguresSerializer(allow_null=True))
+    def get_figures(self, obj):
+        if not hasattr(obj, "adherence"):
+            return None
+        return ClientFiguresSerializer(obj).data
 
     def _without_health(self) -> bool:
         tenant = getattr(self.context.get("request"), "tenant", None)
@@ -520,3 +551,26 @@ class PortalInvitationSerializer(OrgModelSerializer):
 
     def get_role(self, invitation) -> str:
         return "client"
+
+
+class SavedClientViewSerializer(OrgModelSerializer):
+    query = serializers.DictField(
+        help_text=_("The clients list's filters and sort, as its query parameters (q, status, tag, sort, …).")
+    )
+    owner = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = SavedClientView
+        fields = ["id", "name", "query", "is_shared", "owner", "created_at"]
+        read_only_fields = ["id", "owner", "created_at"]
+
+    def validate_query(self, value):
+        from ..forms import ClientListForm
+
+        form = ClientListForm(value)
+        if not form.is_valid():
+            raise serializers.ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        unknown = set(value) - set(form.fields)
+        if unknown:
+            raise serializers.ValidationError(_("Unknown filter: %(keys)s.") % {"keys": ", ".join(sorted(unknown))})
+        return form.saved_query()

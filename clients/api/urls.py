@@ -12,6 +12,7 @@ from .views import (
     IntakeSectionViewSet,
     IntakeSubmissionViewSet,
     NoteViewSet,
+    SavedClientViewViewSet,
     StatusHistoryViewSet,
     TagViewSet,
 )
@@ -22,6 +23,7 @@ FORM = rf"clients/intake-forms/(?P<form_pk>{INT_ID})"
 router = SimpleRouter()
 # Business-wide resources first, so their paths are never read as a client id.
 router.register("clients/tags", TagViewSet, basename="client-tag")
+router.register("clients/saved-views", SavedClientViewViewSet, basename="client-saved-view")
 router.register("clients/intake-forms", IntakeFormViewSet, basename="intake-form")
 router.register("clients/metrics", progress.MetricViewSet, basename="client-metric")
 router.register("clients/checkin-forms", checkins.CheckInFormViewSet, basename="checkin-form")

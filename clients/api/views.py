@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from mecto.api_base import INT_ID, ErrorSerializer, NestedRouteMixin, OrgGenericViewSet, OrgViewSet
@@ -12,6 +13,7 @@ from mecto.comms.models import Consent
 from mecto.scope import client_scope
 
 from .. import selectors, services
+from ..forms import SORT_LABELS, ClientListForm
 from ..models import (
     Client,
     IntakeForm,
@@ -19,6 +21,7 @@ from ..models import (
     IntakeSection,
     IntakeSubmission,
     Note,
+    SavedClientView,
     StatusChange,
     Tag,
 )
@@ -33,6 +36,7 @@ from .serializers import (
     IntakeSubmissionSerializer,
     NoteSerializer,
     PortalInvitationSerializer,
+    SavedClientViewSerializer,
     SendIntakeSerializer,
     StatusChangeRequestSerializer,
     StatusChangeSerializer,
@@ -48,7 +52,20 @@ CLIENT_LIST_PARAMETERS = [
     OpenApiParameter("status", OpenApiTypes.STR, enum=Client.Status.values),
     OpenApiParameter("coach", OpenApiTypes.STR, description="A coach's user id, or `none`"),
     OpenApiParameter("tag", OpenApiTypes.INT, description="A tag id"),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=list(selectors.SORTS)),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=[value for value, _label in SORT_LABELS]),
+    OpenApiParameter("inactive_days", OpenApiTypes.INT, description="Not active for at least this many days (1–365)"),
+    OpenApiParameter(
+        "program_ends_within", OpenApiTypes.INT, description="Program ends (or ended) within this many days (0–365)"
+    ),
+    OpenApiParameter(
+        "adherence_below",
+        OpenApiTypes.INT,
+        description="Did fewer than this percent (1–100) of the last 14 days' workouts",
+    ),
+    OpenApiParameter("credits_at_most", OpenApiTypes.INT, description="Has at most this many session credits left"),
+    OpenApiParameter("unread", OpenApiTypes.BOOL, description="Has messages you have not read"),
+    OpenApiParameter("overdue_checkin", OpenApiTypes.BOOL, description="Has an overdue check-in"),
+    OpenApiParameter("overdue_invoice", OpenApiTypes.BOOL, description="Has an overdue invoice"),
     OpenApiParameter(
         "scope",
         OpenApiTypes.STR,
@@ -84,13 +101,16 @@ class ClientViewSet(OrgViewSet):
             coach_id = params.get("coach", "") or (str(scope.coach_id) if scope.coach_id else "")
         else:
             coach_id = ""
+        if self.action != "list":
+            return selectors.client_list(organization=self.organization, coach_id=coach_id).select_related(None)
+        data = params.copy()
+        if "search" in data and "q" not in data:
+            data["q"] = data["search"]
+        form = ClientListForm(data)
+        if not form.is_valid():
+            raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
         return selectors.client_list(
-            organization=self.organization,
-            search=params.get("q", "") or params.get("search", ""),
-            status=params.get("status", "") if params.get("status") in Client.Status.values else "",
-            coach_id=coach_id,
-            tag_id=params.get("tag", ""),
-            sort=params.get("sort", ""),
+            organization=self.organization, coach_id=coach_id, viewer=self.request.user, **form.selector_kwargs()
         ).select_related(None)  # the API prints the coach's id only (coach_id, no join)
 
     def perform_create(self, serializer):
@@ -473,3 +493,43 @@ class IntakeQuestionViewSet(
 
     def perform_destroy(self, instance):
         services.delete_question(question=instance)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your saved views of the clients list, and those your team shares"),
+    retrieve=extend_schema(summary="A saved view of the clients list"),
+    create=extend_schema(
+        summary="Save a view of the clients list", responses={201: SavedClientViewSerializer, **ERRORS}
+    ),
+    update=extend_schema(
+        summary="Replace a saved view (yours only)", responses={200: SavedClientViewSerializer, **ERRORS}
+    ),
+    partial_update=extend_schema(
+        summary="Change a saved view (yours only)", responses={200: SavedClientViewSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(summary="Delete a saved view (yours only)", responses={204: None, **ERRORS}),
+)
+class SavedClientViewViewSet(OrgViewSet):
+    """Named filters and sort of the clients list; apply one by passing its `query` as the
+    list's parameters."""
+
+    queryset = SavedClientView.objects.all()
+    serializer_class = SavedClientViewSerializer
+    required_capability = "clients.view"
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return selectors.saved_views(organization=self.organization, user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.instance = services.save_client_view(
+            organization=self.organization, owner=self.request.user, **serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_client_view(
+            view=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.delete_client_view(view=instance, actor=self.request.user)

@@ -1,6 +1,7 @@
 """Every write about clients, one module per part of the domain; import from here."""
 
 from .checkins import *  # noqa: F403
+from .demo_data import *  # noqa: F403
 from .health import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
@@ -10,4 +11,5 @@ from .photos import *  # noqa: F403
 from .privacy import *  # noqa: F403
 from .progress import *  # noqa: F403
 from .records import *  # noqa: F403
+from .saved_views import *  # noqa: F403
 from .waivers import *  # noqa: F403

@@ -93,8 +93,9 @@ def _full_clean(client: Client) -> None:
 
 
 @transaction.atomic
-def create_client(*, organization, actor=None, **fields) -> Client:
-    """Add a client (or lead); duplicate emails within a business are refused."""
+def create_client(*, organization, actor=None, is_demo: bool = False, **fields) -> Client:
+    """Add a client (or lead); duplicate emails within a business are refused. `is_demo` marks
+    sample data ("Remove demo data" deletes it)."""
     _check_unknown(fields)
     tags = fields.pop("tags", None)
     consents = {channel: fields.pop(f"{channel}_consent", None) for channel in Channel.values}
@@ -105,7 +106,7 @@ def create_client(*, organization, actor=None, **fields) -> Client:
     fields.setdefault("unit_system", organization.unit_system)
     _check_email_free(organization, fields["email"])
     _check_coach(organization, fields.get("coach"))
-    client = Client(organization=organization, **fields)
+    client = Client(organization=organization, is_demo=is_demo, **fields)
     client.status_changed_at = timezone.now()
     _full_clean(client)
     try:

@@ -4,6 +4,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,21 +22,31 @@ from mecto.permissions import MemberRequiredMixin
 from mecto.scope import client_scope
 
 from .. import selectors, services
-from ..forms import ClientForm, ConsentForm, NoteForm, SendIntakeForm, StatusForm
+from ..forms import (
+    SORT_LABELS,
+    ClientForm,
+    ClientListForm,
+    ConsentForm,
+    NoteForm,
+    SavedViewForm,
+    SendIntakeForm,
+    StatusForm,
+)
 from ..models import Client, Note
 from ..timeline import describe_events
 
 PAGE_SIZE = 25
 
 
-def list_filters(request) -> dict:
-    return {
-        "search": request.GET.get("q", "").strip()[:100],
-        "status": request.GET.get("status", "") if request.GET.get("status") in Client.Status.values else "",
-        "coach_id": scoped_coach(request),
-        "tag_id": request.GET.get("tag", ""),
-        "sort": request.GET.get("sort", "") if request.GET.get("sort") in selectors.SORTS else "",
-    }
+def list_form(request) -> ClientListForm:
+    """The list's filters and sort from the query string, checked (a bad value is reported)."""
+    return ClientListForm(request.GET)
+
+
+def list_filters(request, form: ClientListForm | None = None) -> dict:
+    """`selectors.client_list` keywords: the valid filters, the coach scope and the viewer."""
+    form = form or list_form(request)
+    return {**form.selector_kwargs(), "coach_id": scoped_coach(request), "viewer": request.user}
 
 
 def scoped_coach(request) -> str:
@@ -48,40 +59,106 @@ def scoped_coach(request) -> str:
 
 
 class ClientListView(MemberRequiredMixin, View):
-    """Search, filter (status, tag, coach), sort and page; htmx swaps only the results."""
+    """Search, filter (status, tag, coach and the figures), sort and page; htmx swaps only the
+    results. Each client carries the figures that say who needs the coach today."""
 
     required_capability = "clients.view"
 
     def get(self, request):
         org = request.tenant.organization
-        filters = list_filters(request)
+        form = list_form(request)
+        filters = list_filters(request, form)
         qs = selectors.client_list(organization=org, **filters)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        figure_filters = [form[name] for name in ClientListForm.FIGURE_FILTERS]
         context = {
             "page": page,
-            "filters": filters,
+            "form": form,
+            "filters": {**filters, "tag_id": str(filters["tag_id"] or "")},
+            "figure_filters": figure_filters,
+            "figure_filters_used": bool(form.errors) or any(form.cleaned_data.get(n) for n in form.FIGURE_FILTERS),
             "scope": client_scope(request),
             "statuses": Client.Status.choices,
             "coaches": User.objects.for_org(org).order_by("full_name", "email"),
             "tags": selectors.tags(organization=org),
             "sorts": SORT_LABELS,
             "querystring": request.GET.urlencode(),
+            "today": timezone.localdate(),
         }
         if request.htmx and request.htmx.target == "client-results":
             return render(request, "clients/_list_results.html", context)
-        context["has_any"] = Client.objects.for_org(org).exists()
+        counts = Client.objects.for_org(org).aggregate(any=Count("pk"), demo=Count("pk", filter=Q(is_demo=True)))
+        context["has_any"] = bool(counts["any"])
+        context["demo_count"] = counts["demo"]
+        context["saved_views"] = selectors.saved_views(organization=org, user=request.user)
+        context["saved_view_form"] = SavedViewForm()
         return render(request, "clients/list.html", context)
 
 
-SORT_LABELS = [
-    ("name", _("Name A–Z")),
-    ("-name", _("Name Z–A")),
-    ("last_name", _("Last name")),
-    ("-created", _("Newest first")),
-    ("created", _("Oldest first")),
-    ("status", _("Status")),
-    ("-status_changed", _("Status changed recently")),
-]
+class SavedViewCreateView(MemberRequiredMixin, View):
+    """Keep the list's current filters and sort under a name (the member's own, or shared)."""
+
+    required_capability = "clients.view"
+
+    def post(self, request):
+        query = ClientListForm(request.POST)
+        form = SavedViewForm(request.POST)
+        if not (form.is_valid() and query.is_valid()):
+            errors = [str(e) for f in (form, query) for field_errors in f.errors.values() for e in field_errors]
+            messages.error(request, _("The view was not saved: %(errors)s") % {"errors": " ".join(errors)})
+            return redirect("clients:list")
+        try:
+            view = services.save_client_view(
+                organization=request.tenant.organization,
+                owner=request.user,
+                name=form.cleaned_data["name"],
+                query=query.saved_query(),
+                is_shared=form.cleaned_data["is_shared"],
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("clients:list")
+        messages.success(request, _("Saved the view “%(name)s”.") % {"name": view.name})
+        return redirect(view_url(view))
+
+
+class SavedViewDeleteView(MemberRequiredMixin, View):
+    required_capability = "clients.view"
+
+    def post(self, request, pk):
+        view = get_object_or_404(
+            selectors.saved_views(organization=request.tenant.organization, user=request.user), pk=pk
+        )
+        try:
+            services.delete_client_view(view=view, actor=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Deleted the view “%(name)s”.") % {"name": view.name})
+        return redirect("clients:list")
+
+
+def view_url(view) -> str:
+    from urllib.parse import urlencode
+
+    return f"{reverse('clients:list')}?{urlencode({'scope': 'all', **view.query})}"
+
+
+class RemoveDemoDataView(MemberRequiredMixin, View):
+    """Delete the sample clients and what hangs from them (the owner's own data stays)."""
+
+    required_capability = "org.manage"
+
+    def post(self, request):
+        removed = services.remove_demo_data(organization=request.tenant.organization, actor=request.user)
+        if removed:
+            messages.success(request, _("Removed %(n)s demo clients and their records.") % {"n": removed})
+        else:
+            messages.info(request, _("There is no demo data left to remove."))
+        return redirect(
+            request.POST.get("next") if request.POST.get("next") == reverse("dashboard") else "clients:list"
+        )
+
 
 EXPORT_COLUMNS = [
     ("first_name", _("First name")),

@@ -27,6 +27,7 @@ from clients.models import (
     PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
+    SavedClientView,
     StatusChange,
     Tag,
     Thread,
@@ -422,3 +423,15 @@ class HealthDayFactory(factory.django.DjangoModelFactory):
     day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     value = 8000
     sample_count = 1
+
+
+@register
+class SavedClientViewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SavedClientView
+
+    organization = factory.SubFactory(OrganizationFactory)
+    owner = factory.SubFactory("tests.factories.UserFactory")
+    name = factory.Sequence(lambda n: f"View {n}")
+    query = factory.LazyFunction(lambda: {"sort": "adherence"})
+    is_shared = True
