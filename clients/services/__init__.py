@@ -1,8 +1,10 @@
 """Every write about clients, one module per part of the domain; import from here."""
 
 from .checkins import *  # noqa: F403
+from .groups import *  # noqa: F403
 from .health import *  # noqa: F403
 from .imports import *  # noqa: F403
+from .inbox import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
 from .messaging import *  # noqa: F403
