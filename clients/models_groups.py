@@ -91,11 +91,13 @@ class Reaction(OrgOwned):
     """One person's reaction to a post: at most one of each kind per person."""
 
     class Kind(models.TextChoices):
-        LIKE = "like", "👍"
-        STRONG = "strong", "💪"
-        FIRE = "fire", "🔥"
-        CLAP = "clap", "👏"
-        HEART = "heart", "❤️"
+        LIKE = "like", _("Like")
+        STRONG = "strong", _("Strong")
+        FIRE = "fire", _("On fire")
+        CLAP = "clap", _("Applause")
+        HEART = "heart", _("Love")
+
+    EMOJI = {"like": "👍", "strong": "💪", "fire": "🔥", "clap": "👏", "heart": "❤️"}
 
     post = models.ForeignKey(GroupPost, on_delete=models.CASCADE, related_name="reactions")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -195,7 +195,7 @@ def group_posts(*, group: Group, include_removed: bool = False) -> QuerySet[Grou
 
 
 def reaction_summary(post: GroupPost, user) -> list[dict]:
-    """[{kind, label, count, mine}] for each reaction kind, from the prefetched reactions."""
+    """[{kind, label, emoji, count, mine}] for each reaction kind, from the prefetched reactions."""
     counts: dict[str, int] = {}
     mine: set[str] = set()
     for reaction in post.reactions.all():
@@ -203,6 +203,12 @@ def reaction_summary(post: GroupPost, user) -> list[dict]:
         if user is not None and reaction.user_id == user.pk:
             mine.add(reaction.kind)
     return [
-        {"kind": kind, "label": label, "count": counts.get(kind, 0), "mine": kind in mine}
+        {
+            "kind": kind,
+            "label": str(label),
+            "emoji": Reaction.EMOJI[kind],
+            "count": counts.get(kind, 0),
+            "mine": kind in mine,
+        }
         for kind, label in Reaction.Kind.choices
     ]

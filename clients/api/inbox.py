@@ -375,6 +375,7 @@ class GroupMemberViewSet(
 class ReactionCountSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Reaction.Kind.choices)
     label = serializers.CharField()
+    emoji = serializers.CharField()
     count = serializers.IntegerField()
     mine = serializers.BooleanField()
 
