@@ -32,7 +32,6 @@ from accounts.models import Organization
 from mecto.models import Event
 
 from .models import Client, Group, GroupMember, GroupPost, Message, Reaction, Snippet, Thread, ThreadRead
-from .selectors import threads_for
 
 _EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 UNANSWERED_AFTER = datetime.timedelta(hours=24)
@@ -98,8 +97,22 @@ def inbox_threads(
     *, organization, user, coach_id: int | None = None, filter_key: str = "", now=None
 ) -> QuerySet[Thread]:
     """Every conversation in scope with its unread count and last message: unread first,
-    then the most recent; one query however many threads."""
-    qs = threads_for(organization=organization, user=user, coach_id=coach_id).annotate(
+    then the most recent; one query however many threads. Each figure is a subquery on one
+    conversation's messages (their index), so the list needs no grouping of all messages."""
+    read_at = ThreadRead.objects.filter(thread=OuterRef(OuterRef("pk")), user=user).values("last_read_at")[:1]
+    unread = (
+        Message.objects.filter(thread=OuterRef("pk"), created_at__gt=Coalesce(Subquery(read_at), Value(_EPOCH)))
+        .exclude(sender=user)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = Thread.objects.for_org(organization).select_related("client")
+    if coach_id is not None:
+        qs = qs.filter(client__coach_id=coach_id)
+    qs = qs.annotate(
+        unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)),
         last_body=_latest("body"),
         last_attachment=_latest("attachment_name"),
         last_from_client=_latest("from_client"),
