@@ -1,4 +1,5 @@
-"""Benchmark of the client list API over 5,000 clients: prints p50/p95 in milliseconds.
+"""Benchmark of the client list API over 5,000 clients, and of the coach's inbox over 200
+conversations: prints p50/p95 in milliseconds.
 
 `figures_scenarios` adds the clients list with its "who needs me today" figures (last
 active, program end, 14-day adherence, unread messages, overdue check-ins and invoices,
@@ -7,6 +8,7 @@ credits left), sorted and filtered by them, as the page and the API serve it.
 Run against PostgreSQL (a throw-away test database is created and dropped):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mecto python bench/clients.py [--clients 5000] [--runs 60]
+        [--inbox-threads 200] [--inbox-only]
 """
 
 import argparse
@@ -26,6 +28,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=60)
     parser.add_argument("--figures-only", action="store_true", help="Only the list with its figures.")
+    parser.add_argument("--inbox-threads", type=int, default=200)
+    parser.add_argument("--inbox-only", action="store_true", help="only the inbox figures")
     args = parser.parse_args()
     warnings.filterwarnings("ignore", message="No directory at")
 
@@ -45,9 +49,12 @@ def main() -> None:
         if engine != "postgresql":
             print("note: set DATABASE_URL to a PostgreSQL server for the reference figures")
         settings.ALLOWED_HOSTS = ["*"]
-        if not args.figures_only:
+        if not args.figures_only and not args.inbox_only:
             report(seed_and_scenarios(args.clients), args.runs)
-        report(figures_scenarios(args.clients), args.runs)
+        if not args.inbox_only:
+            report(figures_scenarios(args.clients), args.runs)
+        if not args.figures_only:
+            bench_inbox(args.inbox_threads, args.runs)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()
@@ -258,6 +265,112 @@ def report(scenarios, runs: int) -> None:
         p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
         rows = len(response.data["results"]) if hasattr(response, "data") else len(response.context["page"])
         print(f"{name:32} {p50:8.1f} {p95:8.1f} {rows:6d}")
+
+
+def bench_inbox(count: int, runs: int) -> None:
+    """The coach's inbox with `count` conversations (each a client's question and the coach's
+    answer, a third unread): the page, the API list and its filters, and the live poll."""
+    from datetime import UTC, datetime, timedelta
+
+    from django.db import connection
+    from django.test import Client as PageClient
+    from rest_framework.test import APIClient
+
+    from accounts.models import Membership, Organization, User
+    from clients.models import Client, Message, Thread, ThreadRead
+    from mecto.models import Event
+
+    started = time.perf_counter()
+    org = Organization.objects.create(name="Inbox Gym", slug="inbox-gym", time_zone="Europe/London")
+    coach = User.objects.create_user(email="inbox-coach@bench.test", full_name="Inbox Coach")
+    Membership.objects.create(organization=org, user=coach, role="owner")
+    users = User.objects.bulk_create([User(email=f"inbox-client{i}@bench.test") for i in range(count)])
+    clients = Client.objects.bulk_create(
+        [
+            Client(organization=org, first_name=f"Member{i:04d}", status="active", coach=coach, user=u)
+            for i, u in enumerate(users)
+        ]
+    )
+    base = datetime.now(UTC)
+    threads = Thread.objects.bulk_create(
+        [
+            Thread(organization=org, client=c, subject="Coaching", last_message_at=base - timedelta(hours=i))
+            for i, c in enumerate(clients)
+        ]
+    )
+    messages = []
+    for i, (client, thread) in enumerate(zip(clients, threads, strict=True)):
+        at = base - timedelta(hours=i)
+        for k in range(5):
+            from_client = k % 2 == 0
+            messages.append(
+                Message(
+                    organization=org,
+                    thread=thread,
+                    client=client,
+                    sender=client.user if from_client else coach,
+                    from_client=from_client,
+                    body=f"Message {k} about the plan",
+                    created_at=at - timedelta(minutes=5 - k),
+                )
+            )
+    # Spread over time as real conversations are (the field otherwise stamps "now" on every row).
+    sent_field = Message._meta.get_field("created_at")
+    sent_field.auto_now_add = False
+    try:
+        Message.objects.bulk_create(messages, batch_size=1000)
+    finally:
+        sent_field.auto_now_add = True
+    ThreadRead.objects.bulk_create(
+        [
+            ThreadRead(organization=org, thread=t, user=coach, last_read_at=base - timedelta(hours=i, minutes=3))
+            for i, t in enumerate(threads)
+            if i % 3
+        ]
+    )
+    Event.objects.bulk_create(
+        [
+            Event(
+                organization=org, name="workout.completed", client_id=c.pk, payload={"workout": "Lower A", "sets": 12}
+            )
+            for c in clients
+        ]
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"\ninbox: {count} conversations, {len(messages)} messages · seeded in {time.perf_counter() - started:.1f} s")
+    api = APIClient()
+    api.force_authenticate(coach)
+    page = PageClient()
+    page.force_login(coach)
+    page.get(f"/inbox/?thread={threads[0].public_id}")  # the open thread is read: the version settles
+    etag = api.get("/api/v1/inbox/threads/")["ETag"]
+    version = etag.strip('"')
+    first = f"/inbox/?thread={threads[0].public_id}"
+    scenarios = [
+        ("inbox page", page, "/inbox/", {}, 200),
+        ("inbox page, a thread open", page, first, {}, 200),
+        ("live poll, nothing new", page, "/inbox/live/", {"v": version}, 204),
+        ("API list (25)", api, "/api/v1/inbox/threads/", {}, 200),
+        ("API list, unanswered > 24 h", api, "/api/v1/inbox/threads/", {"filter": "unanswered"}, 200),
+        ("API list, unread", api, "/api/v1/inbox/threads/", {"filter": "unread"}, 200),
+        ("API list, 304 unchanged", api, "/api/v1/inbox/threads/", {"HTTP_IF_NONE_MATCH": etag}, 304),
+    ]
+    print(f"{'scenario':32} {'p50 ms':>8} {'p95 ms':>8}")
+    for name, agent, url, params, expected in scenarios:
+        headers = {k: v for k, v in params.items() if k.startswith("HTTP_")}
+        query = {k: v for k, v in params.items() if not k.startswith("HTTP_")}
+        agent.get(url, query, **headers)  # warm up
+        timings = []
+        for _ in range(runs):
+            began = time.perf_counter()
+            response = agent.get(url, query, **headers)
+            timings.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == expected, (name, response.status_code)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
+        print(f"{name:32} {statistics.median(timings):8.1f} {p95:8.1f}")
 
 
 if __name__ == "__main__":

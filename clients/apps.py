@@ -31,6 +31,22 @@ class ClientsConfig(AppConfig):
         nav.register(nav.NavItem("clients", _("Clients"), "clients:list", capability="clients.view", order=10))
         nav.register(
             nav.NavItem(
+                "inbox",
+                _("Inbox"),
+                "clients:inbox",
+                capability="clients.view",
+                order=11,
+                badge=_inbox_badge,
+                badge_label=_("unread"),
+            )
+        )
+        nav.register(
+            nav.NavItem(
+                "portal_groups", _("Groups"), "clients:portal_groups", audience="client", order=21, feature="messages"
+            )
+        )
+        nav.register(
+            nav.NavItem(
                 "portal_messages",
                 _("Messages"),
                 "clients:portal_messages",
@@ -94,6 +110,22 @@ class ClientsConfig(AppConfig):
         nav.register(nav.NavItem("portal_data", _("Your data"), "clients:portal_data", audience="client", order=95))
         add_periodic_task("clients-expire-data-exports", "clients.expire_data_exports", 3600.0)
         add_periodic_task("clients-run-due-erasures", "clients.run_due_erasures", 3600.0)
+
+
+def _inbox_badge(request) -> int:
+    """Unread messages in the member's scope, for the top bar: one query, once per request."""
+    if not hasattr(request, "_inbox_unread"):
+        from mecto.roles import MINE, VIEW_ALL, default_client_scope
+
+        from .selectors_inbox import unread_count
+
+        tenant = request.tenant
+        # The member's own default scope, whatever page (and `?scope=`) they are on.
+        mine = not tenant.can(VIEW_ALL) or default_client_scope(tenant.role) == MINE
+        request._inbox_unread = unread_count(
+            organization=tenant.organization, user=request.user, coach_id=request.user.pk if mine else None
+        )
+    return request._inbox_unread
 
 
 def _start_organization(organization) -> None:

@@ -460,3 +460,46 @@ class ClientListForm(forms.Form):
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=_("Name of this view"), max_length=80)
     is_shared = forms.BooleanField(label=_("Share with the team"), required=False)
+
+
+# --- Inbox and groups -------------------------------------------------------------------------------
+class SnippetForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = forms.CharField(label=_("Text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    shared = forms.BooleanField(label=_("Share with every coach of the business"), required=False)
+
+
+class ClientChoiceMixin:
+    """A multiple choice of the business's clients (in the member's scope), as checkboxes."""
+
+    def set_clients(self, clients):
+        self.fields["clients"].choices = [(c.pk, c.full_name) for c in clients]
+        self.client_rows = {c.pk: c for c in clients}
+
+    def chosen_clients(self):
+        return [self.client_rows[int(pk)] for pk in self.cleaned_data["clients"] if int(pk) in self.client_rows]
+
+
+class BroadcastForm(ClientChoiceMixin, forms.Form):
+    clients = forms.MultipleChoiceField(
+        label=_("Clients"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one client.")},
+    )
+    subject = forms.CharField(
+        label=_("Subject of a new conversation"),
+        max_length=120,
+        required=False,
+        help_text=_("Used for clients you have no conversation with yet."),
+    )
+    body = forms.CharField(label=_("Message"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class GroupForm(ClientChoiceMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    clients = forms.MultipleChoiceField(label=_("Members"), widget=forms.CheckboxSelectMultiple, required=False)
+
+
+class GroupPostForm(forms.Form):
+    body = forms.CharField(label=_("Post"), max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))

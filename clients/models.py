@@ -729,5 +729,7 @@ class ClientImport(OrgOwned):
 
 # --- Check-ins and waivers (their own module, part of this app's models) ---------------------------
 from .models_checkins import *  # noqa: E402, F403
+from .models_groups import *  # noqa: E402, F403
 from .models_health import *  # noqa: E402, F403
+from .models_inbox import *  # noqa: E402, F403
 from .models_privacy import *  # noqa: E402, F403

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mecto.events import EVENT_TYPES
 
@@ -69,6 +70,18 @@ def _title(event, health: bool = True) -> str:
         return _("Progress photo added (%(pose)s)") % {"pose": p.get("pose", "")}
     if name == "message.sent":
         return _("Message from the client") if p.get("from_client") else _("Message from the coach")
+    if name == "workout.completed":
+        what = p.get("workout") or _("a workout")
+        records = p.get("records") or 0
+        if records:
+            return ngettext(
+                "Finished %(workout)s, %(n)d personal record", "Finished %(workout)s, %(n)d personal records", records
+            ) % {"workout": what, "n": records}
+        return _("Finished %(workout)s (%(sets)s sets)") % {"workout": what, "sets": p.get("sets", 0)}
+    if name == "pr.achieved":
+        return _("New personal record: %(exercise)s") % {"exercise": p.get("exercise", "")}
+    if name == "checkin.submitted":
+        return _("Submitted a check-in")
     if name == "note.added":
         return _("Coach note added")
     return str(EVENT_TYPES.get(name, name))

@@ -1,6 +1,20 @@
 from django.urls import path
 
-from .views import checkins, imports, intake, messages, photos, portal, privacy, progress, public, records, waivers
+from .views import (
+    checkins,
+    groups,
+    imports,
+    inbox,
+    intake,
+    messages,
+    photos,
+    portal,
+    privacy,
+    progress,
+    public,
+    records,
+    waivers,
+)
 
 app_name = "clients"
 
@@ -51,7 +65,18 @@ urlpatterns = [
     path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
     path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
     path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
+    # The coach's inbox and group threads
+    path("inbox/", inbox.InboxView.as_view(), name="inbox"),
+    path("inbox/live/", inbox.InboxLiveView.as_view(), name="inbox_live"),
+    path("inbox/reply/", inbox.InboxReplyView.as_view(), name="inbox_reply"),
+    path("inbox/send-to-many/", inbox.BroadcastView.as_view(), name="inbox_broadcast"),
+    path("inbox/saved-replies/", inbox.SnippetListView.as_view(), name="inbox_snippets"),
+    path("inbox/saved-replies/<int:pk>/", inbox.SnippetEditView.as_view(), name="inbox_snippet"),
+    path("inbox/groups/", groups.GroupListView.as_view(), name="inbox_groups"),
+    path("inbox/groups/<int:pk>/", groups.GroupDetailView.as_view(), name="inbox_group"),
     # The client's portal
+    path("portal/groups/", groups.PortalGroupListView.as_view(), name="portal_groups"),
+    path("portal/groups/<uuid:public_id>/", groups.PortalGroupView.as_view(), name="portal_group"),
     path("portal/messages/", portal.PortalMessagesView.as_view(), name="portal_messages"),
     path("portal/progress/", portal.PortalProgressView.as_view(), name="portal_progress"),
     path("portal/checkins/", checkins.PortalCheckInsView.as_view(), name="portal_checkins"),

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import checkins, health, me, messaging, photos, privacy, progress, waivers
+from . import checkins, health, inbox, me, messaging, photos, privacy, progress, waivers
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -39,6 +39,12 @@ router.register("clients/threads", messaging.ThreadViewSet, basename="client-thr
 router.register(
     rf"clients/threads/(?P<thread_pk>{INT_ID})/messages", messaging.ThreadMessageViewSet, basename="thread-message"
 )
+router.register("inbox/threads", inbox.InboxThreadViewSet, basename="inbox-thread")
+router.register("inbox/snippets", inbox.SnippetViewSet, basename="inbox-snippet")
+router.register("inbox/bulk-send", inbox.BulkSendViewSet, basename="inbox-bulk-send")
+router.register("groups", inbox.GroupViewSet, basename="group")
+router.register(rf"groups/(?P<group_pk>{INT_ID})/members", inbox.GroupMemberViewSet, basename="group-member")
+router.register(rf"groups/(?P<group_pk>{INT_ID})/posts", inbox.GroupPostViewSet, basename="group-post")
 router.register(f"{FORM}/sections", IntakeSectionViewSet, basename="intake-section")
 router.register(f"{FORM}/questions", IntakeQuestionViewSet, basename="intake-question")
 router.register(f"{CLIENT}/notes", NoteViewSet, basename="client-note")
@@ -54,6 +60,8 @@ router.register("clients", ClientViewSet, basename="client")
 router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
 router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
 router.register("me/messages", messaging.MyMessageViewSet, basename="me-message")
+router.register("me/groups", inbox.MyGroupViewSet, basename="me-group")
+router.register("me/group-posts", inbox.MyGroupPostViewSet, basename="me-group-post")
 router.register("me/progress", progress.MyProgressViewSet, basename="me-progress")
 router.register("me/checkins", checkins.MyCheckInViewSet, basename="me-checkin")
 router.register("me/waivers", waivers.MyWaiverViewSet, basename="me-waiver")

@@ -2,8 +2,10 @@
 
 from .checkins import *  # noqa: F403
 from .demo_data import *  # noqa: F403
+from .groups import *  # noqa: F403
 from .health import *  # noqa: F403
 from .imports import *  # noqa: F403
+from .inbox import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
 from .messaging import *  # noqa: F403

@@ -437,6 +437,7 @@ SPECTACULAR_SETTINGS = {
         "BlockKindEnum": "training.models.Block.Kind",
         "WorkoutLogStatusEnum": "training.models.WorkoutLog.Status",
         "ClientStatusEnum": "clients.models.Client.Status",
+        "ReactionKindEnum": "clients.models.Reaction.Kind",
         "BookingStatusEnum": "booking.models.Booking.Status",
         "SessionStatusEnum": "booking.models.Session.Status",
         "BookingAttendanceEnum": "booking.models.Booking.Attendance",

@@ -15,6 +15,9 @@ from clients.models import (
     CheckInSchedule,
     ClientImport,
     ClientTag,
+    Group,
+    GroupMember,
+    GroupPost,
     IntakeForm,
     IntakeQuestion,
     IntakeRequest,
@@ -27,7 +30,9 @@ from clients.models import (
     PortalInvitation,
     ProgressEntry,
     ProgressPhoto,
+    Reaction,
     SavedClientView,
+    Snippet,
     StatusChange,
     Tag,
     Thread,
@@ -435,3 +440,71 @@ class SavedClientViewFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"View {n}")
     query = factory.LazyFunction(lambda: {"sort": "adherence"})
     is_shared = True
+
+
+@register
+class SnippetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Snippet
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Reply {n}")
+    body = "Log your sets in the app after each session."
+
+
+@register
+class GroupFactory(factory.django.DjangoModelFactory):
+    """`client=` makes that client a member (the cross-tenant checker builds a client's rows so)."""
+
+    class Meta:
+        model = Group
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Cohort {n}")
+
+    @factory.post_generation
+    def client(self, create, extracted, **kwargs):
+        if create and extracted is not None:
+            GroupMember.objects.create(organization=self.organization, group=self, client=extracted)
+
+
+@register
+class GroupMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GroupMember
+
+    organization = factory.SubFactory(OrganizationFactory)
+    group = factory.SubFactory(GroupFactory, organization=factory.SelfAttribute("..organization"))
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+
+@register
+class GroupPostFactory(factory.django.DjangoModelFactory):
+    """A member's post (with `client=`, that client joins the group) or a coach's."""
+
+    class Meta:
+        model = GroupPost
+        skip_postgeneration_save = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    group = factory.SubFactory(GroupFactory, organization=factory.SelfAttribute("..organization"))
+    body = "Day 3 done!"
+
+    @factory.post_generation
+    def join(self, create, extracted, **kwargs):
+        if create and self.client_id:
+            GroupMember.objects.get_or_create(
+                group=self.group, client_id=self.client_id, defaults={"organization": self.organization}
+            )
+
+
+@register
+class ReactionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reaction
+
+    organization = factory.SubFactory(OrganizationFactory)
+    post = factory.SubFactory(GroupPostFactory, organization=factory.SelfAttribute("..organization"))
+    user = factory.SubFactory("tests.factories.UserFactory")
+    kind = "like"

@@ -203,7 +203,7 @@ def log_workout(
             )
         )
     SetLog.objects.bulk_create(rows)
-    _detect_records(log)
+    new_records = _detect_records(log)
     _hold_missed_progressions(log, prescribed_ok)
     if status == WorkoutLog.Status.COMPLETED:
         emit(
@@ -214,6 +214,8 @@ def log_workout(
                 "client_id": client.pk,
                 "workout_id": workout.pk if workout else None,
                 "sets": sum(1 for r in rows if r.is_done),
+                "workout": workout.name if workout else "",
+                "records": len(new_records),
             },
             actor=actor,
             client=client,
