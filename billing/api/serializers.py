@@ -388,6 +388,7 @@ class MyInvoiceSerializer(serializers.ModelSerializer):
     amount_due_minor = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     pdf_url = serializers.SerializerMethodField()
+    tax_summary = TaxRateSummarySerializer(many=True, read_only=True, help_text="Net, tax and gross per tax rate.")
 
     class Meta:
         model = Invoice
@@ -410,6 +411,7 @@ class MyInvoiceSerializer(serializers.ModelSerializer):
             "due_at",
             "paid_at",
             "lines",
+            "tax_summary",
             "pdf_url",
         ]
         read_only_fields = fields

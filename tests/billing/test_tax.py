@@ -11,6 +11,7 @@ from billing import pdf, selectors, services
 from billing.errors import BillingError
 from billing.money import credit_summary, line_amounts, sum_lines, tax_share, tax_summary
 from billing.services import LineInput
+from tests.conftest import api_as
 
 from .test_pdf import _drawing
 
@@ -156,6 +157,8 @@ def test_settings_and_invoice_tax_through_the_api(owner_api, org, client_record)
         {"rate": "20.00", "net_minor": 10000, "tax_minor": 2000, "total_minor": 12000},
         {"rate": "0.00", "net_minor": 2500, "tax_minor": 0, "total_minor": 2500},
     ]
+    mine = api_as(client_record.user).get(f"/api/v1/me/invoices/{created.data['public_id']}/")
+    assert mine.status_code == 200 and mine.data["tax_summary"] == created.data["tax_summary"]
     over = owner_api.post(
         "/api/v1/billing/invoices/",
         {"client": client_record.pk, "lines": [{"description": "X", "unit_price_minor": 100, "tax_rate": "101"}]},
