@@ -94,6 +94,10 @@ class PlanForm(forms.Form):
         )
         if instance is not None:
             self.fields["price_minor"].initial = instance.price_minor
+        else:  # a new plan starts from the business's tax defaults
+            row = billing_settings(organization)
+            self.fields["tax_rate"].initial = row.default_tax_rate
+            self.fields["price_includes_tax"].initial = row.prices_include_tax
         order = ["name", "kind", "price_minor", "tax_rate", "price_includes_tax", "description"]
         self.order_fields(order)
 

@@ -240,7 +240,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
                 money(line.total_minor),
             ]
         )
-    widths = [53 * mm, 10 * mm, 24 * mm, 14 * mm, 25 * mm, 24 * mm, 25 * mm]
+    widths = [52 * mm, 10 * mm, 24 * mm, 14 * mm, 25 * mm, 24 * mm, 25 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(_table_style(brand))
     story += [table, Spacer(1, 4 * mm)]

@@ -105,7 +105,7 @@ def test_settings_page_saves_business_details_and_shows_errors_beside_the_field(
     page = as_owner.get("/billing/settings/").content.decode()
     assert 'name="legal_name"' in page and 'name="default_tax_rate"' in page and 'name="prices_include_tax"' in page
     bad = as_owner.post("/billing/settings/", {**base, "default_tax_rate": "120", "legal_name": "Northside Ltd"})
-    assert bad.status_code == 400 and "100" in bad.content.decode()
+    assert bad.status_code == 400 and 'id="id_default_tax_rate_error"' in bad.content.decode()
     assert not services.billing_settings(org).legal_name
     ok = as_owner.post(
         "/billing/settings/",
@@ -127,6 +127,8 @@ def test_settings_page_saves_business_details_and_shows_errors_beside_the_field(
     )
     form = as_owner.get("/billing/invoices/new/").content.decode()
     assert 'name="lines-0-tax_rate" value="20.00"' in form
+    plan_form = as_owner.get("/billing/plans/new/").content.decode()
+    assert 'name="tax_rate" value="20.00"' in plan_form
 
 
 @pytest.mark.django_db
