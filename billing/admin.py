@@ -40,9 +40,19 @@ from .money import to_minor
 
 @admin.register(BillingSettings)
 class BillingSettingsAdmin(admin.ModelAdmin):
-    list_display = ["organization", "stripe_account_id", "stripe_charges_enabled", "invoice_prefix", "updated_at"]
-    list_filter = ["stripe_charges_enabled", "stripe_details_submitted"]
-    search_fields = ["organization__name", "organization__slug", "stripe_account_id"]
+    list_display = [
+        "organization",
+        "legal_name",
+        "tax_number",
+        "default_tax_rate",
+        "prices_include_tax",
+        "stripe_account_id",
+        "stripe_charges_enabled",
+        "invoice_prefix",
+        "updated_at",
+    ]
+    list_filter = ["prices_include_tax", "stripe_charges_enabled", "stripe_details_submitted"]
+    search_fields = ["organization__name", "organization__slug", "legal_name", "tax_number", "stripe_account_id"]
     list_select_related = ["organization"]
     readonly_fields = [
         "stripe_account_id",
@@ -223,6 +233,8 @@ class InvoiceAdmin(BooksAdmin):
         client_link,
         "organization",
         "status",
+        "subtotal_minor",
+        "tax_minor",
         "total_minor",
         "amount_paid_minor",
         "issued_at",
@@ -304,8 +316,19 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 
 @admin.register(InvoiceLine)
 class InvoiceLineAdmin(BooksAdmin):
-    list_display = ["description", "invoice", "organization", "quantity", "unit_price_minor", "tax_rate", "total_minor"]
-    list_filter = ["tax_inclusive", "organization"]
+    list_display = [
+        "description",
+        "invoice",
+        "organization",
+        "quantity",
+        "unit_price_minor",
+        "tax_rate",
+        "tax_inclusive",
+        "net_minor",
+        "tax_minor",
+        "total_minor",
+    ]
+    list_filter = ["tax_rate", "tax_inclusive", "organization"]
     search_fields = ["description", "invoice__number"]
     list_select_related = ["invoice", "organization"]
     money_fields = {
@@ -456,7 +479,16 @@ def resend_credit_notes(modeladmin, request, queryset):
 
 @admin.register(CreditNote)
 class CreditNoteAdmin(BooksAdmin):
-    list_display = ["number", "invoice", client_link, "organization", "amount_minor", "issued_at", "pdf_link"]
+    list_display = [
+        "number",
+        "invoice",
+        client_link,
+        "organization",
+        "amount_minor",
+        "tax_minor",
+        "issued_at",
+        "pdf_link",
+    ]
     list_filter = ["currency", "organization"]
     search_fields = ["number", "invoice__number", "client__email", "stripe_refund_id"]
     list_select_related = ["invoice", "client", "organization"]

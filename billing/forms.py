@@ -14,7 +14,7 @@ from mecto.localization import minor_units
 
 from .models import BillingSettings, Invoice, Payment, Plan
 from .money import from_minor, to_minor
-from .services import LineInput
+from .services import LineInput, billing_settings
 
 
 class MoneyField(forms.DecimalField):
@@ -94,6 +94,10 @@ class PlanForm(forms.Form):
         )
         if instance is not None:
             self.fields["price_minor"].initial = instance.price_minor
+        else:  # a new plan starts from the business's tax defaults
+            row = billing_settings(organization)
+            self.fields["tax_rate"].initial = row.default_tax_rate
+            self.fields["price_includes_tax"].initial = row.prices_include_tax
         order = ["name", "kind", "price_minor", "tax_rate", "price_includes_tax", "description"]
         self.order_fields(order)
 
@@ -102,17 +106,31 @@ class BillingSettingsForm(forms.ModelForm):
     class Meta:
         model = BillingSettings
         fields = [
+            "legal_name",
+            "business_address",
+            "tax_number",
+            "registration_details",
+            "default_tax_rate",
+            "prices_include_tax",
             "invoice_prefix",
             "credit_note_prefix",
             "payment_terms_days",
-            "business_address",
-            "tax_number",
             "invoice_footer",
         ]
         widgets = {
+            "legal_name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "default_tax_rate": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": 0, "max": 100}),
             "business_address": forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
             "invoice_footer": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["default_tax_rate"].required = False  # left empty: no tax
+
+    def clean_default_tax_rate(self):
+        value = self.cleaned_data.get("default_tax_rate")
+        return Decimal(0) if value is None else value
 
     def _post_clean(self):
         pass  # the service validates
@@ -127,8 +145,9 @@ class InvoiceLineForm(forms.Form):
         label=_("Tax rate (%)"), min_value=0, max_value=100, decimal_places=2, max_digits=5, initial=0, required=False
     )
 
-    def __init__(self, *args, currency: str, **kwargs):
+    def __init__(self, *args, currency: str, default_tax_rate: Decimal = Decimal(0), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["tax_rate"].initial = default_tax_rate
         self.fields["price"] = MoneyField(
             currency=currency, label=_("Unit price (%(currency)s)") % {"currency": currency}
         )
@@ -188,14 +207,20 @@ class InvoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.currency = organization.currency
         self.fields["client"].queryset = _client_choices(organization)
-        formset_kwargs = {"prefix": LINES_PREFIX, "form_kwargs": {"currency": self.currency}}
+        row = billing_settings(organization)
+        self.fields["tax_inclusive"].initial = row.prices_include_tax
+        self.default_tax_rate = row.default_tax_rate
+        formset_kwargs = {
+            "prefix": LINES_PREFIX,
+            "form_kwargs": {"currency": self.currency, "default_tax_rate": row.default_tax_rate},
+        }
         if self.is_bound:
             self.lines = InvoiceLineFormSet(self.data, **formset_kwargs)
         else:
             self.lines = InvoiceLineFormSet(initial=line_rows or None, **formset_kwargs)
 
     @staticmethod
-    def rows_from(data, *, add: int = 0) -> list[dict]:
+    def rows_from(data, *, add: int = 0, default_tax_rate: Decimal = Decimal(0)) -> list[dict]:
         """The rows typed so far (without the removed ones), plus `add` blank rows: what the
         page shows again when a line is added without JavaScript."""
         try:
@@ -208,8 +233,8 @@ class InvoiceForm(forms.Form):
                 continue
             rows.append({name: data.get(f"{LINES_PREFIX}-{i}-{name}", "") for name in InvoiceLineForm.base_fields})
             rows[-1]["price"] = data.get(f"{LINES_PREFIX}-{i}-price", "")
-        rows += [{"quantity": 1, "tax_rate": 0} for _ in range(add)]
-        return rows[:MAX_FORM_LINES] or [{"quantity": 1, "tax_rate": 0}]
+        rows += [{"quantity": 1, "tax_rate": default_tax_rate} for _ in range(add)]
+        return rows[:MAX_FORM_LINES] or [{"quantity": 1, "tax_rate": default_tax_rate}]
 
     def is_valid(self) -> bool:
         valid = super().is_valid()
@@ -220,7 +245,7 @@ class InvoiceForm(forms.Form):
                     description=row["description"].strip(),
                     unit_price_minor=row["price"],
                     quantity=row.get("quantity") or 1,
-                    tax_rate=row.get("tax_rate") or Decimal(0),
+                    tax_rate=row["tax_rate"] if row.get("tax_rate") is not None else self.default_tax_rate,
                     tax_inclusive=bool(self.cleaned_data.get("tax_inclusive")),
                 )
                 for row in self.lines.cleaned_data

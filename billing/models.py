@@ -42,6 +42,12 @@ class BillingSettings(OrgOwned):
     payment_terms_days = models.PositiveSmallIntegerField(
         _("payment terms (days)"), default=14, validators=[MaxValueValidator(365)]
     )
+    legal_name = models.CharField(
+        _("legal business name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The registered name printed on invoices, when it differs from your business name."),
+    )
     business_address = LimitedTextField(
         _("business address"),
         max_length=300,
@@ -53,6 +59,25 @@ class BillingSettings(OrgOwned):
         max_length=32,
         blank=True,
         help_text=_("Needed on invoices that charge VAT or sales tax."),
+    )
+    registration_details = models.CharField(
+        _("registration details"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Company no. 12345678, registered in England and Wales."),
+    )
+    default_tax_rate = models.DecimalField(
+        _("default tax rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=TAX_RATE_VALIDATORS,
+        help_text=_("Filled in on every new invoice line; each line can change it."),
+    )
+    prices_include_tax = models.BooleanField(
+        _("prices include tax"),
+        default=True,
+        help_text=_("On: the prices you enter are what the client pays. Off: tax is added on top."),
     )
     invoice_footer = LimitedTextField(
         _("invoice footer"),
@@ -389,6 +414,13 @@ class Invoice(OrgOwned):
     def money(self, amount_minor: int) -> str:
         return format_money(amount_minor, self.currency)
 
+    @property
+    def tax_summary(self):
+        """Net, tax and gross per tax rate; the rows add up to the invoice's totals."""
+        from .money import tax_summary
+
+        return tax_summary(self.lines.all())
+
 
 class InvoiceLine(OrgOwned):
     """One line of an invoice. Amounts are computed once, rounded per line (see money.py)."""
@@ -518,6 +550,19 @@ class CreditNote(OrgOwned):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def net_minor(self) -> int:
+        return self.amount_minor - self.tax_minor
+
+    @property
+    def tax_summary(self):
+        """The credited amount and tax shared among the invoice's tax rates."""
+        from .money import credit_summary
+
+        return credit_summary(
+            amount_minor=self.amount_minor, tax_minor=self.tax_minor, summary=self.invoice.tax_summary
+        )
 
 
 class Purchase(OrgOwned):

@@ -6,6 +6,11 @@ and total are sums of its already-rounded lines, so the printed lines always add
 
 - Tax added on top:   net = unit × qty;  tax = round(net × rate / 100);      total = net + tax
 - Tax included:       total = unit × qty; net = round(total × 100 / (100 + rate)); tax = total − net
+
+The tax summary groups the rounded lines by rate and adds them up (never re-computes tax
+on a rate's total), so its rows add up to the invoice's totals to the minor unit. A credit
+note shares its amount and its tax among the invoice's rates by largest remainder, so its
+rows add up to what it credits.
 """
 
 from __future__ import annotations
@@ -45,6 +50,48 @@ def sum_lines(lines) -> LineAmounts:
     net = sum(line.net for line in lines)
     tax = sum(line.tax for line in lines)
     return LineAmounts(net=net, tax=tax, total=net + tax)
+
+
+class RateAmounts(NamedTuple):
+    rate: Decimal
+    net: int
+    tax: int
+    total: int
+
+
+def tax_summary(lines) -> list[RateAmounts]:
+    """Per tax rate (highest first): the sums of the lines at that rate. Each line has
+    `tax_rate`, `net_minor`, `tax_minor` and `total_minor`."""
+    by_rate: dict[Decimal, list[int]] = {}
+    for line in lines:
+        sums = by_rate.setdefault(Decimal(str(line.tax_rate)).quantize(Decimal("0.01")), [0, 0, 0])
+        sums[0] += line.net_minor
+        sums[1] += line.tax_minor
+        sums[2] += line.total_minor
+    return [RateAmounts(rate, *sums) for rate, sums in sorted(by_rate.items(), reverse=True)]
+
+
+def _allocate(amount: int, weights: list[int]) -> list[int]:
+    """`amount` shared in proportion to `weights`, whole units, largest remainder first."""
+    whole = sum(weights)
+    if whole <= 0:
+        return [amount] + [0] * (len(weights) - 1) if weights else []
+    shares = [amount * w // whole for w in weights]
+    order = sorted(range(len(weights)), key=lambda i: (-(amount * weights[i] % whole), i))
+    for i in order[: amount - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+def credit_summary(*, amount_minor: int, tax_minor: int, summary: list[RateAmounts]) -> list[RateAmounts]:
+    """A credit note's amount (tax included) and tax shared among the invoice's rates."""
+    if not summary:
+        return []
+    totals = _allocate(amount_minor, [row.total for row in summary])
+    taxes = _allocate(tax_minor, [row.tax for row in summary])
+    return [
+        RateAmounts(row.rate, total - tax, tax, total) for row, total, tax in zip(summary, totals, taxes, strict=True)
+    ]
 
 
 def tax_share(*, amount_minor: int, total_minor: int, tax_minor: int) -> int:

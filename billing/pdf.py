@@ -175,6 +175,21 @@ def _totals(rows: list[tuple[str, str]], s, emphasise_last: bool = True) -> Tabl
     return table
 
 
+def _rate(rate) -> str:
+    return f"{rate.normalize():f}%"
+
+
+def _tax_summary(summary, money, brand, s) -> list:
+    """Net, tax and gross per tax rate, as tax authorities ask an invoice to show them."""
+    if not summary:
+        return []
+    rows = [[_("Tax summary"), _("Net"), _("Tax"), _("Gross")]]
+    rows += [[_rate(row.rate), money(row.net), money(row.tax), money(row.total)] for row in summary]
+    table = Table(rows, colWidths=[40 * mm, 30 * mm, 30 * mm, 30 * mm], hAlign="RIGHT")
+    table.setStyle(_table_style(brand))
+    return [Spacer(1, 4 * mm), table]
+
+
 def _build(story: list, *, title: str, subject: str, author: str) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -212,25 +227,28 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         facts.append((_("Period"), f"{_date(invoice.period_start, tz)} – {_date(invoice.period_end, tz)}"))
     story = _header(brand, organization, title, facts, s) + _bill_to(invoice, s)
 
-    rows = [[_("Description"), _("Qty"), _("Unit price"), _("Tax"), _("Amount")]]
+    rows = [[_("Description"), _("Qty"), _("Unit price"), _("Rate"), _("Net"), _("Tax"), _("Gross")]]
     for line in invoice.lines.all():
-        rate = f"{line.tax_rate.normalize():f}%" if line.tax_rate else "—"
         rows.append(
             [
                 Paragraph(_esc(line.description), s["base"]),
                 str(line.quantity),
                 money(line.unit_price_minor),
-                f"{rate} · {money(line.tax_minor)}" if line.tax_rate else "—",
+                _rate(line.tax_rate),
+                money(line.net_minor),
+                money(line.tax_minor),
                 money(line.total_minor),
             ]
         )
-    table = Table(rows, colWidths=[72 * mm, 12 * mm, 30 * mm, 31 * mm, 30 * mm], repeatRows=1)
+    widths = [52 * mm, 10 * mm, 24 * mm, 14 * mm, 25 * mm, 24 * mm, 25 * mm]
+    table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(_table_style(brand))
     story += [table, Spacer(1, 4 * mm)]
 
     totals = [(_("Subtotal (excl. tax)"), money(invoice.subtotal_minor)), (_("Tax"), money(invoice.tax_minor))]
     totals.append((_("Total"), money(invoice.total_minor)))
     story.append(_totals(totals, s))
+    story += _tax_summary(invoice.tax_summary, money, brand, s)
     if invoice.amount_paid_minor or invoice.status == Invoice.Status.OPEN:
         settle = [(_("Paid"), money(invoice.amount_paid_minor))]
         if invoice.amount_refunded_minor:
@@ -274,28 +292,33 @@ def credit_note_pdf(note: CreditNote) -> bytes:
         (_("Issued"), _date(note.issued_at, tz)),
         (_("For invoice"), note.invoice.number),
     ]
+    money = lambda amount: format_money(amount, note.currency)  # noqa: E731
     story = _header(brand, organization, _("Credit note"), facts, s) + _bill_to(note.invoice, s)
-    rows = [[_("Description"), _("Amount")]]
+    rows = [[_("Description"), _("Net"), _("Tax"), _("Gross")]]
     rows.append(
         [
             Paragraph(
                 _esc(note.reason or _("Refund of invoice %(number)s") % {"number": note.invoice.number}), s["base"]
             ),
-            format_money(note.amount_minor, note.currency),
+            money(note.net_minor),
+            money(note.tax_minor),
+            money(note.amount_minor),
         ]
     )
-    table = Table(rows, colWidths=[135 * mm, 40 * mm])
+    table = Table(rows, colWidths=[85 * mm, 30 * mm, 30 * mm, 30 * mm])
     table.setStyle(_table_style(brand))
     story += [table, Spacer(1, 4 * mm)]
     story.append(
         _totals(
             [
-                (_("of which tax"), format_money(note.tax_minor, note.currency)),
-                (_("Total credited"), format_money(note.amount_minor, note.currency)),
+                (_("Net credited"), money(note.net_minor)),
+                (_("of which tax"), money(note.tax_minor)),
+                (_("Total credited"), money(note.amount_minor)),
             ],
             s,
         )
     )
+    story += _tax_summary(note.tax_summary, money, brand, s)
     story += _footer("", organization, brand, s)
     return _build(
         story,

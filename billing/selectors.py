@@ -63,7 +63,11 @@ def payment_list(*, organization) -> QuerySet[Payment]:
 
 
 def credit_note_list(*, organization) -> QuerySet[CreditNote]:
-    return CreditNote.objects.for_org(organization).select_related("invoice", "client", "payment")
+    return (
+        CreditNote.objects.for_org(organization)
+        .select_related("invoice", "client", "payment")
+        .prefetch_related("invoice__lines")
+    )
 
 
 def payment_link_list(*, organization) -> QuerySet[PaymentLink]:
@@ -239,15 +243,18 @@ def open_invoices(*, organization, overdue: bool | None = None, now: datetime | 
 
 def seller_lines(*, organization, brand_name: str) -> list[str]:
     """Who issues an invoice, printed under the brand on the PDF and the invoice pages: the
-    business's own name when the brand differs (never the same name twice), its address and
-    its VAT / tax number."""
+    business's legal name (or its name) when the brand differs (never the same name twice),
+    its address, its VAT / tax number and its registration details."""
     from django.utils.translation import gettext as _
 
     from .services import billing_settings
 
     row = billing_settings(organization)
-    lines = [organization.name] if organization.name.strip() != (brand_name or "").strip() else []
+    name = (row.legal_name or organization.name).strip()
+    lines = [name] if name != (brand_name or "").strip() else []
     lines += row.address_lines
     if row.tax_number:
         lines.append(_("VAT / tax number: %(number)s") % {"number": row.tax_number})
+    if row.registration_details:
+        lines.append(row.registration_details)
     return lines

@@ -7,7 +7,17 @@ from booking.models import CreditGrant
 from clients.models import Client
 from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField
 
-from ..models import CreditNote, Invoice, InvoiceLine, Payment, PaymentLink, Plan, Purchase, Subscription
+from ..models import (
+    BillingSettings,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentLink,
+    Plan,
+    Purchase,
+    Subscription,
+)
 
 TAX_RATE = {"max_digits": 5, "decimal_places": 2, "min_value": Decimal(0), "max_value": Decimal(100)}
 
@@ -74,6 +84,13 @@ class CatalogPlanSerializer(serializers.ModelSerializer):
 
 
 # --- Invoices ----------------------------------------------------------------------------------------
+class TaxRateSummarySerializer(serializers.Serializer):
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Tax rate in percent.")
+    net_minor = serializers.IntegerField(source="net")
+    tax_minor = serializers.IntegerField(source="tax")
+    total_minor = serializers.IntegerField(source="total", help_text="Gross: net plus tax.")
+
+
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
@@ -96,6 +113,9 @@ class InvoiceSerializer(serializers.ModelSerializer):
     amount_due_minor = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     subscription = serializers.UUIDField(source="subscription.public_id", read_only=True, allow_null=True)
+    tax_summary = TaxRateSummarySerializer(
+        many=True, read_only=True, help_text="Net, tax and gross per tax rate; the rows add up to the totals."
+    )
 
     class Meta:
         model = Invoice
@@ -123,6 +143,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "paid_at",
             "voided_at",
             "lines",
+            "tax_summary",
             "created_at",
         ]
         read_only_fields = fields
@@ -132,8 +153,12 @@ class LineInputSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=200)
     quantity = serializers.IntegerField(min_value=1, max_value=1000, default=1)
     unit_price_minor = serializers.IntegerField(min_value=0, max_value=100_000_000)
-    tax_rate = serializers.DecimalField(default=Decimal(0), **TAX_RATE)
-    tax_inclusive = serializers.BooleanField(default=True)
+    tax_rate = serializers.DecimalField(
+        required=False, help_text="Percent; left out, the business's default tax rate.", **TAX_RATE
+    )
+    tax_inclusive = serializers.BooleanField(
+        required=False, help_text="Left out, the business's choice of whether prices include tax."
+    )
 
 
 class InvoiceCreateSerializer(serializers.Serializer):
@@ -197,6 +222,10 @@ class RefundSerializer(serializers.Serializer):
 
 class CreditNoteSerializer(serializers.ModelSerializer):
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+    net_minor = serializers.IntegerField(read_only=True)
+    tax_summary = TaxRateSummarySerializer(
+        many=True, read_only=True, help_text="The credit shared among the invoice's tax rates."
+    )
 
     class Meta:
         model = CreditNote
@@ -209,7 +238,9 @@ class CreditNoteSerializer(serializers.ModelSerializer):
             "payment",
             "client",
             "amount_minor",
+            "net_minor",
             "tax_minor",
+            "tax_summary",
             "currency",
             "reason",
             "issued_at",
@@ -315,6 +346,29 @@ class RevenueSerializer(serializers.Serializer):
     months = RevenueMonthSerializer(many=True)
 
 
+class BillingSettingsSerializer(serializers.ModelSerializer):
+    """The business details and tax defaults printed on invoices and credit notes."""
+
+    default_tax_rate = serializers.DecimalField(required=False, **TAX_RATE)
+
+    class Meta:
+        model = BillingSettings
+        fields = [
+            "invoice_prefix",
+            "credit_note_prefix",
+            "payment_terms_days",
+            "legal_name",
+            "business_address",
+            "tax_number",
+            "registration_details",
+            "default_tax_rate",
+            "prices_include_tax",
+            "invoice_footer",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+
 class StripeStatusSerializer(serializers.Serializer):
     available = serializers.BooleanField(help_text="The platform has Stripe keys.")
     connected = serializers.BooleanField()
@@ -334,6 +388,7 @@ class MyInvoiceSerializer(serializers.ModelSerializer):
     amount_due_minor = serializers.IntegerField(read_only=True)
     is_overdue = serializers.BooleanField(read_only=True)
     pdf_url = serializers.SerializerMethodField()
+    tax_summary = TaxRateSummarySerializer(many=True, read_only=True, help_text="Net, tax and gross per tax rate.")
 
     class Meta:
         model = Invoice
@@ -356,6 +411,7 @@ class MyInvoiceSerializer(serializers.ModelSerializer):
             "due_at",
             "paid_at",
             "lines",
+            "tax_summary",
             "pdf_url",
         ]
         read_only_fields = fields

@@ -17,6 +17,11 @@ router.register("me/credit-grants", views.MyCreditGrantViewSet, basename="billin
 
 urlpatterns = [
     path("billing/revenue/", views.RevenueView.as_view({"get": "retrieve"}), name="billing-revenue"),
+    path(
+        "billing/settings/",
+        views.BillingSettingsView.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="billing-settings",
+    ),
     path("billing/stripe/", views.StripeAccountView.as_view({"get": "retrieve"}), name="billing-stripe"),
     path(
         "billing/stripe/onboarding/",

@@ -24,6 +24,7 @@ from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
+    BillingSettingsSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
     CreditNoteSerializer,
@@ -410,6 +411,34 @@ class StripeAccountView(TenantAPIView):
     def onboarding(self, request):
         url = stripe_services.start_onboarding(organization=request.tenant.organization, actor=request.user)
         return Response(UrlSerializer({"url": url}).data)
+
+
+class BillingSettingsView(TenantAPIView):
+    """The business's billing settings: its details and tax defaults on invoices."""
+
+    tenant_exempt = "Reads and changes only the request's own organisation's billing settings."
+    permission_classes = [IsAuthenticated, IsOrgMember, HasCapability]
+    required_capability = "billing.settings"
+    serializer_class = BillingSettingsSerializer
+
+    @extend_schema(summary="Billing settings", responses={200: BillingSettingsSerializer, 403: ErrorSerializer})
+    def retrieve(self, request):
+        row = services.billing_settings(request.tenant.organization)
+        return Response(BillingSettingsSerializer(row).data)
+
+    @extend_schema(
+        summary="Change billing settings (business details, tax defaults, numbering)",
+        request=BillingSettingsSerializer,
+        responses={200: BillingSettingsSerializer, **ERRORS},
+    )
+    def partial_update(self, request):
+        organization = request.tenant.organization
+        serializer = BillingSettingsSerializer(services.billing_settings(organization), data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        row = services.update_billing_settings(
+            organization=organization, actor=request.user, **serializer.validated_data
+        )
+        return Response(BillingSettingsSerializer(row).data)
 
 
 # --- The client's own (/me/...) ---------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -18,7 +18,7 @@ from ..errors import BillingError
 from ..models import Invoice, InvoiceLine, Plan, Subscription
 from ..money import line_amounts, sum_lines
 from ._common import MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR, _actor, _take_number
-from .settings import billing_settings
+from .settings import billing_settings, checked_tax_rate
 
 __all__ = ["LineInput", "plan_line", "create_invoice", "issue_invoice", "send_invoice", "void_invoice", "sell_plan"]
 
@@ -31,8 +31,9 @@ class LineInput:
     description: str
     unit_price_minor: int
     quantity: int = 1
-    tax_rate: Decimal | str | int = 0
-    tax_inclusive: bool = True
+    # None: the business's default rate and its "prices include tax" choice (billing settings).
+    tax_rate: Decimal | str | int | None = None
+    tax_inclusive: bool | None = None
     plan: Plan | None = None
 
 
@@ -45,6 +46,21 @@ def plan_line(plan: Plan, quantity: int = 1, description: str = "") -> LineInput
         tax_inclusive=plan.price_includes_tax,
         plan=plan,
     )
+
+
+def _with_business_defaults(lines: list[LineInput], organization) -> list[LineInput]:
+    """Lines without their own rate or pricing take the business's default from billing settings."""
+    if all(line.tax_rate is not None and line.tax_inclusive is not None for line in lines):
+        return lines
+    row = billing_settings(organization)
+    return [
+        replace(
+            line,
+            tax_rate=row.default_tax_rate if line.tax_rate is None else line.tax_rate,
+            tax_inclusive=row.prices_include_tax if line.tax_inclusive is None else line.tax_inclusive,
+        )
+        for line in lines
+    ]
 
 
 def _check_lines(lines: list[LineInput], currency: str) -> None:
@@ -61,9 +77,7 @@ def _check_lines(lines: list[LineInput], currency: str) -> None:
             raise BillingError(_("Quantities are whole numbers from 1 to 1000."), field="lines")
         if not isinstance(line.unit_price_minor, int) or not (0 <= line.unit_price_minor <= MAX_UNIT_MINOR):
             raise BillingError(_("Enter a price between zero and 1,000,000."), field="lines")
-        rate = Decimal(str(line.tax_rate))
-        if not (Decimal(0) <= rate <= Decimal(100)) or rate != rate.quantize(Decimal("0.01")):
-            raise BillingError(_("The tax rate is a percentage between 0 and 100."), field="lines")
+        checked_tax_rate(line.tax_rate, field="lines")
         if line.plan is not None and line.plan.currency != currency:
             raise BillingError(_("This plan is priced in another currency."), field="lines")
 
@@ -119,6 +133,7 @@ def create_invoice(
         if existing is not None:
             return existing
     currency = subscription.currency if subscription else organization.currency
+    lines = _with_business_defaults(lines, organization)
     _check_lines(lines, currency)
     if len(memo or "") > 500:
         raise BillingError(_("The note is at most 500 characters."), field="memo")

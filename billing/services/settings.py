@@ -1,6 +1,9 @@
-"""The business's billing settings: number prefixes, payment terms, invoice footer."""
+"""The business's billing settings: number prefixes, payment terms, the business details and
+tax defaults printed on invoices, invoice footer."""
 
 from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -10,7 +13,7 @@ from mecto.services import check_fields, update_model
 from ..errors import BillingError
 from ..models import BillingSettings
 
-__all__ = ["billing_settings", "SETTINGS_FIELDS", "update_billing_settings"]
+__all__ = ["billing_settings", "checked_tax_rate", "SETTINGS_FIELDS", "update_billing_settings"]
 
 
 def billing_settings(organization) -> BillingSettings:
@@ -25,12 +28,29 @@ def billing_settings(organization) -> BillingSettings:
         return BillingSettings.objects.get(organization=organization)
 
 
+def checked_tax_rate(value, *, field: str) -> Decimal:
+    """A tax rate as a percentage from 0 to 100 with at most two decimals, or a BillingError."""
+    try:
+        rate = Decimal(str(value if value is not None else "").strip())
+    except (InvalidOperation, ValueError):
+        rate = None
+    if rate is None or not rate.is_finite() or not (Decimal(0) <= rate <= Decimal(100)):
+        raise BillingError(_("The tax rate is a percentage between 0 and 100."), field=field)
+    if rate != rate.quantize(Decimal("0.01")):
+        raise BillingError(_("Give the tax rate with at most two decimals, for example 8.25."), field=field)
+    return rate.quantize(Decimal("0.01"))
+
+
 SETTINGS_FIELDS = {
     "invoice_prefix",
     "credit_note_prefix",
     "payment_terms_days",
+    "legal_name",
     "business_address",
     "tax_number",
+    "registration_details",
+    "default_tax_rate",
+    "prices_include_tax",
     "invoice_footer",
 }
 ADDRESS_MAX_LINES = 6
@@ -59,6 +79,16 @@ def update_billing_settings(*, organization, actor=None, **fields) -> BillingSet
                 _("Use letters, digits, spaces, dots and dashes, for example GB 123 4567 89."), field="tax_number"
             )
         fields["tax_number"] = value
+    for key, limit in (("legal_name", 200), ("registration_details", 200)):
+        if key in fields:
+            value = " ".join((fields[key] or "").split())
+            if len(value) > limit:
+                raise BillingError(_("At most %(n)s characters.") % {"n": limit}, field=key)
+            fields[key] = value
+    if "default_tax_rate" in fields:
+        fields["default_tax_rate"] = checked_tax_rate(fields["default_tax_rate"], field="default_tax_rate")
+    if "prices_include_tax" in fields:
+        fields["prices_include_tax"] = bool(fields["prices_include_tax"])
     row, _changed = update_model(
         billing_settings(organization),
         fields,

@@ -313,7 +313,9 @@ class InvoiceCreateView(MemberRequiredMixin, ServiceFormView):
             data = request.POST
             form = InvoiceForm(
                 organization=_org(request),
-                line_rows=InvoiceForm.rows_from(data, add=1),
+                line_rows=InvoiceForm.rows_from(
+                    data, add=1, default_tax_rate=services.billing_settings(_org(request)).default_tax_rate
+                ),
                 initial={
                     "client": data.get("client", ""),
                     "memo": data.get("memo", ""),
