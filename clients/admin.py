@@ -447,5 +447,6 @@ class PortalInvitationAdmin(InvitationAdminBase):
 from . import (  # noqa: E402
     admin_checkins,  # noqa: F401  (check-ins and waivers)
     admin_health,  # noqa: F401  (health data from phones)
+    admin_media,  # noqa: F401  (form-check videos)
     admin_privacy,  # noqa: F401  (data exports and erasure)
 )

@@ -701,4 +701,5 @@ class ClientImport(OrgOwned):
 # --- Check-ins and waivers (their own module, part of this app's models) ---------------------------
 from .models_checkins import *  # noqa: E402, F403
 from .models_health import *  # noqa: E402, F403
+from .models_media import *  # noqa: E402, F403
 from .models_privacy import *  # noqa: E402, F403

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from .views import checkins, imports, intake, messages, photos, portal, privacy, progress, public, records, waivers
+from .views import (
+    checkins,
+    imports,
+    intake,
+    messages,
+    photos,
+    portal,
+    privacy,
+    progress,
+    public,
+    records,
+    videos,
+    waivers,
+)
 
 app_name = "clients"
 
@@ -48,6 +61,9 @@ urlpatterns = [
     path("photos/<uuid:public_id>/<str:variant>/", photos.PhotoFileView.as_view(), name="photo_file"),
     path("clients/<int:pk>/messages/", messages.ClientMessagesView.as_view(), name="messages"),
     path("messages/attachments/<uuid:public_id>/", messages.AttachmentView.as_view(), name="attachment"),
+    path("videos/<uuid:public_id>/", videos.VideoFileView.as_view(), name="video_file"),
+    path("videos/<uuid:public_id>/poster/", videos.VideoPosterView.as_view(), name="video_poster"),
+    path("clients/<int:pk>/videos/<uuid:public_id>/reply/", videos.VideoReplyView.as_view(), name="video_reply"),
     # The client's portal
     path("portal/messages/", portal.PortalMessagesView.as_view(), name="portal_messages"),
     path("portal/progress/", portal.PortalProgressView.as_view(), name="portal_progress"),

@@ -90,6 +90,16 @@ def limits_message(*, max_seconds: int, max_bytes: int = MAX_BYTES) -> str:
     }
 
 
+def too_long_message(max_seconds: int) -> str:
+    return _("This clip is longer than %(limit)d seconds: trim it or record a shorter one.") % {"limit": max_seconds}
+
+
+def too_large_message(max_bytes: int = MAX_BYTES) -> str:
+    return _("The video is larger than %(mb)d MB: trim it or record a shorter clip.") % {
+        "mb": max_bytes // (1024 * 1024)
+    }
+
+
 def _file_size(handle) -> int:
     handle.seek(0, os.SEEK_END)
     size = handle.tell()
@@ -389,11 +399,7 @@ def clean_video(upload, *, field: str = "video", max_seconds: int, max_bytes: in
     its length. Raises VideoError (a 400 naming `field`) with a message for the person."""
     size = getattr(upload, "size", None)
     if size is not None and size > max_bytes:
-        raise VideoError(
-            _("The video is larger than %(mb)d MB: trim it or record a shorter clip.")
-            % {"mb": max_bytes // (1024 * 1024)},
-            field=field,
-        )
+        raise VideoError(too_large_message(max_bytes), field=field)
     try:
         info = probe_video(upload)
     except VideoError as exc:
@@ -402,11 +408,7 @@ def clean_video(upload, *, field: str = "video", max_seconds: int, max_bytes: in
     finally:
         upload.seek(0)
     if info.size_bytes > max_bytes:
-        raise VideoError(
-            _("The video is larger than %(mb)d MB: trim it or record a shorter clip.")
-            % {"mb": max_bytes // (1024 * 1024)},
-            field=field,
-        )
+        raise VideoError(too_large_message(max_bytes), field=field)
     if info.duration_seconds > max_seconds + 0.5:  # half a second of encoder rounding
         raise VideoError(
             _("The video is %(length)d seconds long; clips can be up to %(limit)d seconds.")

@@ -21,8 +21,15 @@ from .models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    SetVideo,
     Workout,
     WorkoutLog,
+)
+
+# A logged set's form-check videos, with what their cards print (poster, replies).
+SET_VIDEOS = Prefetch(
+    "videos",
+    queryset=SetVideo.objects.select_related("video").prefetch_related("video__replies").order_by("created_at", "id"),
 )
 
 # Whose a program is on "mine" (mecto.scope): the coach wrote it, or it is one of their clients'.
@@ -118,7 +125,12 @@ def workout_logs(*, organization, client=None) -> QuerySet[WorkoutLog]:
         WorkoutLog.objects.for_org(organization)
         .select_related("client", "workout", "scheduled")
         .prefetch_related(
-            Prefetch("sets", queryset=SetLog.objects.select_related("exercise").order_by("set_number", "id")),
+            Prefetch(
+                "sets",
+                queryset=SetLog.objects.select_related("exercise")
+                .prefetch_related(SET_VIDEOS)
+                .order_by("set_number", "id"),
+            ),
             Prefetch("comments", queryset=LogComment.objects.select_related("author").order_by("created_at", "id")),
         )
         .order_by("-performed_at", "-id")
@@ -177,6 +189,7 @@ def workout_logs_for_api(*, organization, client=None) -> QuerySet[WorkoutLog]:
                 "sets",
                 queryset=SetLog.objects.select_related("exercise")
                 .only(*SET_LOG_API_FIELDS)
+                .prefetch_related(SET_VIDEOS)
                 .order_by("set_number", "id"),
             ),
             Prefetch(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coach, portal
+from .views import coach, media, portal
 
 app_name = "training"
 
@@ -31,4 +31,7 @@ urlpatterns = [
     # Clients in the portal
     path("portal/workouts/", portal.PortalWorkoutsView.as_view(), name="portal_workouts"),
     path("portal/workouts/<uuid:public_id>/log/", portal.PortalLogWorkoutView.as_view(), name="portal_log"),
+    path(
+        "portal/workouts/logs/<uuid:client_uuid>/videos/", media.PortalSetVideoView.as_view(), name="portal_set_video"
+    ),
 ]

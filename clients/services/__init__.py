@@ -5,6 +5,7 @@ from .health import *  # noqa: F403
 from .imports import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
+from .media import *  # noqa: F403
 from .messaging import *  # noqa: F403
 from .photos import *  # noqa: F403
 from .privacy import *  # noqa: F403

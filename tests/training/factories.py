@@ -5,6 +5,7 @@ import uuid
 import factory
 from django.utils import timezone
 
+from tests.clients.factories import FormCheckVideoFactory
 from tests.factories import ClientFactory, OrganizationFactory, register
 from training.models import (
     Block,
@@ -19,6 +20,7 @@ from training.models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    SetVideo,
     TrainingSettings,
     Workout,
     WorkoutLog,
@@ -201,3 +203,22 @@ class LanguageModelCallFactory(factory.django.DjangoModelFactory):
 
     organization = factory.SubFactory(OrganizationFactory)
     outcome = "ok"
+
+
+@register
+class SetVideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SetVideo
+
+    class Params:
+        client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+    organization = factory.SubFactory(OrganizationFactory)
+    set_log = factory.SubFactory(
+        SetLogFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
+    )
+    video = factory.SubFactory(
+        FormCheckVideoFactory,
+        organization=factory.SelfAttribute("..organization"),
+        client=factory.SelfAttribute("..client"),
+    )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.api.serializers_media import FormCheckVideoSerializer
 from clients.models import Client
 from mecto.api_base import MAX_ID, OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
 
@@ -475,6 +476,7 @@ class SetLogSerializer(serializers.ModelSerializer):
     exercise = OrgPrimaryKeyRelatedField(queryset=Exercise.objects.all())
     prescribed = OrgPrimaryKeyRelatedField(queryset=PrescribedExercise.objects.all(), required=False, allow_null=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    videos = serializers.SerializerMethodField(help_text="Form-check videos of this set (add one at /me/set-videos/).")
 
     class Meta:
         model = SetLog
@@ -493,14 +495,20 @@ class SetLogSerializer(serializers.ModelSerializer):
             "from_prescription",
             "notes",
             "e1rm_kg",
+            "videos",
         ]
-        read_only_fields = ["id", "e1rm_kg", "from_prescription"]
+        read_only_fields = ["id", "e1rm_kg", "from_prescription", "videos"]
         extra_kwargs = {
             "reps": {"min_value": 0, "max_value": 1000},
             "load_kg": {"min_value": 0, "max_value": 1000},
             "rpe": {"min_value": 1, "max_value": 10},
             "set_number": {"required": False},
         }
+
+    @extend_schema_field(FormCheckVideoSerializer(many=True))
+    def get_videos(self, set_log) -> list:
+        videos = [link.video for link in set_log.videos.all()] if set_log.pk else []
+        return FormCheckVideoSerializer(videos, many=True, context=self.context).data if videos else []
 
     def to_representation(self, instance):
         # A page of 25 logs prints ~300 sets: one dict per set instead of DRF's field-by-field
@@ -523,6 +531,7 @@ class SetLogSerializer(serializers.ModelSerializer):
             "from_prescription": instance.from_prescription,
             "notes": instance.notes,
             "e1rm_kg": None if e1rm is None else fields["e1rm_kg"].to_representation(e1rm),
+            "videos": self.get_videos(instance),
         }
 
 
