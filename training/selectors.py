@@ -387,3 +387,32 @@ def inactive_clients(*, organization, now: datetime | None = None) -> list[dict]
         if last is not None and last <= now - timedelta(days=days):
             out.append({"client_id": pk, "days": (now - last).days, "last_activity_at": last.isoformat()})
     return out
+
+
+def with_media(*, organization, exercises: list) -> list:
+    """Each exercise with the business's media read in one query: `media_thumb` (its image's
+    thumbnail, or a YouTube link's still) and `media_kind` ("image", "video" or None)."""
+    from django.urls import reverse
+
+    from .video import thumbnail_url
+
+    overrides = {
+        o.exercise_id: o
+        for o in ExerciseOverride.objects.for_org(organization)
+        .filter(exercise__in=[e.pk for e in exercises])
+        .only("id", "exercise_id", "video_url", "video_file", "image", "thumbnail")
+    }
+    for exercise in exercises:
+        override = overrides.get(exercise.pk)
+        exercise.media_thumb, exercise.media_kind = None, None
+        if override is None:
+            continue
+        if override.thumbnail:
+            exercise.media_thumb = reverse("training:exercise_image", args=[exercise.pk, "thumb"])
+        elif override.video_url:
+            exercise.media_thumb = thumbnail_url(override.video_url)
+        if override.image:
+            exercise.media_kind = "image"
+        if override.video_url or override.video_file:
+            exercise.media_kind = "video"
+    return exercises

@@ -26,7 +26,7 @@ from ..models import (
     Workout,
     WorkoutLog,
 )
-from ..video import embed_url
+from ..video import embed_url, link_kind, thumbnail_url
 
 
 # --- Exercises ------------------------------------------------------------------------------------
@@ -64,6 +64,14 @@ class ExerciseSerializer(OrgModelSerializer):
     video_url = serializers.SerializerMethodField()
     video_embed_url = serializers.SerializerMethodField()
     video_clip_url = serializers.SerializerMethodField()
+    video_kind = serializers.SerializerMethodField(
+        help_text="youtube, vimeo or file (an https MP4 link) for the link; clip for an upload; empty without video."
+    )
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text="The image's thumbnail, else a YouTube link's still; empty: show the placeholder naming the "
+        "primary muscles."
+    )
     missing_equipment = serializers.SerializerMethodField(
         help_text="With ?client= or ?program=: the equipment this exercise needs that the client lacks, else empty."
     )
@@ -89,6 +97,9 @@ class ExerciseSerializer(OrgModelSerializer):
             "video_url",
             "video_embed_url",
             "video_clip_url",
+            "video_kind",
+            "image_url",
+            "thumbnail_url",
             "missing_equipment",
         ]
         read_only_fields = ["id", "is_library"]
@@ -123,6 +134,34 @@ class ExerciseSerializer(OrgModelSerializer):
         override = self._override(exercise)
         return embed_url(override.video_url) if override and override.video_url else None
 
+    def get_video_kind(self, exercise) -> str:
+        override = self._override(exercise)
+        if override and override.video_url:
+            return link_kind(override.video_url) or ""
+        return "clip" if override and override.video_file else ""
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_image_url(self, exercise) -> str | None:
+        from django.urls import reverse
+
+        override = self._override(exercise)
+        return (
+            self._absolute(reverse("training:exercise_image", args=[exercise.pk, "full"]))
+            if override and override.image
+            else None
+        )
+
+    def get_thumbnail_url(self, exercise) -> str | None:
+        from django.urls import reverse
+
+        override = self._override(exercise)
+        if override and override.thumbnail:
+            return self._absolute(reverse("training:exercise_image", args=[exercise.pk, "thumb"]))
+        return thumbnail_url(override.video_url) if override and override.video_url else None
+
     def get_video_clip_url(self, exercise) -> str | None:
         from django.urls import reverse
 
@@ -135,9 +174,39 @@ class ExerciseSerializer(OrgModelSerializer):
 class ExerciseOverrideSerializer(serializers.Serializer):
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     cues = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="One cue per line.")
-    video_url = serializers.URLField(required=False, allow_blank=True)
-    video_file = serializers.FileField(required=False, help_text="An MP4, WebM or MOV clip up to 50 MB.")
+    video_url = serializers.URLField(
+        required=False, allow_blank=True, help_text="A YouTube or Vimeo link, or an https link to an MP4 file."
+    )
+    video_file = serializers.FileField(
+        required=False, help_text="An MP4, MOV or WebM clip, up to 3 minutes and 100 MB (checked by its contents)."
+    )
     remove_video_file = serializers.BooleanField(required=False, default=False)
+    image = serializers.FileField(required=False, help_text="A JPEG, PNG, WebP or HEIC image of the movement.")
+    remove_image = serializers.BooleanField(required=False, default=False)
+
+
+class VideoLinkImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a header row: name,video_url (UTF-8, up to 1 MB).")
+    dry_run = serializers.BooleanField(required=False, default=True, help_text="Preview only (the default).")
+
+
+class VideoLinkRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    name = serializers.CharField()
+    exercise_id = serializers.IntegerField(required=False)
+    exercise = serializers.CharField(required=False)
+    video_url = serializers.CharField(required=False)
+    replaces = serializers.CharField(required=False)
+    message = serializers.CharField(required=False)
+
+
+class VideoLinkImportReportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    matched = VideoLinkRowSerializer(many=True)
+    unknown = VideoLinkRowSerializer(many=True)
+    errors = VideoLinkRowSerializer(many=True)
+    can_apply = serializers.BooleanField()
+    applied = serializers.BooleanField()
 
 
 class ExerciseBriefSerializer(serializers.ModelSerializer):
