@@ -33,12 +33,11 @@
     video.addEventListener("loadedmetadata", () => {
       if (maxSeconds && isFinite(video.duration) && video.duration > maxSeconds + 0.5) {
         say(input, input.dataset.tooLong || "");
-        done();
-        return;
       }
-      video.currentTime = Math.min(0.1, (video.duration || 1) / 2);
     }, { once: true });
-    video.addEventListener("seeked", () => {
+    // The first frame is decoded when `loadeddata` fires: draw it as it is, no seeking (a
+    // recorder's WebM has no index to seek in).
+    video.addEventListener("loadeddata", () => {
       if (!poster || !video.videoWidth) { done(); return; }
       const scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
       const canvas = document.createElement("canvas");
@@ -51,8 +50,10 @@
         const transfer = new DataTransfer();
         transfer.items.add(new File([blob], "poster.jpg", { type: "image/jpeg" }));
         poster.files = transfer.files;
+        input.dispatchEvent(new CustomEvent("video-poster:ready", { bubbles: true }));
       }, "image/jpeg", 0.85);
     }, { once: true });
+    video.load();
   }
 
   document.addEventListener("change", (event) => {
