@@ -20,7 +20,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from mecto.errors import DomainError
@@ -475,7 +475,7 @@ def ranged_file_response(request, field, *, content_type: str):
     wanted = _byte_range(request.headers.get("Range", ""), size)
     if wanted is False:
         handle.close()
-        response = HttpResponse(status=416)
+        response = JsonResponse({"detail": _("The requested range is outside the file."), "errors": {}}, status=416)
         response["Content-Range"] = f"bytes */{size}"
     elif wanted is None:
         response = StreamingHttpResponse(_stream(handle, 0, size), content_type=content_type)

@@ -26,7 +26,7 @@ FILE_SCHEMA = extend_schema(
         (200, "video/webm"): OpenApiTypes.BINARY,
         302: OpenApiResponse(description="Redirect to a short-lived link to the file (cloud storage)."),
         404: ErrorSerializer,
-        416: OpenApiResponse(description="The range is outside the file."),
+        416: OpenApiResponse(ErrorSerializer, description="The range is outside the file."),
     },
 )
 POSTER_SCHEMA = extend_schema(
