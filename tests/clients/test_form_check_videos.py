@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from clients import services
 from clients.models import FormCheckReply, FormCheckVideo, Message
-from tests.clients.factories import FormCheckVideoFactory, jpeg_bytes
+from tests.clients.factories import FormCheckVideoFactory, MessageFactory, jpeg_bytes
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, UserFactory
 from tests.video_bytes import mp4, webm
@@ -139,3 +139,38 @@ def test_api_sends_a_video_message_and_the_coach_replies(org, coach, member):
         reverse("client-form-check-video-reply", args=[member.pk, video_id]), {"body": ""}, format="json"
     )
     assert empty.status_code == 400
+
+
+def test_video_lists_do_not_grow_in_queries_with_their_length(org, coach, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    thread = services.start_thread(client=member, actor=member.user)
+    staff, me = api_as(coach), api_as(member.user)
+    urls = [
+        (staff, reverse("client-form-check-video-list", args=[member.pk])),
+        (me, reverse("me-form-check-video-list")),
+        (staff, reverse("thread-message-list", args=[thread.pk])),
+    ]
+
+    def counts():
+        out = []
+        for api, url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    def add(n):
+        for _ in range(n):
+            message = MessageFactory(
+                organization=org, client=member, thread=thread, sender=member.user, from_client=True
+            )
+            video = FormCheckVideoFactory(organization=org, client=member, message=message)
+            reply = MessageFactory(organization=org, client=member, thread=thread, sender=coach)
+            FormCheckReply.objects.create(organization=org, video=video, message=reply)
+
+    add(2)
+    few = counts()
+    add(10)
+    assert counts() == few

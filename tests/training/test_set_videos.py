@@ -77,3 +77,27 @@ def test_portal_upload_then_the_coach_watches_and_replies_about_the_set(client, 
     thread = Thread.objects.get(client=member)
     assert thread.subject == f"Form check: {logged_set.exercise.name}, set 2"
     assert FormCheckReply.objects.get().message.body == "Hips a little higher."
+
+
+def test_set_video_lists_do_not_grow_in_queries_with_their_length(org, coach, member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.training.factories import SetVideoFactory
+
+    urls = [(api_as(coach), reverse("set-video-list")), (api_as(member.user), reverse("my-set-video-list"))]
+    urls.append((urls[1][0], reverse("my-workout-log-list")))
+
+    def counts():
+        out = []
+        for api, url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert api.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    SetVideoFactory(organization=org, client=member)
+    few = counts()
+    for _ in range(8):
+        SetVideoFactory(organization=org, client=member)
+    assert counts() == few
