@@ -88,8 +88,12 @@ def test_links_play_and_without_media_the_placeholder_names_the_primary_muscles(
     plain = ExerciseFactory(organization=org, name="Wall Sit", primary_muscles=["quadriceps"])
     page = web.get(reverse("training:exercise_detail", args=[plain.pk])).content.decode()
     assert "No video or image yet" in page and "Primary muscles: Quadriceps" in page
-    data = api_as(MembershipFactory(organization=org).user).get(f"/api/v1/exercises/{squat.pk}/").data
+    api = api_as(MembershipFactory(organization=org).user)
+    data = api.get(f"/api/v1/exercises/{squat.pk}/").data
     assert data["video_kind"] == "youtube" and data["thumbnail_url"].startswith("https://i.ytimg.com/")
+    image = SimpleUploadedFile("rdl.jpg", jpeg_bytes(200, 150), content_type="image/jpeg")
+    data = api.patch(f"/api/v1/exercises/{deadlift.pk}/override/", {"image": image}, format="multipart").data
+    assert data["video_kind"] == "file" and data["thumbnail_url"].endswith(f"/exercises/{deadlift.pk}/image/thumb/")
 
 
 def csv_file(text: str):
