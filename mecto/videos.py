@@ -214,7 +214,7 @@ def _probe_isobmff(handle, size: int) -> VideoInfo:
         duration = fragment_duration
     if not timescale or not duration:
         raise VideoError(_("We could not read how long this video is: export it again and retry."), field="video")
-    return VideoInfo(container, duration / timescale, width, height, size)
+    return VideoInfo(container, duration / timescale, _side(width), _side(height), size)
 
 
 # --- WebM (EBML) -------------------------------------------------------------------------------------
@@ -369,7 +369,12 @@ def _probe_webm(handle, size: int) -> VideoInfo:
     seconds = duration * scale / 1e9 if duration is not None else last_time * scale / 1e9
     if not seconds or seconds != seconds or seconds < 0:  # zero, NaN or negative
         raise VideoError(_("We could not read how long this video is: export it again and retry."), field="video")
-    return VideoInfo("webm", seconds, width, height, size)
+    return VideoInfo("webm", seconds, _side(width), _side(height), size)
+
+
+def _side(value: int | None) -> int | None:
+    """A frame side as a number a page can use; nonsense (0, absurdly large) is unknown."""
+    return value if value and 0 < value <= 16_384 else None
 
 
 # --- The entry point ---------------------------------------------------------------------------------
