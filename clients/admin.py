@@ -451,6 +451,7 @@ from . import (  # noqa: E402
     admin_checkins,  # noqa: F401  (check-ins and waivers)
     admin_groups,  # noqa: F401  (saved replies and group threads)
     admin_health,  # noqa: F401  (health data from phones)
+    admin_media,  # noqa: F401  (form-check videos)
     admin_privacy,  # noqa: F401  (data exports and erasure)
 )
 

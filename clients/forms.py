@@ -4,9 +4,11 @@ from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from mecto import videos
 from mecto.comms.models import Channel
 from mecto.forms import IdPrefixMixin
 from mecto.localization import IMPERIAL, cm_to_display, display_to_cm, length_unit, time_zone_choices
@@ -361,7 +363,15 @@ class PhotoForm(IdPrefixMixin, forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
 
+class HiddenFileInput(forms.FileInput):
+    """A file input filled by the page's script (the poster frame drawn from the chosen video)."""
+
+    is_hidden = True
+
+
 class MessageForm(forms.Form):
+    """A message: text, a photo or PDF, and a form-check video with its poster frame."""
+
     body = forms.CharField(
         label=_("Message"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -369,6 +379,24 @@ class MessageForm(forms.Form):
         label=_("Attach a photo or PDF"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,application/pdf"}),
+    )
+    video = forms.FileField(
+        label=_("Attach a form-check video"),
+        required=False,
+        help_text=lazy(lambda: videos.limits_message(max_seconds=videos.FORM_CHECK_MAX_SECONDS), str)(),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": videos.ACCEPT,
+                "data-video-input": "poster",
+                "data-max-seconds": videos.FORM_CHECK_MAX_SECONDS,
+                "data-max-bytes": videos.MAX_BYTES,
+                "data-too-long": lazy(lambda: videos.too_long_message(videos.FORM_CHECK_MAX_SECONDS), str)(),
+                "data-too-large": lazy(videos.too_large_message, str)(),
+            }
+        ),
+    )
+    poster = forms.FileField(
+        required=False, widget=HiddenFileInput(attrs={"hidden": True, "accept": "image/jpeg,image/png"})
     )
 
 

@@ -732,4 +732,5 @@ from .models_checkins import *  # noqa: E402, F403
 from .models_groups import *  # noqa: E402, F403
 from .models_health import *  # noqa: E402, F403
 from .models_inbox import *  # noqa: E402, F403
+from .models_media import *  # noqa: E402, F403
 from .models_privacy import *  # noqa: E402, F403

@@ -15,6 +15,7 @@ def export_client(client) -> Export:
         CheckInSchedule,
         Client,
         ClientTag,
+        FormCheckVideo,
         HealthDay,
         HealthSample,
         IntakeSubmission,
@@ -68,6 +69,13 @@ def export_client(client) -> Export:
         files=("attachment",),
         folder="message_attachments",
     )
+    section(
+        export,
+        "form_check_videos",
+        FormCheckVideo.objects.filter(client=client).order_by("id"),
+        files=("file", "poster"),
+        folder="form_check_videos",
+    )
     return export
 
 
@@ -86,11 +94,12 @@ def erase_client(client, *, request=None) -> dict[str, int]:
     what the sending mechanism holds for their addresses, and end their login."""
     from mecto.comms.models import OutboundMessage
 
-    from .models import Client, DataExport, Message, ProgressPhoto
+    from .models import Client, DataExport, FormCheckVideo, Message, ProgressPhoto
 
     files = stored_files(ProgressPhoto.objects.filter(client=client), "image", "thumbnail")
     files += stored_files(DataExport.objects.filter(client=client).exclude(file=""), "file")
     files += stored_files(Message.objects.filter(client=client).exclude(attachment=""), "attachment")
+    files += stored_files(FormCheckVideo.objects.filter(client=client), "file", "poster")
     remove_files_on_commit(files)
     addresses = [a for a in (client.email, client.phone) if a]
     # Suppressions of these addresses (unsubscribed, opted out of a topic, bounced, STOP) are

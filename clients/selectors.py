@@ -429,7 +429,12 @@ def unread_total(*, organization, user, client: Client | None = None) -> int:
 
 
 def thread_messages(*, thread: Thread) -> QuerySet[Message]:
-    return Message.objects.for_org(thread.organization).filter(thread=thread).select_related("sender")
+    return (
+        Message.objects.for_org(thread.organization)
+        .filter(thread=thread)
+        .select_related("sender", "replying_to__video")
+        .prefetch_related("videos__replies")
+    )
 
 
 # --- Check-ins -------------------------------------------------------------------------------------

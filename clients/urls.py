@@ -13,6 +13,7 @@ from .views import (
     progress,
     public,
     records,
+    videos,
     waivers,
 )
 
@@ -74,6 +75,9 @@ urlpatterns = [
     path("inbox/saved-replies/<int:pk>/", inbox.SnippetEditView.as_view(), name="inbox_snippet"),
     path("inbox/groups/", groups.GroupListView.as_view(), name="inbox_groups"),
     path("inbox/groups/<int:pk>/", groups.GroupDetailView.as_view(), name="inbox_group"),
+    path("videos/<uuid:public_id>/", videos.VideoFileView.as_view(), name="video_file"),
+    path("videos/<uuid:public_id>/poster/", videos.VideoPosterView.as_view(), name="video_poster"),
+    path("clients/<int:pk>/videos/<uuid:public_id>/reply/", videos.VideoReplyView.as_view(), name="video_reply"),
     # The client's portal
     path("portal/groups/", groups.PortalGroupListView.as_view(), name="portal_groups"),
     path("portal/groups/<uuid:public_id>/", groups.PortalGroupView.as_view(), name="portal_group"),

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Block,
@@ -15,6 +16,7 @@ from .models import (
     ScheduledWorkout,
     SessionSet,
     SetLog,
+    SetVideo,
     TrainingSettings,
     Workout,
     WorkoutLog,
@@ -49,12 +51,44 @@ class ExerciseAdmin(admin.ModelAdmin):
 
 @admin.register(ExerciseOverride)
 class ExerciseOverrideAdmin(admin.ModelAdmin):
-    list_display = ["exercise", "organization", "video_url", "updated_at"]
-    list_filter = ["organization"]
-    search_fields = ["exercise__name", "instructions", "cues"]
+    list_display = ["exercise", "organization", "video_url", "has_clip", "has_image", "updated_at"]
+    list_filter = [
+        "organization",
+        ("video_url", admin.EmptyFieldListFilter),
+        ("video_file", admin.EmptyFieldListFilter),
+        ("image", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["exercise__name", "instructions", "cues", "video_url"]
     list_select_related = ["exercise", "organization"]
     autocomplete_fields = ["exercise", "organization", "updated_by"]
+    # Clips and images are checked by their contents on the way in (pages, API, import): read here.
+    readonly_fields = ["video_file", "video_file_type", "video_duration_ms", "image", "thumbnail"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description=_("clip"), boolean=True)
+    def has_clip(self, obj) -> bool:
+        return bool(obj.video_file)
+
+    @admin.display(description=_("image"), boolean=True)
+    def has_image(self, obj) -> bool:
+        return bool(obj.image)
+
+
+@admin.register(SetVideo)
+class SetVideoAdmin(admin.ModelAdmin):
+    list_display = ["set_log", "client", "video", "organization", "created_at"]
+    list_filter = ["organization"]
+    search_fields = ["set_log__exercise__name", "video__client__email", "video__client__last_name"]
+    list_select_related = ["set_log__exercise", "video__client", "organization"]
+    raw_id_fields = ["set_log", "video"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # videos come through the checked upload (pages or API)
+
+    @admin.display(description=_("client"), ordering="video__client__last_name")
+    def client(self, obj):
+        return obj.video.client
 
 
 class WeekInline(admin.TabularInline):

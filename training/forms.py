@@ -1,7 +1,9 @@
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from mecto import videos
 from mecto.forms import IdPrefixMixin
 
 from . import movement
@@ -303,15 +305,30 @@ class OverrideForm(forms.Form):
         label=_("Video link"),
         required=False,
         assume_scheme="https",
-        help_text=_("A YouTube or Vimeo link; it plays in the page."),
+        help_text=_("A YouTube or Vimeo link, or an https link to an MP4 file; it plays in the page."),
     )
     video_file = forms.FileField(
         label=_("Or upload a clip"),
         required=False,
-        help_text=_("MP4, WebM or MOV, up to 50 MB."),
-        widget=forms.ClearableFileInput(attrs={"accept": "video/mp4,video/webm,video/quicktime"}),
+        help_text=lazy(lambda: videos.limits_message(max_seconds=videos.EXERCISE_CLIP_MAX_SECONDS), str)(),
+        widget=forms.ClearableFileInput(attrs={"accept": videos.ACCEPT}),
     )
     remove_video_file = forms.BooleanField(label=_("Remove the uploaded clip"), required=False)
+    image = forms.FileField(
+        label=_("Image"),
+        required=False,
+        help_text=_("A photo of the movement (JPEG, PNG, WebP or HEIC); the library and builder show it small."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/heic"}),
+    )
+    remove_image = forms.BooleanField(label=_("Remove the image"), required=False)
+
+
+class VideoLinkImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("Two columns with a header row: name (the exercise's name) and video_url."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
 
 
 class CommentForm(forms.Form):

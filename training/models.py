@@ -151,8 +151,14 @@ class ExerciseOverride(OrgOwned):
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="overrides")
     instructions = LimitedTextField(_("instructions"), blank=True, max_length=5000)
     cues = LimitedTextField(_("coaching cues"), blank=True, help_text=_("One cue per line."), max_length=2000)
-    video_url = models.URLField(_("video link"), blank=True, help_text=_("A YouTube or Vimeo link."))
+    video_url = models.URLField(
+        _("video link"), blank=True, help_text=_("A YouTube or Vimeo link, or an https link to an MP4 file.")
+    )
     video_file = models.FileField(_("video clip"), upload_to=clip_upload_to, blank=True)
+    video_file_type = models.CharField(_("clip type"), max_length=32, blank=True, help_text=_("Read from the clip."))
+    video_duration_ms = models.PositiveIntegerField(_("clip length (ms)"), null=True, blank=True)
+    image = models.FileField(_("image"), upload_to=clip_upload_to, blank=True, max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=clip_upload_to, blank=True, max_length=200)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -172,6 +178,10 @@ class ExerciseOverride(OrgOwned):
     @property
     def cue_list(self) -> list[str]:
         return [line.strip() for line in self.cues.splitlines() if line.strip()]
+
+    @property
+    def has_media(self) -> bool:
+        return bool(self.video_url or self.video_file or self.image)
 
 
 # --- Programs -----------------------------------------------------------------------------------
@@ -702,3 +712,7 @@ class LanguageModelCall(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Form-check videos on sets (their own module, part of this app's models) --------------------------
+from .models_media import *  # noqa: E402, F403

@@ -21,8 +21,15 @@ from .models import (
     ProgramWeek,
     ScheduledWorkout,
     SetLog,
+    SetVideo,
     Workout,
     WorkoutLog,
+)
+
+# A logged set's form-check videos, with what their cards print (poster, replies).
+SET_VIDEOS = Prefetch(
+    "videos",
+    queryset=SetVideo.objects.select_related("video").prefetch_related("video__replies").order_by("created_at", "id"),
 )
 
 # Whose a program is on "mine" (mecto.scope): the coach wrote it, or it is one of their clients'.
@@ -118,7 +125,12 @@ def workout_logs(*, organization, client=None) -> QuerySet[WorkoutLog]:
         WorkoutLog.objects.for_org(organization)
         .select_related("client", "workout", "scheduled")
         .prefetch_related(
-            Prefetch("sets", queryset=SetLog.objects.select_related("exercise").order_by("set_number", "id")),
+            Prefetch(
+                "sets",
+                queryset=SetLog.objects.select_related("exercise")
+                .prefetch_related(SET_VIDEOS)
+                .order_by("set_number", "id"),
+            ),
             Prefetch("comments", queryset=LogComment.objects.select_related("author").order_by("created_at", "id")),
         )
         .order_by("-performed_at", "-id")
@@ -177,6 +189,7 @@ def workout_logs_for_api(*, organization, client=None) -> QuerySet[WorkoutLog]:
                 "sets",
                 queryset=SetLog.objects.select_related("exercise")
                 .only(*SET_LOG_API_FIELDS)
+                .prefetch_related(SET_VIDEOS)
                 .order_by("set_number", "id"),
             ),
             Prefetch(
@@ -504,3 +517,32 @@ def session_summary(*, session) -> dict:
         "sets_done": len(sets),
         "records": records,
     }
+
+
+def with_media(*, organization, exercises: list) -> list:
+    """Each exercise with the business's media read in one query: `media_thumb` (its image's
+    thumbnail, or a YouTube link's still) and `media_kind` ("image", "video" or None)."""
+    from django.urls import reverse
+
+    from .video import thumbnail_url
+
+    overrides = {
+        o.exercise_id: o
+        for o in ExerciseOverride.objects.for_org(organization)
+        .filter(exercise__in=[e.pk for e in exercises])
+        .only("id", "exercise_id", "video_url", "video_file", "image", "thumbnail")
+    }
+    for exercise in exercises:
+        override = overrides.get(exercise.pk)
+        exercise.media_thumb, exercise.media_kind = None, None
+        if override is None:
+            continue
+        if override.thumbnail:
+            exercise.media_thumb = reverse("training:exercise_image", args=[exercise.pk, "thumb"])
+        elif override.video_url:
+            exercise.media_thumb = thumbnail_url(override.video_url)
+        if override.image:
+            exercise.media_kind = "image"
+        if override.video_url or override.video_file:
+            exercise.media_kind = "video"
+    return exercises

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coach, portal
+from .views import coach, media, portal
 
 app_name = "training"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("training/exercises/<int:pk>/", coach.ExerciseDetailView.as_view(), name="exercise_detail"),
     path("training/exercises/<int:pk>/edit/", coach.ExerciseEditView.as_view(), name="exercise_edit"),
     path("training/exercises/<int:pk>/clip/", coach.ExerciseClipView.as_view(), name="exercise_clip"),
+    path("training/exercises/<int:pk>/image/<str:variant>/", coach.ExerciseImageView.as_view(), name="exercise_image"),
+    path("training/exercises/video-links/", coach.VideoLinkImportView.as_view(), name="exercise_video_import"),
     path("training/programs/", coach.ProgramListView.as_view(), name="programs"),
     path("training/programs/new/", coach.ProgramCreateView.as_view(), name="program_create"),
     path("training/programs/generate/", coach.GenerateView.as_view(), name="generate"),
@@ -42,5 +44,8 @@ urlpatterns = [
         "portal/workouts/sessions/<uuid:public_id>/",
         portal.PortalSessionSummaryView.as_view(),
         name="portal_session_summary",
+    ),
+    path(
+        "portal/workouts/logs/<uuid:client_uuid>/videos/", media.PortalSetVideoView.as_view(), name="portal_set_video"
     ),
 ]

@@ -118,7 +118,7 @@ class ThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 class ThreadMessageViewSet(
     NestedRouteMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, OrgGenericViewSet
 ):
-    queryset = Message.objects.select_related("sender", "client")
+    queryset = Message.objects.select_related("sender", "client", "replying_to").prefetch_related("videos__replies")
     serializer_class = ThreadMessageSerializer
     pagination_class = MessagePagination
     parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
@@ -138,6 +138,8 @@ class ThreadMessageViewSet(
             sender=self.request.user,
             body=data.get("body", ""),
             attachment=data.get("attachment"),
+            video=data.get("video"),
+            poster=data.get("poster"),
         )
 
     @ATTACHMENT_SCHEMA
@@ -186,7 +188,7 @@ class MyThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.C
     create=extend_schema(summary="Send a message to my coaches", responses={201: MyMessageSerializer, **ERRORS}),
 )
 class MyMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ClientViewSet):
-    queryset = Message.objects.select_related("sender", "client")
+    queryset = Message.objects.select_related("sender", "client", "replying_to").prefetch_related("videos__replies")
     serializer_class = MyMessageSerializer
     pagination_class = MessagePagination
     parser_classes = [JSONObjectParser, MultiPartParser, FormParser]
@@ -205,6 +207,8 @@ class MyMessageViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.
             sender=self.request.user,
             body=data.get("body", ""),
             attachment=data.get("attachment"),
+            video=data.get("video"),
+            poster=data.get("poster"),
         )
 
     @ATTACHMENT_SCHEMA

@@ -23,6 +23,7 @@ from ..models import (
     Tag,
     Thread,
 )
+from .serializers_media import FormCheckVideoSerializer
 
 
 class TagNamesField(serializers.ListField):
@@ -472,6 +473,18 @@ class MessageSerializer(OrgModelSerializer):
         help_text=_("A photo (JPEG, PNG, WebP, HEIC) or a PDF, up to 10 MB (multipart)."),
     )
     attachment_url = serializers.SerializerMethodField()
+    video = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text=_("A form-check video: MP4, MOV or WebM, up to 60 seconds and 100 MB (multipart)."),
+    )
+    poster = serializers.FileField(
+        write_only=True,
+        required=False,
+        help_text=_("The video's first frame as a JPEG or PNG; without it a neutral placeholder is shown."),
+    )
+    videos = FormCheckVideoSerializer(many=True, read_only=True)
+    replying_to_video = serializers.SerializerMethodField()
 
     class Meta:
         model = Message
@@ -486,6 +499,10 @@ class MessageSerializer(OrgModelSerializer):
             "attachment_name",
             "attachment_type",
             "attachment_size",
+            "video",
+            "poster",
+            "videos",
+            "replying_to_video",
             "created_at",
         ]
         read_only_fields = [
@@ -503,6 +520,11 @@ class MessageSerializer(OrgModelSerializer):
         if message.from_client:
             return message.client.first_name
         return str(message.sender) if message.sender_id else ""
+
+    def get_replying_to_video(self, message) -> int | None:
+        """The form-check video this message answers (its id), if any."""
+        reply = getattr(message, "replying_to", None)  # a missing reverse one-to-one is an AttributeError
+        return reply.video_id if reply else None
 
     def get_attachment_url(self, message) -> str | None:
         from django.urls import reverse

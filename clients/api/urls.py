@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from mecto.api_base import INT_ID
 
-from . import checkins, health, inbox, me, messaging, photos, privacy, progress, waivers
+from . import checkins, health, inbox, me, messaging, photos, privacy, progress, videos, waivers
 from .views import (
     ClientViewSet,
     ConsentViewSet,
@@ -53,11 +53,13 @@ router.register(f"{CLIENT}/consents", ConsentViewSet, basename="client-consent")
 router.register(f"{CLIENT}/intake-submissions", IntakeSubmissionViewSet, basename="client-intake-submission")
 router.register(f"{CLIENT}/progress-entries", progress.ProgressEntryViewSet, basename="client-progress-entry")
 router.register(f"{CLIENT}/photos", photos.ClientPhotoViewSet, basename="client-photo")
+router.register(f"{CLIENT}/form-check-videos", videos.ClientVideoViewSet, basename="client-form-check-video")
 router.register(f"{CLIENT}/checkin-schedules", checkins.CheckInScheduleViewSet, basename="client-checkin-schedule")
 router.register(f"{CLIENT}/data-exports", privacy.ClientDataExportViewSet, basename="client-data-export")
 router.register(f"{CLIENT}/health/daily", health.ClientHealthDayViewSet, basename="client-health-day")
 router.register("clients", ClientViewSet, basename="client")
 router.register("me/photos", photos.MyPhotoViewSet, basename="me-photo")
+router.register("me/form-check-videos", videos.MyVideoViewSet, basename="me-form-check-video")
 router.register("me/threads", messaging.MyThreadViewSet, basename="me-thread")
 router.register("me/messages", messaging.MyMessageViewSet, basename="me-message")
 router.register("me/groups", inbox.MyGroupViewSet, basename="me-group")

@@ -8,6 +8,7 @@ from .imports import *  # noqa: F403
 from .inbox import *  # noqa: F403
 from .intake import *  # noqa: F403
 from .invitations import *  # noqa: F403
+from .media import *  # noqa: F403
 from .messaging import *  # noqa: F403
 from .photos import *  # noqa: F403
 from .privacy import *  # noqa: F403

@@ -100,13 +100,18 @@ def _clean_attachment(upload) -> tuple[bytes, str, str]:
 
 
 @transaction.atomic
-def send_message(*, thread: Thread, sender, body: str = "", attachment=None) -> Message:
-    """Add a message to a conversation; the sender has read everything up to it."""
+def send_message(*, thread: Thread, sender, body: str = "", attachment=None, video=None, poster=None) -> Message:
+    """Add a message to a conversation; the sender has read everything up to it. A `video`
+    (a form-check clip, with the `poster` frame the browser drew) is checked before anything
+    is written."""
+    from .media import check_form_check_video, store_form_check_video
+
     client = thread.client
     from_client = _check_participant(client, sender)
     body = (body or "").strip()
-    if not body and attachment is None:
+    if not body and attachment is None and video is None:
         raise MessagingError(_("Write a message or attach a file."), field="body")
+    checked_video = check_form_check_video(file=video, poster=poster) if video is not None else None
     if len(body) > MAX_BODY:
         raise MessagingError(_("Keep a message under %(n)d characters.") % {"n": MAX_BODY}, field="body")
     message = Message(
@@ -122,6 +127,8 @@ def send_message(*, thread: Thread, sender, body: str = "", attachment=None) -> 
         message.attachment.save(name, ContentFile(data), save=False)
         message.attachment_name, message.attachment_type, message.attachment_size = name, content_type, len(data)
     message.save()
+    if checked_video is not None:
+        store_form_check_video(client=client, checked=checked_video, actor=sender, message=message)
     Thread.objects.filter(pk=thread.pk).update(last_message_at=message.created_at)
     thread.last_message_at = message.created_at
     _mark_read(thread, sender, message.created_at)

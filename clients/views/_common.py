@@ -81,6 +81,8 @@ class ConversationMixin:
                     sender=request.user,
                     body=form.cleaned_data["body"],
                     attachment=form.cleaned_data.get("attachment"),
+                    video=form.cleaned_data.get("video"),
+                    poster=form.cleaned_data.get("poster"),
                 )
             except DomainError as exc:
                 error = exc.message

@@ -480,14 +480,16 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'", NONCE],
         "style-src": ["'self'", NONCE],
         # SITE_URL too: brand logos are absolute URLs (emails need them), also on a business's own domain.
-        "img-src": ["'self'", "data:", "blob:", SITE_URL],
+        # i.ytimg.com: the still of a coach's YouTube link shown as an exercise's thumbnail.
+        "img-src": ["'self'", "data:", "blob:", SITE_URL, "https://i.ytimg.com"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # The installable app: its service worker (/sw.js) and manifest are our own files.
         "worker-src": ["'self'"],
         "manifest-src": ["'self'"],
         "frame-src": ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com"],
-        "media-src": ["'self'", "blob:"],
+        # https: a coach's exercise video may be an https link to an MP4 file on their own hosting.
+        "media-src": ["'self'", "blob:", "https:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         # Forms that redirect to Stripe's hosted pages: Checkout, Connect onboarding, the customer portal.

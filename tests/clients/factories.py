@@ -15,6 +15,7 @@ from clients.models import (
     CheckInSchedule,
     ClientImport,
     ClientTag,
+    FormCheckVideo,
     Group,
     GroupMember,
     GroupPost,
@@ -45,6 +46,7 @@ from clients.models import (
 from mecto.comms.models import Consent
 from mecto.crypto import hash_token
 from tests.factories import ClientFactory, OrganizationFactory, register
+from tests.video_bytes import mp4
 
 
 @register
@@ -508,3 +510,19 @@ class ReactionFactory(factory.django.DjangoModelFactory):
     post = factory.SubFactory(GroupPostFactory, organization=factory.SelfAttribute("..organization"))
     user = factory.SubFactory("tests.factories.UserFactory")
     kind = "like"
+
+
+@register
+class FormCheckVideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormCheckVideo
+
+    organization = factory.SubFactory(OrganizationFactory)
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    file = factory.LazyFunction(lambda: ContentFile(mp4(seconds=12), name="clip.mp4"))
+    container = FormCheckVideo.Container.MP4
+    duration_ms = 12_000
+    width = 320
+    height = 240
+    size_bytes = factory.LazyAttribute(lambda o: o.file.size)
+    original_name = "squat.mp4"

@@ -8,6 +8,7 @@ from tests.booking.factories import BookingFactory, CreditEntryFactory
 from tests.clients.factories import (
     CheckInFactory,
     ConsentFactory,
+    FormCheckVideoFactory,
     HealthDayFactory,
     HealthSampleFactory,
     IntakeSubmissionFactory,
@@ -32,6 +33,7 @@ SECTIONS = {
     "progress_photos",
     "checkins",
     "messages",
+    "form_check_videos",
     "coach_notes",
     "programs",
     "workout_logs",
@@ -77,6 +79,7 @@ def client_with_everything(
         attachment=ContentFile(b"%PDF-1.4 plan", name="plan.pdf"),
         attachment_name="plan.pdf",
     )
+    FormCheckVideoFactory(**kw, original_name=f"{first_name.lower()}-squat.mp4")
     NoteFactory(**kw, body=f"{first_name} has a sore knee")
     ProgramFactory(**kw)
     SetLogFactory(**kw)

@@ -68,6 +68,7 @@ def test_export_holds_every_section_with_only_this_clients_rows(org, owner):
     assert any(n.startswith("files/progress_photos/") and n.endswith(".jpg") for n in names)
     assert any(n.startswith("files/message_attachments/") for n in names)
     assert any(n.startswith("files/food_photos/") for n in names)
+    assert any(n.startswith("files/form_check_videos/") and n.endswith(".mp4") for n in names)
     attachment = next(n for n in names if n.startswith("files/message_attachments/"))
     assert archive.read(attachment) == b"%PDF-1.4 plan"
 

@@ -5,6 +5,7 @@ import uuid
 import factory
 from django.utils import timezone
 
+from tests.clients.factories import FormCheckVideoFactory
 from tests.factories import ClientFactory, OrganizationFactory, register
 from training.models import (
     Block,
@@ -20,6 +21,7 @@ from training.models import (
     ScheduledWorkout,
     SessionSet,
     SetLog,
+    SetVideo,
     TrainingSettings,
     Workout,
     WorkoutLog,
@@ -233,3 +235,22 @@ class SessionSetFactory(factory.django.DjangoModelFactory):
     exercise = factory.SelfAttribute("prescribed.exercise")
     set_number = 1
     completed_at = factory.LazyFunction(timezone.now)
+
+
+@register
+class SetVideoFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SetVideo
+
+    class Params:
+        client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+
+    organization = factory.SubFactory(OrganizationFactory)
+    set_log = factory.SubFactory(
+        SetLogFactory, organization=factory.SelfAttribute("..organization"), client=factory.SelfAttribute("..client")
+    )
+    video = factory.SubFactory(
+        FormCheckVideoFactory,
+        organization=factory.SelfAttribute("..organization"),
+        client=factory.SelfAttribute("..client"),
+    )

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.video_bytes import mp4
 from training import services
 from training.generator.profile import profile_from_answers
 from training.models import Exercise, PersonalRecord, PrescribedExercise, Program, ScheduledWorkout, WorkoutLog
@@ -74,7 +75,7 @@ def test_override_shows_only_to_its_business(coach_api, org, library):
     other = api_as(MembershipFactory(organization=OrganizationFactory()).user)
     seen = other.get(f"/api/v1/exercises/{squat.pk}/").data
     assert seen["instructions"] == "" and seen["video_embed_url"] is None
-    clip = SimpleUploadedFile("squat.mp4", b"\x00\x00\x00\x18ftypmp42", content_type="video/mp4")
+    clip = SimpleUploadedFile("squat.mp4", mp4(seconds=30), content_type="video/mp4")
     response = coach_api.patch(f"/api/v1/exercises/{squat.pk}/override/", {"video_file": clip}, format="multipart")
     assert response.status_code == 200 and response.data["video_clip_url"].endswith(f"/{squat.pk}/clip/")
     bad = coach_api.put(

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from mecto.reference import loaders
 from tests.factories import OrganizationFactory
+from tests.video_bytes import mp4
 from training.models import Exercise, ExerciseOverride
 from training.search import search_exercises, word_similarity
 from training.services import (
@@ -184,20 +185,26 @@ def test_override_refuses_other_video_hosts_and_bad_clips(library):
     org = OrganizationFactory()
     squat = Exercise.objects.get(slug="Barbell_Full_Squat")
     with pytest.raises(TrainingError) as err:
-        save_exercise_override(organization=org, exercise=squat, video_url="https://example.com/v.mp4")
-    assert err.value.field == "video_url"
+        save_exercise_override(organization=org, exercise=squat, video_url="http://example.com/v.mp4")
+    assert err.value.field == "video_url"  # an MP4 link must be https; other pages are refused too
     with pytest.raises(TrainingError) as err:
         save_exercise_override(
             organization=org, exercise=squat, video_file=SimpleUploadedFile("clip.exe", b"MZ", "video/mp4")
         )
     assert err.value.field == "video_file"
+    with pytest.raises(TrainingError) as err:  # the right name, but no video inside
+        save_exercise_override(
+            organization=org,
+            exercise=squat,
+            video_file=SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftyp", "video/mp4"),
+        )
+    assert err.value.field == "video_file"
     assert not ExerciseOverride.objects.exists()
     clip = save_exercise_override(
-        organization=org,
-        exercise=squat,
-        video_file=SimpleUploadedFile("clip.mp4", b"\x00\x00\x00\x18ftyp", "video/mp4"),
+        organization=org, exercise=squat, video_file=SimpleUploadedFile("clip.bin", mp4(seconds=20), "text/plain")
     )
-    assert clip.video_file.name.startswith(f"training/clips/{org.pk}/")
+    assert clip.video_file.name.startswith(f"training/clips/{org.pk}/") and clip.video_file.name.endswith(".mp4")
+    assert (clip.video_file_type, clip.video_duration_ms) == ("video/mp4", 20_000)
 
 
 def test_override_of_another_business_exercise_is_refused(library):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from clients.api.serializers_media import FormCheckVideoSerializer
 from clients.models import Client
 from mecto.api_base import MAX_ID, OrgModelSerializer, OrgPrimaryKeyRelatedField, OrgSlugRelatedField
 
@@ -27,7 +28,7 @@ from ..models import (
     WorkoutLog,
     WorkoutSession,
 )
-from ..video import embed_url
+from ..video import embed_url, link_kind, thumbnail_url
 
 
 # --- Exercises ------------------------------------------------------------------------------------
@@ -65,6 +66,14 @@ class ExerciseSerializer(OrgModelSerializer):
     video_url = serializers.SerializerMethodField()
     video_embed_url = serializers.SerializerMethodField()
     video_clip_url = serializers.SerializerMethodField()
+    video_kind = serializers.SerializerMethodField(
+        help_text="youtube, vimeo or file (an https MP4 link) for the link; clip for an upload; empty without video."
+    )
+    image_url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField(
+        help_text="The image's thumbnail, else a YouTube link's still; empty: show the placeholder naming the "
+        "primary muscles."
+    )
     missing_equipment = serializers.SerializerMethodField(
         help_text="With ?client= or ?program=: the equipment this exercise needs that the client lacks, else empty."
     )
@@ -90,6 +99,9 @@ class ExerciseSerializer(OrgModelSerializer):
             "video_url",
             "video_embed_url",
             "video_clip_url",
+            "video_kind",
+            "image_url",
+            "thumbnail_url",
             "missing_equipment",
         ]
         read_only_fields = ["id", "is_library"]
@@ -124,6 +136,34 @@ class ExerciseSerializer(OrgModelSerializer):
         override = self._override(exercise)
         return embed_url(override.video_url) if override and override.video_url else None
 
+    def get_video_kind(self, exercise) -> str:
+        override = self._override(exercise)
+        if override and override.video_url:
+            return link_kind(override.video_url) or ""
+        return "clip" if override and override.video_file else ""
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_image_url(self, exercise) -> str | None:
+        from django.urls import reverse
+
+        override = self._override(exercise)
+        return (
+            self._absolute(reverse("training:exercise_image", args=[exercise.pk, "full"]))
+            if override and override.image
+            else None
+        )
+
+    def get_thumbnail_url(self, exercise) -> str | None:
+        from django.urls import reverse
+
+        override = self._override(exercise)
+        if override and override.thumbnail:
+            return self._absolute(reverse("training:exercise_image", args=[exercise.pk, "thumb"]))
+        return thumbnail_url(override.video_url) if override and override.video_url else None
+
     def get_video_clip_url(self, exercise) -> str | None:
         from django.urls import reverse
 
@@ -136,9 +176,39 @@ class ExerciseSerializer(OrgModelSerializer):
 class ExerciseOverrideSerializer(serializers.Serializer):
     instructions = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     cues = serializers.CharField(required=False, allow_blank=True, max_length=4000, help_text="One cue per line.")
-    video_url = serializers.URLField(required=False, allow_blank=True)
-    video_file = serializers.FileField(required=False, help_text="An MP4, WebM or MOV clip up to 50 MB.")
+    video_url = serializers.URLField(
+        required=False, allow_blank=True, help_text="A YouTube or Vimeo link, or an https link to an MP4 file."
+    )
+    video_file = serializers.FileField(
+        required=False, help_text="An MP4, MOV or WebM clip, up to 3 minutes and 100 MB (checked by its contents)."
+    )
     remove_video_file = serializers.BooleanField(required=False, default=False)
+    image = serializers.FileField(required=False, help_text="A JPEG, PNG, WebP or HEIC image of the movement.")
+    remove_image = serializers.BooleanField(required=False, default=False)
+
+
+class VideoLinkImportSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV with a header row: name,video_url (UTF-8, up to 1 MB).")
+    dry_run = serializers.BooleanField(required=False, default=True, help_text="Preview only (the default).")
+
+
+class VideoLinkRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    name = serializers.CharField()
+    exercise_id = serializers.IntegerField(required=False)
+    exercise = serializers.CharField(required=False)
+    video_url = serializers.CharField(required=False)
+    replaces = serializers.CharField(required=False)
+    message = serializers.CharField(required=False)
+
+
+class VideoLinkImportReportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    matched = VideoLinkRowSerializer(many=True)
+    unknown = VideoLinkRowSerializer(many=True)
+    errors = VideoLinkRowSerializer(many=True)
+    can_apply = serializers.BooleanField()
+    applied = serializers.BooleanField()
 
 
 class ExerciseBriefSerializer(serializers.ModelSerializer):
@@ -477,6 +547,7 @@ class SetLogSerializer(serializers.ModelSerializer):
     exercise = OrgPrimaryKeyRelatedField(queryset=Exercise.objects.all())
     prescribed = OrgPrimaryKeyRelatedField(queryset=PrescribedExercise.objects.all(), required=False, allow_null=True)
     exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    videos = serializers.SerializerMethodField(help_text="Form-check videos of this set (add one at /me/set-videos/).")
 
     class Meta:
         model = SetLog
@@ -495,14 +566,20 @@ class SetLogSerializer(serializers.ModelSerializer):
             "from_prescription",
             "notes",
             "e1rm_kg",
+            "videos",
         ]
-        read_only_fields = ["id", "e1rm_kg", "from_prescription"]
+        read_only_fields = ["id", "e1rm_kg", "from_prescription", "videos"]
         extra_kwargs = {
             "reps": {"min_value": 0, "max_value": 1000},
             "load_kg": {"min_value": 0, "max_value": 1000},
             "rpe": {"min_value": 1, "max_value": 10},
             "set_number": {"required": False},
         }
+
+    @extend_schema_field(FormCheckVideoSerializer(many=True))
+    def get_videos(self, set_log) -> list:
+        videos = [link.video for link in set_log.videos.all()] if set_log.pk else []
+        return FormCheckVideoSerializer(videos, many=True, context=self.context).data if videos else []
 
     def to_representation(self, instance):
         # A page of 25 logs prints ~300 sets: one dict per set instead of DRF's field-by-field
@@ -525,6 +602,7 @@ class SetLogSerializer(serializers.ModelSerializer):
             "from_prescription": instance.from_prescription,
             "notes": instance.notes,
             "e1rm_kg": None if e1rm is None else fields["e1rm_kg"].to_representation(e1rm),
+            "videos": self.get_videos(instance),
         }
 
 

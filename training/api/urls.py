@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import media, views
 
 router = SimpleRouter()
 # Coaches
@@ -15,12 +15,14 @@ router.register("program-drafts", views.ProgramDraftViewSet, basename="program-d
 router.register("scheduled-workouts", views.ScheduledWorkoutViewSet, basename="scheduled-workout")
 router.register("workout-logs", views.CoachWorkoutLogViewSet, basename="workout-log")
 router.register("personal-records", views.CoachPersonalRecordViewSet, basename="personal-record")
+router.register("set-videos", media.CoachSetVideoViewSet, basename="set-video")
 # The client's app
 router.register("me/workouts", views.MyWorkoutViewSet, basename="my-workout")
 router.register("me/workout-logs", views.MyWorkoutLogViewSet, basename="my-workout-log")
 router.register("me/workout-sessions", views.MyWorkoutSessionViewSet, basename="my-workout-session")
 router.register("me/programs", views.MyProgramViewSet, basename="my-program")
 router.register("me/personal-records", views.MyRecordViewSet, basename="my-personal-record")
+router.register("me/set-videos", media.MySetVideoViewSet, basename="my-set-video")
 
 urlpatterns = [
     path(

@@ -166,7 +166,7 @@ class ExerciseViewSet(
         )
 
     @extend_schema(
-        summary="Set your instructions, cues and video on an exercise (library ones included)",
+        summary="Set your instructions, cues, video (link or clip) and image on an exercise (library ones included)",
         request={"application/json": s.ExerciseOverrideSerializer, "multipart/form-data": s.ExerciseOverrideSerializer},
         responses={200: s.ExerciseSerializer, **ERRORS},
     )
@@ -180,6 +180,22 @@ class ExerciseViewSet(
         )
         exercise = self.get_queryset().get(pk=exercise.pk)
         return Response(s.ExerciseSerializer(exercise, context=self.get_serializer_context()).data)
+
+    @extend_schema(
+        summary="Import your video links from a CSV by exercise name: a preview, or (dry_run false) all or nothing",
+        request={"multipart/form-data": s.VideoLinkImportSerializer},
+        responses={200: s.VideoLinkImportReportSerializer, **ERRORS},
+    )
+    @action(detail=False, methods=["post"], url_path="import-video-links", parser_classes=[MultiPartParser, FormParser])
+    def import_video_links(self, request):
+        payload = s.VideoLinkImportSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data["file"].read(services.MAX_IMPORT_BYTES + 1)
+        if payload.validated_data["dry_run"]:
+            report = services.preview_video_link_import(organization=self.organization, data=data)
+        else:
+            report = services.import_video_links(organization=self.organization, actor=request.user, data=data)
+        return Response(report.as_dict())
 
     @extend_schema(
         summary="Five alternatives to this exercise (nearest neighbours), within a client's equipment and injuries",

@@ -7,6 +7,7 @@ from .assignment import *  # noqa: F403
 from .drafts import *  # noqa: F403
 from .library import *  # noqa: F403
 from .logs import *  # noqa: F403
+from .media import *  # noqa: F403
 from .programs import *  # noqa: F403
 from .sessions import *  # noqa: F403
 from .settings import *  # noqa: F403

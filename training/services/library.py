@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from mecto.errors import DomainError
+from mecto.images import clean_image
+from mecto.videos import EXERCISE_CLIP_MAX_SECONDS, clean_video
+
 from .. import catalogue, movement
 from ..models import Exercise, ExerciseOverride
-from ..video import CLIP_EXTENSIONS, CLIP_MAX_BYTES, embed_url
+from ..video import link_kind
 from ._common import TrainingError, _unknown
 
 __all__ = [
@@ -23,6 +28,7 @@ __all__ = [
     "create_exercise",
     "update_exercise",
     "save_exercise_override",
+    "check_video_link",
 ]
 
 
@@ -189,6 +195,16 @@ def update_exercise(*, exercise: Exercise, organization, actor=None, **fields) -
     return exercise
 
 
+def check_video_link(url: str, *, field: str = "video_url") -> str:
+    """The link, trimmed, when it is one we can play (YouTube, Vimeo, an https MP4 file)."""
+    url = (url or "").strip()
+    if url and link_kind(url) is None:
+        raise TrainingError(
+            _("Use a YouTube or Vimeo link to a single video, or an https link to an MP4 file."), field=field
+        )
+    return url
+
+
 @transaction.atomic
 def save_exercise_override(
     *,
@@ -200,38 +216,62 @@ def save_exercise_override(
     video_url: str | None = None,
     video_file=None,
     remove_video_file: bool = False,
+    image=None,
+    remove_image: bool = False,
 ) -> ExerciseOverride:
-    """Set the business's own instructions, cues and video on an exercise it can see."""
+    """Set the business's own instructions, cues and media (a video link or an uploaded clip,
+    and an image) on an exercise it can see; a library exercise's shared row is never changed.
+    The clip and the image are checked by their contents before anything is written."""
     if exercise.organization_id not in (None, organization.pk):
         raise TrainingError(_("This exercise is not in your library."))
-    if video_url:
-        video_url = video_url.strip()
-        if embed_url(video_url) is None:
-            raise TrainingError(_("Use a YouTube or Vimeo link to a single video."), field="video_url")
-    if video_file is not None:
-        ext = video_file.name.rsplit(".", 1)[-1].lower() if "." in video_file.name else ""
-        if ext not in CLIP_EXTENSIONS:
-            raise TrainingError(
-                _("Upload an MP4, WebM or MOV clip (got .%(ext)s).") % {"ext": ext or "?"}, field="video_file"
-            )
-        if video_file.size > CLIP_MAX_BYTES:
-            raise TrainingError(_("Clips can be up to 50 MB."), field="video_file")
+    if video_url is not None:
+        video_url = check_video_link(video_url)
+    try:
+        clip = (
+            clean_video(video_file, field="video_file", max_seconds=EXERCISE_CLIP_MAX_SECONDS) if video_file else None
+        )
+        picture = clean_image(image, field="image") if image is not None else None
+    except DomainError as exc:  # the clip's or the image's own wording, as this service's error
+        raise TrainingError(exc.message, field=exc.field) from exc
     override, _created = ExerciseOverride.objects.select_for_update().get_or_create(
         organization=organization, exercise=exercise
     )
+    stale: list[str] = []
     if instructions is not None:
         override.instructions = instructions.strip()
     if cues is not None:
         override.cues = "\n".join(line.strip() for line in cues.splitlines() if line.strip())
     if video_url is not None:
         override.video_url = video_url
-    if remove_video_file and override.video_file:
-        override.video_file.delete(save=False)
-        override.video_file = ""
-    if video_file is not None:
-        if override.video_file:
-            override.video_file.delete(save=False)
-        override.video_file = video_file
+    if (remove_video_file or clip is not None) and override.video_file:
+        stale.append(override.video_file.name)
+        override.video_file, override.video_file_type, override.video_duration_ms = "", "", None
+    if clip is not None:
+        video_file.seek(0)
+        override.video_file.save(f"clip.{clip.extension}", video_file, save=False)
+        override.video_file_type = clip.content_type
+        override.video_duration_ms = round(clip.duration_seconds * 1000)
+    if (remove_image or picture is not None) and override.image:
+        stale += [override.image.name, override.thumbnail.name]
+        override.image = override.thumbnail = ""
+    if picture is not None:
+        override.image.save("image.jpg", ContentFile(picture.full), save=False)
+        override.thumbnail.save("thumb.jpg", ContentFile(picture.thumbnail), save=False)
     override.updated_by = actor if getattr(actor, "pk", None) else None
     override.save()
+    _delete_on_commit(stale)
     return override
+
+
+def _delete_on_commit(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    def remove():
+        for name in filter(None, names):
+            try:
+                default_storage.delete(name)
+            except Exception:  # a missing file is already what we want
+                pass
+
+    if names:
+        transaction.on_commit(remove)

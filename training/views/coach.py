@@ -9,7 +9,7 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from clients.models import Client
+from clients.views.photos import photo_file_response
 from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.localization import format_date
 from mecto.permissions import MemberRequiredMixin
 from mecto.scope import client_scope
+from mecto.videos import ranged_file_response
 
 from .. import llm, movement, search, selectors, services
 from ..forms import (
@@ -37,6 +39,7 @@ from ..forms import (
     ProgramForm,
     ProgressionForm,
     TrainingSettingsForm,
+    VideoLinkImportForm,
     WorkoutForm,
 )
 from ..generator import api as generator
@@ -46,7 +49,7 @@ from ..generator.profile import ProfileError, profile_from_answers
 from ..generator.validator import Note
 from ..labels import muscle_label
 from ..models import Block, Exercise, ExerciseOverride, PrescribedExercise, Program, ProgramWeek, Workout, WorkoutLog
-from ..video import embed_url
+from ..video import embed_url, file_link
 
 CAPABILITY = "training.manage"
 
@@ -67,6 +70,7 @@ class ExerciseListView(TrainingView):
         query = params.get("q", "").strip()
         qs = search.search_exercises(organization=self.org, query=query, **filters)
         page = Paginator(qs, 30).get_page(params.get("page"))
+        page.object_list = selectors.with_media(organization=self.org, exercises=list(page.object_list))
         context = {
             "page": page,
             "query": query,
@@ -143,6 +147,7 @@ class ExerciseDetailView(TrainingView, ServiceFormView):
             exercise=self.object,
             override=override,
             embed=embed_url(override.video_url) if override and override.video_url else None,
+            file_link=file_link(override.video_url) if override and override.video_url else None,
             swaps=generator.swap_suggestions(organization=self.org, exercise=self.object),
             **kwargs,
         )
@@ -161,19 +166,68 @@ class ExerciseDetailView(TrainingView, ServiceFormView):
 
 class ExerciseClipView(View):
     """An uploaded exercise clip, served only to the business that uploaded it (its members and
-    clients)."""
+    clients), with byte ranges so the player can seek."""
 
     def get(self, request, pk):
-        if not request.user.is_authenticated or request.tenant.organization is None:
+        override = _override_for_media(request, pk)
+        if not override.video_file:
             raise Http404
-        org = request.tenant.organization
-        exercise = get_object_or_404(Exercise.objects.for_org(org), pk=pk)
-        override = ExerciseOverride.objects.for_org(org).filter(exercise=exercise).first()
-        if override is None or not override.video_file:
+        return ranged_file_response(request, override.video_file, content_type=override.video_file_type or "video/mp4")
+
+
+class ExerciseImageView(View):
+    """The business's image of an exercise (full or thumb), for its members and clients."""
+
+    def get(self, request, pk, variant):
+        override = _override_for_media(request, pk)
+        if variant not in ("full", "thumb") or not override.image:
             raise Http404
-        response = FileResponse(override.video_file.open("rb"))
-        response["Cache-Control"] = "private, max-age=300"
-        return response
+        return photo_file_response(override, variant)
+
+
+def _override_for_media(request, pk) -> ExerciseOverride:
+    if not request.user.is_authenticated or request.tenant.organization is None:
+        raise Http404
+    org = request.tenant.organization
+    override = ExerciseOverride.objects.for_org(org).filter(exercise_id=pk).first()
+    if override is None:
+        raise Http404
+    return override
+
+
+class VideoLinkImportView(TrainingView):
+    """Import a CSV of the business's own video links by exercise name: a preview first (which
+    names match, which are unknown, which links are refused), then all or nothing."""
+
+    template = "training/exercises/video_import.html"
+
+    def get(self, request):
+        return render(request, self.template, {"form": VideoLinkImportForm()})
+
+    def post(self, request):
+        if request.POST.get("action") == "apply":
+            data = request.POST.get("csv", "").encode("utf-8")
+            try:
+                report = services.import_video_links(organization=self.org, actor=request.user, data=data)
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                return redirect("training:exercise_video_import")
+            if report.applied:
+                messages.success(
+                    request, _("%(n)d video links were set on your exercises.") % {"n": len(report.matched)}
+                )
+            return render(request, self.template, {"form": VideoLinkImportForm(), "report": report, "csv": ""})
+        form = VideoLinkImportForm(request.POST, request.FILES)
+        context = {"form": form}
+        if form.is_valid():
+            data = form.cleaned_data["file"].read(services.MAX_IMPORT_BYTES + 1)
+            try:
+                report = services.preview_video_link_import(organization=self.org, data=data)
+            except DomainError as exc:
+                apply_domain_error(form, exc)
+            else:
+                context.update({"report": report, "csv": data.decode("utf-8-sig")})
+        return render(request, self.template, context, status=200 if "report" in context else 400)
 
 
 # --- Programs ---------------------------------------------------------------------------------------------
@@ -617,6 +671,7 @@ class ExercisePickerView(TrainingView):
         results = list(search.search_exercises(organization=self.org, query=query, **filters)[:8]) if query else []
         for exercise in results:
             exercise.missing_equipment = generator.missing_equipment(exercise, profile)
+        selectors.with_media(organization=self.org, exercises=results)
         return render(
             request,
             "training/builder/_picker.html",
