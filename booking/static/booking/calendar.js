@@ -61,6 +61,8 @@
     root.addEventListener("pointerdown", (e) => {
       const el = e.target.closest(".cal-event");
       if (!el || e.button !== 0 || e.target.closest("[data-move]")) return;
+      // No text selection and no native drag of the link (either would cancel this drag).
+      if (e.pointerType === "mouse") e.preventDefault();
       const box = el.getBoundingClientRect();
       drag = { el, x: e.clientX, y: e.clientY, grabOffset: e.clientY - box.top, moved: false, id: e.pointerId };
     });
@@ -102,6 +104,8 @@
         el.querySelector(".cal-event-link").focus();
       }
     };
+    // A link would start the browser's own drag (of its address) and cancel ours.
+    root.addEventListener("dragstart", (e) => { if (e.target.closest(".cal-event")) e.preventDefault(); });
     root.addEventListener("pointerup", finish);
     root.addEventListener("pointercancel", (e) => { if (drag && drag.el) reset(drag.el); drag = null; });
   }
