@@ -150,7 +150,8 @@ class CalendarView(CoachPageMixin, View):
             month_first = day.replace(day=1)
             first = month_first - timedelta(days=month_first.weekday())
             next_month = (month_first + timedelta(days=32)).replace(day=1)
-            last = next_month + timedelta(days=(6 - next_month.weekday()) % 7) - timedelta(days=1)
+            month_last = next_month - timedelta(days=1)
+            last = month_last + timedelta(days=6 - month_last.weekday())  # that week's Sunday
             days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
             prev_day, next_day = (month_first - timedelta(days=1)).replace(day=1), next_month
         else:

@@ -112,7 +112,8 @@ def test_week_grid_shows_sessions_workouts_busy_times_and_free_hours_to_book(coa
     assert 'class="cal-busy"' in html and studio.service.name in html  # the legend names the service
     assert f"{reverse('booking:new')}?date=2026-06-03&amp;time=09:00" in html  # a free hour books
     month = coach_web.get(reverse("booking:calendar"), {"date": "2026-06-02", "view": "month"}).content.decode()
-    assert 'data-date="2026-06-30"' in month and f'data-session="{booking.session_id}"' in month
+    assert 'data-date="2026-06-01"' in month and 'data-date="2026-07-05"' in month  # whole weeks
+    assert f'data-session="{booking.session_id}"' in month
     assert "1 workout" in month
 
 
