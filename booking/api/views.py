@@ -332,10 +332,11 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGeneri
     )
     @action(detail=True, methods=["post"])
     def reschedule(self, request, pk=None):
+        session = self.get_object()  # another business's session is a 404 whatever the body
         data = SessionMoveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.update_session(
-            session=self.get_object(),
+            session=session,
             actor=request.user,
             start_at=data.validated_data["start_at"],
             check_availability=True,
