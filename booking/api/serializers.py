@@ -393,8 +393,12 @@ class CreditBalanceSerializer(serializers.Serializer):
 class CalendarQuerySerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text="First day (in `tz`); this week's Monday by default.")
     days = serializers.IntegerField(required=False, min_value=1, max_value=42, default=7)
-    coach = serializers.IntegerField(required=False, help_text="Only this coach's sessions (user id).")
-    service = serializers.IntegerField(required=False, help_text="Only this service's sessions.")
+    coach = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Only this coach's sessions (user id)."
+    )
+    service = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, help_text="Only this service's sessions."
+    )
     tz = TimeZoneField(required=False, help_text="Time zone of the days (the coach's by default).")
 
     def validate_start(self, value):

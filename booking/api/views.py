@@ -538,7 +538,7 @@ class PolicyView(TenantAPIView):
 
 
 @extend_schema_view(
-    list=extend_schema(
+    retrieve=extend_schema(
         summary="The coach's calendar: sessions, assigned workouts and busy times of a range of days",
         parameters=[CalendarQuerySerializer, scope_parameter("sessions you run (a `coach` filter replaces it)")],
         responses={200: CalendarFeedSerializer, **ERRORS},
@@ -554,7 +554,7 @@ class CalendarFeedView(TenantAPIView):
     required_capability = "booking.manage"
     serializer_class = CalendarFeedSerializer
 
-    def list(self, request):
+    def retrieve(self, request):
         org = request.tenant.organization
         query = CalendarQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
