@@ -56,6 +56,8 @@ def test_coach_drags_a_session_to_another_day_and_the_client_is_told(page, scree
     assert [m.subject for m in mail.outbox if m.to == ["ivy@example.com"]][0].startswith("Moved")
     page.screenshot(path=f"{screenshot_dir}/calendar-week-moved-1366.png")
 
+    page.goto(f"/booking/?date={tuesday.isoformat()}&view=month")
+    page.screenshot(path=f"{screenshot_dir}/calendar-month-1366.png")
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"/booking/?date={tuesday.isoformat()}")
     expect(page.locator(".cal-agenda").get_by_text("Ivy Stone")).to_be_visible()
