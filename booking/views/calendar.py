@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.models import User
+from clients.models import Client
 from mecto.errors import DomainError
 from mecto.localization import format_date, format_time
 from mecto.scope import client_scope
@@ -195,7 +196,14 @@ class CalendarView(CoachPageMixin, View):
             legend = [(str(c), coach_colour[c.pk]) for c in coaches if c.pk in used_coaches]
 
         rules: list[str] = []
-        columns = self._week_columns(days, feed, tz, rules, colour, coach_id, service_id) if view == "week" else []
+        # A free hour books for the coach and service shown, and for the client the calendar
+        # was opened for (`?client=` from a client's page), when they are this business's.
+        prefill = {"coach": coach_id, "service": service_id}
+        client_id = _id_param(request.GET.get("client"))
+        if client_id and Client.objects.for_org(org).filter(pk=client_id).exists():
+            prefill["client"] = client_id
+            keep += f"&client={client_id}"
+        columns = self._week_columns(days, feed, tz, rules, prefill) if view == "week" else []
         weeks = []
         if view == "month":
             for i in range(0, len(days), 7):
@@ -251,7 +259,7 @@ class CalendarView(CoachPageMixin, View):
             },
         )
 
-    def _week_columns(self, days, feed, tz, rules, colour, coach_id, service_id) -> list[dict]:
+    def _week_columns(self, days, feed, tz, rules, prefill: dict) -> list[dict]:
         """Day columns of the week grid: sessions and busy times at their wall-clock places
         (a DST day's skipped or repeated hour is marked), and an hour slot to book."""
         new_url = reverse("booking:new")
@@ -304,10 +312,7 @@ class CalendarView(CoachPageMixin, View):
                     slots.append(None)  # this hour does not exist today
                     continue
                 query = {"date": day.isoformat(), "time": f"{hour:02d}:00"}
-                if coach_id:
-                    query["coach"] = coach_id
-                if service_id:
-                    query["service"] = service_id
+                query.update({key: value for key, value in prefill.items() if value})
                 slots.append(
                     {
                         "time": query["time"],

@@ -104,13 +104,15 @@ def test_week_grid_shows_sessions_workouts_busy_times_and_free_hours_to_book(coa
         start_at=datetime(2026, 6, 3, 12, 0, tzinfo=LONDON),
         end_at=datetime(2026, 6, 3, 13, 0, tzinfo=LONDON),
     )
-    html = coach_web.get(reverse("booking:calendar"), {"date": "2026-06-02", "colour": "service"}).content.decode()
+    query = {"date": "2026-06-02", "colour": "service", "client": booking.client_id}
+    html = coach_web.get(reverse("booking:calendar"), query).content.decode()
     assert f'data-session="{booking.session_id}"' in html and 'data-time="10:00"' in html
     # 10:00 of a 24-hour day is 10/24 down the column.
     assert f"#cal-ev-{booking.session_id}-1{{top:41.6667%;height:4.1667%" in html
     assert "Ivy" in html and "Lower A" in html and "Busy in a connected calendar" in html
     assert 'class="cal-busy"' in html and studio.service.name in html  # the legend names the service
-    assert f"{reverse('booking:new')}?date=2026-06-03&amp;time=09:00" in html  # a free hour books
+    # A free hour books, with the client the calendar was opened for filled in.
+    assert f"{reverse('booking:new')}?date=2026-06-03&amp;time=09:00&amp;client={booking.client_id}" in html
     month = coach_web.get(reverse("booking:calendar"), {"date": "2026-06-02", "view": "month"}).content.decode()
     assert 'data-date="2026-06-01"' in month and 'data-date="2026-07-05"' in month  # whole weeks
     assert f'data-session="{booking.session_id}"' in month
