@@ -327,6 +327,50 @@ def calendar_sessions(
     return qs
 
 
+@dataclass
+class CalendarFeed:
+    """What the coach's calendar shows between two instants: sessions (with service, coach
+    and active bookings), assigned workouts by date, and busy times of connected calendars."""
+
+    start: datetime
+    end: datetime
+    sessions: list[Session]
+    workouts: list
+    busy: list[tuple[int, datetime, datetime]]
+
+
+def calendar_feed(
+    *,
+    organization,
+    start: datetime,
+    end: datetime,
+    tz_name: str,
+    coach_id: int | None = None,
+    service_id: int | None = None,
+    busy_coach_ids: list[int] = (),
+) -> CalendarFeed:
+    """The calendar's rows in [start, end): one coach's or everyone's, one service's or all.
+    Workouts are dated in the client's calendar; the days of [start, end) in `tz_name` pick them."""
+    from mecto import schedule
+
+    sessions = calendar_sessions(organization=organization, start=start, end=end, coach_id=coach_id)
+    if service_id is not None:
+        sessions = sessions.filter(service_id=service_id)
+    tz = ZoneInfo(tz_name)
+    first_day, last_day = start.astimezone(tz).date(), (end - timedelta(microseconds=1)).astimezone(tz).date()
+    workouts = (
+        []
+        if service_id is not None
+        else schedule.calendar_workouts(organization=organization, start=first_day, end=last_day, coach_id=coach_id)
+    )
+    busy = [
+        (coach, max(b_start, start), min(b_end, end))
+        for coach in dict.fromkeys(busy_coach_ids)
+        for b_start, b_end in ports.busy_intervals(organization=organization, coach_id=coach, start=start, end=end)
+    ]
+    return CalendarFeed(start=start, end=end, sessions=list(sessions), workouts=workouts, busy=sorted(busy))
+
+
 def booking_list(*, organization) -> QuerySet[Booking]:
     return Booking.objects.for_org(organization).select_related(
         "client", "session", "session__service", "session__coach"

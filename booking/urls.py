@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from .views import coach, portal, public
+from .views import calendar, coach, portal, public
 
 
 class UnicodeSlugConverter:
@@ -23,7 +23,8 @@ app_name = "booking"
 # Mounted at the site root: every path carries its own prefix.
 urlpatterns = [
     # Coaches
-    path("booking/", coach.CalendarView.as_view(), name="calendar"),
+    path("booking/", calendar.CalendarView.as_view(), name="calendar"),
+    path("booking/sessions/<int:pk>/move/", calendar.CalendarMoveView.as_view(), name="calendar_move"),
     path("booking/new/", coach.ManualBookingView.as_view(), name="new"),
     path("booking/sessions/<int:pk>/", coach.SessionDetailView.as_view(), name="session"),
     path("booking/bookings/<uuid:public_id>/attendance/", coach.AttendanceView.as_view(), name="attendance"),

@@ -36,6 +36,9 @@ class TrainingConfig(AppConfig):
         catalogue.connect()
         reference.register_loader("load_exercises")
         schedule.register_training_days(scheduled_training_days)
+        from . import selectors
+
+        schedule.register_calendar_workouts(selectors.calendar_workouts)
         nav.register(
             nav.NavItem("programs", _("Programs"), "training:programs", capability="training.manage", order=20)
         )

@@ -120,6 +120,34 @@ def scheduled_workouts(*, client, start: date | None = None, end: date | None = 
     return qs
 
 
+def calendar_workouts(*, organization, start: date, end: date, coach_id: int | None = None) -> list:
+    """Assigned workouts dated between `start` and `end` for the coach's calendar (one query)."""
+    from django.urls import reverse
+
+    from mecto.schedule import CalendarWorkout
+
+    qs = (
+        ScheduledWorkout.objects.for_org(organization)
+        .filter(date__gte=start, date__lte=end)
+        .select_related("workout", "client")
+        .order_by("date", "client__first_name", "workout__position", "id")
+    )
+    if coach_id:
+        qs = qs.filter(client__coach_id=coach_id)
+    return [
+        CalendarWorkout(
+            date=item.date,
+            title=item.workout.name,
+            client_id=item.client_id,
+            client_name=item.client.full_name,
+            coach_id=item.client.coach_id,
+            url=reverse("training:client", args=[item.client_id]),
+            id=str(item.public_id),
+        )
+        for item in qs[:500]
+    ]
+
+
 def workout_logs(*, organization, client=None) -> QuerySet[WorkoutLog]:
     qs = (
         WorkoutLog.objects.for_org(organization)

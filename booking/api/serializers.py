@@ -387,3 +387,75 @@ class CreditEntrySerializer(serializers.ModelSerializer):
 
 class CreditBalanceSerializer(serializers.Serializer):
     balance = serializers.IntegerField()
+
+
+# --- The coach's calendar feed --------------------------------------------------------------------
+class CalendarQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (in `tz`); this week's Monday by default.")
+    days = serializers.IntegerField(required=False, min_value=1, max_value=42, default=7)
+    coach = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Only this coach's sessions (user id)."
+    )
+    service = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**63 - 1, help_text="Only this service's sessions."
+    )
+    tz = TimeZoneField(required=False, help_text="Time zone of the days (the coach's by default).")
+
+    def validate_start(self, value):
+        today = timezone.now().date()
+        if not today - timedelta(days=366) <= value <= today + timedelta(days=730):
+            raise serializers.ValidationError(_("Choose a day between a year ago and two years ahead."))
+        return value
+
+
+class CalendarClientSerializer(serializers.Serializer):
+    booking = serializers.UUIDField(source="public_id")
+    client = serializers.IntegerField(source="client_id")
+    client_name = serializers.CharField(source="client.full_name")
+    status = serializers.CharField()
+    attendance = serializers.CharField()
+
+
+class CalendarSessionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    service = serializers.IntegerField(source="service_id")
+    service_name = serializers.CharField(source="service.name")
+    coach = serializers.IntegerField(source="coach_id")
+    coach_name = serializers.CharField(source="coach.__str__")
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+    local_start = serializers.SerializerMethodField(help_text="Start on the clocks of the feed's time zone.")
+    capacity = serializers.IntegerField()
+    location_type = serializers.CharField()
+    clients = CalendarClientSerializer(many=True, source="bookings.all")
+
+    def get_local_start(self, session) -> str:
+        return session.start_at.astimezone(ZoneInfo(self.context["tz"])).isoformat()
+
+
+class CalendarWorkoutSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The scheduled workout's public id.")
+    date = serializers.DateField(help_text="In the client's calendar.")
+    title = serializers.CharField()
+    client = serializers.IntegerField(source="client_id")
+    client_name = serializers.CharField()
+    coach = serializers.IntegerField(source="coach_id", allow_null=True)
+
+
+class CalendarBusySerializer(serializers.Serializer):
+    coach = serializers.IntegerField()
+    start_at = serializers.DateTimeField()
+    end_at = serializers.DateTimeField()
+
+
+class CalendarFeedSerializer(serializers.Serializer):
+    start = serializers.DateTimeField(help_text="The first day's local midnight, in UTC.")
+    end = serializers.DateTimeField(help_text="The day after the last day's local midnight, in UTC.")
+    time_zone = serializers.CharField()
+    sessions = CalendarSessionSerializer(many=True)
+    workouts = CalendarWorkoutSerializer(many=True)
+    busy = CalendarBusySerializer(many=True, help_text="Busy times of the coach's connected calendars.")
+
+
+class SessionMoveSerializer(serializers.Serializer):
+    start_at = serializers.DateTimeField(help_text="New start (ISO 8601 with offset).")

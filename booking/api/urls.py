@@ -18,6 +18,7 @@ router.register("me/bookings", views.MyBookingsViewSet, basename="me-booking")
 router.register("me/credits", views.MyCreditsViewSet, basename="me-credit")
 
 urlpatterns = [
+    path("booking/calendar/", views.CalendarFeedView.as_view({"get": "retrieve"}), name="booking-calendar"),
     path(
         "booking/policy/",
         views.PolicyView.as_view({"get": "retrieve", "patch": "partial_update"}),

@@ -48,6 +48,8 @@ from .serializers import (
     AvailabilityExceptionSerializer,
     AvailabilityRuleSerializer,
     BookingSerializer,
+    CalendarFeedSerializer,
+    CalendarQuerySerializer,
     CancelSerializer,
     ClientBookingCreateSerializer,
     CoachBookingCreateSerializer,
@@ -60,6 +62,7 @@ from .serializers import (
     RecurringSeriesSerializer,
     RescheduleSerializer,
     ServiceTypeSerializer,
+    SessionMoveSerializer,
     SessionQuerySerializer,
     SessionSerializer,
     SessionUpdateSerializer,
@@ -318,6 +321,29 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, OrgGeneri
         return Response(self.get_serializer(self.get_queryset().get(pk=session.pk)).data)
 
     @extend_schema(
+        summary="Reschedule a session within the coach's rules (the calendar's drag and drop)",
+        description=(
+            "Moves the session and tells its clients, like PATCH, but only to a time a client could book: "
+            "inside the coach's working hours, with the minimum notice, clear of other sessions (buffers "
+            "included) and of busy times in connected calendars. A refusal is a 400 with the reason."
+        ),
+        request=SessionMoveSerializer,
+        responses={200: SessionSerializer, **ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request, pk=None):
+        session = self.get_object()  # another business's session is a 404 whatever the body
+        data = SessionMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        session = services.update_session(
+            session=session,
+            actor=request.user,
+            start_at=data.validated_data["start_at"],
+            check_availability=True,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=session.pk)).data)
+
+    @extend_schema(
         summary="Cancel a session (clients are told, credits returned)",
         request=CancelSerializer,
         responses={200: SessionSerializer, **ERRORS},
@@ -509,6 +535,60 @@ class PolicyView(TenantAPIView):
             organization=request.tenant.organization, actor=request.user, **data.validated_data
         )
         return Response(PolicySerializer(policy).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="The coach's calendar: sessions, assigned workouts and busy times of a range of days",
+        parameters=[CalendarQuerySerializer, scope_parameter("sessions you run (a `coach` filter replaces it)")],
+        responses={200: CalendarFeedSerializer, **ERRORS},
+    ),
+)
+class CalendarFeedView(TenantAPIView):
+    """Days in a time zone (DST-correct: a day is local midnight to local midnight), so a
+    week with a clock change holds its 167 or 169 hours."""
+
+    queryset = Session.objects.none()
+    tenant_exempt = "reads the request's organisation only, through booking.selectors.calendar_feed"
+    permission_classes = [IsAuthenticated, IsOrgMember, HasCapability]
+    required_capability = "booking.manage"
+    serializer_class = CalendarFeedSerializer
+
+    def retrieve(self, request):
+        org = request.tenant.organization
+        query = CalendarQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        profile = selectors.coach_profile(organization=org, user=request.user)
+        tz_name = query.validated_data.get("tz") or (profile.time_zone if profile else org.time_zone)
+        today = timezone.now().astimezone(ZoneInfo(tz_name)).date()
+        first = query.validated_data.get("start") or today - timedelta(days=today.weekday())
+        start = selectors.local_day_bounds(first, tz_name)[0]
+        end = selectors.local_day_bounds(first + timedelta(days=query.validated_data["days"] - 1), tz_name)[1]
+        scope = client_scope(request)
+        coach_id = query.validated_data.get("coach")
+        if coach_id is not None and not (scope.can_see_all or coach_id == request.user.pk):
+            coach_id = request.user.pk
+        if coach_id is None and (scope.is_mine or not scope.can_see_all):
+            coach_id = request.user.pk
+        feed = selectors.calendar_feed(
+            organization=org,
+            start=start,
+            end=end,
+            tz_name=tz_name,
+            coach_id=coach_id,
+            service_id=query.validated_data.get("service"),
+            busy_coach_ids=[coach_id or request.user.pk],
+        )
+        busy = [{"coach": coach, "start_at": b_start, "end_at": b_end} for coach, b_start, b_end in feed.busy]
+        data = {
+            "start": start,
+            "end": end,
+            "time_zone": tz_name,
+            "sessions": feed.sessions,
+            "workouts": feed.workouts,
+            "busy": busy,
+        }
+        return Response(CalendarFeedSerializer(data, context={"tz": tz_name}).data)
 
 
 # --- Clients (/me/) -----------------------------------------------------------------------------------

@@ -570,8 +570,13 @@ def update_session(
     start_at: datetime | None = None,
     notes: str | None = None,
     address: str | None = None,
+    check_availability: bool = False,
 ) -> Session:
-    """A coach changes one session (one occurrence of a series): its time, notes or place."""
+    """A coach changes one session (one occurrence of a series): its time, notes or place.
+
+    `check_availability` holds a move to the rules a client's booking meets (the coach's
+    hours, minimum notice, other sessions with their buffers, busy calendar times): the
+    calendar's drag and drop asks for it; the session page may place a session anywhere free."""
     session = Session.objects.select_for_update().select_related("service", "coach").get(pk=session.pk)
     if session.status != Session.Status.SCHEDULED:
         raise BookingError(_("This session was cancelled."))
@@ -589,11 +594,20 @@ def update_session(
         start_at = _normalise(start_at)
         if start_at != session.start_at:
             old_start = session.start_at
-            _lock_coach(session.organization, session.coach)
+            profile = _lock_coach(session.organization, session.coach)
+            if check_availability:
+                _check_move_rules(session, start_at, profile)
             if selectors.conflicting_sessions(
                 service=session.service, coach_id=session.coach_id, start=start_at, exclude_session_id=session.pk
             ):
-                raise BookingError(_("This clashes with another session."), field="start_at")
+                raise BookingError(
+                    _("This clashes with another session or a busy time in %(coach)s's calendar (buffers included).")
+                    % {"coach": session.coach.get_short_name()}
+                    if check_availability
+                    else _("This clashes with another session."),
+                    field="start_at",
+                    code="clash",
+                )
             _move_session(session, start_at)
             for booking in session.bookings.active().select_related("client"):
                 booking.session = session
@@ -608,6 +622,35 @@ def update_session(
     if "address" in changed:
         emit(session.organization, "session.updated", {"session_id": session.pk}, actor=actor)
     return session
+
+
+def _check_move_rules(session: Session, start_at: datetime, profile: CoachProfile) -> None:
+    """Refuse a move a client could not book: a session under way, too little notice, or a
+    time outside the coach's working hours (weekly hours, extra hours, time off)."""
+    now = timezone.now()
+    if session.start_at <= now:
+        raise BookingError(_("This session has already started."), code="started")
+    if start_at < now + timedelta(minutes=profile.min_notice_minutes):
+        raise BookingError(
+            _("That is too soon: %(coach)s takes bookings at least %(hours)s hours ahead.")
+            % {"coach": session.coach.get_short_name(), "hours": f"{profile.min_notice_minutes / 60:g}"},
+            field="start_at",
+            code="notice",
+        )
+    end_at = start_at + (session.end_at - session.start_at)
+    windows = selectors.availability_windows(
+        organization=session.organization,
+        coach_id=session.coach_id,
+        tz_name=profile.time_zone,
+        start=start_at,
+        end=end_at,
+    )
+    if not any(w_start <= start_at and end_at <= w_end for w_start, w_end in windows):
+        raise BookingError(
+            _("That is outside %(coach)s's working hours.") % {"coach": session.coach.get_short_name()},
+            field="start_at",
+            code="outside_hours",
+        )
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ weekly hours, policy and credits."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -22,7 +22,6 @@ from mecto.errors import DomainError
 from mecto.forms import ServiceFormView, apply_domain_error
 from mecto.localization import format_money
 from mecto.permissions import MemberRequiredMixin
-from mecto.scope import client_scope
 
 from .. import selectors, services
 from ..forms import (
@@ -45,7 +44,7 @@ from ..models import (
     ServiceType,
     Session,
 )
-from ._common import _parse_date, _wall
+from ._common import _wall
 
 
 def _id_param(value) -> int | None:
@@ -64,65 +63,6 @@ class CoachPageMixin(MemberRequiredMixin):
     def coach_zone(self) -> str:
         profile = selectors.coach_profile(organization=self.org, user=self.request.user)
         return profile.time_zone if profile else self.org.time_zone
-
-
-class CalendarView(CoachPageMixin, View):
-    """Day and week views of the business's sessions (one coach or all)."""
-
-    def get(self, request):
-        org = self.org
-        view = "day" if request.GET.get("view") == "day" else "week"
-        tz_name = self.coach_zone()
-        tz = ZoneInfo(tz_name)
-        today = timezone.now().astimezone(tz).date()
-        day = _parse_date(request.GET.get("date"), today)
-        coaches = list(User.objects.for_org(org).order_by("full_name", "email"))
-        coach_id = _id_param(request.GET.get("coach"))
-        if not any(c.pk == coach_id for c in coaches):
-            coach_id = None
-        # Whose sessions (mecto.scope): a chosen coach where the role sees everyone's, else the
-        # member's own on "mine", every coach's on "all".
-        scope = client_scope(request)
-        if not scope.can_see_all or (coach_id is None and scope.is_mine):
-            coach_id = request.user.pk
-        keep = f"&coach={coach_id}" if coach_id else "&scope=all"
-        first = day if view == "day" else day - timedelta(days=day.weekday())
-        days = [first + timedelta(days=i) for i in range(1 if view == "day" else 7)]
-        start = selectors.local_day_bounds(days[0], tz_name)[0]
-        end = selectors.local_day_bounds(days[-1], tz_name)[1]
-        sessions = list(selectors.calendar_sessions(organization=org, start=start, end=end, coach_id=coach_id))
-        by_day = {d: [] for d in days}
-        for session in sessions:
-            local = session.start_at.astimezone(tz)
-            session.local_start, session.local_end = _wall(session.start_at, tz), _wall(session.end_at, tz)
-            by_day.setdefault(local.date(), []).append(session)
-        step = timedelta(days=1 if view == "day" else 7)
-        return render(
-            request,
-            "booking/calendar.html",
-            {
-                "view": view,
-                "days": [(d, by_day.get(d, [])) for d in days],
-                "day": day,
-                "today": today,
-                "prev": (first - step).isoformat(),
-                "next": (first + step).isoformat(),
-                "coaches": coaches if scope.can_see_all else [c for c in coaches if c.pk == coach_id],
-                "coach_id": coach_id,
-                "scope": scope,
-                "mine_label": _("My sessions"),
-                "keep": keep,
-                "tz_name": tz_name,
-                "has_services": ServiceType.objects.for_org(org).exists(),
-                "has_hours": AvailabilityRule.objects.for_org(org).filter(coach=request.user).exists(),
-                "attendance_choices": [
-                    (Booking.Attendance.ATTENDED, _("Attended")),
-                    (Booking.Attendance.NO_SHOW, _("No-show")),
-                    (Booking.Attendance.LATE_CANCEL, _("Late cancel")),
-                ],
-                "now": timezone.now(),
-            },
-        )
 
 
 class SessionDetailView(CoachPageMixin, View):
@@ -247,7 +187,7 @@ class ManualBookingView(CoachPageMixin, ServiceFormView):
 
     def get_initial(self):
         initial = {"coach": self.request.user.pk, "repeat_weeks": 1}
-        for key in ("client", "service", "date", "time"):
+        for key in ("client", "service", "coach", "date", "time"):
             if self.request.GET.get(key):
                 initial[key] = self.request.GET[key]
         return initial
