@@ -70,12 +70,25 @@ def create_organization(
 
 @transaction.atomic
 def update_organization(*, organization: Organization, actor: User, **fields) -> Organization:
-    allowed = {"name", "time_zone", "currency", "unit_system"}
+    allowed = {"name", "time_zone", "currency", "unit_system", "language"}
     for key in fields:
         if key not in allowed:
             raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
     organization, _changed = update_model(organization, fields, allowed=allowed, exclude=["slug"], validate_unique=True)
     return organization
+
+
+PROFILE_FIELDS = {"full_name", "time_zone", "unit_system", "language"}
+
+
+@transaction.atomic
+def update_profile(*, user: User, **fields) -> User:
+    """A person changes their own name, time zone, units or language (empty: the business's)."""
+    for key in fields:
+        if key not in PROFILE_FIELDS:
+            raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
+    user, _changed = update_model(user, fields, allowed=PROFILE_FIELDS)
+    return user
 
 
 @dataclass(frozen=True)
