@@ -24,11 +24,11 @@ from .passwords import check_new_password
 
 INVITATIONS_TOPIC = "invitations"
 comms.register_topic(INVITATIONS_TOPIC, gettext_lazy("Invitations"))
-register_event_type("organization.created", _("A business signed up"))
-register_event_type("member.invited", _("A team member was invited"))
-register_event_type("member.joined", _("A team member joined"))
-register_event_type("member.role_changed", _("A team member's role changed"))
-register_event_type("member.removed", _("A team member was removed"))
+register_event_type("organization.created", gettext_lazy("A business signed up"))
+register_event_type("member.invited", gettext_lazy("A team member was invited"))
+register_event_type("member.joined", gettext_lazy("A team member joined"))
+register_event_type("member.role_changed", gettext_lazy("A team member's role changed"))
+register_event_type("member.removed", gettext_lazy("A team member was removed"))
 
 _org_initializers: list[Callable[[Organization], None]] = []
 

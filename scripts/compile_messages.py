@@ -5,7 +5,7 @@ The .mo files are build output (not in git). This is GNU msgfmt's job, done with
 library alone, so a build needs no gettext tools: `make` (run, test), the production build and
 the platform's build command all call it. Untranslated and fuzzy entries are left out (the
 page shows the English text), as msgfmt does; a translation whose %-placeholders differ from
-its English text stops the build, as `msgfmt --check-format` would.
+its English text (in a python-format entry) stops the build, as `msgfmt --check-format` would.
 
     python3 scripts/compile_messages.py [LOCALE_DIR]
 """
@@ -18,7 +18,13 @@ import struct
 import sys
 from pathlib import Path
 
-PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifrx%]")
+PLACEHOLDER = re.compile(r"%(\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?([a-zA-Z%])")
+
+
+def placeholders(text: str) -> tuple[set[str], int]:
+    """The named placeholders of a python-format text and the number of unnamed ones."""
+    found = [(name, kind) for name, kind in PLACEHOLDER.findall(text) if kind != "%"]
+    return {name for name, _kind in found if name}, sum(1 for name, _kind in found if not name)
 
 
 def _unquote(line: str) -> str:
@@ -47,8 +53,10 @@ def parse(text: str) -> list[dict]:
             if "msgid" in entry and field is not None and field.startswith("msgstr"):
                 finish()
                 field = None
-            if line.startswith("#,") and "fuzzy" in line:
-                entry["fuzzy"] = True
+            if line.startswith("#,"):
+                flags = {flag.strip() for flag in line[2:].split(",")}
+                entry["fuzzy"] = entry.get("fuzzy", False) or "fuzzy" in flags
+                entry["python-format"] = entry.get("python-format", False) or "python-format" in flags
             continue
         keyword, _space, rest = line.partition(" ")
         if line.startswith('"'):
@@ -75,11 +83,15 @@ def parse(text: str) -> list[dict]:
 def _check(entry: dict, path: Path) -> None:
     sources = [entry["msgid"], entry.get("msgid_plural", entry["msgid"])]
     for index, form in entry["msgstr"].items():
-        want = sorted(PLACEHOLDER.findall(sources[min(index, 1)]))
-        got = sorted(PLACEHOLDER.findall(form))
-        # A plural form may leave out its count ("one day"); otherwise the placeholders must match.
-        if got != want and not ("msgid_plural" in entry and set(got) <= set(PLACEHOLDER.findall(sources[1]))):
-            raise SystemExit(f"{path}: placeholders {got} in {form!r} do not match {want} of {entry['msgid']!r}")
+        want_named, want_count = placeholders(sources[min(index, 1)])
+        got_named, got_count = placeholders(form)
+        if "msgid_plural" in entry:  # a plural form may leave out its count ("one day")
+            plural_named, plural_count = placeholders(sources[1])
+            ok = got_named <= plural_named and got_count <= plural_count
+        else:
+            ok = got_named == want_named and got_count == want_count
+        if not ok:
+            raise SystemExit(f"{path}: the placeholders of {form!r} do not match those of {entry['msgid']!r}")
 
 
 def compile_po(po: Path, mo: Path) -> tuple[int, int]:
@@ -96,7 +108,7 @@ def compile_po(po: Path, mo: Path) -> tuple[int, int]:
             continue
         if not forms or not all(forms.values()):
             continue
-        if not header:
+        if not header and entry.get("python-format"):
             _check(entry, po)
         key = entry["msgid"]
         if "msgid_plural" in entry:

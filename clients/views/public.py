@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import Organization
@@ -44,7 +45,7 @@ class IntakeConsentForm(django_forms.Form):
     data must be given before any answer is stored; waivers can be signed here too."""
 
     signature_name = django_forms.CharField(
-        label=_("Your full name, as your signature"), max_length=160, required=False
+        label=gettext_lazy("Your full name, as your signature"), max_length=160, required=False
     )
 
     def __init__(self, *args, versions, **kwargs):
