@@ -87,7 +87,8 @@ def update_profile(*, user: User, **fields) -> User:
     for key in fields:
         if key not in PROFILE_FIELDS:
             raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
-    user, _changed = update_model(user, fields, allowed=PROFILE_FIELDS)
+    # The row is re-read under a lock; `user` may be a request's lazy user, not a model instance.
+    user, _changed = update_model(User(pk=user.pk), fields, allowed=PROFILE_FIELDS)
     return user
 
 

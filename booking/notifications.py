@@ -35,19 +35,23 @@ def when_text(booking) -> str:
 
 
 def _context(booking, **extra) -> dict:
+    """The email's context; its dates and amounts written the client's way, not the sender's."""
     session = booking.session
-    return {
-        "booking": booking,
-        "session": session,
-        "service": session.service,
-        "coach": session.coach,
-        "client": booking.client,
-        "when": when_text(booking),
-        "manage_url": manage_url(booking),
-        "price": format_money(booking.price_minor, booking.currency) if booking.price_minor else "",
-        "fee": format_money(booking.late_cancel_fee_minor, booking.currency) if booking.late_cancel_fee_minor else "",
-        **extra,
-    }
+    with _client_language(booking):
+        return {
+            "booking": booking,
+            "session": session,
+            "service": session.service,
+            "coach": session.coach,
+            "client": booking.client,
+            "when": when_text(booking),
+            "manage_url": manage_url(booking),
+            "price": format_money(booking.price_minor, booking.currency) if booking.price_minor else "",
+            "fee": format_money(booking.late_cancel_fee_minor, booking.currency)
+            if booking.late_cancel_fee_minor
+            else "",
+            **extra,
+        }
 
 
 def _invite(booking, cancel=False):
