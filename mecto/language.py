@@ -102,6 +102,8 @@ class LanguageMiddleware:
         user = getattr(request, "user", None)
         if not slug or (user is not None and user.is_authenticated and supported(getattr(user, "language", ""))):
             return None
+        if getattr(request, "_mecto_hosted", None) is not None:
+            return None  # on its own host name the business's language is already on (and the slug is its own)
         from django.apps import apps
 
         # The platform names the model by label: it imports no app.
