@@ -88,7 +88,7 @@ messages:
 # After adding or changing marked text: refresh the Spanish and German catalogues, then translate
 # the new entries in locale/es and locale/de (docs/languages.md).
 makemessages: install
-	$(PY) manage.py makemessages -l es -l de --no-location \
+	$(PY) manage.py makemessages -l es -l de --no-location --no-obsolete \
 	  --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var --ignore=bench --ignore=tests
 
 clean:
