@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.language import supported
 from mecto.roles import OWNER
 from mecto.services import update_model
 
@@ -50,14 +52,26 @@ def unique_org_slug(name: str) -> str:
 
 @transaction.atomic
 def create_organization(
-    *, owner: User, name: str, time_zone: str = "UTC", currency: str = "USD", unit_system: str = "metric"
+    *,
+    owner: User,
+    name: str,
+    time_zone: str = "UTC",
+    currency: str = "USD",
+    unit_system: str = "metric",
+    language: str | None = None,
 ) -> Organization:
-    """Create a business with `owner` as its owner; apps seed their defaults."""
+    """Create a business with `owner` as its owner; apps seed their defaults. Its default
+    language is the one its owner signed up in, unless `language` says otherwise."""
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Enter the name of your business."), field="name")
     org = Organization(
-        name=name, slug=unique_org_slug(name), time_zone=time_zone, currency=currency, unit_system=unit_system
+        name=name,
+        slug=unique_org_slug(name),
+        time_zone=time_zone,
+        currency=currency,
+        unit_system=unit_system,
+        language=supported(language or get_language()) or settings.LANGUAGE_CODE,
     )
     org.full_clean()
     org.save()

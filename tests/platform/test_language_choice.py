@@ -113,3 +113,13 @@ def test_the_catalogue_is_complete(language):
     fuzzy = [e["msgid"] for e in entries if e.get("fuzzy")]
     assert len(entries) > 4000
     assert not untranslated and not fuzzy, f"{language}: untranslated {untranslated[:50]}, fuzzy {fuzzy[:50]}"
+
+
+def test_a_business_starts_in_the_language_its_owner_signed_up_in(client):
+    from accounts.models import Organization
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    form = {"business_name": "Fuerza Sur", "time_zone": "Europe/Madrid", "currency": "EUR", "unit_system": "metric"}
+    assert client.post("/business/new/", form, HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9").status_code == 302
+    assert Organization.objects.get(name="Fuerza Sur").language == "es"
