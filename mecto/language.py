@@ -86,6 +86,18 @@ def activate_for_request(request, organization=None) -> None:
         request.LANGUAGE_CODE = language
 
 
+def speak_for(request, organization, *, client_id=None) -> None:
+    """A public page of `organization` opened by a link (an intake form, a payment link): in
+    the signed-in person's own language, else the client's the link was sent to, else the
+    business's default."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and supported(getattr(user, "language", None)):
+        return
+    language = recipient_language(organization=organization, client_id=client_id)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
 class LanguageMiddleware:
     """After authentication and the tenant: the person's, else the business's language. A public
     page of one business (`/book/<org_slug>/...`) speaks that business's language to strangers."""

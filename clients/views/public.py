@@ -16,6 +16,7 @@ from mecto import optin
 from mecto.branding import brand_for
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
+from mecto.language import speak_for
 
 from .. import selectors, services
 from ..forms import IntakeContactForm, answers_form
@@ -90,6 +91,7 @@ class PublicIntakeView(View):
         return form, None
 
     def render_page(self, request, form, intake_request, answers, contact, status=200, consent=None):
+        speak_for(request, form.organization, client_id=intake_request.client_id if intake_request else None)
         questions = list(selectors.form_questions(form=form))
         if consent is None:
             versions = _consent_versions(form.organization)
