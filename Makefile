@@ -15,7 +15,7 @@ PYTEST = DJANGO_SETTINGS_MODULE=mecto.settings.test $(PY) -m pytest -n $(TEST_WO
 # Links in the demo's printout and in emails point at the port the app really listens on.
 run seed serve: export SITE_URL ?= http://localhost:$(PORT)
 
-.PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean messages
+.PHONY: run test test-fast install install-dev assets migrate seed serve lint format check ci clean messages makemessages
 
 run: install assets migrate seed serve
 
@@ -39,7 +39,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
-assets: node_modules/.package-lock.json
+assets: node_modules/.package-lock.json messages
 	node scripts/copy-assets.mjs
 
 migrate: install
@@ -80,9 +80,16 @@ check: install-dev
 ci:
 	.ci/run
 
-# The English wording overrides in locale/ (sentence case for the account pages); the .mo is committed.
+# The translations in locale/ (Spanish, German, and the English wording overrides) compiled into
+# the .mo files Django reads: build output, not in git; `assets` (so run and test) does it too.
 messages:
-	msgfmt --check-format -o locale/en/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.po
+	$(PYTHON) scripts/compile_messages.py
+
+# After adding or changing marked text: refresh the Spanish and German catalogues, then translate
+# the new entries in locale/es and locale/de (docs/languages.md).
+makemessages: install
+	$(PY) manage.py makemessages -l es -l de --no-location --no-obsolete \
+	  --ignore=.venv --ignore=node_modules --ignore=static/vendor --ignore=var --ignore=bench --ignore=tests
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -18,12 +18,12 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_staff", "date_joined", "last_login"]
-    list_filter = ["is_active", "is_staff", "is_superuser", "unit_system"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "unit_system", "language"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["full_name", "time_zone", "unit_system"]}),
+        (_("Profile"), {"fields": ["full_name", "time_zone", "unit_system", "language"]}),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
@@ -41,8 +41,8 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "time_zone", "currency", "unit_system", "is_active", "created_at"]
-    list_filter = ["is_active", "currency", "unit_system"]
+    list_display = ["name", "slug", "time_zone", "currency", "unit_system", "language", "is_active", "created_at"]
+    list_filter = ["is_active", "currency", "unit_system", "language"]
     search_fields = ["name", "slug"]
     readonly_fields = ["created_at"]
     inlines = [MemberInline]

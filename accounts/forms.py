@@ -2,6 +2,7 @@ import json
 
 from allauth.account.forms import SignupForm
 from django import forms
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -97,7 +98,25 @@ class OrganizationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "time_zone", "currency", "unit_system"]
+        fields = ["name", "time_zone", "currency", "unit_system", "language"]
+        labels = {"language": _("Default language")}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own name ("Español", "Deutsch"): found by those who cannot read the page."""
+    from django.utils.translation import get_language_info
+
+    return [(code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES]
+
+
+class LanguageForm(forms.Form):
+    """The language switcher: a person's own language, or their business's default."""
+
+    language = forms.ChoiceField(label=_("Language"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The business's default")), *language_choices()]
 
 
 class InviteMemberForm(forms.Form):

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
+from mecto.language import supported
 from mecto.roles import OWNER
 from mecto.services import update_model
 
@@ -24,11 +26,11 @@ from .passwords import check_new_password
 
 INVITATIONS_TOPIC = "invitations"
 comms.register_topic(INVITATIONS_TOPIC, gettext_lazy("Invitations"))
-register_event_type("organization.created", _("A business signed up"))
-register_event_type("member.invited", _("A team member was invited"))
-register_event_type("member.joined", _("A team member joined"))
-register_event_type("member.role_changed", _("A team member's role changed"))
-register_event_type("member.removed", _("A team member was removed"))
+register_event_type("organization.created", gettext_lazy("A business signed up"))
+register_event_type("member.invited", gettext_lazy("A team member was invited"))
+register_event_type("member.joined", gettext_lazy("A team member joined"))
+register_event_type("member.role_changed", gettext_lazy("A team member's role changed"))
+register_event_type("member.removed", gettext_lazy("A team member was removed"))
 
 _org_initializers: list[Callable[[Organization], None]] = []
 
@@ -50,14 +52,26 @@ def unique_org_slug(name: str) -> str:
 
 @transaction.atomic
 def create_organization(
-    *, owner: User, name: str, time_zone: str = "UTC", currency: str = "USD", unit_system: str = "metric"
+    *,
+    owner: User,
+    name: str,
+    time_zone: str = "UTC",
+    currency: str = "USD",
+    unit_system: str = "metric",
+    language: str | None = None,
 ) -> Organization:
-    """Create a business with `owner` as its owner; apps seed their defaults."""
+    """Create a business with `owner` as its owner; apps seed their defaults. Its default
+    language is the one its owner signed up in, unless `language` says otherwise."""
     name = (name or "").strip()
     if not name:
         raise DomainError(_("Enter the name of your business."), field="name")
     org = Organization(
-        name=name, slug=unique_org_slug(name), time_zone=time_zone, currency=currency, unit_system=unit_system
+        name=name,
+        slug=unique_org_slug(name),
+        time_zone=time_zone,
+        currency=currency,
+        unit_system=unit_system,
+        language=supported(language or get_language()) or settings.LANGUAGE_CODE,
     )
     org.full_clean()
     org.save()
@@ -70,12 +84,26 @@ def create_organization(
 
 @transaction.atomic
 def update_organization(*, organization: Organization, actor: User, **fields) -> Organization:
-    allowed = {"name", "time_zone", "currency", "unit_system"}
+    allowed = {"name", "time_zone", "currency", "unit_system", "language"}
     for key in fields:
         if key not in allowed:
             raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
     organization, _changed = update_model(organization, fields, allowed=allowed, exclude=["slug"], validate_unique=True)
     return organization
+
+
+PROFILE_FIELDS = {"full_name", "time_zone", "unit_system", "language"}
+
+
+@transaction.atomic
+def update_profile(*, user: User, **fields) -> User:
+    """A person changes their own name, time zone, units or language (empty: the business's)."""
+    for key in fields:
+        if key not in PROFILE_FIELDS:
+            raise DomainError(_("“%(field)s” cannot be changed here.") % {"field": key}, field=key)
+    # The row is re-read under a lock; `user` may be a request's lazy user, not a model instance.
+    user, _changed = update_model(User(pk=user.pk), fields, allowed=PROFILE_FIELDS)
+    return user
 
 
 @dataclass(frozen=True)

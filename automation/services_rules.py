@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from marketing.models import MessageTemplate
@@ -25,7 +26,7 @@ from .models_rules import (
     StepKind,
 )
 
-register_event_type("automation.webhook", _("An automation step called the outgoing webhooks"))
+register_event_type("automation.webhook", gettext_lazy("An automation step called the outgoing webhooks"))
 
 FIELDS = (
     "name",

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import reportlab
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -28,6 +28,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 from reportlab.platypus.flowables import HRFlowable
 
 from mecto.branding import brand_for
+from mecto.language import recipient_language
 from mecto.localization import format_date, format_money, zone
 
 from .models import CreditNote, Invoice
@@ -208,8 +209,18 @@ def _build(story: list, *, title: str, subject: str, author: str) -> bytes:
     return buffer.getvalue()
 
 
+def _in_client_language(document):
+    """A document is written in its client's language (theirs, else the business's default)."""
+    return translation.override(recipient_language(organization=document.organization, client_id=document.client_id))
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
-    """The invoice (or receipt, once paid) as a PDF."""
+    """The invoice (or receipt, once paid) as a PDF, in the client's language."""
+    with _in_client_language(invoice):
+        return _invoice_pdf(invoice)
+
+
+def _invoice_pdf(invoice: Invoice) -> bytes:
     organization = invoice.organization
     brand = brand_for(organization)
     tz = organization.time_zone
@@ -283,6 +294,12 @@ def invoice_pdf(invoice: Invoice) -> bytes:
 
 
 def credit_note_pdf(note: CreditNote) -> bytes:
+    """A credit note as a PDF, in the client's language."""
+    with _in_client_language(note):
+        return _credit_note_pdf(note)
+
+
+def _credit_note_pdf(note: CreditNote) -> bytes:
     organization = note.organization
     brand = brand_for(organization)
     tz = organization.time_zone

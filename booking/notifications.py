@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.comms.preferences import preference_url, unsubscribe_headers
+from mecto.language import recipient_language
 from mecto.localization import format_date, format_money, format_time
 
 from .ics import booking_invite
@@ -34,19 +35,23 @@ def when_text(booking) -> str:
 
 
 def _context(booking, **extra) -> dict:
+    """The email's context; its dates and amounts written the client's way, not the sender's."""
     session = booking.session
-    return {
-        "booking": booking,
-        "session": session,
-        "service": session.service,
-        "coach": session.coach,
-        "client": booking.client,
-        "when": when_text(booking),
-        "manage_url": manage_url(booking),
-        "price": format_money(booking.price_minor, booking.currency) if booking.price_minor else "",
-        "fee": format_money(booking.late_cancel_fee_minor, booking.currency) if booking.late_cancel_fee_minor else "",
-        **extra,
-    }
+    with _client_language(booking):
+        return {
+            "booking": booking,
+            "session": session,
+            "service": session.service,
+            "coach": session.coach,
+            "client": booking.client,
+            "when": when_text(booking),
+            "manage_url": manage_url(booking),
+            "price": format_money(booking.price_minor, booking.currency) if booking.price_minor else "",
+            "fee": format_money(booking.late_cancel_fee_minor, booking.currency)
+            if booking.late_cancel_fee_minor
+            else "",
+            **extra,
+        }
 
 
 def _invite(booking, cancel=False):
@@ -94,6 +99,11 @@ def client_address(client, channel: str) -> str:
     return client.email if channel == "email" else client.phone
 
 
+def _client_language(booking):
+    """Text written now (not by a composer in the worker) is written in the client's language."""
+    return translation.override(recipient_language(organization=booking.organization, client_id=booking.client_id))
+
+
 def reminder_key(booking, channel: str, offset_minutes: int) -> str:
     """One reminder per booking, channel, offset and start time (a move gets new ones)."""
     return f"booking-reminder:{booking.pk}:{channel}:{offset_minutes}:{int(booking.session.start_at.timestamp())}"
@@ -106,13 +116,14 @@ def queue_reminder(*, booking, channel: str, offset_minutes: int):
     stop = preference_url(organization=booking.organization, channel=channel, address=address, topic=REMINDERS_TOPIC)
     if channel == "sms":
         start, _end, _tz = _local(booking)
-        body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s No more texts: %(stop)s") % {
-            "service": booking.session.service.name,
-            "coach": booking.session.coach.get_short_name(),
-            "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
-            "url": manage_url(booking),
-            "stop": stop,
-        }
+        with _client_language(booking):
+            body = _("Reminder: %(service)s with %(coach)s on %(when)s. Manage: %(url)s No more texts: %(stop)s") % {
+                "service": booking.session.service.name,
+                "coach": booking.session.coach.get_short_name(),
+                "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
+                "url": manage_url(booking),
+                "stop": stop,
+            }
         return comms.queue_sms(
             organization=booking.organization,
             to=address,
@@ -139,17 +150,19 @@ def queue_push_reminder(*, booking, offset_minutes: int, now=None) -> list:
     email); the push service keeps it until the session starts, no longer."""
     start, _end, _tz = _local(booking)
     until_start = (booking.session.start_at - (now or timezone.now())).total_seconds()
+    with _client_language(booking):
+        title = _("Reminder: %(service)s") % {"service": booking.session.service.name}
+        body = _("%(when)s with %(coach)s") % {
+            "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
+            "coach": booking.session.coach.get_short_name(),
+        }
     return comms.queue_push(
         organization=booking.organization,
         user_id=booking.client.user_id,
         topic=REMINDERS_TOPIC,
         key=reminder_key(booking, "push", offset_minutes),
-        title=_("Reminder: %(service)s") % {"service": booking.session.service.name},
-        body=_("%(when)s with %(coach)s")
-        % {
-            "when": f"{format_date(start, 'WEEKDAY_MONTH_DAY_FORMAT')} {format_time(start)}",
-            "coach": booking.session.coach.get_short_name(),
-        },
+        title=title,
+        body=body,
         url=manage_url(booking),
         tag=f"booking-{booking.public_id}",
         ttl=int(max(until_start, 60)),

@@ -11,7 +11,7 @@ class ClientsConfig(AppConfig):
 
         onboarding.register()
         from accounts.services import InvitationKind, register_invitation_kind, register_org_initializer
-        from mecto import nav, support, tenancy
+        from mecto import language, nav, support, tenancy
         from mecto.celery import add_periodic_task
         from mecto.dashboard import register_card, register_portal_card
 
@@ -19,6 +19,7 @@ class ClientsConfig(AppConfig):
         from .models import PortalInvitation
 
         tenancy.register_client_resolver(selectors.portal_clients)
+        language.register_client_language(selectors.client_language)
         register_invitation_kind(
             InvitationKind(
                 model=PortalInvitation,

@@ -131,6 +131,12 @@ def client_list(
     return qs.order_by(*(FIGURE_SORTS.get(sort) or SORTS.get(sort, SORTS["name"])))
 
 
+def client_language(client_id: int) -> str | None:
+    """The language a client is written to in: their portal account's choice, else their business's."""
+    row = Client.objects.filter(pk=client_id).values_list("user__language", "organization__language").first()
+    return (row[0] or row[1]) if row else None
+
+
 def portal_clients(*, user) -> QuerySet[Client]:
     """The client records a person logs in to the portal as (of active businesses), newest first."""
     return (

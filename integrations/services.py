@@ -9,6 +9,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -18,8 +19,8 @@ from .models import CalendarEventLink, ConnectedAccount, ExternalBusyTime
 
 logger = logging.getLogger(__name__)
 
-register_event_type("integration.connected", _("A coach connected a calendar or video account"))
-register_event_type("integration.revoked", _("A connected account lost its access and needs reconnecting"))
+register_event_type("integration.connected", gettext_lazy("A coach connected a calendar or video account"))
+register_event_type("integration.revoked", gettext_lazy("A connected account lost its access and needs reconnecting"))
 
 # What each provider is asked for when a coach connects it.
 SCOPES = {

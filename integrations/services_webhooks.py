@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.errors import DomainError
@@ -18,8 +19,8 @@ from . import webhooks
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from .ssrf import UnsafeURL, check_url
 
-register_event_type("webhook.test", _("A test event sent from the webhook settings"))
-register_event_type("webhook.endpoint_disabled", _("A webhook endpoint was disabled"))
+register_event_type("webhook.test", gettext_lazy("A test event sent from the webhook settings"))
+register_event_type("webhook.endpoint_disabled", gettext_lazy("A webhook endpoint was disabled"))
 TEST_EVENT = "webhook.test"
 MAX_ENDPOINTS = 50
 

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from mecto.errors import DomainError
@@ -12,9 +13,9 @@ from .models import ConnectedAccount
 from .oauth import AccessRevoked, ProviderError, app_credentials
 
 PURPOSE = {
-    ConnectedAccount.Provider.GOOGLE: _("Two-way sync with Google Calendar, and Google Meet links."),
-    ConnectedAccount.Provider.MICROSOFT: _("Two-way sync with Outlook (Microsoft 365), and Teams links."),
-    ConnectedAccount.Provider.ZOOM: _("Zoom links for online sessions."),
+    ConnectedAccount.Provider.GOOGLE: gettext_lazy("Two-way sync with Google Calendar, and Google Meet links."),
+    ConnectedAccount.Provider.MICROSOFT: gettext_lazy("Two-way sync with Outlook (Microsoft 365), and Teams links."),
+    ConnectedAccount.Provider.ZOOM: gettext_lazy("Zoom links for online sessions."),
 }
 
 

@@ -8,6 +8,7 @@ from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from mecto.api_errors import ErrorSerializer, JSONObjectParser  # noqa: F401  (re-exported for apps)
+from mecto.language import activate_for_request
 from mecto.pagination import CursorPagination, PageNumberPagination  # noqa: F401
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 from mecto.tenancy import get_tenant
@@ -67,6 +68,7 @@ class TenantAPIMixin:
     def initial(self, request, *args, **kwargs):
         self.perform_authentication(request)
         request.tenant = get_tenant(request)
+        activate_for_request(request)  # a token's person is known only now
         super().initial(request, *args, **kwargs)
         self.check_route(request)
         if request.method not in SAFE_METHODS:

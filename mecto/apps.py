@@ -10,7 +10,10 @@ class MectoConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from . import support
+        from . import (
+            language,  # noqa: F401  (registers its system check)
+            support,
+        )
         from .comms import checks  # noqa: F401  (registers the system checks)
 
         support.register_client_section(support.messages_section)

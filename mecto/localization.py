@@ -152,18 +152,38 @@ CURRENCY_SYMBOLS: dict[str, str] = {
 
 
 def format_money(amount_minor: int, currency: str) -> str:
-    """1999, 'GBP' -> '£19.99'; -500, 'EUR' -> '-€5.00'; 1999, 'CHF' -> 'CHF 19.99'.
+    """1999, 'GBP' -> '£19.99'; -500, 'EUR' -> '-€5.00'; 1999, 'CHF' -> 'CHF 19.99' in English;
+    '19,99 €' and '1.234,00 CHF' in Spanish and German (the active language's CURRENCY_FORMAT
+    and separators, mecto/formats/<lang>/formats.py).
 
     Amounts are integers in minor units; the exponent comes from ISO 4217.
     """
     exponent = minor_units(currency)
     value = Decimal(abs(int(amount_minor))) / (Decimal(10) ** exponent)
     sign = "-" if int(amount_minor) < 0 else ""
-    number = f"{value:,.{exponent}f}"
+    number = numberformat.format(
+        value,
+        formats.get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=exponent,
+        grouping=formats.get_format("NUMBER_GROUPING"),
+        thousand_sep=formats.get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+    pattern = _format_setting("CURRENCY_FORMAT", "")
     symbol = CURRENCY_SYMBOLS.get(currency)
+    if pattern:
+        return pattern.format(sign=sign, number=number, symbol=symbol or currency)
     if symbol:
         return f"{sign}{symbol}{number}"
     return f"{sign}{currency}\u00a0{number}"
+
+
+def _format_setting(name: str, default: str) -> str:
+    """A project setting of the active language's formats module (not one Django knows)."""
+    for module in formats.get_format_modules(get_language()):
+        if hasattr(module, name):
+            return getattr(module, name)
+    return default
 
 
 # Body data is stored in SI units and shown in the person's preferred units.
@@ -224,10 +244,7 @@ MACHINE_DATE_FORMATS = frozenset({"c", "U", "Y-m-d"})
 def date_format_string(name: str) -> str:
     """The format string for a named format in the active language ("DATE_FORMAT" -> "j M Y")."""
     if name in PROJECT_DATE_FORMATS:
-        for module in formats.get_format_modules(get_language()):
-            if hasattr(module, name):
-                return getattr(module, name)
-        return PROJECT_DATE_FORMATS[name]
+        return _format_setting(name, PROJECT_DATE_FORMATS[name])
     if name in formats.FORMAT_SETTINGS:
         return formats.get_format(name)
     raise ValueError(f"{name!r} is not a named date format")

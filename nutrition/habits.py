@@ -244,7 +244,8 @@ def to_display(value, *, kind: str, quantity: str, unit_system: str) -> Decimal 
     if kind == "number" and quantity in _DISPLAY:
         factor = _DISPLAY[quantity][unit_system if unit_system == "imperial" else "metric"][1]
         value = (value / factor).quantize(Decimal("0.01"))
-    return value.normalize() if value == value.to_integral() else value.quantize(Decimal("0.01")).normalize()
+    # Whole values stay whole numbers ("8000", never normalize()'s "8E+3").
+    return value.quantize(Decimal(1)) if value == value.to_integral() else value.quantize(Decimal("0.01")).normalize()
 
 
 def from_display(value, *, kind: str, quantity: str, unit_system: str) -> Decimal:

@@ -9,6 +9,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import reportlab
+from django.utils import translation
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -18,6 +19,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mecto.language import recipient_language
 from mecto.localization import format_date
 
 from .plan_nutrition import servings_label
@@ -54,6 +56,13 @@ def _macros(rows) -> str:
 
 
 def meal_plan_pdf(*, plan, days, groups, start, end) -> bytes:
+    """The plan's days as a printable PDF, in its client's language (a template: the business's)."""
+    language = recipient_language(organization=plan.organization, client_id=plan.client_id)
+    with translation.override(language):
+        return _meal_plan_pdf(plan=plan, days=days, groups=groups, start=start, end=end)
+
+
+def _meal_plan_pdf(*, plan, days, groups, start, end) -> bytes:
     regular, bold = _fonts()
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
     small = ParagraphStyle("small", parent=body, fontSize=8, textColor=colors.HexColor("#555555"))

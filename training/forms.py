@@ -8,7 +8,7 @@ from mecto.forms import IdPrefixMixin
 
 from . import movement
 from .generator.profile import EQUIPMENT, EXPERIENCE, INJURIES, MAX_DAYS, MAX_MINUTES, MIN_DAYS, MIN_MINUTES
-from .labels import MUSCLE_NAMES
+from .labels import MUSCLE_NAMES, value_choices
 from .models import Block, Exercise, Goal, PrescribedExercise, Program, Workout
 
 
@@ -196,21 +196,21 @@ class AssignForm(forms.Form):
 
 class ProfileForm(forms.Form):
     goal = forms.ChoiceField(label=_("Goal"), choices=Goal.choices)
-    experience = forms.ChoiceField(label=_("Experience"), choices=[(e, e.capitalize()) for e in EXPERIENCE])
+    experience = forms.ChoiceField(label=_("Experience"), choices=value_choices(EXPERIENCE))
     days_per_week = forms.IntegerField(label=_("Days per week"), min_value=MIN_DAYS, max_value=MAX_DAYS)
     session_minutes = forms.IntegerField(
         label=_("Session length (minutes)"), min_value=MIN_MINUTES, max_value=MAX_MINUTES
     )
     equipment = forms.MultipleChoiceField(
         label=_("Equipment available"),
-        choices=[(e, e.capitalize()) for e in EQUIPMENT],
+        choices=value_choices(EQUIPMENT),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Bodyweight exercises are always allowed."),
     )
     injuries = forms.MultipleChoiceField(
         label=_("Injuries or conditions"),
-        choices=[(i, i.replace("_", " ").capitalize()) for i in INJURIES],
+        choices=value_choices(INJURIES),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

@@ -29,6 +29,63 @@ MUSCLE_NAMES = {
 }
 
 
+# The library's and the generator's other stored words (equipment, category, level, mechanic,
+# force, experience, injury), as a coach reads them in their language.
+VALUE_NAMES = {
+    "body only": _("Body only"),
+    "dumbbell": _("Dumbbell"),
+    "barbell": _("Barbell"),
+    "cable": _("Cable"),
+    "machine": _("Machine"),
+    "kettlebells": _("Kettlebells"),
+    "bands": _("Bands"),
+    "medicine ball": _("Medicine ball"),
+    "exercise ball": _("Exercise ball"),
+    "foam roll": _("Foam roll"),
+    "e-z curl bar": _("E-z curl bar"),
+    "other": _("Other"),
+    "strength": _("Strength"),
+    "hypertrophy": _("Muscle gain (hypertrophy)"),
+    "fat_loss": _("Fat loss"),
+    "general_fitness": _("General fitness"),
+    "endurance": _("Endurance"),
+    "stretching": _("Stretching"),
+    "plyometrics": _("Plyometrics"),
+    "powerlifting": _("Powerlifting"),
+    "olympic weightlifting": _("Olympic weightlifting"),
+    "strongman": _("Strongman"),
+    "cardio": _("Cardio"),
+    "beginner": _("Beginner"),
+    "intermediate": _("Intermediate"),
+    "advanced": _("Advanced"),
+    "expert": _("Expert"),
+    "compound": _("Compound"),
+    "isolation": _("Isolation"),
+    "push": _("Push"),
+    "pull": _("Pull"),
+    "static": _("Static"),
+    "lower_back": _("Lower back"),
+    "knee": _("Knee"),
+    "shoulder": _("Shoulder"),
+    "hip": _("Hip"),
+    "wrist": _("Wrist"),
+    "elbow": _("Elbow"),
+    "ankle": _("Ankle"),
+    "neck": _("Neck"),
+}
+
+
+def value_label(value: str) -> str:
+    """A stored word as shown: "body only" -> "Body only" (translated); an unknown one is capitalised."""
+    name = str(value or "")
+    return str(VALUE_NAMES.get(name, name.replace("_", " ").capitalize()))
+
+
+def value_choices(values) -> list[tuple[str, object]]:
+    """Form and model choices for stored words, labelled in the reader's language (lazily)."""
+    return [(v, VALUE_NAMES.get(v, v.replace("_", " ").capitalize())) for v in values]
+
+
 def muscle_label(muscle: str) -> str:
     """A muscle as shown: "lower back" -> "Lower back" (translated); an unknown name is capitalised."""
     name = str(muscle or "")

@@ -30,7 +30,9 @@ class ExerciseQuerySet(OrgQuerySet):
 
 
 def _choices(values: list[str]) -> list[tuple[str, str]]:
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
+    from .labels import value_choices
+
+    return value_choices(values)
 
 
 class Exercise(models.Model):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -11,20 +12,28 @@ class OrganizationSerializer(serializers.ModelSerializer):
     time_zone = TimeZoneField()
     currency = serializers.ChoiceField(choices=CURRENCY_CHOICES)
     unit_system = serializers.ChoiceField(choices=UNIT_SYSTEM_CHOICES)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, help_text=_("Default language of clients and visitors: en, es or de.")
+    )
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "slug", "time_zone", "currency", "unit_system", "created_at"]
+        fields = ["id", "name", "slug", "time_zone", "currency", "unit_system", "language", "created_at"]
         read_only_fields = ["id", "slug", "created_at"]
 
 
 class UserSerializer(serializers.ModelSerializer):
     time_zone = TimeZoneField()
     unit_system = serializers.ChoiceField(choices=UNIT_SYSTEM_CHOICES)
+    language = serializers.ChoiceField(
+        choices=[("", _("The business's default")), *settings.LANGUAGES],
+        allow_blank=True,
+        help_text=_("en, es or de; empty follows the business's default language."),
+    )
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "time_zone", "unit_system"]
+        fields = ["id", "email", "full_name", "time_zone", "unit_system", "language"]
         read_only_fields = ["id", "email"]
 
 

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from mecto.api_base import ErrorSerializer, OrgGenericViewSet, TenantAPIView
 from mecto.branding import brand_for
+from mecto.language import activate_for_request
 from mecto.permissions import ROLE_CAPABILITIES, HasCapability, IsOrgMember
 
 from .. import selectors, services
@@ -44,12 +45,16 @@ class MeViewSet(TenantAPIView):
         summary="Update my profile",
         request=UserSerializer,
         responses={200: MeSerializer, **ERRORS},
-        description="Change my name, time zone and units. Email changes go through the account email flow.",
+        description=(
+            "Change my name, time zone, units and language (empty: my business's default). "
+            "Email changes go through the account email flow."
+        ),
     )
     def partial_update(self, request):
         serializer = UserSerializer(request.user, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        serializer.save()
+        request.user = services.update_profile(user=request.user, **serializer.validated_data)
+        activate_for_request(request)
         return Response(MeSerializer(self._payload(request)).data)
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.events import emit, register_event_type
@@ -17,7 +18,7 @@ from ..models import Invoice, Purchase, Subscription
 
 __all__ = ["DUNNING_DAYS", "run_dunning", "send_payment_reminder", "EXPIRY_NOTICE_DAYS", "remind_expiring_packages"]
 
-register_event_type("subscription.past_due", _("A membership became past due after payment reminders"))
+register_event_type("subscription.past_due", gettext_lazy("A membership became past due after payment reminders"))
 
 
 DUNNING_DAYS = (1, 3, 7)

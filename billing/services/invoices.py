@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from mecto.events import emit, register_event_type
@@ -22,8 +23,8 @@ from .settings import billing_settings, checked_tax_rate
 
 __all__ = ["LineInput", "plan_line", "create_invoice", "issue_invoice", "send_invoice", "void_invoice", "sell_plan"]
 
-register_event_type("invoice.issued", _("An invoice was issued to a client"))
-register_event_type("invoice.voided", _("An invoice was voided"))
+register_event_type("invoice.issued", gettext_lazy("An invoice was issued to a client"))
+register_event_type("invoice.voided", gettext_lazy("An invoice was voided"))
 
 
 @dataclass

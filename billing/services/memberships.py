@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from mecto.events import emit, register_event_type
@@ -35,8 +36,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-register_event_type("subscription.started", _("A client's membership started"))
-register_event_type("subscription.cancelled", _("A client's membership ended"))
+register_event_type("subscription.started", gettext_lazy("A client's membership started"))
+register_event_type("subscription.cancelled", gettext_lazy("A client's membership ended"))
 
 
 def grant_period_credits(subscription: Subscription, start: datetime, end: datetime, actor=None) -> None:

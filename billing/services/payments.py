@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -17,9 +18,9 @@ from ._common import _actor
 
 __all__ = ["record_payment", "record_failed_payment", "fulfil_invoice"]
 
-register_event_type("payment.succeeded", _("A payment was received (card or recorded by hand)"))
-register_event_type("payment.failed", _("A card payment failed"))
-register_event_type("invoice.paid", _("An invoice was paid in full"))
+register_event_type("payment.succeeded", gettext_lazy("A payment was received (card or recorded by hand)"))
+register_event_type("payment.failed", gettext_lazy("A card payment failed"))
+register_event_type("invoice.paid", gettext_lazy("An invoice was paid in full"))
 
 
 def _existing_payment(organization, key: str) -> Payment | None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -25,7 +26,7 @@ __all__ = [
     "refund_payment",
 ]
 
-register_event_type("payment.refunded", _("A payment was refunded (a credit note was issued)"))
+register_event_type("payment.refunded", gettext_lazy("A payment was refunded (a credit note was issued)"))
 
 
 def _check_refund(payment: Payment, amount_minor: int) -> None:

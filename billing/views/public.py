@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mecto.branding import brand_for
 from mecto.errors import DomainError
+from mecto.language import speak_for
 from mecto.localization import format_money
 
 from .. import pdf, selectors, services, stripe_services, webhooks
@@ -43,6 +44,7 @@ class PayView(View):
         link = selectors.payment_link_for_token(token)
         if link is None or not link.organization.is_active:
             raise Http404
+        speak_for(self.request, link.organization, client_id=link.client_id)
         return link
 
     def _context(self, link, token):

@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -147,7 +148,7 @@ class OwnCalendarUnlessFrontDesk(BasePermission):
     """Coaches change only their own hours, exceptions and booking settings; owners and
     assistants (capability `booking.manage_others`) keep everyone's."""
 
-    message = _("Coaches change only their own hours and booking settings.")
+    message = gettext_lazy("Coaches change only their own hours and booking settings.")
 
     def _is_self(self, request, value) -> bool:
         return value in (None, "") or str(value) == str(request.user.pk)

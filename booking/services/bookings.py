@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from clients.services import ensure_waivers_signed
@@ -36,13 +37,13 @@ __all__ = [
     "cancel_series",
 ]
 
-register_event_type("booking.created", _("A session was booked"))
-register_event_type("booking.rescheduled", _("A booking moved to another time"))
-register_event_type("booking.cancelled", _("A booking was cancelled (late cancels included)"))
-register_event_type("booking.attended", _("A client attended a session"))
-register_event_type("booking.no_show", _("A client did not show up to a session"))
-register_event_type("session.updated", _("A session on the calendar changed"))
-register_event_type("session.cancelled", _("A session was removed from the calendar"))
+register_event_type("booking.created", gettext_lazy("A session was booked"))
+register_event_type("booking.rescheduled", gettext_lazy("A booking moved to another time"))
+register_event_type("booking.cancelled", gettext_lazy("A booking was cancelled (late cancels included)"))
+register_event_type("booking.attended", gettext_lazy("A client attended a session"))
+register_event_type("booking.no_show", gettext_lazy("A client did not show up to a session"))
+register_event_type("session.updated", gettext_lazy("A session on the calendar changed"))
+register_event_type("session.cancelled", gettext_lazy("A session was removed from the calendar"))
 
 
 def _lock_coach(organization, coach) -> CoachProfile:

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 from mecto.events import emit, register_event_type
@@ -17,8 +18,8 @@ from ._common import BookingError
 
 __all__ = ["grant_credits", "consume_credit", "return_credit", "forfeit_credit", "revoke_refunded_credits"]
 
-register_event_type("credits.granted", _("Session credits were granted to a client"))
-register_event_type("credits.revoked", _("Unused session credits were taken back after a refund"))
+register_event_type("credits.granted", gettext_lazy("Session credits were granted to a client"))
+register_event_type("credits.revoked", gettext_lazy("Unused session credits were taken back after a refund"))
 
 
 def _lock_client(client: Client) -> Client:

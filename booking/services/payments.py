@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -16,8 +17,8 @@ from .bookings import cancel_booking
 
 __all__ = ["mark_booking_paid", "release_unpaid_bookings"]
 
-register_event_type("booking.confirmed", _("A booking awaiting payment was paid and confirmed"))
-register_event_type("booking.paid_after_cancel", _("A payment arrived for a booking already cancelled"))
+register_event_type("booking.confirmed", gettext_lazy("A booking awaiting payment was paid and confirmed"))
+register_event_type("booking.paid_after_cancel", gettext_lazy("A payment arrived for a booking already cancelled"))
 
 
 @transaction.atomic

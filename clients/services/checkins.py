@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.errors import DomainError
@@ -48,12 +49,12 @@ __all__ = [
     "review_checkin",
 ]
 
-register_event_type("checkin.submitted", _("A client submitted a check-in"))
-register_event_type("checkin.missed", _("A check-in was not submitted in time"))
-register_event_type("checkin.reviewed", _("A coach reviewed a check-in"))
+register_event_type("checkin.submitted", gettext_lazy("A client submitted a check-in"))
+register_event_type("checkin.missed", gettext_lazy("A check-in was not submitted in time"))
+register_event_type("checkin.reviewed", gettext_lazy("A coach reviewed a check-in"))
 
 CHECKINS_TOPIC = "checkins"
-comms.register_topic(CHECKINS_TOPIC, _("Check-in reminders"))
+comms.register_topic(CHECKINS_TOPIC, gettext_lazy("Check-in reminders"))
 
 Kind = CheckInQuestion.Kind
 ANSWER_KINDS = {Kind.TEXT, Kind.LONG_TEXT, Kind.NUMBER, Kind.SINGLE_CHOICE, Kind.SCALE, Kind.YES_NO}

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -31,7 +32,7 @@ __all__ = [
     "record_health_samples",
 ]
 
-register_event_type("health.synced", _("Health data arrived from the client's phone"))
+register_event_type("health.synced", gettext_lazy("Health data arrived from the client's phone"))
 
 MAX_HEALTH_SAMPLES = 2000
 # A sleep counts for the day the client wakes up: one that ends at 18:00 or later belongs to

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms, optin
 from mecto.crypto import hash_token
@@ -59,8 +60,8 @@ __all__ = [
     "revoke_intake_request",
 ]
 
-register_event_type("intake.submitted", _("An intake form was submitted"))
-register_event_type("intake.sent", _("An intake form was sent to a client"))
+register_event_type("intake.submitted", gettext_lazy("An intake form was submitted"))
+register_event_type("intake.sent", gettext_lazy("An intake form was sent to a client"))
 
 Kind = IntakeQuestion.Kind
 TEXT_LIMITS = {Kind.TEXT: 500, Kind.LONG_TEXT: 5000}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.services import INVITATIONS_TOPIC, invitation_url
 from mecto import comms
@@ -19,8 +20,8 @@ from ..models import Client, PortalInvitation
 
 __all__ = ["invite_client", "join_portal"]
 
-register_event_type("client.invited", _("A client was invited to the portal"))
-register_event_type("client.portal_joined", _("A client activated their portal account"))
+register_event_type("client.invited", gettext_lazy("A client was invited to the portal"))
+register_event_type("client.portal_joined", gettext_lazy("A client activated their portal account"))
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Membership
 from mecto import comms
@@ -32,7 +33,7 @@ __all__ = [
     "MAX_ATTACHMENT_BYTES",
 ]
 
-register_event_type("message.sent", _("A message was sent between a client and a coach"))
+register_event_type("message.sent", gettext_lazy("A message was sent between a client and a coach"))
 
 MAX_BODY = 5000
 MESSAGE_PUSH_TTL = 6 * 3600  # a device offline longer hears of it by email

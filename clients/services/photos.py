@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -19,7 +20,7 @@ from ..models import Client, ProgressPhoto
 
 __all__ = ["PhotoError", "upload_photo", "delete_photo", "delete_files_on_commit"]
 
-register_event_type("photo.uploaded", _("A progress photo was uploaded"))
+register_event_type("photo.uploaded", gettext_lazy("A progress photo was uploaded"))
 
 
 class PhotoError(DomainError):

@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import privacy
 from mecto.errors import DomainError
@@ -48,10 +49,10 @@ DEFAULT_GRACE_DAYS = 30
 MAX_GRACE_DAYS = 90
 _SIGNING_SALT = "clients.data-export"
 
-register_event_type("client.export_requested", _("A client's data export was requested"))
-register_event_type("client.export_ready", _("A client's data export is ready to download"))
-register_event_type("client.erasure_requested", _("A client's erasure was requested"))
-register_event_type("client.erased", _("A client's personal data was erased"))
+register_event_type("client.export_requested", gettext_lazy("A client's data export was requested"))
+register_event_type("client.export_ready", gettext_lazy("A client's data export is ready to download"))
+register_event_type("client.erasure_requested", gettext_lazy("A client's erasure was requested"))
+register_event_type("client.erased", gettext_lazy("A client's personal data was erased"))
 
 
 class PrivacyError(DomainError):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -26,7 +27,7 @@ __all__ = [
     "set_client_target",
 ]
 
-register_event_type("progress.logged", _("Progress was logged (measurements or metrics)"))
+register_event_type("progress.logged", gettext_lazy("Progress was logged (measurements or metrics)"))
 
 
 class ProgressError(DomainError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.comms.models import Channel, Consent
@@ -31,12 +32,14 @@ __all__ = [
     "delete_note",
 ]
 
-register_event_type("client.created", _("A client or lead was added"))
-register_event_type("client.updated", _("A client's details changed"))
-register_event_type("client.status_changed", _("A client's status changed (lead, trial, active, paused, former)"))
-register_event_type("client.consent_changed", _("A client gave or withdrew marketing consent"))
-register_event_type("client.deleted", _("A client was deleted"))
-register_event_type("note.added", _("A coach wrote a note about a client"))
+register_event_type("client.created", gettext_lazy("A client or lead was added"))
+register_event_type("client.updated", gettext_lazy("A client's details changed"))
+register_event_type(
+    "client.status_changed", gettext_lazy("A client's status changed (lead, trial, active, paused, former)")
+)
+register_event_type("client.consent_changed", gettext_lazy("A client gave or withdrew marketing consent"))
+register_event_type("client.deleted", gettext_lazy("A client was deleted"))
+register_event_type("note.added", gettext_lazy("A coach wrote a note about a client"))
 
 CLIENT_FIELDS = {
     "first_name",

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from mecto.errors import DomainError
@@ -36,8 +37,8 @@ __all__ = [
     "MAX_SIGNATURE_BYTES",
 ]
 
-register_event_type("waiver.published", _("A new version of a waiver or consent was published"))
-register_event_type("waiver.signed", _("A client signed a waiver or consent"))
+register_event_type("waiver.published", gettext_lazy("A new version of a waiver or consent was published"))
+register_event_type("waiver.signed", gettext_lazy("A client signed a waiver or consent"))
 
 MAX_SIGNATURE_BYTES = 100 * 1024
 MAX_SIGNATURE_SIDE = 2000

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import Organization
@@ -15,6 +16,7 @@ from mecto import optin
 from mecto.branding import brand_for
 from mecto.crypto import hash_token
 from mecto.errors import DomainError
+from mecto.language import speak_for
 
 from .. import selectors, services
 from ..forms import IntakeContactForm, answers_form
@@ -44,7 +46,7 @@ class IntakeConsentForm(django_forms.Form):
     data must be given before any answer is stored; waivers can be signed here too."""
 
     signature_name = django_forms.CharField(
-        label=_("Your full name, as your signature"), max_length=160, required=False
+        label=gettext_lazy("Your full name, as your signature"), max_length=160, required=False
     )
 
     def __init__(self, *args, versions, **kwargs):
@@ -89,6 +91,7 @@ class PublicIntakeView(View):
         return form, None
 
     def render_page(self, request, form, intake_request, answers, contact, status=200, consent=None):
+        speak_for(request, form.organization, client_id=intake_request.client_id if intake_request else None)
         questions = list(selectors.form_questions(form=form))
         if consent is None:
             versions = _consent_versions(form.organization)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from accounts.models import User
@@ -161,25 +162,25 @@ class RemoveDemoDataView(MemberRequiredMixin, View):
 
 
 EXPORT_COLUMNS = [
-    ("first_name", _("First name")),
-    ("last_name", _("Last name")),
-    ("email", _("Email")),
-    ("phone", _("Phone")),
-    ("status", _("Status")),
-    ("coach", _("Coach")),
-    ("tags", _("Tags")),
-    ("date_of_birth", _("Date of birth")),
-    ("sex", _("Sex")),
-    ("height_cm", _("Height (cm)")),
-    ("source", _("Source")),
-    ("goals", _("Goals")),
-    ("email_consent", _("Email consent")),
-    ("sms_consent", _("SMS consent")),
-    ("emergency_contact_name", _("Emergency contact")),
-    ("emergency_contact_phone", _("Emergency contact phone")),
-    ("time_zone", _("Time zone")),
-    ("unit_system", _("Units")),
-    ("created_at", _("Added")),
+    ("first_name", gettext_lazy("First name")),
+    ("last_name", gettext_lazy("Last name")),
+    ("email", gettext_lazy("Email")),
+    ("phone", gettext_lazy("Phone")),
+    ("status", gettext_lazy("Status")),
+    ("coach", gettext_lazy("Coach")),
+    ("tags", gettext_lazy("Tags")),
+    ("date_of_birth", gettext_lazy("Date of birth")),
+    ("sex", gettext_lazy("Sex")),
+    ("height_cm", gettext_lazy("Height (cm)")),
+    ("source", gettext_lazy("Source")),
+    ("goals", gettext_lazy("Goals")),
+    ("email_consent", gettext_lazy("Email consent")),
+    ("sms_consent", gettext_lazy("SMS consent")),
+    ("emergency_contact_name", gettext_lazy("Emergency contact")),
+    ("emergency_contact_phone", gettext_lazy("Emergency contact phone")),
+    ("time_zone", gettext_lazy("Time zone")),
+    ("unit_system", gettext_lazy("Units")),
+    ("created_at", gettext_lazy("Added")),
 ]
 
 

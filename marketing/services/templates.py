@@ -11,6 +11,7 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto import comms
 from mecto.comms.addresses import normalise_phone
@@ -34,8 +35,8 @@ __all__ = [
 TEMPLATE_FIELDS = {"name", "channel", "subject", "preheader", "blocks", "sms_body"}
 TEST_TOPIC = "account"
 
-register_event_type("marketing.template_created", _("A message template was created"))
-register_event_type("marketing.template_updated", _("A message template was changed"))
+register_event_type("marketing.template_created", gettext_lazy("A message template was created"))
+register_event_type("marketing.template_updated", gettext_lazy("A message template was changed"))
 
 
 def _actor(actor):

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from mecto.branding import brand_for
 from mecto.domains import site_url_for
+from mecto.language import recipient_language
 
 from .addresses import normalise
 from .models import Category, Channel, MessageChannel, OutboundMessage, PushSubscription
@@ -198,17 +199,25 @@ def queue_email(
     send_after: datetime | None = None,
     client_id: int | None = None,
     brand=None,
+    language: str | None = None,
 ) -> OutboundMessage:
     """Queue one email. Content is rendered now from `template` + `context` (or given as
     subject/text/html), or later in the worker by a registered `composer` with `params`.
 
     It is signed by the business's brand: From shows its sender name (at the deployment's
     address) and replies go to its reply-to address unless `reply_to` is given. `brand` signs a
-    message that belongs to no business's log (sign-in emails) with a business's brand."""
+    message that belongs to no business's log (sign-in emails) with a business's brand.
+
+    A template or composer writes it in `language`, else the recipient's (`recipient_language`);
+    given content is stored as it was written, in the active language."""
     if brand is None and organization is not None:
         brand = brand_for(organization)
+    if template or composer:
+        language = language or recipient_language(organization=organization, to=to, client_id=client_id)
+    else:
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
     if template:
-        with translation.override(settings.LANGUAGE_CODE):
+        with translation.override(language):
             subject, text, html = render_email(template, context or {}, organization, brand=brand)
     elif not composer and not (subject and (text or html)):
         raise ValueError("An email needs a template, a composer, or a subject and a body.")
@@ -224,7 +233,7 @@ def queue_email(
         attachments=_text_attachments(attachments),
         composer=composer,
         context=params or {},
-        language=settings.LANGUAGE_CODE,
+        language=language,
         send_after=send_after or timezone.now(),
         client_id=client_id,
     )
@@ -243,17 +252,22 @@ def queue_sms(
     send_after: datetime | None = None,
     client_id: int | None = None,
     time_zone: str | None = None,
+    language: str | None = None,
 ) -> OutboundMessage:
-    """Queue one text message (`body` now, or a `composer` in the worker)."""
+    """Queue one text message (`body` now, or a `composer` in the worker, in the recipient's language)."""
     if not body and not composer:
         raise ValueError("A text message needs a body or a composer.")
+    if composer:
+        language = language or recipient_language(organization=organization, client_id=client_id)
+    else:
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
     return _queue(
         key=key,
         **_common(organization, Channel.SMS, to, topic, category, time_zone),
         body_text=body,
         composer=composer,
         context=params or {},
-        language=settings.LANGUAGE_CODE,
+        language=language,
         send_after=send_after or timezone.now(),
         client_id=client_id,
     )
@@ -276,6 +290,7 @@ def queue_push(
     category: str | None = None,
     send_after: datetime | None = None,
     client_id: int | None = None,
+    language: str | None = None,
 ) -> list[OutboundMessage]:
     """Queue one push notification per device the person turned notifications on (none, or
     push not configured: nothing). Each row's key is `key` and the device's id.
@@ -294,6 +309,10 @@ def queue_push(
         raise ValueError(f"Unknown urgency {urgency!r}")
     context = {**(params or {})}
     context.update({name: value for name, value in (("url", url), ("tag", tag)) if value})
+    if composer:
+        language = language or recipient_language(organization=organization, user_id=user_id)
+    else:
+        language = language or translation.get_language() or settings.LANGUAGE_CODE
     rows = []
     for device in PushSubscription.objects.filter(user_id=user_id).order_by("pk").values_list("public_id", flat=True):
         rows.append(
@@ -305,7 +324,7 @@ def queue_push(
                 headers={"TTL": int(push.DEFAULT_TTL if ttl is None else ttl), "Urgency": urgency},
                 composer=composer,
                 context=context,
-                language=settings.LANGUAGE_CODE,
+                language=language,
                 send_after=send_after or timezone.now(),
                 client_id=client_id,
             )

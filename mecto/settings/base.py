@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "mecto.sessions.UserSessionsMiddleware",  # allauth's, writing at most every 5 minutes
     "mecto.domain_middleware.CustomDomainMiddleware",  # a custom domain's requests belong to its business
     "mecto.tenancy.TenantMiddleware",
+    "mecto.language.LanguageMiddleware",  # the person's language, else their business's (after the tenant)
 ]
 
 ROOT_URLCONF = "mecto.urls"
@@ -252,7 +253,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Every page, email and PDF comes in these; a person picks theirs on the account page, a business
+# sets the default for its clients and visitors (mecto/language.py says which one a request gets).
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Date and number formats per language (mecto/formats/<lang>/formats.py), the admin included.
 FORMAT_MODULE_PATH = ["mecto.formats"]

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
@@ -18,8 +19,8 @@ from mecto.events import emit, register_event_type
 from ..models import FavouriteFood, Food, FoodLogEntry, FoodPortion, NutritionComment
 from ..nutrients import NUTRIENT_FIELDS, for_grams, grams_of
 
-register_event_type("nutrition.food_logged", _("A client logged food"))
-register_event_type("nutrition.log_commented", _("A coach commented on a client's food log"))
+register_event_type("nutrition.food_logged", gettext_lazy("A client logged food"))
+register_event_type("nutrition.log_commented", gettext_lazy("A coach commented on a client's food log"))
 
 MAX_GRAMS = Decimal(5000)
 MAX_AMOUNT = Decimal(1000)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 from mecto.services import check_fields, full_clean
@@ -45,7 +46,7 @@ __all__ = [
     "save_as_template",
 ]
 
-register_event_type("meal_plan.assigned", _("A meal plan was assigned to a client"))
+register_event_type("meal_plan.assigned", gettext_lazy("A meal plan was assigned to a client"))
 
 PLAN_FIELDS = {"name", "description", "day_naming", *MACRO_FIELDS, "days"}
 MAX_DAYS = 28

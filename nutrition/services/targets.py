@@ -6,14 +6,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.errors import DomainError
 from mecto.events import emit, register_event_type
 
 from ..models import NutritionSettings, NutritionTarget
 
-register_event_type("nutrition.targets_changed", _("A client's nutrition targets changed"))
-register_event_type("nutrition.settings_changed", _("A client's nutrition settings changed"))
+register_event_type("nutrition.targets_changed", gettext_lazy("A client's nutrition targets changed"))
+register_event_type("nutrition.settings_changed", gettext_lazy("A client's nutrition settings changed"))
 
 TARGET_FIELDS = ["energy_kcal", "protein_g", "carbohydrate_g", "fat_g", "fibre_g"]
 LIMITS = {

@@ -20,7 +20,7 @@ from django.views import View
 from clients.models import Client
 from mecto.errors import DomainError
 from mecto.forms import IdPrefixMixin, apply_domain_error
-from mecto.localization import format_date
+from mecto.localization import format_date, format_number
 from mecto.permissions import ClientRequiredMixin, MemberRequiredMixin
 
 from .. import habits as rules
@@ -210,7 +210,7 @@ def goal_label(habit, unit_system: str) -> str:
         kind=habit.kind, quantity=habit.quantity, unit_label=habit.unit_label, unit_system=unit_system
     )
     value = rules.to_display(habit.goal, kind=habit.kind, quantity=habit.quantity, unit_system=unit_system)
-    return f"{value} {unit}".strip()
+    return f"{format_number(value, 2)} {unit}".strip()
 
 
 def streak_label(stats) -> str:

@@ -148,8 +148,9 @@ def test_org_settings_validate_and_save(client, as_role):
     assert response.status_code == 400 and "time_zone" in response.context["form"].errors
     response = client.post(
         reverse("accounts:org_settings"),
-        {"name": "Renamed", "time_zone": "Asia/Tokyo", "currency": "JPY", "unit_system": "metric"},
+        {"name": "Renamed", "time_zone": "Asia/Tokyo", "currency": "JPY", "unit_system": "metric", "language": "de"},
     )
     assert response.status_code == 302
     owner.organization.refresh_from_db()
     assert owner.organization.name == "Renamed" and owner.organization.currency == "JPY"
+    assert owner.organization.language == "de"

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -15,7 +16,7 @@ from .programs import _copy_workout
 
 __all__ = ["save_as_template", "copy_program", "assign_program"]
 
-register_event_type("program.assigned", _("A program was assigned to a client"))
+register_event_type("program.assigned", gettext_lazy("A program was assigned to a client"))
 
 
 def _copy_program(program: Program, *, actor=None, **overrides) -> Program:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -19,8 +20,8 @@ from .programs import _apply_values, _progressed_values
 
 __all__ = ["log_workout", "comment_on_log"]
 
-register_event_type("workout.completed", _("A client completed a workout"))
-register_event_type("pr.achieved", _("A client set a personal record"))
+register_event_type("workout.completed", gettext_lazy("A client completed a workout"))
+register_event_type("pr.achieved", gettext_lazy("A client set a personal record"))
 
 
 def _lock_client(client):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
 
@@ -16,7 +17,7 @@ from ._common import TrainingError, _unknown
 
 __all__ = ["training_settings", "update_training_settings", "flag_inactive_clients"]
 
-register_event_type("client.inactive", _("A client logged no workout for the business's set number of days"))
+register_event_type("client.inactive", gettext_lazy("A client logged no workout for the business's set number of days"))
 
 
 def training_settings(organization) -> TrainingSettings:

@@ -15,8 +15,14 @@ def get_item(mapping, key):
 
 @register.filter
 def label(value: str) -> str:
-    """`horizontal_push` → `Horizontal push`."""
-    return str(value or "").replace("_", " ").capitalize()
+    """`horizontal_push` → `Horizontal push`; a known stored word in the reader's language."""
+    return labels.value_label(value)
+
+
+@register.filter(name="labels")
+def label_list(values) -> str:
+    """["bands", "barbell"] → "Bands, Barbell", each in the reader's language."""
+    return ", ".join(labels.value_label(v) for v in values or [])
 
 
 @register.filter

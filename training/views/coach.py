@@ -76,7 +76,7 @@ class ExerciseListView(TrainingView):
             "query": query,
             "filters": filters,
             "muscles": movement.MUSCLES,
-            "equipment": movement.EQUIPMENT,
+            "equipment": Exercise.EQUIPMENT_CHOICES,
             "patterns": Exercise.PATTERN_CHOICES,
             "has_library": Exercise.objects.library().exists(),
         }

@@ -18,6 +18,12 @@
     if (status) status.textContent = text;
   }
 
+  // The page's own wording (in the coach's language), from the status element's data-msg-*.
+  function message(name) {
+    const status = document.getElementById("builder-status");
+    return (status && status.dataset["msg" + name]) || "";
+  }
+
   function saveOrder(list) {
     const ids = Array.from(list.children)
       .filter((el) => el.dataset && el.dataset.id)
@@ -30,12 +36,12 @@
     }).then((response) => {
       if (!response.ok) {
         return response.json().then((data) => {
-          announce(data.detail || "The new order could not be saved.");
-          window.alert(data.detail || "The new order could not be saved.");
+          announce(data.detail || message("Failed"));
+          window.alert(data.detail || message("Failed"));
           window.location.reload();
         });
       }
-      announce("New order saved.");
+      announce(message("Saved"));
       return null;
     });
   }
