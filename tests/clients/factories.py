@@ -15,6 +15,7 @@ from clients.models import (
     CheckInSchedule,
     ClientImport,
     ClientTag,
+    FormCheckReply,
     FormCheckVideo,
     Group,
     GroupMember,
@@ -526,3 +527,18 @@ class FormCheckVideoFactory(factory.django.DjangoModelFactory):
     height = 240
     size_bytes = factory.LazyAttribute(lambda o: o.file.size)
     original_name = "squat.mp4"
+
+
+@register
+class FormCheckReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FormCheckReply
+
+    organization = factory.SubFactory(OrganizationFactory)
+    video = factory.SubFactory(FormCheckVideoFactory, organization=factory.SelfAttribute("..organization"))
+    message = factory.SubFactory(
+        MessageFactory,
+        organization=factory.SelfAttribute("..organization"),
+        client=factory.SelfAttribute("..video.client"),
+        body="Nice depth; keep your chest up.",
+    )
