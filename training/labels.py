@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from string import ascii_uppercase
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 MUSCLE_NAMES = {
@@ -79,6 +80,16 @@ def value_label(value: str) -> str:
     """A stored word as shown: "body only" -> "Body only" (translated); an unknown one is capitalised."""
     name = str(value or "")
     return str(VALUE_NAMES.get(name, name.replace("_", " ").capitalize()))
+
+
+def value_in_sentence(value: str) -> str:
+    """A stored word inside a sentence: "Dumbbell" -> "dumbbell" in English and Spanish; German
+    keeps its capital, as its nouns always have one."""
+    shown = value_label(value)
+    language = (get_language() or "en").split("-")[0]
+    if language == "de" or not shown:
+        return shown
+    return shown[0].lower() + shown[1:]
 
 
 def value_choices(values) -> list[tuple[str, object]]:

@@ -129,7 +129,12 @@ def test_a_deposit_is_invoiced_with_the_services_tax_rate(client, studio, stripe
 
     client.force_login(studio.coach)
     page = client.get(f"/billing/invoices/{invoice.pk}/").content.decode()
-    assert "20% · £2.00" in page
+    # The tax summary: one row for the 20% rate, net £10.00, tax £2.00, gross £12.00.
+    summary = page.split('data-figure="tax-summary"', 1)[1].split("</table>", 1)[0]
+    assert (
+        '<tr><td>20%</td><td class="num">£10.00</td><td class="num">£2.00</td><td class="num">£12.00</td></tr>'
+        in summary
+    )
     pdf = client.get(f"/billing/invoices/{invoice.pk}/pdf/")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 

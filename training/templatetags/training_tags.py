@@ -26,6 +26,18 @@ def label_list(values) -> str:
 
 
 @register.filter
+def label_in_sentence(value: str) -> str:
+    """`kettlebells` → "kettlebells" inside a sentence (German keeps its capital)."""
+    return labels.value_in_sentence(value)
+
+
+@register.filter(name="labels_in_sentence")
+def label_list_in_sentence(values) -> str:
+    """["bands", "barbell"] → "bands, barbell" inside a sentence (German keeps its capitals)."""
+    return ", ".join(labels.value_in_sentence(v) for v in values or [])
+
+
+@register.filter
 def num(value) -> str:
     """A decimal without trailing zeros: 2.50 → 2.5, 5.00 → 5."""
     if value is None or value == "":
