@@ -120,6 +120,10 @@ class PortalHistoryView(ClientRequiredMixin, View):
             "selected_events": days.get(selected, []) if selected else [],
             "previous_month": previous_month,
             "next_month": next_month,
+            # The ?month= values, as the page reads them back (YYYY-MM).
+            "month_param": f"{first:%Y-%m}",
+            "previous_month_param": f"{previous_month:%Y-%m}",
+            "next_month_param": f"{next_month:%Y-%m}",
             "month_count": sum(len(e) for e in days.values()),
             "base_url": reverse("portal:history"),
             "error": error,

@@ -182,6 +182,7 @@ class CalendarView(CoachPageMixin, View):
         by_day: dict[date, list[Session]] = {d: [] for d in days}
         for session in feed.sessions:
             session.local_start, session.local_end = _wall(session.start_at, tz), _wall(session.end_at, tz)
+            session.time_value = f"{session.local_start:%H:%M}"  # what the drag-to-move form sends back
             session.colour = colour(session)
             session.move_url = reverse("booking:calendar_move", args=[session.pk])
             by_day.setdefault(session.local_start.date(), []).append(session)

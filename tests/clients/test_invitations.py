@@ -65,7 +65,7 @@ def test_invited_client_lands_in_the_portal_and_sees_only_their_record(client):
         {"full_name": "Chloe", "password1": "a-long-unusual-passphrase", "password2": "a-long-unusual-passphrase"},
     )
     assert response["Location"] == reverse("portal:home")
-    assert b"Welcome, Chloe" in client.get(reverse("portal:home")).content
+    assert b"Hi Chloe, here is your day" in client.get(reverse("portal:home")).content
     # Coach pages are not for clients.
     assert client.get(reverse("clients:list")).status_code == 404
     assert client.get(reverse("dashboard")).status_code == 302

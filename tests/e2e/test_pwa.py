@@ -114,7 +114,7 @@ def test_a_workout_logged_offline_is_kept_and_arrives_back_online(browser, live_
 
     # The start page opens from what the app kept.
     page.reload()
-    expect(page.get_by_role("heading", name=re.compile("Welcome, Ana"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Hi Ana, here is your day")).to_be_visible()
 
     # A page it never kept shows the offline page.
     page.goto("/portal/messages/")

@@ -32,7 +32,7 @@ def _link_in_last_email(live_url, pattern):
 def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     owner = MembershipFactory(role="owner")
     _login(page, owner.user.email)
-    page.get_by_role("link", name="Team").click()
+    page.get_by_role("link", name="Team", exact=True).click()  # the setup checklist also links to it
     page.get_by_label("Email").fill("new.coach@example.com")
     page.get_by_label("Role").select_option("coach")
     page.get_by_role("button", name="Send invitation").click()
@@ -71,7 +71,7 @@ def test_owner_invites_a_coach_and_a_client(page, live_server, screenshot_dir):
     page.locator("#id_password2").fill("a-long-unusual-passphrase")
     page.get_by_role("button", name="Accept invitation").click()
     page.wait_for_url(re.compile(r"/portal/"))
-    expect(page.get_by_role("heading", name="Welcome, Chloe")).to_be_visible()
+    expect(page.get_by_role("heading", name="Hi Chloe, here is your day")).to_be_visible()
     assert Client.objects.get(email="chloe@example.com").user is not None
 
 

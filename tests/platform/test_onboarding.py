@@ -17,13 +17,13 @@ def _done(org, but=("team",)) -> set[str]:
 
 def test_each_step_ticks_itself_as_the_business_sets_up(org, owner):
     from billing.models import BillingSettings
-    from branding.models import BrandSettings
+    from branding import services as branding
     from clients.models import IntakeForm, IntakeRequest
     from tests.booking.factories import AvailabilityRuleFactory, ServiceTypeFactory
     from tests.training.factories import ProgramFactory
 
     assert _done(org) == set()
-    BrandSettings.objects.update_or_create(organization=org, defaults={"display_name": "Northside"})
+    branding.save_brand(organization=org, actor=owner, display_name="Northside")  # as the brand page saves it
     assert _done(org) == {"brand"}
     ServiceTypeFactory(organization=org)
     assert "hours" not in _done(org)  # a service without hours is not bookable yet
