@@ -45,8 +45,21 @@ def browser():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser.new_context = _service_workers_blocked_unless_asked(browser.new_context)
         yield browser
         browser.close()
+
+
+def _service_workers_blocked_unless_asked(new_context):
+    """The app's service worker is driven by the installable-app tests, which pass
+    `service_workers="allow"`; elsewhere it is blocked, so a page flow measures the pages and
+    not the worker's background fetches (install, start-page refresh) racing them."""
+
+    def with_default(*args, **kwargs):
+        kwargs.setdefault("service_workers", "block")
+        return new_context(*args, **kwargs)
+
+    return with_default
 
 
 @pytest.fixture

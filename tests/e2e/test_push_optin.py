@@ -46,7 +46,10 @@ def test_the_switch_is_offered_on_a_phone(page, screenshot_dir):
 def test_an_iphone_outside_the_home_screen_app_is_told_to_add_it(browser, live_server, settings, screenshot_dir):
     settings.ALLOWED_HOSTS = ["*"]
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, user_agent=IPHONE_SAFARI
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        user_agent=IPHONE_SAFARI,
+        service_workers="allow",
     )
     page = context.new_page()
     try:

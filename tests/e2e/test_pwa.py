@@ -41,7 +41,12 @@ def _client_with_a_workout_today():
 
 def _phone(browser, live_server, **options):
     context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **options
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        service_workers="allow",
+        **options,
     )
     page = context.new_page()
     page.set_default_timeout(10000)
