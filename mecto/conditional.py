@@ -76,8 +76,11 @@ class CachedCatalogueMixin:
     cache. The view says which scopes its answer depends on (`catalogue_scopes`) and when an
     answer is personal and must not be shared (`catalogue_cacheable`)."""
 
-    def catalogue_scopes(self) -> list[str]:  # pragma: no cover - every user defines it
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The scopes are what makes a cached answer go stale: a view without them must not start.
+        if not callable(getattr(cls, "catalogue_scopes", None)):
+            raise TypeError(f"{cls.__name__} uses CachedCatalogueMixin without catalogue_scopes()")
 
     def catalogue_cacheable(self) -> bool:
         return True
