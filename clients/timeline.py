@@ -79,6 +79,10 @@ def _title(event, health: bool = True) -> str:
             ) % {"workout": what, "n": records}
         return _("Finished %(workout)s (%(sets)s sets)") % {"workout": what, "sets": p.get("sets", 0)}
     if name == "pr.achieved":
+        # One workout can set both kinds of record on one exercise: say which, or the two read alike.
+        kind = {"e1rm": _("estimated one-rep max"), "load": _("heaviest load")}.get(p.get("kind", ""))
+        if kind:
+            return _("New personal record: %(exercise)s (%(kind)s)") % {"exercise": p.get("exercise", ""), "kind": kind}
         return _("New personal record: %(exercise)s") % {"exercise": p.get("exercise", "")}
     if name == "checkin.submitted":
         return _("Submitted a check-in")
