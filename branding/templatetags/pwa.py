@@ -43,11 +43,15 @@ def app_body(context):
     organization, brand = pwa.app_brand(request)
     if _on_a_business_page_for_a_stranger(context, organization):
         return {"enabled": False}
+    is_client = bool(request.user.is_authenticated and tenant is not None and tenant.is_client)
     return {
         "enabled": True,
         "brand": brand,
         "user_key": pwa.user_key(request.user),
-        # The install prompt is for clients, on the pages of their portal.
-        "offer_install": bool(request.user.is_authenticated and tenant is not None and tenant.is_client),
+        # The install prompt and the service worker (offline queue, app shell) are for clients,
+        # on the pages of their portal; the team's pages are plain pages (a coach who turns on
+        # push registers the worker from the account page).
+        "offer_install": is_client,
+        "register_worker": is_client,
         "request": request,
     }

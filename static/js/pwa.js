@@ -72,7 +72,7 @@
   var retry = document.querySelector("[data-app-retry]");
   if (retry) retry.addEventListener("click", function (event) { event.preventDefault(); location.reload(); });
 
-  if ("serviceWorker" in navigator) {
+  if ("serviceWorker" in navigator && shell.dataset.serviceWorker) {
     var worker = function () {
       return navigator.serviceWorker.ready.then(function (registration) { return registration.active; });
     };

@@ -316,11 +316,15 @@ def test_every_page_links_the_manifest_and_offers_the_app_to_clients_only(client
     assert f'<link rel="manifest" href="{reverse("pwa:manifest")}" crossorigin="use-credentials">' in page
     assert '<meta name="theme-color" content="#1e3a8a">' in page
     assert 'id="app-install"' in page and "js/pwa.js" in page
+    assert f'data-service-worker="{reverse("pwa:service_worker")}"' in page
 
+    # The team's pages are plain pages: no install prompt, and no worker registered by them
+    # (it would answer every navigation of a coach's working day).
     coach = MembershipFactory(organization=org, role="coach").user
     client.force_login(coach)
     page = client.get(reverse("dashboard")).content.decode()
     assert 'rel="manifest"' in page and 'id="app-install"' not in page
+    assert "data-service-worker" not in page
 
 
 def test_csp_allows_our_own_worker_and_manifest_only(client):
