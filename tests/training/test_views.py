@@ -257,6 +257,8 @@ def test_generate_page_prefills_from_the_intake(web, org, library, monkeypatch):
     assert response.url == reverse("training:builder", args=[program.pk])
     page = web.get(response.url)
     assert b"Everything fits" in page.content and b"Why this draft" in page.content
+    # Equipment and injuries are both written mid-sentence, in the same case.
+    assert "4 days × 45 min, dumbbell; injuries: knee." in page.content.decode()
     bad = web.post(reverse("training:generate"), {"goal": "fat_loss", "days_per_week": 9})
     assert bad.status_code == 400
 
