@@ -311,6 +311,11 @@ class ManualBookingForm(forms.Form):
 class MoveSessionForm(forms.Form):
     date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     time = forms.TimeField(label=_("New time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    anyway = forms.BooleanField(
+        label=_("Move it even outside working hours or inside the notice period"),
+        required=False,
+        help_text=_("Without this, the move follows the rules a client's booking meets, as the calendar does."),
+    )
 
 
 class SessionNotesForm(forms.Form):

@@ -577,7 +577,8 @@ def update_session(
 
     `check_availability` holds a move to the rules a client's booking meets (the coach's
     hours, minimum notice, other sessions with their buffers, busy calendar times): the
-    calendar's drag and drop asks for it; the session page may place a session anywhere free."""
+    calendar's drag and drop and the session page ask for it; the session page's "move it
+    anyway" places a session anywhere free (clashes are always refused)."""
     session = Session.objects.select_for_update().select_related("service", "coach").get(pk=session.pk)
     if session.status != Session.Status.SCHEDULED:
         raise BookingError(_("This session was cancelled."))

@@ -115,7 +115,12 @@ class SessionDetailView(CoachPageMixin, View):
                         start = services.local_start(
                             day=form.cleaned_data["date"], at=form.cleaned_data["time"], time_zone=self.coach_zone()
                         )
-                        services.update_session(session=session, actor=request.user, start_at=start)
+                        services.update_session(
+                            session=session,
+                            actor=request.user,
+                            start_at=start,
+                            check_availability=not form.cleaned_data["anyway"],
+                        )
                     except DomainError as exc:
                         apply_domain_error(form, exc)
                     else:

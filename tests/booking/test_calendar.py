@@ -197,3 +197,21 @@ def test_calendar_queries_do_not_grow_with_sessions_and_workouts(coach_web, stud
     add(6, 3)
     add(6, 4)
     assert [count(url, query) for url, query in pages] == before
+
+
+@freeze_time(NOW)
+def test_the_session_page_moves_by_the_same_rules_unless_the_coach_says_anyway(coach_web, studio):
+    booking = _book(studio, TUE_10)
+    page = reverse("booking:session", args=[booking.session_id])
+    refused = coach_web.post(page, {"action": "move", "date": "2026-06-03", "time": "20:00"})
+    assert (
+        refused.status_code == 400
+        and "outside" in refused.content.decode()
+        and "working hours" in refused.content.decode()
+    )
+    booking.session.refresh_from_db()
+    assert booking.session.start_at == TUE_10
+    moved = coach_web.post(page, {"action": "move", "date": "2026-06-03", "time": "20:00", "anyway": "on"})
+    assert moved.status_code == 302
+    booking.session.refresh_from_db()
+    assert booking.session.start_at == datetime(2026, 6, 3, 20, 0, tzinfo=LONDON)
