@@ -30,7 +30,7 @@ def _habits(client, moment: Moment):
 # --- Habits ------------------------------------------------------------------------------------------
 def habits_today(client, moment: Moment) -> dict:
     """The habits to tick now (due today, or yesterday's while its grace period lasts)."""
-    rows = selectors_habits.today_for_client(client=client, now=moment.now)
+    rows = selectors_habits.today_for_client(client=client, now=moment.now, loaded=_habits(client, moment))
     items = []
     for row in rows:
         habit = row["habit"]

@@ -78,12 +78,16 @@ def logs_by_day(habits: Iterable[Habit], *, start: date, end: date) -> dict[tupl
     return {(log.habit_id, log.date): log for log in rows}
 
 
-def today_for_client(*, client, now: datetime | None = None) -> list[dict]:
+def today_for_client(*, client, now: datetime | None = None, loaded: tuple | None = None) -> list[dict]:
     """The client's habits to act on now: due (or countable) today, and yesterday's while it is
-    still inside its grace period, each with its log and stats."""
+    still inside its grace period, each with its log and stats. `loaded`: the client's habits
+    and their stats (`habit_stats_for`) when the caller read them already."""
     now = now or timezone.now()
-    habits = list(client_habits(client=client))
-    stats = habit_stats_for(habits, now=now)
+    if loaded is None:
+        habits = list(client_habits(client=client))
+        stats = habit_stats_for(habits, now=now)
+    else:
+        habits, stats = loaded
     settings = _settings_by_org({client.organization_id}).get(client.organization_id) or HabitSettings()
     today = rules.local_date(now, client.time_zone)
     logs = logs_by_day(habits, start=today - timedelta(days=1), end=today)

@@ -308,3 +308,20 @@ def test_query_counts_stay_the_same_with_more_data(client, londoner, django_asse
             with django_assert_max_num_queries(counts[url]):
                 response = (client if url.startswith("/portal") else api).get(url)
             assert response.status_code == 200
+
+
+def test_the_home_reads_the_clients_habits_once(client, londoner, django_assert_max_num_queries):
+    """Today's habits, the streaks and the week's figure share one read of the habits."""
+    client.force_login(londoner.user)
+    with freeze_time(NOW):
+        _fill(londoner, 3)
+        for url in (reverse("portal:home"), "/api/v1/me/home/"):
+            (client if url.startswith("/portal") else api_as(londoner.user)).get(url)
+            with django_assert_max_num_queries(100) as few:
+                (client if url.startswith("/portal") else api_as(londoner.user)).get(url)
+            habit_reads = [
+                q["sql"]
+                for q in few.captured_queries
+                if q["sql"].lstrip().startswith("SELECT") and 'FROM "nutrition_habit" ' in q["sql"]
+            ]
+            assert len(habit_reads) == 1, habit_reads
