@@ -1,6 +1,6 @@
 """Billing for the demo business (`manage.py seed_demo`): plans, five months of invoices and
-payments, one open and one overdue invoice, and two memberships paid by hand, so the revenue
-overview is not empty. Safe to run again: every invoice and payment is keyed."""
+payments, one open and one overdue invoice, two memberships paid by hand, and twelve months
+of membership history (`demo_history`), so the revenue overview and report are not empty. Safe to run again: every invoice and payment is keyed."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.utils import timezone
 from mecto.demo import demo_seeder
 
 from . import periods, services
+from .demo_history import seed_history
 from .models import Invoice, Plan, Subscription
 
 PLANS = {
@@ -143,6 +144,7 @@ def seed_demo_billing(*, organization, owner, clients: dict, now: datetime | Non
                     send_receipt=False,
                     actor=owner,
                 )
+    seed_history(organization=organization, owner=owner, clients=clients, plans=plans, now=now)
     return Invoice.objects.for_org(organization).count() - made
 
 

@@ -30,19 +30,23 @@ def test_seed_demo_fills_the_revenue_overview_once(client, demo):
         ("10 PT sessions", "package"),
         ("Monthly club", "membership"),
         ("Nutrition plan", "service"),
+        ("Premium coaching", "membership"),
     ]
     invoices = Invoice.objects.for_org(org)
     assert dict(invoices.values_list("number", "issued_at")) == first  # nothing added or moved
-    assert invoices.count() == 9 and invoices.filter(status=Invoice.Status.PAID).count() == 7
+    # Nine invoices of the three first demo clients, and 31 periods of twelve months' history.
+    assert invoices.count() == 40 and invoices.filter(status=Invoice.Status.PAID).count() == 38
     assert invoices.overdue().count() == 1 and invoices.filter(status=Invoice.Status.OPEN).count() == 2
-    assert Payment.objects.for_org(org).count() == 7
-    assert Subscription.objects.for_org(org).filter(status=Subscription.Status.ACTIVE).count() == 2
+    assert Payment.objects.for_org(org).count() == 38
+    assert Subscription.objects.for_org(org).filter(status=Subscription.Status.ACTIVE).count() == 4
+    assert Subscription.objects.for_org(org).filter(status=Subscription.Status.CANCELLED).count() == 4
 
     summary = selectors.revenue_summary(organization=org)
-    assert summary.mrr_minor == 24000 and summary.active_memberships == 2
+    # Chloe and Tara's club (120 each), Nina back on the club, Maya on Premium (220).
+    assert summary.mrr_minor == 58000 and summary.active_memberships == 4
     assert summary.overdue.count == 1 and summary.outstanding.count == 1
-    # Paid in June, July, August, September, October and November.
-    assert [m["net_minor"] > 0 for m in summary.months[-6:]] == [True] * 6
+    # Paid in every one of the last twelve months.
+    assert [m["net_minor"] > 0 for m in summary.months[-12:]] == [True] * 12
 
     chloe = Client.objects.for_org(org).get(email="client@demo.mecto.test")
     # Her membership period's 4 sessions; her packages were paid over 90 days ago and expired.
