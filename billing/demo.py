@@ -1,6 +1,7 @@
 """Billing for the demo business (`manage.py seed_demo`): plans, five months of invoices and
 payments, one open and one overdue invoice, two memberships paid by hand, and twelve months
-of membership history (`demo_history`), so the revenue overview and report are not empty. Safe to run again: every invoice and payment is keyed."""
+of membership history (`demo_history`), so the revenue overview and report are not empty.
+Safe to run again: every invoice and payment is keyed."""
 
 from __future__ import annotations
 
