@@ -31,9 +31,7 @@ class PlanRequest(OrgOwned):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.CASCADE, related_name="plan_requests", verbose_name=_("client")
     )
-    plan = models.ForeignKey(
-        "billing.Plan", on_delete=models.PROTECT, related_name="requests", verbose_name=_("plan")
-    )
+    plan = models.ForeignKey("billing.Plan", on_delete=models.PROTECT, related_name="requests", verbose_name=_("plan"))
     message = models.CharField(_("message from the client"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
@@ -77,8 +75,8 @@ class PlanRequest(OrgOwned):
 
 class InvoiceReminder(OrgOwned):
     """One scheduled reminder of a hand-paid invoice: `offset_days` before (negative) or after
-    its due date. A scheduled one exists once per invoice and offset, so each is sent once; a
-coach's "Send reminder" is recorded too (`is_manual`), so the overdue list counts both."""
+        its due date. A scheduled one exists once per invoice and offset, so each is sent once; a
+    coach's "Send reminder" is recorded too (`is_manual`), so the overdue list counts both."""
 
     invoice = models.ForeignKey(
         "billing.Invoice", on_delete=models.CASCADE, related_name="scheduled_reminders", verbose_name=_("invoice")

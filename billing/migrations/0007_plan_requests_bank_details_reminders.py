@@ -8,80 +8,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_person_and_business_language'),
-        ('billing', '0006_billing_settings_legal_name_registration_tax_defaults'),
-        ('clients', '0025_form_check_videos'),
+        ("accounts", "0005_person_and_business_language"),
+        ("billing", "0006_billing_settings_legal_name_registration_tax_defaults"),
+        ("clients", "0025_form_check_videos"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='billingsettings',
-            name='bank_account_holder',
-            field=models.CharField(blank=True, max_length=140, verbose_name='account holder'),
+            model_name="billingsettings",
+            name="bank_account_holder",
+            field=models.CharField(blank=True, max_length=140, verbose_name="account holder"),
         ),
         migrations.AddField(
-            model_name='billingsettings',
-            name='bank_account_number',
-            field=models.CharField(blank=True, help_text='Where clients send transfers.', max_length=64, verbose_name='IBAN or account number'),
+            model_name="billingsettings",
+            name="bank_account_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Where clients send transfers.",
+                max_length=64,
+                verbose_name="IBAN or account number",
+            ),
         ),
         migrations.AddField(
-            model_name='billingsettings',
-            name='bank_code',
-            field=models.CharField(blank=True, max_length=32, verbose_name='sort code, BIC or routing number'),
+            model_name="billingsettings",
+            name="bank_code",
+            field=models.CharField(blank=True, max_length=32, verbose_name="sort code, BIC or routing number"),
         ),
         migrations.AddField(
-            model_name='billingsettings',
-            name='reminder_offsets',
-            field=models.JSONField(blank=True, default=billing.models.default_reminder_offsets, verbose_name='reminder days'),
+            model_name="billingsettings",
+            name="reminder_offsets",
+            field=models.JSONField(
+                blank=True, default=billing.models.default_reminder_offsets, verbose_name="reminder days"
+            ),
         ),
         migrations.AddField(
-            model_name='billingsettings',
-            name='reminders_enabled',
-            field=models.BooleanField(default=True, help_text='Email clients about invoices they pay by hand, before and after the due date.', verbose_name='send payment reminders'),
+            model_name="billingsettings",
+            name="reminders_enabled",
+            field=models.BooleanField(
+                default=True,
+                help_text="Email clients about invoices they pay by hand, before and after the due date.",
+                verbose_name="send payment reminders",
+            ),
         ),
         migrations.CreateModel(
-            name='InvoiceReminder',
+            name="InvoiceReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('offset_days', models.SmallIntegerField(verbose_name='days from the due date')),
-                ('is_manual', models.BooleanField(default=False, verbose_name='sent by hand')),
-                ('sent_at', models.DateTimeField(verbose_name='sent')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scheduled_reminders', to='billing.invoice', verbose_name='invoice')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("offset_days", models.SmallIntegerField(verbose_name="days from the due date")),
+                ("is_manual", models.BooleanField(default=False, verbose_name="sent by hand")),
+                ("sent_at", models.DateTimeField(verbose_name="sent")),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scheduled_reminders",
+                        to="billing.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice reminder',
-                'verbose_name_plural': 'invoice reminders',
-                'ordering': ['-sent_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_manual', False)), fields=('invoice', 'offset_days'), name='invoice_reminder_once_per_offset')],
+                "verbose_name": "invoice reminder",
+                "verbose_name_plural": "invoice reminders",
+                "ordering": ["-sent_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_manual", False)),
+                        fields=("invoice", "offset_days"),
+                        name="invoice_reminder_once_per_offset",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PlanRequest',
+            name="PlanRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='message from the client')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the coach'), ('approved', 'Approved'), ('declined', 'Declined'), ('cancelled', 'Cancelled by the client')], default='pending', max_length=12, verbose_name='status')),
-                ('decline_reason', models.CharField(blank=True, max_length=300, verbose_name='reason for declining')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_requests', to='clients.client', verbose_name='client')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='billing.invoice', verbose_name='invoice')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='billing.plan', verbose_name='plan')),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='billing.subscription', verbose_name='membership')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="message from the client")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the coach"),
+                            ("approved", "Approved"),
+                            ("declined", "Declined"),
+                            ("cancelled", "Cancelled by the client"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decline_reason", models.CharField(blank=True, max_length=300, verbose_name="reason for declining")),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plan_requests",
+                        to="clients.client",
+                        verbose_name="client",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="billing.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="billing.plan",
+                        verbose_name="plan",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="billing.subscription",
+                        verbose_name="membership",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan request',
-                'verbose_name_plural': 'plan requests',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['organization', 'status', 'created_at'], name='plan_request_org_status')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('client', 'plan'), name='plan_request_one_open_per_plan')],
+                "verbose_name": "plan request",
+                "verbose_name_plural": "plan requests",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["organization", "status", "created_at"], name="plan_request_org_status")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("client", "plan"),
+                        name="plan_request_one_open_per_plan",
+                    )
+                ],
             },
         ),
     ]

@@ -51,7 +51,9 @@ def checked_reminder_offsets(value, *, field: str = "reminder_offsets") -> list[
     if isinstance(value, str):
         parts = [p for p in re.split(r"[,;\s]+", value.replace("\u2212", "-").strip()) if p]
         if not all(re.fullmatch(r"[+-]?\d{1,3}", p) for p in parts):
-            raise BillingError(_("Write whole numbers of days separated by commas, for example -3, 0, 3, 7."), field=field)
+            raise BillingError(
+                _("Write whole numbers of days separated by commas, for example -3, 0, 3, 7."), field=field
+            )
         offsets = [int(p) for p in parts]
     elif isinstance(value, list | tuple):
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
@@ -143,7 +145,9 @@ def reminder_key(invoice: Invoice, offset: int) -> str:
 
 @transaction.atomic
 def _queue_reminder(invoice: Invoice, offset: int, now: datetime) -> int:
-    invoice = Invoice.objects.select_for_update(of=("self",)).select_related("client", "organization").get(pk=invoice.pk)
+    invoice = (
+        Invoice.objects.select_for_update(of=("self",)).select_related("client", "organization").get(pk=invoice.pk)
+    )
     if invoice.status != Invoice.Status.OPEN or invoice.client is None:
         return 0
     try:
@@ -168,7 +172,9 @@ def _queue_reminder(invoice: Invoice, offset: int, now: datetime) -> int:
 def record_manual_reminder(invoice: Invoice, now: datetime | None = None) -> None:
     """A coach's "Send reminder", counted with the scheduled ones on the overdue list."""
     now = now or timezone.now()
-    days = (periods.local_today(invoice.organization.time_zone, now) - _due_date(invoice, invoice.organization.time_zone)).days
+    days = (
+        periods.local_today(invoice.organization.time_zone, now) - _due_date(invoice, invoice.organization.time_zone)
+    ).days
     InvoiceReminder.objects.create(
         organization=invoice.organization, invoice=invoice, offset_days=days, is_manual=True, sent_at=now
     )

@@ -208,9 +208,7 @@ def _queue(plan_request: PlanRequest, outcome: str, context: dict) -> None:
 def plan_request_people(*, client: Client) -> list:
     """Who answers a client's request: their coach when they manage billing, else everyone in
     the business who does."""
-    members = list(
-        Membership.objects.filter(organization=client.organization, is_active=True).select_related("user")
-    )
+    members = list(Membership.objects.filter(organization=client.organization, is_active=True).select_related("user"))
     if client.coach_id:
         coach = next((m for m in members if m.user_id == client.coach_id), None)
         if coach is not None and role_can(coach.role, "billing.manage"):
