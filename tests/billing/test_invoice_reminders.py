@@ -287,3 +287,14 @@ def test_a_package_invoice_shows_bank_details_in_the_portal(client, org, client_
     client.force_login(client_record.user)
     page = client.get("/portal/billing/").content.decode()
     assert "How to pay" in page and "GB33BUKB20201555555555" in page and invoice.number in page
+
+
+def test_the_invoice_pdf_carries_the_bank_details_while_open(org, client_record, no_stripe):
+    from billing import pdf, selectors
+
+    invoice = services.sell_plan(client=client_record, plan=PlanFactory(organization=org), send_email=False)
+    invoice = selectors.invoice_detail_queryset(organization=org).get(pk=invoice.pk)
+    plain = pdf.invoice_pdf(invoice)
+    services.update_billing_settings(organization=org, bank_account_number="GB33BUKB20201555555555")
+    with_bank = pdf.invoice_pdf(invoice)
+    assert with_bank.startswith(b"%PDF-") and len(with_bank) > len(plain)
