@@ -276,9 +276,16 @@ def with_reminder_status(invoices, *, organization, now: datetime | None = None)
         if invoice.pk not in hand_paid or not invoice.due_at:
             continue
         last = max(sent.get(invoice.pk, []), default=None)
-        for offset in offsets:
+        for offset in reversed(offsets):  # the latest step that has come goes at the next beat
             moment = reminder_moment(invoice, offset, tz)
-            if moment > now and (last is None or offset > last):
-                invoice.next_reminder_at = moment
+            if invoice.issued_at <= moment <= now:
+                if last is None or offset > last:
+                    invoice.next_reminder_at = now
                 break
+        if invoice.next_reminder_at is None:
+            for offset in offsets:
+                moment = reminder_moment(invoice, offset, tz)
+                if moment > now and (last is None or offset > last):
+                    invoice.next_reminder_at = moment
+                    break
     return invoices

@@ -84,6 +84,7 @@ class PortalBillingView(ClientRequiredMixin, View):
                 "checkout": request.GET.get("checkout", ""),
                 "plan_requests": plan_requests,
                 "requested_plan_ids": {r.plan_id for r in plan_requests if r.is_pending},
+                "member_plan_ids": {s.plan_id for s in selectors.client_subscriptions(client=client) if s.is_live},
                 "request_form": PlanRequestForm(),
                 "bank": services.payment_instructions(client.organization, row=row),
             },

@@ -298,3 +298,14 @@ def test_the_invoice_pdf_carries_the_bank_details_while_open(org, client_record,
     services.update_billing_settings(organization=org, bank_account_number="GB33BUKB20201555555555")
     with_bank = pdf.invoice_pdf(invoice)
     assert with_bank.startswith(b"%PDF-") and len(with_bank) > len(plain)
+
+
+def test_a_step_that_came_but_was_not_sent_yet_is_next_today(client, org, coach, invoice):
+    from datetime import date
+
+    from mecto.localization import format_date
+
+    client.force_login(coach)
+    with freeze_time("2026-04-01 12:00"):  # day 3 came on 30 March; the beat has not run
+        page = client.get("/billing/invoices/?status=overdue").content.decode()
+    assert "0 sent" in page and f"next on {format_date(date(2026, 4, 1))}" in page
