@@ -2,10 +2,12 @@
 the coach gets a task, approves (one invoice, however often) or declines with a reason, and
 the client is emailed either way, in their language."""
 
+import threading
 import uuid
 
 import pytest
 from django.core import mail
+from django.db import connections
 
 from automation.models import CoachTask
 from billing import services
@@ -245,3 +247,48 @@ def test_decline_from_the_page_without_a_reason_changes_nothing(client, org, han
     )
     plan_request.refresh_from_db()
     assert plan_request.status == "declined" and plan_request.decline_reason == "Not this month"
+
+
+def _in_threads(target, count):
+    """Run `target(i)` in `count` threads released together; the exceptions they raised."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            target(i)
+        except Exception as exc:  # reported to the test, so a failure in a thread fails it
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.engine
+def test_concurrent_asks_and_approvals_make_one_request_and_one_invoice(settings):
+    settings.STRIPE_SECRET_KEY = ""
+    org = OrganizationFactory()
+    coach = MembershipFactory(organization=org, role="coach").user
+    customer = ClientFactory(organization=org, email="race@example.com")
+    plan = PlanFactory(organization=org)
+
+    def ask(_i):
+        try:
+            services.request_plan(client=customer, plan=plan)
+        except services.BillingError:
+            pass  # the others are told they already asked
+
+    assert _in_threads(ask, 4) == []
+    plan_request = PlanRequest.objects.get(client=customer, plan=plan)
+    assert _in_threads(lambda _i: services.approve_plan_request(plan_request=plan_request, actor=coach), 4) == []
+    assert Invoice.objects.filter(organization=org).count() == 1
+    plan_request.refresh_from_db()
+    assert plan_request.status == "approved" and plan_request.invoice is not None
