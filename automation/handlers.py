@@ -4,7 +4,7 @@ a no-op as well."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
@@ -126,3 +126,30 @@ def alert_of_booking(event) -> None:
         detail=detail,
         path=reverse("booking:session", args=[session.pk]),
     )
+
+
+@subscribe("plan.requested", name="automation.task_for_plan_request")
+def task_for_plan_request(event) -> None:
+    """A client asked for a plan: their coach (or whoever manages billing) gets a task to answer."""
+    from billing.services import plan_request_people
+
+    from .models import CoachTask
+    from .tasks_service import create_task
+
+    client = Client.objects.for_org(event.organization).filter(pk=event.payload.get("client_id")).first()
+    if client is None:
+        return
+    payload = event.payload
+    title = _("%(client)s asked for %(plan)s") % {"client": client.full_name, "plan": payload.get("plan", "")}
+    detail = payload.get("message") or _("Approve it to issue the invoice, or decline it with a reason.")
+    for person in plan_request_people(client=client):
+        create_task(
+            event.organization,
+            title=title,
+            detail=detail,
+            client=client,
+            assignee=person,
+            due_at=event.created_at + timedelta(days=1),
+            source=CoachTask.Source.SYSTEM,
+            source_key=f"plan-request:{payload.get('request_id')}:{person.pk}",
+        )

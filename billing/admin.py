@@ -27,9 +27,11 @@ from .models import (
     CreditNote,
     Invoice,
     InvoiceLine,
+    InvoiceReminder,
     Payment,
     PaymentLink,
     Plan,
+    PlanRequest,
     Purchase,
     StripeCustomer,
     StripeEvent,
@@ -49,9 +51,10 @@ class BillingSettingsAdmin(admin.ModelAdmin):
         "stripe_account_id",
         "stripe_charges_enabled",
         "invoice_prefix",
+        "reminders_enabled",
         "updated_at",
     ]
-    list_filter = ["prices_include_tax", "stripe_charges_enabled", "stripe_details_submitted"]
+    list_filter = ["prices_include_tax", "stripe_charges_enabled", "stripe_details_submitted", "reminders_enabled"]
     search_fields = ["organization__name", "organization__slug", "legal_name", "tax_number", "stripe_account_id"]
     list_select_related = ["organization"]
     readonly_fields = [
@@ -566,3 +569,63 @@ class StripeCustomerAdmin(admin.ModelAdmin):
     list_filter = ["organization"]
     list_select_related = ["client", "organization"]
     readonly_fields = ["client", "account_id", "customer_id"]
+
+
+# --- Plan requests and scheduled reminders -------------------------------------------------------------
+@admin.action(description=_("Approve and invoice"))
+def approve_plan_requests(modeladmin, request, queryset):
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda row: services.approve_plan_request(plan_request=row, actor=request.user),
+        done=lambda n: ngettext("%(n)s request approved.", "%(n)s requests approved.", n) % {"n": n},
+    )
+
+
+@admin.register(PlanRequest)
+class PlanRequestAdmin(admin.ModelAdmin):
+    """Answered in the business's pages (the decline reason is for the client); approving is
+    the service's, so the invoice is issued once."""
+
+    list_display = ["plan", client_link, "organization", "status", "invoice", "created_at", "decided_at"]
+    list_filter = ["status", "organization", "plan__kind"]
+    search_fields = ["client__first_name", "client__last_name", "client__email", "plan__name", "message"]
+    list_select_related = ["plan", "client", "organization", "invoice"]
+    date_hierarchy = "created_at"
+    actions = [approve_plan_requests]
+    readonly_fields = [
+        "public_id",
+        "organization",
+        "client",
+        "plan",
+        "message",
+        "status",
+        "decline_reason",
+        "invoice",
+        "subscription",
+        "decided_by",
+        "decided_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(InvoiceReminder)
+class InvoiceReminderAdmin(admin.ModelAdmin):
+    """What was sent, for support: read-only (a row is what keeps a reminder from going twice)."""
+
+    list_display = ["invoice", "organization", "offset_days", "is_manual", "sent_at"]
+    list_filter = ["is_manual", "organization"]
+    search_fields = ["invoice__number", "invoice__client__last_name", "invoice__client__email"]
+    list_select_related = ["invoice", "organization"]
+    date_hierarchy = "sent_at"
+    readonly_fields = ["organization", "invoice", "offset_days", "is_manual", "sent_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -35,6 +35,12 @@ class BillingConfig(AppConfig):
         payments.register_booking_checkout(booking_checkout)
         for section in (invoices_section, memberships_section, payments_section):
             support.register_client_section(section)
+        from clients import page_sections
+
+        from .views.requests import client_plan_requests_section
+
+        page_sections.register(client_plan_requests_section, order=45)
+        add_periodic_task("billing-invoice-reminders", "billing.send_invoice_reminders", crontab(minute=10))
 
         add_periodic_task("billing-renew-memberships", "billing.renew_memberships", crontab(minute=5))
         add_periodic_task("billing-dunning", "billing.run_dunning", crontab(minute=20))

@@ -116,6 +116,11 @@ class BillingSettingsForm(forms.ModelForm):
             "credit_note_prefix",
             "payment_terms_days",
             "invoice_footer",
+            "bank_account_holder",
+            "bank_account_number",
+            "bank_code",
+            "reminders_enabled",
+            "reminder_offsets",
         ]
         widgets = {
             "legal_name": forms.TextInput(attrs={"autocomplete": "organization"}),
@@ -124,9 +129,21 @@ class BillingSettingsForm(forms.ModelForm):
             "invoice_footer": forms.Textarea(attrs={"rows": 4}),
         }
 
+    reminder_offsets = forms.CharField(
+        label=_("Reminder days"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Days from the due date, separated by commas: negative before it, 0 on the day, positive after. "
+            "For example -3, 0, 3, 7, 14 (from -30 to 90, at most 8). Sent at 9:00 your time."
+        ),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["default_tax_rate"].required = False  # left empty: no tax
+        if not self.is_bound and self.instance is not None:
+            self.initial["reminder_offsets"] = ", ".join(str(v) for v in self.instance.reminder_offsets or [])
 
     def clean_default_tax_rate(self):
         value = self.cleaned_data.get("default_tax_rate")
@@ -134,6 +151,21 @@ class BillingSettingsForm(forms.ModelForm):
 
     def _post_clean(self):
         pass  # the service validates
+
+
+class PlanRequestForm(forms.Form):
+    """A client asks for a plan (the business takes no card payments)."""
+
+    message = forms.CharField(
+        label=_("Message to your coach (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DeclineRequestForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (the client reads it)"), max_length=300)
 
 
 class InvoiceLineForm(forms.Form):

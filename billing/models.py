@@ -24,6 +24,10 @@ from mecto.tenancy import OrgOwned, OrgQuerySet
 TAX_RATE_VALIDATORS = [MinValueValidator(0), MaxValueValidator(100)]
 
 
+def default_reminder_offsets() -> list[int]:
+    return [-3, 0, 3, 7, 14]
+
+
 class BillingSettings(OrgOwned):
     """One row per business: its Stripe connected account, invoice numbering and wording.
 
@@ -85,6 +89,19 @@ class BillingSettings(OrgOwned):
         max_length=1000,
         help_text=_("Bank details for transfers, thank-you note."),
     )
+    # How to pay by transfer: shown on invoices, emails and the portal when there is no card payment.
+    bank_account_holder = models.CharField(_("account holder"), max_length=140, blank=True)
+    bank_account_number = models.CharField(
+        _("IBAN or account number"), max_length=64, blank=True, help_text=_("Where clients send transfers.")
+    )
+    bank_code = models.CharField(_("sort code, BIC or routing number"), max_length=32, blank=True)
+    # Reminders of hand-paid invoices: days from the due date (negative: before it).
+    reminders_enabled = models.BooleanField(
+        _("send payment reminders"),
+        default=True,
+        help_text=_("Email clients about invoices they pay by hand, before and after the due date."),
+    )
+    reminder_offsets = models.JSONField(_("reminder days"), default=default_reminder_offsets, blank=True)
     # Counters for gap-free numbering: the row is locked while a number is taken, so the
     # number and the document it belongs to commit (or roll back) together.
     next_invoice_number = models.PositiveIntegerField(default=1, editable=False)
@@ -106,6 +123,10 @@ class BillingSettings(OrgOwned):
     @property
     def takes_card_payments(self) -> bool:
         return bool(self.stripe_account_id and self.stripe_charges_enabled and settings.STRIPE_SECRET_KEY)
+
+    @property
+    def has_bank_details(self) -> bool:
+        return bool(self.bank_account_number)
 
     @property
     def address_lines(self) -> list[str]:
@@ -700,3 +721,6 @@ class StripeCustomer(OrgOwned):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+from .models_requests import InvoiceReminder, PlanRequest  # noqa: E402, F401  (models of their own module)

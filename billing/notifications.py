@@ -97,6 +97,7 @@ def compose_invoice(message) -> comms.Composed | None:
         "pay_url": _pay_url(invoice),
         "portal_url": _portal_url() if invoice.client.user_id else "",
         "footer": billing_settings(invoice.organization).invoice_footer,
+        "bank": _bank(invoice) if not paid else None,
     }
     subject, text, html = _render("billing_receipt" if paid else "billing_invoice", context, invoice.organization)
     stamp = "receipt_sent_at" if paid else "emailed_at"
@@ -226,8 +227,16 @@ def compose_dunning(message) -> comms.Composed | None:
         template = "billing_overdue_reminder"
         context["portal_url"] = context["portal_url"] if invoice.client.user_id else ""
         context["footer"] = _settings(invoice.organization).invoice_footer
+        context["bank"] = _bank(invoice)
     subject, text, html = _render(template, context, invoice.organization)
     return comms.Composed(subject=subject, text=text, html=html)
+
+
+def _bank(invoice: Invoice):
+    """How to pay the invoice by transfer (None when the business takes cards or gave no details)."""
+    from .services import payment_instructions
+
+    return payment_instructions(invoice.organization, reference=invoice.number)
 
 
 def _settings(organization):

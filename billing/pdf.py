@@ -284,6 +284,7 @@ def _invoice_pdf(invoice: Invoice) -> bytes:
             story.append(
                 Paragraph(f"{_esc(note.number)} · {_date(note.issued_at, tz)} · {money(note.amount_minor)}", s["base"])
             )
+    story += _bank_details(invoice, organization, s)
     story += _footer(invoice.memo, organization, brand, s)
     return _build(
         story,
@@ -343,6 +344,24 @@ def _credit_note_pdf(note: CreditNote) -> bytes:
         subject=f"{note.number} {note.invoice.bill_to_name}",
         author=brand.name,
     )
+
+
+def _bank_details(invoice, organization, s) -> list:
+    """How to pay an open invoice by transfer, when the business takes no card payments."""
+    from .services import payment_instructions
+
+    bank = payment_instructions(organization, reference=invoice.number) if invoice.status == "open" else None
+    if bank is None:
+        return []
+    rows = [
+        (_("Account holder"), bank.account_holder),
+        (_("IBAN / account number"), bank.account_number),
+        (_("Sort code / BIC"), bank.bank_code),
+        (_("Reference"), bank.reference),
+    ]
+    out = [Spacer(1, 4 * mm), Paragraph(_("Pay by bank transfer"), s["bold"])]
+    out += [Paragraph(f"{_esc(label)}: {_esc(value)}", s["base"]) for label, value in rows if value]
+    return out
 
 
 def _footer(memo: str, organization, brand, s) -> list:

@@ -18,6 +18,11 @@ def run_dunning() -> int:
     return services.run_dunning()
 
 
+@shared_task(name="billing.send_invoice_reminders")
+def send_invoice_reminders() -> int:
+    return services.send_scheduled_reminders()
+
+
 @shared_task(name="billing.remind_expiring_packages")
 def remind_expiring_packages() -> int:
     return services.remind_expiring_packages()

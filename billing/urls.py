@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coach, portal, public
+from .views import coach, portal, public, requests
 
 app_name = "billing"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("billing/memberships/new/", coach.MembershipCreateView.as_view(), name="membership_create"),
     path("billing/memberships/<int:pk>/", coach.MembershipActionView.as_view(), name="membership_action"),
     path("billing/links/", coach.PaymentLinkListView.as_view(), name="links"),
+    path("billing/requests/", requests.PlanRequestListView.as_view(), name="plan_requests"),
+    path("billing/requests/<int:pk>/", requests.PlanRequestActionView.as_view(), name="plan_request_action"),
     path("billing/settings/", coach.SettingsView.as_view(), name="settings"),
     path("billing/settings/stripe/", coach.StripeConnectView.as_view(), name="stripe_connect"),
     path("billing/settings/stripe/return/", coach.StripeReturnView.as_view(), name="stripe_return"),
@@ -43,6 +45,16 @@ urlpatterns = [
     ),
     path("portal/billing/invoices/<uuid:public_id>/pay/", portal.PortalPayInvoiceView.as_view(), name="portal_pay"),
     path("portal/billing/card/", portal.PortalCardView.as_view(), name="portal_card"),
+    path(
+        "portal/billing/plans/<uuid:public_id>/request/",
+        requests.PortalRequestPlanView.as_view(),
+        name="portal_request_plan",
+    ),
+    path(
+        "portal/billing/requests/<uuid:public_id>/cancel/",
+        requests.PortalCancelRequestView.as_view(),
+        name="portal_cancel_request",
+    ),
     path(
         "portal/billing/memberships/<uuid:public_id>/cancel/",
         portal.PortalCancelMembershipView.as_view(),

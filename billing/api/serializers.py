@@ -350,6 +350,12 @@ class BillingSettingsSerializer(serializers.ModelSerializer):
     """The business details and tax defaults printed on invoices and credit notes."""
 
     default_tax_rate = serializers.DecimalField(required=False, **TAX_RATE)
+    reminder_offsets = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Reminders of invoices paid by hand: days from the due date (negative before, 0 on the day), "
+        "from -30 to 90, at most 8, no repeats. Sent at 9:00 in the business's time zone.",
+    )
 
     class Meta:
         model = BillingSettings
@@ -364,6 +370,11 @@ class BillingSettingsSerializer(serializers.ModelSerializer):
             "default_tax_rate",
             "prices_include_tax",
             "invoice_footer",
+            "bank_account_holder",
+            "bank_account_number",
+            "bank_code",
+            "reminders_enabled",
+            "reminder_offsets",
             "updated_at",
         ]
         read_only_fields = ["updated_at"]

@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -96,7 +96,12 @@ class PlanViewSet(OrgViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Invoices", description="Filter by `status` and `client`; search by number or name."),
+    list=extend_schema(
+        summary="Invoices",
+        description="Filter by `status` and `client`; search by number or name; `overdue=1`: open invoices past "
+        "their due date only.",
+        parameters=[OpenApiParameter("overdue", OpenApiTypes.BOOL, description="Only overdue invoices.")],
+    ),
     retrieve=extend_schema(
         summary="An invoice with its lines", responses={200: InvoiceSerializer, 404: ErrorSerializer}
     ),
@@ -111,13 +116,16 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
     ordering_fields = ["issued_at", "due_at", "total_minor"]
 
     def get_queryset(self):
-        return (
+        qs = (
             super()
             .get_queryset()
             .select_related("client", "subscription")
             .prefetch_related("lines")
             .order_by("-issued_at", "-id")
         )
+        if self.action == "list" and self.request.query_params.get("overdue") in ("1", "true"):
+            qs = qs.overdue()
+        return qs
 
     def get_serializer_class(self):
         return InvoiceCreateSerializer if self.action == "create" else InvoiceSerializer

@@ -15,4 +15,6 @@ from .memberships import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .refunds import *  # noqa: F403
+from .reminders import *  # noqa: F403
+from .requests import *  # noqa: F403
 from .settings import *  # noqa: F403

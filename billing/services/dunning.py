@@ -87,7 +87,12 @@ def send_payment_reminder(*, invoice: Invoice, actor=None, now: datetime | None 
     if invoice.client is None or not invoice.client.email:
         raise BillingError(_("The client of %(number)s has no email address.") % {"number": invoice.number})
     day = periods.local_today(invoice.organization.time_zone, now)
-    return notifications.queue_payment_reminder(invoice, day).is_new
+    sent = notifications.queue_payment_reminder(invoice, day).is_new
+    if sent:
+        from .reminders import record_manual_reminder
+
+        record_manual_reminder(invoice, now)
+    return sent
 
 
 EXPIRY_NOTICE_DAYS = 7

@@ -52,8 +52,36 @@ SETTINGS_FIELDS = {
     "default_tax_rate",
     "prices_include_tax",
     "invoice_footer",
+    "bank_account_holder",
+    "bank_account_number",
+    "bank_code",
+    "reminders_enabled",
+    "reminder_offsets",
 }
 ADDRESS_MAX_LINES = 6
+
+
+BANK_LIMITS = {"bank_account_holder": 140, "bank_account_number": 64, "bank_code": 32}
+
+
+def _check_payment_fields(fields: dict) -> None:
+    """Bank details for transfers and the reminder schedule (see services/reminders.py)."""
+    from .reminders import checked_reminder_offsets
+
+    for key, limit in BANK_LIMITS.items():
+        if key in fields:
+            value = " ".join((fields[key] or "").split())
+            if key != "bank_account_holder":
+                value = value.upper()
+                if value and not all(ch.isalnum() or ch in " -/" for ch in value):
+                    raise BillingError(_("Use letters, digits, spaces and dashes."), field=key)
+            if len(value) > limit:
+                raise BillingError(_("At most %(n)s characters.") % {"n": limit}, field=key)
+            fields[key] = value
+    if "reminders_enabled" in fields:
+        fields["reminders_enabled"] = bool(fields["reminders_enabled"])
+    if "reminder_offsets" in fields:
+        fields["reminder_offsets"] = checked_reminder_offsets(fields["reminder_offsets"])
 
 
 @transaction.atomic
@@ -89,6 +117,7 @@ def update_billing_settings(*, organization, actor=None, **fields) -> BillingSet
         fields["default_tax_rate"] = checked_tax_rate(fields["default_tax_rate"], field="default_tax_rate")
     if "prices_include_tax" in fields:
         fields["prices_include_tax"] = bool(fields["prices_include_tax"])
+    _check_payment_fields(fields)
     row, _changed = update_model(
         billing_settings(organization),
         fields,

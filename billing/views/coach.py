@@ -7,6 +7,7 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -276,8 +277,20 @@ class InvoiceListView(MemberRequiredMixin, View):
         client = None
         if request.GET.get("client", "").isdigit():
             client = Client.objects.for_org(org).filter(pk=int(request.GET["client"])).first()
-        qs = selectors.invoice_list(organization=org, status=status, client=client, search=search)
+        sort = request.GET.get("sort", "")
+        if status == "overdue":
+            # The overdue list: oldest due first (or as sorted), with days overdue and reminders.
+            sort = sort if sort in services.OVERDUE_SORTS else "due"
+            qs = services.overdue_invoices(organization=org, sort=sort)
+            if client is not None:
+                qs = qs.filter(client=client)
+            if search:
+                qs = qs.filter(Q(number__icontains=search) | Q(bill_to_name__icontains=search))
+        else:
+            qs = selectors.invoice_list(organization=org, status=status, client=client, search=search)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        if status == "overdue":
+            page.object_list = services.with_reminder_status(page.object_list, organization=org)
         return render(
             request,
             "billing/invoices.html",
@@ -287,6 +300,14 @@ class InvoiceListView(MemberRequiredMixin, View):
                 "search": search,
                 "client": client,
                 "statuses": [*Invoice.Status.choices, ("overdue", _("Overdue"))],
+                "sort": sort,
+                "sorts": [
+                    ("due", _("Oldest due first")),
+                    ("-due", _("Newest due first")),
+                    ("-amount", _("Largest first")),
+                    ("amount", _("Smallest first")),
+                    ("client", _("Client name")),
+                ],
                 "has_any": Invoice.objects.for_org(org).exists(),
                 "tab": "invoices",
             },
@@ -408,6 +429,7 @@ class InvoiceDetailView(MemberRequiredMixin, View):
             "can_manage": request.tenant.can("billing.manage"),
             "takes_card_payments": row.takes_card_payments,
             "new_link_url": request.session.pop(f"billing-link-{invoice.pk}", ""),
+            "return_to": "overdue" if "overdue" in (request.GET.get("next"), request.POST.get("next")) else "",
             "tab": "invoices",
         }
 
@@ -473,6 +495,8 @@ class InvoiceDetailView(MemberRequiredMixin, View):
                 apply_domain_error(form, exc)
             else:
                 messages.success(request, _("The payment was recorded."))
+                if request.POST.get("next") == "overdue":
+                    return redirect(reverse("billing:invoices") + "?status=overdue")
                 return redirect("billing:invoice_detail", pk=invoice.pk)
         invoice = self._invoice(request, invoice.pk)
         return render(

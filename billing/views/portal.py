@@ -17,7 +17,8 @@ from mecto.localization import format_money
 from mecto.permissions import ClientRequiredMixin
 
 from .. import pdf, selectors, services, stripe_services
-from ..models import Invoice
+from ..forms import PlanRequestForm
+from ..models import Invoice, PlanRequest
 from ._common import _local_date, _pdf_response
 
 
@@ -60,6 +61,11 @@ class PortalBillingView(ClientRequiredMixin, View):
         row = services.billing_settings(client.organization)
         invoices = selectors.client_invoices(client=client)
         grants = [g for g in grants_with_remaining(client=client) if g.remaining > 0]
+        plan_requests = list(
+            PlanRequest.objects.for_org(client.organization)
+            .filter(client=client)
+            .select_related("plan", "invoice")[:10]
+        )
         return render(
             request,
             "billing/portal.html",
@@ -76,6 +82,11 @@ class PortalBillingView(ClientRequiredMixin, View):
                 if row.stripe_account_id
                 else False,
                 "checkout": request.GET.get("checkout", ""),
+                "plan_requests": plan_requests,
+                "requested_plan_ids": {r.plan_id for r in plan_requests if r.is_pending},
+                "member_plan_ids": {s.plan_id for s in selectors.client_subscriptions(client=client) if s.is_live},
+                "request_form": PlanRequestForm(),
+                "bank": services.payment_instructions(client.organization, row=row),
             },
         )
 

@@ -4,7 +4,17 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from billing.models import CreditNote, Invoice, InvoiceLine, Payment, PaymentLink, Plan, Purchase, Subscription
+from billing.models import (
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentLink,
+    Plan,
+    PlanRequest,
+    Purchase,
+    Subscription,
+)
 from tests.factories import ClientFactory, register
 
 
@@ -145,3 +155,16 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     )
     sessions = 10
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
+
+
+@register
+class PlanRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request of a client for a package."""
+
+    class Meta:
+        model = PlanRequest
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
+    message = "Can I start next week?"
