@@ -43,7 +43,18 @@ class Migration(migrations.Migration):
                 blank=True, default=billing.models.default_reminder_offsets, verbose_name="reminder days"
             ),
         ),
+        # Businesses that exist already start with reminders off (their clients have never had
+        # one; the owner turns them on in billing settings); new businesses start with them on.
         migrations.AddField(
+            model_name="billingsettings",
+            name="reminders_enabled",
+            field=models.BooleanField(
+                default=False,
+                help_text="Email clients about invoices they pay by hand, before and after the due date.",
+                verbose_name="send payment reminders",
+            ),
+        ),
+        migrations.AlterField(
             model_name="billingsettings",
             name="reminders_enabled",
             field=models.BooleanField(
