@@ -25,10 +25,10 @@ from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import Coupon, CouponRedemption, CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
     BillingSettingsSerializer,
-    CouponRedemptionSerializer,
-    CouponSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
+    CouponRedemptionSerializer,
+    CouponSerializer,
     CreditNoteSerializer,
     InvoiceCreateSerializer,
     InvoiceSerializer,

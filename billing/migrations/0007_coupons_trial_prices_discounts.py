@@ -11,110 +11,277 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_person_and_business_language'),
-        ('billing', '0006_billing_settings_legal_name_registration_tax_defaults'),
-        ('clients', '0025_form_check_videos'),
+        ("accounts", "0005_person_and_business_language"),
+        ("billing", "0006_billing_settings_legal_name_registration_tax_defaults"),
+        ("clients", "0025_form_check_videos"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invoice',
-            name='discount_minor',
-            field=models.IntegerField(default=0, help_text="Taken off the lines' prices (before tax) by a coupon.", verbose_name='discount'),
+            model_name="invoice",
+            name="discount_minor",
+            field=models.IntegerField(
+                default=0, help_text="Taken off the lines' prices (before tax) by a coupon.", verbose_name="discount"
+            ),
         ),
         migrations.AddField(
-            model_name='invoiceline',
-            name='discount_minor',
-            field=models.PositiveIntegerField(default=0, help_text='Taken off unit price × quantity before tax is worked out.', verbose_name='discount'),
+            model_name="invoiceline",
+            name="discount_minor",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Taken off unit price × quantity before tax is worked out.",
+                verbose_name="discount",
+            ),
         ),
         migrations.AddField(
-            model_name='plan',
-            name='trial_price_minor',
-            field=models.PositiveIntegerField(default=0, help_text='Zero: the trial is free. Otherwise what the whole trial costs, invoiced when it starts.', verbose_name='trial price (minor units)'),
+            model_name="plan",
+            name="trial_price_minor",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Zero: the trial is free. Otherwise what the whole trial costs, invoiced when it starts.",
+                verbose_name="trial price (minor units)",
+            ),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='trial_price_minor',
-            field=models.PositiveIntegerField(default=0, verbose_name='trial price (minor units)'),
+            model_name="subscription",
+            name="trial_price_minor",
+            field=models.PositiveIntegerField(default=0, verbose_name="trial price (minor units)"),
         ),
         migrations.AlterField(
-            model_name='plan',
-            name='trial_days',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='trial (days)'),
+            model_name="plan",
+            name="trial_days",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="trial (days)"),
         ),
         migrations.CreateModel(
-            name='Coupon',
+            name="Coupon",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('code', models.CharField(help_text='What clients type, for example WELCOME20. Letters, digits and dashes.', max_length=40, verbose_name='code')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('percent_off', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(100)], verbose_name='percent off')),
-                ('amount_off_minor', models.PositiveIntegerField(blank=True, null=True, verbose_name='amount off (minor units)')),
-                ('currency', models.CharField(max_length=3, validators=[mecto.localization.validate_currency], verbose_name='currency')),
-                ('duration', models.CharField(choices=[('once', 'Once (the first invoice)'), ('repeating', 'For a number of periods'), ('forever', 'Forever')], default='once', max_length=10, verbose_name='applies')),
-                ('duration_periods', models.PositiveSmallIntegerField(blank=True, help_text='Memberships: billing periods discounted.', null=True, verbose_name='for how many periods')),
-                ('max_redemptions', models.PositiveIntegerField(blank=True, help_text='Empty: no limit.', null=True, verbose_name='uses in total')),
-                ('per_client_limit', models.PositiveSmallIntegerField(blank=True, default=1, help_text='Empty: no limit.', null=True, verbose_name='uses per client')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='expires')),
-                ('is_active', models.BooleanField(default=True, help_text='Archived codes can no longer be used.', verbose_name='active')),
-                ('times_redeemed', models.PositiveIntegerField(default=0, editable=False, verbose_name='times used')),
-                ('stripe_account_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('stripe_coupon_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('stripe_promotion_code_id', models.CharField(blank=True, editable=False, max_length=64)),
-                ('stripe_signature', models.CharField(blank=True, editable=False, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organisation')),
-                ('plans', models.ManyToManyField(blank=True, help_text='Leave empty for every plan.', related_name='coupons', to='billing.plan', verbose_name='plans')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="What clients type, for example WELCOME20. Letters, digits and dashes.",
+                        max_length=40,
+                        verbose_name="code",
+                    ),
+                ),
+                ("description", models.CharField(blank=True, max_length=200, verbose_name="description")),
+                (
+                    "percent_off",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="percent off",
+                    ),
+                ),
+                (
+                    "amount_off_minor",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="amount off (minor units)"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3, validators=[mecto.localization.validate_currency], verbose_name="currency"
+                    ),
+                ),
+                (
+                    "duration",
+                    models.CharField(
+                        choices=[
+                            ("once", "Once (the first invoice)"),
+                            ("repeating", "For a number of periods"),
+                            ("forever", "Forever"),
+                        ],
+                        default="once",
+                        max_length=10,
+                        verbose_name="applies",
+                    ),
+                ),
+                (
+                    "duration_periods",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Memberships: billing periods discounted.",
+                        null=True,
+                        verbose_name="for how many periods",
+                    ),
+                ),
+                (
+                    "max_redemptions",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty: no limit.", null=True, verbose_name="uses in total"
+                    ),
+                ),
+                (
+                    "per_client_limit",
+                    models.PositiveSmallIntegerField(
+                        blank=True, default=1, help_text="Empty: no limit.", null=True, verbose_name="uses per client"
+                    ),
+                ),
+                ("expires_at", models.DateTimeField(blank=True, null=True, verbose_name="expires")),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Archived codes can no longer be used.", verbose_name="active"
+                    ),
+                ),
+                ("times_redeemed", models.PositiveIntegerField(default=0, editable=False, verbose_name="times used")),
+                ("stripe_account_id", models.CharField(blank=True, editable=False, max_length=64)),
+                ("stripe_coupon_id", models.CharField(blank=True, editable=False, max_length=64)),
+                ("stripe_promotion_code_id", models.CharField(blank=True, editable=False, max_length=64)),
+                ("stripe_signature", models.CharField(blank=True, editable=False, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "plans",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty for every plan.",
+                        related_name="coupons",
+                        to="billing.plan",
+                        verbose_name="plans",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coupon',
-                'verbose_name_plural': 'coupons',
-                'ordering': ['-is_active', 'code', 'id'],
+                "verbose_name": "coupon",
+                "verbose_name_plural": "coupons",
+                "ordering": ["-is_active", "code", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CouponRedemption',
+            name="CouponRedemption",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('source', models.CharField(choices=[('manual', 'Invoiced by the business'), ('stripe', 'Card checkout (Stripe)')], default='manual', max_length=8, verbose_name='where')),
-                ('amount_off_minor', models.PositiveIntegerField(default=0, verbose_name='amount off')),
-                ('currency', models.CharField(max_length=3, validators=[mecto.localization.validate_currency], verbose_name='currency')),
-                ('first_period_index', models.IntegerField(default=0)),
-                ('stripe_reference', models.CharField(blank=True, help_text='The Stripe checkout session it came from: once each.', max_length=120)),
-                ('redeemed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='redeemed')),
-                ('client', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coupon_redemptions', to='clients.client')),
-                ('coupon', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='redemptions', to='billing.coupon')),
-                ('invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coupon_redemptions', to='billing.invoice')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.organization', verbose_name='organisation')),
-                ('subscription', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='coupon_redemptions', to='billing.subscription')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("manual", "Invoiced by the business"), ("stripe", "Card checkout (Stripe)")],
+                        default="manual",
+                        max_length=8,
+                        verbose_name="where",
+                    ),
+                ),
+                ("amount_off_minor", models.PositiveIntegerField(default=0, verbose_name="amount off")),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3, validators=[mecto.localization.validate_currency], verbose_name="currency"
+                    ),
+                ),
+                ("first_period_index", models.IntegerField(default=0)),
+                (
+                    "stripe_reference",
+                    models.CharField(
+                        blank=True, help_text="The Stripe checkout session it came from: once each.", max_length=120
+                    ),
+                ),
+                ("redeemed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="redeemed")),
+                (
+                    "client",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coupon_redemptions",
+                        to="clients.client",
+                    ),
+                ),
+                (
+                    "coupon",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="redemptions", to="billing.coupon"
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coupon_redemptions",
+                        to="billing.invoice",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.organization",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="coupon_redemptions",
+                        to="billing.subscription",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'coupon redemption',
-                'verbose_name_plural': 'coupon redemptions',
-                'ordering': ['-redeemed_at', '-id'],
+                "verbose_name": "coupon redemption",
+                "verbose_name_plural": "coupon redemptions",
+                "ordering": ["-redeemed_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.UniqueConstraint(fields=('organization', 'code'), name='coupon_code_once_per_org'),
+            model_name="coupon",
+            constraint=models.UniqueConstraint(fields=("organization", "code"), name="coupon_code_once_per_org"),
         ),
         migrations.AddConstraint(
-            model_name='coupon',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount_off_minor__isnull', True), ('percent_off__isnull', False)), models.Q(('amount_off_minor__isnull', False), ('percent_off__isnull', True)), _connector='OR'), name='coupon_percent_or_amount'),
+            model_name="coupon",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("amount_off_minor__isnull", True), ("percent_off__isnull", False)),
+                    models.Q(("amount_off_minor__isnull", False), ("percent_off__isnull", True)),
+                    _connector="OR",
+                ),
+                name="coupon_percent_or_amount",
+            ),
         ),
         migrations.AddIndex(
-            model_name='couponredemption',
-            index=models.Index(fields=['coupon', 'client'], name='coupon_redemption_client'),
+            model_name="couponredemption",
+            index=models.Index(fields=["coupon", "client"], name="coupon_redemption_client"),
         ),
         migrations.AddConstraint(
-            model_name='couponredemption',
-            constraint=models.UniqueConstraint(condition=models.Q(('stripe_reference', ''), _negated=True), fields=('organization', 'stripe_reference'), name='coupon_redemption_stripe_once'),
+            model_name="couponredemption",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("stripe_reference", ""), _negated=True),
+                fields=("organization", "stripe_reference"),
+                name="coupon_redemption_stripe_once",
+            ),
         ),
     ]

@@ -225,14 +225,10 @@ def check_coupon(*, coupon: Coupon, client, plans: list[Plan] | None = None, at:
     if client is not None and coupon.per_client_limit is not None:
         used = CouponRedemption.objects.filter(coupon=coupon, client=client).count()
         if used >= coupon.per_client_limit:
-            raise BillingError(
-                _("The code %(code)s was already used on this account.") % {"code": code}, field=FIELD
-            )
+            raise BillingError(_("The code %(code)s was already used on this account.") % {"code": code}, field=FIELD)
 
 
-def validate_coupon(
-    *, organization, code: str, client, plans: list[Plan] | None = None, lock: bool = False
-) -> Coupon:
+def validate_coupon(*, organization, code: str, client, plans: list[Plan] | None = None, lock: bool = False) -> Coupon:
     """The business's coupon for `code` (any case) if `client` may use it for `plans`; else a
     BillingError with the reason. `lock=True` holds the coupon's row until commit."""
     normalised = normalise_code(code)

@@ -155,9 +155,7 @@ def new_subscription(
 
 
 @transaction.atomic
-def start_membership(
-    *, client: Client, plan: Plan, actor=None, start_date=None, coupon_code: str = ""
-) -> Subscription:
+def start_membership(*, client: Client, plan: Plan, actor=None, start_date=None, coupon_code: str = "") -> Subscription:
     """Start a membership paid by hand: the first period is invoiced (after any trial; a paid
     trial is invoiced at once) and its sessions granted at once; beat renews it at each period
     start. `coupon_code` discounts its periods for as long as the coupon lasts."""
