@@ -24,6 +24,8 @@ from . import notifications, pdf, services, stripe_services, webhooks
 from .errors import BillingError
 from .models import (
     BillingSettings,
+    Coupon,
+    CouponRedemption,
     CreditNote,
     Invoice,
     InvoiceLine,
@@ -566,3 +568,82 @@ class StripeCustomerAdmin(admin.ModelAdmin):
     list_filter = ["organization"]
     list_select_related = ["client", "organization"]
     readonly_fields = ["client", "account_id", "customer_id"]
+
+
+@admin.action(description=_("Archive (no further use)"))
+def archive_coupons(modeladmin, request, queryset):
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda coupon: services.archive_coupon(coupon=coupon, actor=request.user),
+        done=lambda n: ngettext("%(n)s coupon archived.", "%(n)s coupons archived.", n) % {"n": n},
+    )
+
+
+class CouponRedemptionInline(MoneyAdminMixin, admin.TabularInline):
+    model = CouponRedemption
+    extra = 0
+    can_delete = False
+    money_fields = {"amount_off_minor": "currency"}
+    fields = ["redeemed_at", "client", "invoice", "subscription", "source", "amount_off_minor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Coupon)
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "code",
+        "organization",
+        "percent_off",
+        "amount_off_minor",
+        "duration",
+        "times_redeemed",
+        "max_redemptions",
+        "expires_at",
+        "is_active",
+    ]
+    list_filter = ["is_active", "duration", "organization"]
+    money_fields = {"amount_off_minor": "currency"}
+    search_fields = ["code", "description", "organization__name", "stripe_promotion_code_id"]
+    list_select_related = ["organization"]
+    readonly_fields = [
+        "public_id",
+        "code",
+        "percent_off",
+        "amount_off_minor",
+        "currency",
+        "duration",
+        "duration_periods",
+        "times_redeemed",
+        "stripe_account_id",
+        "stripe_coupon_id",
+        "stripe_promotion_code_id",
+    ]
+    exclude = ["plans", "stripe_signature"]
+    inlines = [CouponRedemptionInline]
+    actions = [archive_coupons]
+
+    def has_add_permission(self, request):
+        return False  # coupons are made in the app, where the code and its discount are checked
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # used codes are part of the books; archive instead
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(BooksAdmin):
+    list_display = ["coupon", client_link, "organization", "source", "amount_off_minor", "invoice", "redeemed_at"]
+    list_filter = ["source", "organization"]
+    money_fields = {"amount_off_minor": "currency"}
+    search_fields = ["coupon__code", "client__first_name", "client__last_name", "client__email", "invoice__number"]
+    list_select_related = ["coupon", "client", "organization", "invoice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in CouponRedemption._meta.fields]

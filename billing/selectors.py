@@ -24,6 +24,23 @@ def plan_list(*, organization, include_archived: bool = True) -> QuerySet[Plan]:
     return qs if include_archived else qs.active()
 
 
+def coupon_list(*, organization) -> QuerySet:
+    """The business's coupons with the plans they are for (the count of uses is on the row)."""
+    from .models import Coupon
+
+    return Coupon.objects.for_org(organization).prefetch_related("plans").order_by("-is_active", "code", "id")
+
+
+def coupon_redemptions(*, coupon) -> QuerySet:
+    from .models import CouponRedemption
+
+    return (
+        CouponRedemption.objects.for_org(coupon.organization)
+        .filter(coupon=coupon)
+        .select_related("client", "invoice", "subscription__plan")
+    )
+
+
 def invoice_list(*, organization, status: str = "", client=None, search: str = "") -> QuerySet[Invoice]:
     qs = Invoice.objects.for_org(organization).select_related("client", "subscription__plan")
     if status == "overdue":
