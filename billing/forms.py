@@ -468,9 +468,9 @@ class CouponForm(forms.Form):
             data["percent_off"] = None
             if data.get("amount_off_minor") is None and "amount_off_minor" not in self.errors:
                 self.add_error("amount_off_minor", _("Give the amount off."))
-        if data.get("duration") == Coupon.Duration.REPEATING and not data.get("duration_periods"):
-            if "duration_periods" not in self.errors:
-                self.add_error("duration_periods", _("Give the number of periods."))
+        repeating = data.get("duration") == Coupon.Duration.REPEATING
+        if repeating and not data.get("duration_periods") and "duration_periods" not in self.errors:
+            self.add_error("duration_periods", _("Give the number of periods."))
         return data
 
     def service_fields(self) -> dict:
