@@ -163,6 +163,8 @@ def update_coupon(*, coupon: Coupon, actor=None, **fields) -> Coupon:
     plans = _checked_plans(coupon.organization, fields.pop("plans", None))
     row = Coupon.objects.select_for_update().get(pk=coupon.pk)
     before = {name: getattr(row, name) for name in TERMS}
+    if fields.get("is_active") and not row.is_active:
+        row.stripe_signature = ""  # its promotion code was switched off: checkout makes a new one
     for name, value in fields.items():
         setattr(row, name, value)
     _check_coupon_row(row)
