@@ -4,7 +4,18 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from billing.models import CreditNote, Invoice, InvoiceLine, Payment, PaymentLink, Plan, Purchase, Subscription
+from billing.models import (
+    Coupon,
+    CouponRedemption,
+    CreditNote,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentLink,
+    Plan,
+    Purchase,
+    Subscription,
+)
 from tests.factories import ClientFactory, register
 
 
@@ -145,3 +156,29 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     )
     sessions = 10
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
+
+
+@register
+class CouponFactory(factory.django.DjangoModelFactory):
+    """20 % off once, for every plan."""
+
+    class Meta:
+        model = Coupon
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    code = factory.Sequence(lambda n: f"CODE{n:04d}")
+    percent_off = Decimal("20")
+    currency = factory.SelfAttribute("organization.currency")
+    duration = Coupon.Duration.ONCE
+
+
+@register
+class CouponRedemptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponRedemption
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    coupon = factory.SubFactory(CouponFactory, organization=factory.SelfAttribute("..organization"))
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    amount_off_minor = 1000
+    currency = factory.SelfAttribute("organization.currency")
