@@ -101,7 +101,7 @@ class BooksAdmin(MoneyAdminMixin, admin.ModelAdmin):
 class PlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "kind", "price_minor", "interval", "sessions", "is_active"]
     list_filter = ["kind", "interval", "is_active", "sold_online", "organization"]
-    money_fields = {"price_minor": "currency"}
+    money_fields = {"price_minor": "currency", "trial_price_minor": "currency"}
     search_fields = ["name", "organization__name", "stripe_product_id", "stripe_price_id"]
     list_select_related = ["organization"]
     readonly_fields = ["public_id", "stripe_product_id", "stripe_price_id", "stripe_price_signature"]
@@ -123,7 +123,7 @@ def renew_now(modeladmin, request, queryset):
 class SubscriptionAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [client_link, "plan", "organization", "status", "collection", "price_minor", "current_period_end"]
     list_filter = ["status", "collection", "interval", "organization"]
-    money_fields = {"price_minor": "currency"}
+    money_fields = {"price_minor": "currency", "trial_price_minor": "currency"}
     search_fields = ["client__first_name", "client__last_name", "client__email", "plan__name", "stripe_subscription_id"]
     list_select_related = ["client", "plan", "organization"]
     autocomplete_fields = ["client"]
@@ -148,6 +148,7 @@ class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
     model = InvoiceLine
     money_fields = {
         "unit_price_minor": "invoice.currency",
+        "discount_minor": "invoice.currency",
         "net_minor": "invoice.currency",
         "tax_minor": "invoice.currency",
         "total_minor": "invoice.currency",
@@ -157,6 +158,7 @@ class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
         "description",
         "quantity",
         "unit_price_minor",
+        "discount_minor",
         "tax_rate",
         "tax_inclusive",
         "net_minor",
@@ -251,6 +253,7 @@ class InvoiceAdmin(BooksAdmin):
     actions = [void_invoices, resend_invoices, remind_invoices]
     money_fields = {
         "subtotal_minor": "currency",
+        "discount_minor": "currency",
         "tax_minor": "currency",
         "total_minor": "currency",
         "amount_paid_minor": "currency",
@@ -335,6 +338,7 @@ class InvoiceLineAdmin(BooksAdmin):
     list_select_related = ["invoice", "organization"]
     money_fields = {
         "unit_price_minor": "invoice.currency",
+        "discount_minor": "invoice.currency",
         "net_minor": "invoice.currency",
         "tax_minor": "invoice.currency",
         "total_minor": "invoice.currency",
