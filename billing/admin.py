@@ -24,6 +24,8 @@ from . import notifications, pdf, services, stripe_services, webhooks
 from .errors import BillingError
 from .models import (
     BillingSettings,
+    Coupon,
+    CouponRedemption,
     CreditNote,
     Invoice,
     InvoiceLine,
@@ -102,7 +104,7 @@ class BooksAdmin(MoneyAdminMixin, admin.ModelAdmin):
 class PlanAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "organization", "kind", "price_minor", "interval", "sessions", "is_active"]
     list_filter = ["kind", "interval", "is_active", "sold_online", "organization"]
-    money_fields = {"price_minor": "currency"}
+    money_fields = {"price_minor": "currency", "trial_price_minor": "currency"}
     search_fields = ["name", "organization__name", "stripe_product_id", "stripe_price_id"]
     list_select_related = ["organization"]
     readonly_fields = ["public_id", "stripe_product_id", "stripe_price_id", "stripe_price_signature"]
@@ -124,7 +126,7 @@ def renew_now(modeladmin, request, queryset):
 class SubscriptionAdmin(MoneyAdminMixin, admin.ModelAdmin):
     list_display = [client_link, "plan", "organization", "status", "collection", "price_minor", "current_period_end"]
     list_filter = ["status", "collection", "interval", "organization"]
-    money_fields = {"price_minor": "currency"}
+    money_fields = {"price_minor": "currency", "trial_price_minor": "currency"}
     search_fields = ["client__first_name", "client__last_name", "client__email", "plan__name", "stripe_subscription_id"]
     list_select_related = ["client", "plan", "organization"]
     autocomplete_fields = ["client"]
@@ -149,6 +151,7 @@ class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
     model = InvoiceLine
     money_fields = {
         "unit_price_minor": "invoice.currency",
+        "discount_minor": "invoice.currency",
         "net_minor": "invoice.currency",
         "tax_minor": "invoice.currency",
         "total_minor": "invoice.currency",
@@ -158,6 +161,7 @@ class InvoiceLineInline(MoneyAdminMixin, admin.TabularInline):
         "description",
         "quantity",
         "unit_price_minor",
+        "discount_minor",
         "tax_rate",
         "tax_inclusive",
         "net_minor",
@@ -252,6 +256,7 @@ class InvoiceAdmin(BooksAdmin):
     actions = [void_invoices, resend_invoices, remind_invoices]
     money_fields = {
         "subtotal_minor": "currency",
+        "discount_minor": "currency",
         "tax_minor": "currency",
         "total_minor": "currency",
         "amount_paid_minor": "currency",
@@ -336,6 +341,7 @@ class InvoiceLineAdmin(BooksAdmin):
     list_select_related = ["invoice", "organization"]
     money_fields = {
         "unit_price_minor": "invoice.currency",
+        "discount_minor": "invoice.currency",
         "net_minor": "invoice.currency",
         "tax_minor": "invoice.currency",
         "total_minor": "invoice.currency",
@@ -629,3 +635,82 @@ class InvoiceReminderAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.action(description=_("Archive (no further use)"))
+def archive_coupons(modeladmin, request, queryset):
+    run_each(
+        modeladmin,
+        request,
+        queryset,
+        lambda coupon: services.archive_coupon(coupon=coupon, actor=request.user),
+        done=lambda n: ngettext("%(n)s coupon archived.", "%(n)s coupons archived.", n) % {"n": n},
+    )
+
+
+class CouponRedemptionInline(MoneyAdminMixin, admin.TabularInline):
+    model = CouponRedemption
+    extra = 0
+    can_delete = False
+    money_fields = {"amount_off_minor": "currency"}
+    fields = ["redeemed_at", "client", "invoice", "subscription", "source", "amount_off_minor"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Coupon)
+class CouponAdmin(MoneyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "code",
+        "organization",
+        "percent_off",
+        "amount_off_minor",
+        "duration",
+        "times_redeemed",
+        "max_redemptions",
+        "expires_at",
+        "is_active",
+    ]
+    list_filter = ["is_active", "duration", "organization"]
+    money_fields = {"amount_off_minor": "currency"}
+    search_fields = ["code", "description", "organization__name", "stripe_promotion_code_id"]
+    list_select_related = ["organization"]
+    readonly_fields = [
+        "public_id",
+        "code",
+        "percent_off",
+        "amount_off_minor",
+        "currency",
+        "duration",
+        "duration_periods",
+        "times_redeemed",
+        "stripe_account_id",
+        "stripe_coupon_id",
+        "stripe_promotion_code_id",
+    ]
+    exclude = ["plans", "stripe_signature"]
+    inlines = [CouponRedemptionInline]
+    actions = [archive_coupons]
+
+    def has_add_permission(self, request):
+        return False  # coupons are made in the app, where the code and its discount are checked
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # used codes are part of the books; archive instead
+
+
+@admin.register(CouponRedemption)
+class CouponRedemptionAdmin(BooksAdmin):
+    list_display = ["coupon", client_link, "organization", "source", "amount_off_minor", "invoice", "redeemed_at"]
+    list_filter = ["source", "organization"]
+    money_fields = {"amount_off_minor": "currency"}
+    search_fields = ["coupon__code", "client__first_name", "client__last_name", "client__email", "invoice__number"]
+    list_select_related = ["coupon", "client", "organization", "invoice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in CouponRedemption._meta.fields]

@@ -14,7 +14,7 @@ from mecto.demo import demo_seeder
 
 from . import periods, services
 from .demo_history import seed_history
-from .models import Invoice, Plan, Subscription
+from .models import Coupon, Invoice, Plan, Subscription
 
 PLANS = {
     "package": {
@@ -42,7 +42,17 @@ PLANS = {
         "minimum_term_periods": 3,
         "description": "Four sessions a month and the group classes.",
     },
+    "starter": {
+        "name": "Starter membership",
+        "kind": Plan.Kind.MEMBERSHIP,
+        "price_minor": 6000,
+        "interval": Plan.Interval.MONTH,
+        "sessions": 2,
+        "trial_days": 14,
+        "description": "Two sessions a month; the first two weeks are free.",
+    },
 }
+COUPON = {"code": "WELCOME20", "percent_off": "20", "duration": "once", "description": "20 % off the first payment"}
 CHLOE, SAM, TARA = "client@demo.mecto.test", "sam.lead@demo.mecto.test", "tara.trial@demo.mecto.test"
 # (key, client, plan or None for a custom line, days ago issued, how it was paid or "" for unpaid, days to pay)
 INVOICES = [
@@ -145,8 +155,20 @@ def seed_demo_billing(*, organization, owner, clients: dict, now: datetime | Non
                     send_receipt=False,
                     actor=owner,
                 )
+    _coupon_and_trial(organization, owner, plans, clients[SAM])
     seed_history(organization=organization, owner=owner, clients=clients, plans=plans, now=now)
     return Invoice.objects.for_org(organization).count() - made
+
+
+def _coupon_and_trial(organization, owner, plans: dict[str, Plan], client) -> None:
+    """WELCOME20 (20 % off the first payment) and a hand-paid membership in its free trial."""
+    if not Coupon.objects.for_org(organization).filter(code=COUPON["code"]).exists():
+        services.create_coupon(organization=organization, actor=owner, **COUPON)
+    live = Subscription.objects.for_org(organization).filter(
+        client=client, plan=plans["starter"], status__in=Subscription.LIVE_STATUSES
+    )
+    if not live.exists():
+        services.start_membership(client=client, plan=plans["starter"], actor=owner)
 
 
 def remove_demo_books(*, organization, client_ids) -> int:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from clients.models import Client
 from mecto.localization import minor_units
 
-from .models import BillingSettings, Invoice, Payment, Plan
+from .models import BillingSettings, Coupon, Invoice, Payment, Plan
 from .money import from_minor, to_minor
 from .services import LineInput, billing_settings
 
@@ -45,6 +45,17 @@ def _client_choices(organization):
     return Client.objects.for_org(organization).order_by("first_name", "last_name")
 
 
+def coupon_code_field(**kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=_("Coupon code"),
+        max_length=40,
+        required=False,
+        help_text=kwargs.pop("help_text", _("Optional. Its discount comes off before tax.")),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+        **kwargs,
+    )
+
+
 class PlanForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=Plan.Kind.choices)
@@ -70,7 +81,7 @@ class PlanForm(forms.Form):
     interval = forms.ChoiceField(
         label=_("Billed"), choices=[("", "—"), *Plan.Interval.choices], required=False, help_text=_("Memberships only.")
     )
-    trial_days = forms.IntegerField(label=_("Free trial (days)"), min_value=0, max_value=365, initial=0)
+    trial_days = forms.IntegerField(label=_("Trial (days)"), min_value=0, max_value=365, initial=0)
     minimum_term_periods = forms.IntegerField(
         label=_("Minimum term (periods)"),
         min_value=0,
@@ -92,14 +103,26 @@ class PlanForm(forms.Form):
         self.fields["price_minor"] = MoneyField(
             currency=currency, label=_("Price (%(currency)s)") % {"currency": currency}, min_value=Decimal("0.01")
         )
+        self.fields["trial_price_minor"] = MoneyField(
+            currency=currency,
+            label=_("Trial price (%(currency)s)") % {"currency": currency},
+            required=False,
+            help_text=_("Memberships with a trial: empty or zero for a free trial; else what the trial costs."),
+        )
         if instance is not None:
             self.fields["price_minor"].initial = instance.price_minor
+            self.fields["trial_price_minor"].initial = instance.trial_price_minor or None
         else:  # a new plan starts from the business's tax defaults
             row = billing_settings(organization)
             self.fields["tax_rate"].initial = row.default_tax_rate
             self.fields["price_includes_tax"].initial = row.prices_include_tax
         order = ["name", "kind", "price_minor", "tax_rate", "price_includes_tax", "description"]
+        order += [name for name in self.fields if name not in order and name != "trial_price_minor"]
+        order.insert(order.index("trial_days") + 1, "trial_price_minor")
         self.order_fields(order)
+
+    def clean_trial_price_minor(self):
+        return self.cleaned_data.get("trial_price_minor") or 0
 
 
 class BillingSettingsForm(forms.ModelForm):
@@ -228,6 +251,7 @@ class InvoiceForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     tax_inclusive = forms.BooleanField(label=_("Prices include tax"), required=False, initial=True)
     memo = forms.CharField(label=_("Note to the client"), required=False, max_length=500)
+    coupon_code = coupon_code_field()
     issue_now = forms.BooleanField(
         label=_("Issue and email it now"),
         required=False,
@@ -290,6 +314,7 @@ class SellPlanForm(forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     plan = forms.ModelChoiceField(label=_("Package or service"), queryset=Plan.objects.none())
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=1)
+    coupon_code = coupon_code_field()
     issue_now = forms.BooleanField(
         label=_("Issue and email it now"),
         required=False,
@@ -353,6 +378,9 @@ class MembershipForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Today or up to 31 days ago. The first period is invoiced at once."),
     )
+    coupon_code = coupon_code_field(
+        help_text=_("Optional. Renewal invoices are discounted for as long as the coupon lasts.")
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -380,3 +408,130 @@ class InvoiceLinkForm(forms.Form):
     message = forms.CharField(
         label=_("Message"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CouponForm(forms.Form):
+    """A coupon: its code, a percentage or an amount off, how long it lasts and its limits."""
+
+    KIND_CHOICES = [("percent", _("A percentage off")), ("amount", _("A fixed amount off"))]
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("What clients type, in any case. Letters, digits and dashes, for example WELCOME20."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Discount"), choices=KIND_CHOICES, widget=forms.RadioSelect, initial="percent")
+    percent_off = forms.DecimalField(
+        label=_("Percent off"),
+        min_value=Decimal("0.01"),
+        max_value=100,
+        decimal_places=2,
+        max_digits=5,
+        required=False,
+        help_text=_("From 0.01 to 100, for example 20 or 12.5."),
+    )
+    duration = forms.ChoiceField(label=_("Applies"), choices=Coupon.Duration.choices, initial=Coupon.Duration.ONCE)
+    duration_periods = forms.IntegerField(
+        label=_("Number of periods"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Memberships: how many billing periods are discounted. Card memberships count months."),
+    )
+    plans = forms.ModelMultipleChoiceField(
+        label=_("Only for these plans"),
+        queryset=Plan.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick none for every plan."),
+    )
+    max_redemptions = forms.IntegerField(
+        label=_("Uses in total"), min_value=1, required=False, help_text=_("Empty: no limit.")
+    )
+    per_client_limit = forms.IntegerField(
+        label=_("Uses per client"), min_value=1, required=False, initial=1, help_text=_("Empty: no limit.")
+    )
+    expires_on = forms.DateField(
+        label=_("Last day it can be used"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: it never expires. It stops at the end of that day, in your time zone."),
+    )
+
+    def __init__(self, *args, organization, instance: Coupon | None = None, **kwargs):
+        self.organization = organization
+        self.instance = instance
+        currency = instance.currency if instance else organization.currency
+        if instance is not None and "data" not in kwargs and not args:
+            kwargs["initial"] = {
+                "code": instance.code,
+                "description": instance.description,
+                "kind": "percent" if instance.percent_off is not None else "amount",
+                "percent_off": instance.percent_off,
+                "amount_off_minor": instance.amount_off_minor,
+                "duration": instance.duration,
+                "duration_periods": instance.duration_periods,
+                "plans": list(instance.plans.all()),
+                "max_redemptions": instance.max_redemptions,
+                "per_client_limit": instance.per_client_limit,
+                "expires_on": _local_day(instance.expires_at, organization) if instance.expires_at else None,
+            }
+        super().__init__(*args, **kwargs)
+        self.fields["amount_off_minor"] = MoneyField(
+            currency=currency,
+            label=_("Amount off (%(currency)s)") % {"currency": currency},
+            required=False,
+            min_value=Decimal(1).scaleb(-minor_units(currency)),
+        )
+        self.fields["plans"].queryset = Plan.objects.for_org(organization).order_by("-is_active", "name")
+        self.order_fields(
+            ["code", "description", "kind", "percent_off", "amount_off_minor", "duration", "duration_periods"]
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "percent":
+            data["amount_off_minor"] = None
+            if data.get("percent_off") is None and "percent_off" not in self.errors:
+                self.add_error("percent_off", _("Give the percentage off."))
+        elif data.get("kind") == "amount":
+            data["percent_off"] = None
+            if data.get("amount_off_minor") is None and "amount_off_minor" not in self.errors:
+                self.add_error("amount_off_minor", _("Give the amount off."))
+        repeating = data.get("duration") == Coupon.Duration.REPEATING
+        if repeating and not data.get("duration_periods") and "duration_periods" not in self.errors:
+            self.add_error("duration_periods", _("Give the number of periods."))
+        return data
+
+    def service_fields(self) -> dict:
+        from . import periods
+
+        data = self.cleaned_data
+        expires_on = data.get("expires_on")
+        expires_at = None
+        if expires_on is not None:
+            expires_at = periods.local_midnight(expires_on, self.organization.time_zone)
+            expires_at = periods.add_local_days(expires_at, 1, self.organization.time_zone)
+        return {
+            "code": data["code"],
+            "description": data.get("description", ""),
+            "percent_off": data.get("percent_off"),
+            "amount_off_minor": data.get("amount_off_minor"),
+            "duration": data["duration"],
+            "duration_periods": data.get("duration_periods"),
+            "plans": list(data.get("plans") or []),
+            "max_redemptions": data.get("max_redemptions"),
+            "per_client_limit": data.get("per_client_limit"),
+            "expires_at": expires_at,
+        }
+
+
+def _local_day(moment, organization):
+    """The last local day a coupon expiring at `moment` (a local midnight) can be used."""
+    from datetime import timedelta
+
+    from mecto.localization import zone
+
+    return (moment.astimezone(zone(organization.time_zone)) - timedelta(seconds=1)).date()

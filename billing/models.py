@@ -176,7 +176,12 @@ class Plan(OrgOwned):
         help_text=_("Packages and services expire this long after payment."),
     )
     interval = models.CharField(_("billed"), max_length=8, choices=Interval.choices, blank=True)
-    trial_days = models.PositiveSmallIntegerField(_("free trial (days)"), default=0)
+    trial_days = models.PositiveSmallIntegerField(_("trial (days)"), default=0)
+    trial_price_minor = models.PositiveIntegerField(
+        _("trial price (minor units)"),
+        default=0,
+        help_text=_("Zero: the trial is free. Otherwise what the whole trial costs, invoiced when it starts."),
+    )
     minimum_term_periods = models.PositiveSmallIntegerField(
         _("minimum term (periods)"), default=0, help_text=_("Periods a member commits to before they can cancel.")
     )
@@ -265,6 +270,7 @@ class Subscription(OrgOwned):
     price_includes_tax = models.BooleanField(_("price includes tax"), default=True)
     interval = models.CharField(_("billed"), max_length=8, choices=Plan.Interval.choices)
     sessions_per_period = models.PositiveSmallIntegerField(_("sessions per period"), default=0)
+    trial_price_minor = models.PositiveIntegerField(_("trial price (minor units)"), default=0)
     started_at = models.DateTimeField(_("started"))
     trial_ends_at = models.DateTimeField(_("trial ends"), null=True, blank=True)
     anchor_at = models.DateTimeField(_("billing anchor"), help_text=_("Start of the first paid period."))
@@ -360,6 +366,9 @@ class Invoice(OrgOwned):
     subtotal_minor = models.IntegerField(_("subtotal"), default=0)
     tax_minor = models.IntegerField(_("tax"), default=0)
     total_minor = models.IntegerField(_("total"), default=0)
+    discount_minor = models.IntegerField(
+        _("discount"), default=0, help_text=_("Taken off the lines' prices (before tax) by a coupon.")
+    )
     amount_paid_minor = models.IntegerField(_("paid"), default=0)
     amount_refunded_minor = models.IntegerField(_("refunded"), default=0)
     memo = models.CharField(_("note to the client"), max_length=500, blank=True)
@@ -455,6 +464,9 @@ class InvoiceLine(OrgOwned):
         _("tax rate (%)"), max_digits=5, decimal_places=2, default=0, validators=TAX_RATE_VALIDATORS
     )
     tax_inclusive = models.BooleanField(_("price includes tax"), default=True)
+    discount_minor = models.PositiveIntegerField(
+        _("discount"), default=0, help_text=_("Taken off unit price × quantity before tax is worked out.")
+    )
     net_minor = models.IntegerField(_("net"))
     tax_minor = models.IntegerField(_("tax"))
     total_minor = models.IntegerField(_("total"))
@@ -723,4 +735,5 @@ class StripeCustomer(OrgOwned):
         return self.customer_id
 
 
+from .models_coupons import Coupon, CouponRedemption  # noqa: E402, F401  (one app, two modules)
 from .models_requests import InvoiceReminder, PlanRequest  # noqa: E402, F401  (models of their own module)

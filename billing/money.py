@@ -7,6 +7,9 @@ and total are sums of its already-rounded lines, so the printed lines always add
 - Tax added on top:   net = unit × qty;  tax = round(net × rate / 100);      total = net + tax
 - Tax included:       total = unit × qty; net = round(total × 100 / (100 + rate)); tax = total − net
 
+A discount (a coupon) comes off the line's price before tax: unit × qty − discount is the
+price the rule above is applied to, so tax is always on the discounted net.
+
 The tax summary groups the rounded lines by rate and adds them up (never re-computes tax
 on a rate's total), so its rows add up to the invoice's totals to the minor unit. A credit
 note shares its amount and its tax among the invoice's rates by largest remainder, so its
@@ -34,11 +37,15 @@ def round_minor(value: Decimal) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def line_amounts(*, unit_minor: int, quantity: int, tax_rate: Decimal | str | int, tax_inclusive: bool) -> LineAmounts:
+def line_amounts(
+    *, unit_minor: int, quantity: int, tax_rate: Decimal | str | int, tax_inclusive: bool, discount_minor: int = 0
+) -> LineAmounts:
     rate = Decimal(str(tax_rate))
-    if unit_minor < 0 or quantity < 0 or rate < 0:
+    if unit_minor < 0 or quantity < 0 or rate < 0 or discount_minor < 0:
         raise ValueError("amounts, quantities and rates are never negative")
-    gross_or_net = unit_minor * quantity
+    if discount_minor > unit_minor * quantity:
+        raise ValueError("a discount is never more than the line's price")
+    gross_or_net = unit_minor * quantity - discount_minor
     if tax_inclusive:
         net = round_minor(Decimal(gross_or_net) * HUNDRED / (HUNDRED + rate))
         return LineAmounts(net=net, tax=gross_or_net - net, total=gross_or_net)
@@ -92,6 +99,11 @@ def credit_summary(*, amount_minor: int, tax_minor: int, summary: list[RateAmoun
     return [
         RateAmounts(row.rate, total - tax, tax, total) for row, total, tax in zip(summary, totals, taxes, strict=True)
     ]
+
+
+def allocate(amount: int, weights: list[int]) -> list[int]:
+    """`amount` shared in proportion to `weights` in whole minor units (largest remainder)."""
+    return _allocate(amount, weights)
 
 
 def tax_share(*, amount_minor: int, total_minor: int, tax_minor: int) -> int:

@@ -242,7 +242,15 @@ def _invoice_pdf(invoice: Invoice) -> bytes:
     for line in invoice.lines.all():
         rows.append(
             [
-                Paragraph(_esc(line.description), s["base"]),
+                Paragraph(
+                    _esc(line.description)
+                    + (
+                        "<br/>" + _esc(_("less %(amount)s discount") % {"amount": money(line.discount_minor)})
+                        if line.discount_minor
+                        else ""
+                    ),
+                    s["base"],
+                ),
                 str(line.quantity),
                 money(line.unit_price_minor),
                 _rate(line.tax_rate),
@@ -257,6 +265,8 @@ def _invoice_pdf(invoice: Invoice) -> bytes:
     story += [table, Spacer(1, 4 * mm)]
 
     totals = [(_("Subtotal (excl. tax)"), money(invoice.subtotal_minor)), (_("Tax"), money(invoice.tax_minor))]
+    if invoice.discount_minor:
+        totals.insert(0, (_("Discount (before tax)"), "−" + money(invoice.discount_minor)))
     totals.append((_("Total"), money(invoice.total_minor)))
     story.append(_totals(totals, s))
     story += _tax_summary(invoice.tax_summary, money, brand, s)

@@ -24,6 +24,23 @@ def plan_list(*, organization, include_archived: bool = True) -> QuerySet[Plan]:
     return qs if include_archived else qs.active()
 
 
+def coupon_list(*, organization) -> QuerySet:
+    """The business's coupons with the plans they are for (the count of uses is on the row)."""
+    from .models import Coupon
+
+    return Coupon.objects.for_org(organization).prefetch_related("plans").order_by("-is_active", "code", "id")
+
+
+def coupon_redemptions(*, coupon) -> QuerySet:
+    from .models import CouponRedemption
+
+    return (
+        CouponRedemption.objects.for_org(coupon.organization)
+        .filter(coupon=coupon)
+        .select_related("client", "invoice", "subscription__plan")
+    )
+
+
 def invoice_list(*, organization, status: str = "", client=None, search: str = "") -> QuerySet[Invoice]:
     qs = Invoice.objects.for_org(organization).select_related("client", "subscription__plan")
     if status == "overdue":
@@ -140,19 +157,79 @@ def _gross(subscription: Subscription) -> int:
     ).total
 
 
+def _current_period_index(subscription: Subscription) -> int:
+    """Memberships paid by hand count their periods; a card membership's period is how many
+    of its periods were invoiced (Stripe renews it)."""
+    if subscription.collection == Subscription.Collection.MANUAL:
+        return subscription.period_index
+    return max(getattr(subscription, "periods_invoiced", 1) - 1, 0)
+
+
+def recurring_gross(subscription: Subscription) -> int:
+    """What one period of a membership bills now, tax included: its price less a coupon that
+    still discounts the current period (redemptions prefetched with their coupon and plans)."""
+    from .services import discount_lines
+
+    index = _current_period_index(subscription)
+    line = _PeriodLine(subscription)
+    for redemption in subscription.coupon_redemptions.all():
+        if redemption.covers_period(index):
+            line = discount_lines(redemption.coupon, [line])[0]
+            break
+    return line_amounts(
+        unit_minor=subscription.price_minor,
+        quantity=1,
+        tax_rate=subscription.tax_rate,
+        tax_inclusive=subscription.price_includes_tax,
+        discount_minor=line.discount_minor,
+    ).total
+
+
+@dataclass
+class _PeriodLine:
+    """One period's price as an invoice line, for the coupon's arithmetic."""
+
+    subscription: Subscription
+    quantity: int = 1
+    discount_minor: int = 0
+
+    @property
+    def unit_price_minor(self) -> int:
+        return self.subscription.price_minor
+
+    @property
+    def plan(self):
+        return self.subscription.plan
+
+
 def mrr_minor(*, organization) -> int:
-    """Monthly recurring revenue: paying memberships (active or past due, not in trial),
-    each normalised to a month, tax included, in the business's currency."""
-    paying = Subscription.objects.for_org(organization).filter(
-        status__in=[Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE], currency=organization.currency
+    """Monthly recurring revenue: paying memberships (active or past due) at what they bill
+    now (less a live coupon), each normalised to a month, tax included, in the business's
+    currency. Free trials count nothing; a paid trial counts its trial price."""
+    from django.db.models import Prefetch
+
+    from .models import CouponRedemption
+
+    live = Subscription.objects.for_org(organization).filter(currency=organization.currency)
+    paying = (
+        live.filter(status__in=[Subscription.Status.ACTIVE, Subscription.Status.PAST_DUE])
+        .select_related("plan")
+        .annotate(periods_invoiced=Count("invoices", filter=Q(invoices__period_start__isnull=False)))
+        .prefetch_related(
+            Prefetch(
+                "coupon_redemptions",
+                queryset=CouponRedemption.objects.select_related("coupon")
+                .prefetch_related("coupon__plans")
+                .order_by("redeemed_at", "id"),
+            )
+        )
     )
-    total = sum(
-        (
-            monthly_equivalent(_gross(s), s.interval)
-            for s in paying.only("price_minor", "tax_rate", "price_includes_tax", "interval")
-        ),
-        Decimal(0),
-    )
+    total = sum((monthly_equivalent(recurring_gross(s), s.interval) for s in paying), Decimal(0))
+    trials = live.filter(status=Subscription.Status.TRIALING, trial_price_minor__gt=0)
+    for s in trials.only("trial_price_minor", "tax_rate", "price_includes_tax"):
+        total += line_amounts(
+            unit_minor=s.trial_price_minor, quantity=1, tax_rate=s.tax_rate, tax_inclusive=s.price_includes_tax
+        ).total
     return round_minor(total)
 
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from clients.models import Client
 
 from . import stripe_gateway as gateway
-from .models import BillingSettings, Invoice, Payment, PaymentLink, Plan, StripeCustomer, Subscription
+from .models import BillingSettings, Coupon, Invoice, Payment, PaymentLink, Plan, StripeCustomer, Subscription
+from .money import line_amounts
 from .services import BillingError, billing_settings
 
 logger = logging.getLogger(__name__)
@@ -225,15 +226,103 @@ def ensure_customer(*, client: Client) -> str:
     return StripeCustomer.objects.get(client=client, account_id=account).customer_id
 
 
+# --- Coupons → coupons and promotion codes -------------------------------------------------------------
+def _coupon_signature(coupon: Coupon, products: list[str]) -> str:
+    off = f"{coupon.percent_off}%" if coupon.percent_off is not None else f"{coupon.amount_off_minor}{coupon.currency}"
+    return f"{off}:{coupon.duration}:{coupon.duration_periods or ''}:{','.join(sorted(products))}"[:200]
+
+
+def ensure_promotion_code(*, coupon: Coupon, account: str) -> str:
+    """The coupon as a Stripe Coupon with a PromotionCode of the same code on the business's
+    connected account, made once (again when its terms or plans changed). Limits and expiry
+    are checked by Mecto before checkout; Stripe also holds the total limit and the expiry."""
+    plans = list(coupon.plans.all())
+    products = [_product_for(plan) for plan in plans]
+    signature = _coupon_signature(coupon, products)
+    if coupon.stripe_promotion_code_id and coupon.stripe_account_id == account and coupon.stripe_signature == signature:
+        return coupon.stripe_promotion_code_id
+    stripe = gateway.client()
+    params: dict = {
+        "name": coupon.code,
+        "duration": coupon.duration,
+        "metadata": {"coupon_id": str(coupon.public_id)},
+    }
+    if coupon.percent_off is not None:
+        params["percent_off"] = float(coupon.percent_off)
+    else:
+        params["amount_off"] = coupon.amount_off_minor
+        params["currency"] = coupon.currency.lower()
+    if coupon.duration == Coupon.Duration.REPEATING:
+        params["duration_in_months"] = coupon.duration_periods
+    if products:
+        params["applies_to"] = {"products": products}
+    key = f"coupon:{coupon.public_id}:{account}:{signature}"
+    stripe_coupon = gateway.call(
+        "create coupon", stripe.v1.coupons.create, params, gateway.options(account, idempotency_key=key)
+    )
+    promotion: dict = {
+        "promotion": {"type": "coupon", "coupon": stripe_coupon.id},
+        "code": coupon.code,
+        "metadata": {"coupon_id": str(coupon.public_id)},
+    }
+    if coupon.max_redemptions:
+        promotion["max_redemptions"] = coupon.max_redemptions
+    if coupon.expires_at:
+        promotion["expires_at"] = int(coupon.expires_at.timestamp())
+    code = gateway.call(
+        "create promotion code",
+        stripe.v1.promotion_codes.create,
+        promotion,
+        gateway.options(account, idempotency_key=f"promotion:{key}"),
+    )
+    if coupon.stripe_promotion_code_id and coupon.stripe_account_id == account:
+        deactivate_promotion_code(coupon=coupon)
+    Coupon.objects.filter(pk=coupon.pk).update(
+        stripe_account_id=account,
+        stripe_coupon_id=stripe_coupon.id,
+        stripe_promotion_code_id=code.id,
+        stripe_signature=signature,
+    )
+    coupon.stripe_account_id, coupon.stripe_coupon_id = account, stripe_coupon.id
+    coupon.stripe_promotion_code_id, coupon.stripe_signature = code.id, signature
+    return code.id
+
+
+def deactivate_promotion_code(*, coupon: Coupon) -> None:
+    """Switch the coupon's promotion code off in Stripe (archived, or replaced)."""
+    if not (gateway.is_configured() and coupon.stripe_promotion_code_id and coupon.stripe_account_id):
+        return
+    gateway.call(
+        "deactivate promotion code",
+        gateway.client().v1.promotion_codes.update,
+        coupon.stripe_promotion_code_id,
+        {"active": False},
+        gateway.options(coupon.stripe_account_id),
+    )
+
+
+def _product_for(plan: Plan) -> str:
+    if not plan.stripe_product_id:
+        plan = sync_plan(plan=plan)
+    return plan.stripe_product_id
+
+
 # --- Checkout ------------------------------------------------------------------------------------------
 def _metadata(client: Client, **extra) -> dict:
     return {"organization_id": str(client.organization_id), "client_id": str(client.public_id), **extra}
 
 
 def checkout_for_plan(
-    *, client: Client, plan: Plan, success_url: str, cancel_url: str, payment_link: PaymentLink | None = None
+    *,
+    client: Client,
+    plan: Plan,
+    success_url: str,
+    cancel_url: str,
+    payment_link: PaymentLink | None = None,
+    coupon_code: str = "",
 ) -> str:
-    """A Stripe Checkout page where the client pays for a package or signs up to a membership."""
+    """A Stripe Checkout page where the client pays for a package or signs up to a membership;
+    a valid `coupon_code` is applied as the coupon's promotion code on the connected account."""
     if plan.organization_id != client.organization_id or not plan.is_active:
         raise BillingError(_("This plan is not on sale."), field="plan")
     if plan.is_recurring and (
@@ -242,10 +331,17 @@ def checkout_for_plan(
         .exists()
     ):
         raise BillingError(_("You already have this membership."), field="plan")
+    coupon = None
+    if (coupon_code or "").strip():
+        from .services import validate_coupon
+
+        coupon = validate_coupon(organization=client.organization, code=coupon_code, client=client, plans=[plan])
     row = _connected(client.organization)
     price_id = _price_for(plan)
     customer = ensure_customer(client=client)
     metadata = _metadata(client, kind="plan", plan_id=str(plan.public_id))
+    if coupon is not None:
+        metadata["coupon_id"] = str(coupon.public_id)
     if payment_link is not None:
         metadata["payment_link_id"] = str(payment_link.pk)
     params = {
@@ -261,9 +357,28 @@ def checkout_for_plan(
         params["subscription_data"] = {"metadata": metadata}
         if plan.trial_days:
             params["subscription_data"]["trial_period_days"] = plan.trial_days
+            if plan.trial_price_minor:  # a paid trial: a one-off item, charged when the trial starts
+                trial = line_amounts(
+                    unit_minor=plan.trial_price_minor,
+                    quantity=1,
+                    tax_rate=plan.tax_rate,
+                    tax_inclusive=plan.price_includes_tax,
+                ).total
+                params["line_items"].append(
+                    {
+                        "price_data": {
+                            "currency": plan.currency.lower(),
+                            "unit_amount": trial,
+                            "product_data": {"name": _("%(plan)s, trial") % {"plan": plan.name}},
+                        },
+                        "quantity": 1,
+                    }
+                )
     else:
         params["payment_intent_data"] = {"metadata": metadata}
         params["invoice_creation"] = {"enabled": False}
+    if coupon is not None:
+        params["discounts"] = [{"promotion_code": ensure_promotion_code(coupon=coupon, account=row.stripe_account_id)}]
     session = gateway.call(
         "create checkout session",
         gateway.client().v1.checkout.sessions.create,

@@ -54,3 +54,16 @@ def sync_all_plans(organization_id: int) -> int:
             continue
         count += 1
     return count
+
+
+@shared_task(name="billing.deactivate_coupon_on_stripe", **RETRY)
+def deactivate_coupon_on_stripe(coupon_id: int) -> None:
+    from .models import Coupon
+
+    coupon = Coupon.objects.filter(pk=coupon_id).first()
+    if coupon is None:
+        return
+    try:
+        stripe_services.deactivate_promotion_code(coupon=coupon)
+    except services.BillingError:  # logged by the gateway; the code is refused here anyway
+        pass

@@ -261,6 +261,50 @@ def _payment_intent_of_invoice(organization, obj: dict) -> str:
         return ""
 
 
+def _line_discounts(obj: dict, stripe_lines: list[dict]) -> list[int]:
+    """What Stripe's discounts took off each line (its `discount_amounts`), or the invoice's
+    total discount shared among the lines by amount when only the invoice carries it."""
+    from .money import allocate
+
+    amounts = [int(line.get("amount") or 0) for line in stripe_lines]
+    per_line = [sum(int(d.get("amount") or 0) for d in (line.get("discount_amounts") or [])) for line in stripe_lines]
+    if not any(per_line):
+        total = sum(int(d.get("amount") or 0) for d in (obj.get("total_discount_amounts") or []))
+        per_line = allocate(min(total, sum(amounts)), amounts) if total > 0 else per_line
+    return [min(max(d, 0), a) for d, a in zip(per_line, amounts, strict=True)]
+
+
+def _coupon_of(organization, session: dict):
+    """Our coupon a checkout session was discounted with (its metadata names it)."""
+    from .models import Coupon
+
+    public_id = (session.get("metadata") or {}).get("coupon_id")
+    if not public_id:
+        return None
+    try:
+        return Coupon.objects.for_org(organization).filter(public_id=public_id).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def _record_checkout_coupon(organization, session: dict, client, *, invoice=None, subscription=None) -> None:
+    """The coupon used at checkout counts as used: Stripe already gave the discount, so the
+    use is recorded even past a limit (Stripe holds the total limit on the promotion code)."""
+    coupon = _coupon_of(organization, session)
+    if coupon is None:
+        return
+    services.redeem_coupon(
+        coupon=coupon,
+        client=client,
+        invoice=invoice,
+        subscription=subscription,
+        amount_off_minor=int((session.get("total_details") or {}).get("amount_discount") or 0),
+        source="stripe",
+        stripe_reference=f"checkout:{session['id']}",
+        enforce=False,
+    )
+
+
 def _our_invoice(subscription: Subscription, obj: dict, start, end, issued_at) -> Invoice:
     """Our numbered invoice mirroring a Stripe membership invoice, once per Stripe invoice."""
     existing = Invoice.objects.for_org(subscription.organization).filter(stripe_invoice_id=obj["id"]).first()
@@ -269,7 +313,8 @@ def _our_invoice(subscription: Subscription, obj: dict, start, end, issued_at) -
     lines = []
     stripe_lines = (obj.get("lines") or {}).get("data") or []
     if stripe_lines and all((line.get("amount") or 0) >= 0 for line in stripe_lines):
-        for line in stripe_lines:
+        discounts = _line_discounts(obj, stripe_lines)
+        for line, discount in zip(stripe_lines, discounts, strict=True):
             lines.append(
                 LineInput(
                     description=(line.get("description") or subscription.plan.name)[:200],
@@ -277,6 +322,7 @@ def _our_invoice(subscription: Subscription, obj: dict, start, end, issued_at) -
                     tax_rate=subscription.tax_rate,
                     tax_inclusive=True,
                     plan=subscription.plan,
+                    discount_minor=discount,
                 )
             )
     else:  # prorations with credits: one line for what was charged
@@ -319,6 +365,8 @@ def _checkout_completed(event: StripeEvent) -> str:
         subscription = _subscription_from(
             organization, _id(session.get("subscription")), client=client, plan=plan, started_at=event.created
         )
+        if subscription is not None:
+            _record_checkout_coupon(organization, session, client, subscription=subscription)
         _mark_link_completed(organization, metadata)
         return "membership linked" if subscription else "ignored: unknown plan"
     if session.get("payment_status") != "paid":
@@ -333,15 +381,22 @@ def _checkout_completed(event: StripeEvent) -> str:
         plan = _plan_for(organization, metadata)
         if plan is None or plan.is_recurring:
             return "ignored: unknown plan"
+        # The price before the coupon and what it took off: the discount shows on the invoice
+        # and tax is on the discounted price, as on an invoice made here.
+        discount = int((session.get("total_details") or {}).get("amount_discount") or 0)
+        subtotal = int(session.get("amount_subtotal") or 0)
+        if discount <= 0 or subtotal != amount + discount:
+            subtotal, discount = amount, 0
         invoice = services.create_invoice(
             client=client,
             lines=[
                 LineInput(
                     description=plan.name,
-                    unit_price_minor=amount,
+                    unit_price_minor=subtotal,
                     tax_rate=plan.tax_rate,
                     tax_inclusive=True,
                     plan=plan,
+                    discount_minor=discount,
                 )
             ],
             source_key=key,
@@ -349,6 +404,8 @@ def _checkout_completed(event: StripeEvent) -> str:
             send_email=False,
             due_at=event.created,
         )
+        if discount:
+            _record_checkout_coupon(organization, session, client, invoice=invoice)
         _pay(invoice, amount, key, intent, event.created)
         _mark_link_completed(organization, metadata)
         return f"package paid: {invoice.number}"

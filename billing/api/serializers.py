@@ -9,6 +9,8 @@ from mecto.api_base import OrgModelSerializer, OrgPrimaryKeyRelatedField
 
 from ..models import (
     BillingSettings,
+    Coupon,
+    CouponRedemption,
     CreditNote,
     Invoice,
     InvoiceLine,
@@ -45,6 +47,7 @@ class PlanSerializer(OrgModelSerializer):
             "validity_days",
             "interval",
             "trial_days",
+            "trial_price_minor",
             "minimum_term_periods",
             "sold_online",
             "is_active",
@@ -100,6 +103,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
             "unit_price_minor",
             "tax_rate",
             "tax_inclusive",
+            "discount_minor",
             "net_minor",
             "tax_minor",
             "total_minor",
@@ -130,6 +134,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "subscription",
             "currency",
             "subtotal_minor",
+            "discount_minor",
             "tax_minor",
             "total_minor",
             "amount_paid_minor",
@@ -170,6 +175,13 @@ class InvoiceCreateSerializer(serializers.Serializer):
     lines = LineInputSerializer(many=True, required=False, max_length=50)
     memo = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     issue = serializers.BooleanField(default=True, help_text="Issue (number and email) at once; false keeps a draft.")
+    coupon_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A coupon code (any case): its discount comes off the lines before tax.",
+    )
 
     def validate(self, attrs):
         if bool(attrs.get("plan")) == bool(attrs.get("lines")):
@@ -285,6 +297,13 @@ class MembershipStartSerializer(serializers.Serializer):
     client = OrgPrimaryKeyRelatedField(queryset=Client.objects.all())
     plan = OrgPrimaryKeyRelatedField(queryset=Plan.objects.all())
     start_date = serializers.DateField(required=False, help_text="Today (default) or up to 31 days ago.")
+    coupon_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A coupon code: each renewal invoice is discounted while the coupon lasts.",
+    )
 
 
 class MembershipCancelSerializer(serializers.Serializer):
@@ -410,6 +429,7 @@ class MyInvoiceSerializer(serializers.ModelSerializer):
             "is_overdue",
             "currency",
             "subtotal_minor",
+            "discount_minor",
             "tax_minor",
             "total_minor",
             "amount_paid_minor",
@@ -483,6 +503,90 @@ class MyCreditSerializer(serializers.ModelSerializer):
 
 class PurchaseRequestSerializer(serializers.Serializer):
     plan = serializers.UUIDField(help_text="public_id of a plan from /me/plans/.")
+    coupon_code = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="A coupon code (any case). A bad code is a 400 with the reason under `coupon_code`.",
+    )
+
+
+class PurchaseQuoteRequestSerializer(serializers.Serializer):
+    plan = serializers.UUIDField(help_text="public_id of a plan from /me/plans/.")
+    coupon_code = serializers.CharField(max_length=40, help_text="The code to check (any case).")
+
+
+class PurchaseQuoteSerializer(serializers.Serializer):
+    code = serializers.CharField(source="coupon.code", help_text="The code, as the business wrote it.")
+    price_minor = serializers.IntegerField(help_text="The plan's price, tax included.")
+    discount_minor = serializers.IntegerField(help_text="What the code takes off, tax included.")
+    total_minor = serializers.IntegerField(help_text="What the client pays now, tax included.")
+    currency = serializers.CharField()
+    duration = serializers.CharField(source="coupon.duration", help_text="once, repeating or forever.")
+    duration_periods = serializers.IntegerField(source="coupon.duration_periods", allow_null=True)
+
+
+# --- Coupons ---------------------------------------------------------------------------------------------
+class CouponSerializer(OrgModelSerializer):
+    plans = OrgPrimaryKeyRelatedField(
+        queryset=Plan.objects.all(), many=True, required=False, help_text="Plan ids; empty for every plan."
+    )
+    percent_off = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True, min_value=Decimal("0.01"), max_value=100
+    )
+    redemptions_count = serializers.IntegerField(source="times_redeemed", read_only=True)
+
+    class Meta:
+        model = Coupon
+        fields = [
+            "id",
+            "public_id",
+            "code",
+            "description",
+            "percent_off",
+            "amount_off_minor",
+            "currency",
+            "duration",
+            "duration_periods",
+            "plans",
+            "max_redemptions",
+            "per_client_limit",
+            "expires_at",
+            "is_active",
+            "redemptions_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "public_id", "currency", "redemptions_count", "created_at", "updated_at"]
+        extra_kwargs = {
+            "code": {"validators": [], "help_text": "What clients type; stored upper-case, unique per business."},
+            "amount_off_minor": {"help_text": "A fixed amount off in minor units (1000 = 10.00), or null."},
+        }
+
+
+class CouponRedemptionSerializer(serializers.ModelSerializer):
+    client = serializers.UUIDField(source="client.public_id", read_only=True, allow_null=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True, allow_null=True)
+    invoice = serializers.UUIDField(source="invoice.public_id", read_only=True, allow_null=True)
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True, allow_null=True)
+    subscription = serializers.UUIDField(source="subscription.public_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CouponRedemption
+        fields = [
+            "public_id",
+            "client",
+            "client_name",
+            "invoice",
+            "invoice_number",
+            "subscription",
+            "source",
+            "amount_off_minor",
+            "currency",
+            "redeemed_at",
+        ]
+        read_only_fields = fields
 
 
 class CheckoutSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from . import requests, views
 router = SimpleRouter()
 router.register("billing/plans", views.PlanViewSet, basename="billing-plan")
 router.register("billing/invoices", views.InvoiceViewSet, basename="billing-invoice")
+router.register("billing/coupons", views.CouponViewSet, basename="billing-coupon")
 router.register("billing/payments", views.PaymentViewSet, basename="billing-payment")
 router.register("billing/credit-notes", views.CreditNoteViewSet, basename="billing-credit-note")
 router.register("billing/memberships", views.SubscriptionViewSet, basename="billing-membership")
@@ -32,6 +33,9 @@ urlpatterns = [
     ),
     path("me/plans/", views.MyPlansView.as_view({"get": "list"}), name="billing-my-plans"),
     path("me/purchases/", views.MyPurchaseView.as_view({"post": "create"}), name="billing-my-purchase"),
+    path(
+        "me/purchases/quote/", views.MyPurchaseQuoteView.as_view({"post": "create"}), name="billing-my-purchase-quote"
+    ),
     path("me/billing-portal/", views.MyBillingPortalView.as_view({"post": "create"}), name="billing-my-portal"),
     *router.urls,
 ]

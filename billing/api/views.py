@@ -22,11 +22,13 @@ from mecto.api_base import (
 from mecto.permissions import HasCapability, IsClient, IsOrgMember
 
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
-from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
+from ..models import Coupon, CouponRedemption, CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
 from .serializers import (
     BillingSettingsSerializer,
     CatalogPlanSerializer,
     CheckoutSerializer,
+    CouponRedemptionSerializer,
+    CouponSerializer,
     CreditNoteSerializer,
     InvoiceCreateSerializer,
     InvoiceSerializer,
@@ -41,6 +43,8 @@ from .serializers import (
     PaymentLinkSerializer,
     PaymentSerializer,
     PlanSerializer,
+    PurchaseQuoteRequestSerializer,
+    PurchaseQuoteSerializer,
     PurchaseRequestSerializer,
     RecordPaymentSerializer,
     RefundSerializer,
@@ -146,6 +150,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
                 quantity=data["quantity"],
                 actor=request.user,
                 issue=data["issue"],
+                coupon_code=data["coupon_code"],
             )
         else:
             invoice = services.create_invoice(
@@ -154,6 +159,7 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
                 memo=data["memo"],
                 actor=request.user,
                 issue=data["issue"],
+                coupon_code=data["coupon_code"],
             )
         invoice = self.get_queryset().get(pk=invoice.pk)
         return Response(InvoiceSerializer(invoice).data, status=status.HTTP_201_CREATED)
@@ -226,6 +232,74 @@ class InvoiceViewSet(mixins.CreateModelMixin, OrgReadOnlyViewSet):
         invoice = self.get_object()
         invoice = selectors.invoice_detail_queryset(organization=self.organization).get(pk=invoice.pk)
         return _pdf(pdf.invoice_pdf(invoice), f"{invoice.number or 'draft'}.pdf")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Coupons (discount codes)",
+        description="Filter by `is_active` and `duration`; search by code. `redemptions_count` is how often each "
+        "was used.",
+    ),
+    retrieve=extend_schema(summary="A coupon", responses={200: CouponSerializer, 404: ErrorSerializer}),
+    create=extend_schema(
+        summary="Create a coupon",
+        description="Give `percent_off` (0.01–100, two decimals) or `amount_off_minor` (the business's currency), "
+        "a `duration` (once, repeating with `duration_periods`, forever), and optional limits: `plans`, "
+        "`max_redemptions`, `per_client_limit`, `expires_at`.",
+        request=CouponSerializer,
+        responses={201: CouponSerializer, **ERRORS},
+    ),
+    update=extend_schema(summary="Replace a coupon", responses={200: CouponSerializer, **ERRORS}),
+    partial_update=extend_schema(
+        summary="Change a coupon (its discount is fixed once used)", responses={200: CouponSerializer, **ERRORS}
+    ),
+    destroy=extend_schema(
+        summary="Archive a coupon (no further use; discounted memberships keep it)", responses={204: None, **ERRORS}
+    ),
+)
+class CouponViewSet(OrgViewSet):
+    queryset = Coupon.objects.all()
+    serializer_class = CouponSerializer
+    required_capability = "billing.view"
+    write_capability = "billing.manage"
+    filterset_fields = ["is_active", "duration"]
+    search_fields = ["code", "description"]
+    ordering_fields = ["code", "created_at", "times_redeemed"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("plans")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.create_coupon(
+            organization=self.organization, actor=self.request.user, plans=data.pop("plans", None), **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_coupon(
+            coupon=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+
+    def perform_destroy(self, instance):
+        services.archive_coupon(coupon=instance, actor=self.request.user)
+
+    @extend_schema(
+        summary="Each use of a coupon: client, invoice or membership, amount off",
+        responses={200: CouponRedemptionSerializer(many=True), 404: ErrorSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def redemptions(self, request, pk=None):
+        coupon = self.get_object()
+        qs = (
+            CouponRedemption.objects.for_org(self.organization)
+            .filter(coupon=coupon)
+            .select_related("client", "invoice", "subscription")
+        )
+        page = self.paginate_queryset(qs)
+        if page is not None:
+            return self.get_paginated_response(CouponRedemptionSerializer(page, many=True).data)
+        return Response(CouponRedemptionSerializer(qs, many=True).data)
 
 
 @extend_schema_view(
@@ -574,8 +648,39 @@ class MyPurchaseView(TenantAPIView):
             plan=plan,
             success_url=f"{portal}?checkout=success",
             cancel_url=f"{portal}?checkout=cancelled",
+            coupon_code=serializer.validated_data["coupon_code"],
         )
         return Response(CheckoutSerializer({"checkout_url": url}).data, status=status.HTTP_201_CREATED)
+
+
+class MyPurchaseQuoteView(TenantAPIView):
+    """Check a coupon code for a plan before paying: the price, the discount and the total."""
+
+    tenant_exempt = "Prices a plan of the signed-in client's own organisation for that client only."
+    permission_classes = [IsAuthenticated, IsClient]
+    serializer_class = PurchaseQuoteRequestSerializer
+
+    @extend_schema(
+        summary="Check a coupon code for a plan; returns the discounted price",
+        description="A code that cannot be used is a 400 whose `errors.coupon_code` says why (unknown, "
+        "archived, expired, used up, not for this plan, already used by me). Nothing is reserved.",
+        request=PurchaseQuoteRequestSerializer,
+        responses={200: PurchaseQuoteSerializer, **ERRORS},
+    )
+    def create(self, request):
+        serializer = PurchaseQuoteRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client = request.tenant.client
+        plan = get_object_or_404(
+            selectors.plans_on_sale(organization=client.organization), public_id=serializer.validated_data["plan"]
+        )
+        quote = services.quote_coupon(
+            organization=client.organization,
+            code=serializer.validated_data["coupon_code"],
+            client=client,
+            plan=plan,
+        )
+        return Response(PurchaseQuoteSerializer(quote).data)
 
 
 class MyBillingPortalView(TenantAPIView):

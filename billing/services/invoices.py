@@ -18,6 +18,7 @@ from .. import notifications
 from ..errors import BillingError
 from ..models import Invoice, InvoiceLine, Plan, Subscription
 from ..money import line_amounts, sum_lines
+from . import coupons
 from ._common import MAX_LINES, MAX_QUANTITY, MAX_UNIT_MINOR, _actor, _take_number
 from .settings import billing_settings, checked_tax_rate
 
@@ -36,6 +37,8 @@ class LineInput:
     tax_rate: Decimal | str | int | None = None
     tax_inclusive: bool | None = None
     plan: Plan | None = None
+    # Taken off unit price × quantity before tax (a coupon): see money.line_amounts.
+    discount_minor: int = 0
 
 
 def plan_line(plan: Plan, quantity: int = 1, description: str = "") -> LineInput:
@@ -79,6 +82,9 @@ def _check_lines(lines: list[LineInput], currency: str) -> None:
         if not isinstance(line.unit_price_minor, int) or not (0 <= line.unit_price_minor <= MAX_UNIT_MINOR):
             raise BillingError(_("Enter a price between zero and 1,000,000."), field="lines")
         checked_tax_rate(line.tax_rate, field="lines")
+        discount = line.discount_minor or 0
+        if not isinstance(discount, int) or not (0 <= discount <= line.unit_price_minor * line.quantity):
+            raise BillingError(_("A discount is at most the line's price."), field="lines")
         if line.plan is not None and line.plan.currency != currency:
             raise BillingError(_("This plan is priced in another currency."), field="lines")
 
@@ -91,6 +97,7 @@ def _write_lines(invoice: Invoice, lines: list[LineInput]) -> None:
             quantity=line.quantity,
             tax_rate=line.tax_rate,
             tax_inclusive=line.tax_inclusive,
+            discount_minor=line.discount_minor or 0,
         )
         amounts.append(computed)
         InvoiceLine.objects.create(
@@ -102,6 +109,7 @@ def _write_lines(invoice: Invoice, lines: list[LineInput]) -> None:
             unit_price_minor=line.unit_price_minor,
             tax_rate=Decimal(str(line.tax_rate)),
             tax_inclusive=line.tax_inclusive,
+            discount_minor=line.discount_minor or 0,
             net_minor=computed.net,
             tax_minor=computed.tax,
             total_minor=computed.total,
@@ -109,6 +117,7 @@ def _write_lines(invoice: Invoice, lines: list[LineInput]) -> None:
         )
     totals = sum_lines(amounts)
     invoice.subtotal_minor, invoice.tax_minor, invoice.total_minor = totals.net, totals.tax, totals.total
+    invoice.discount_minor = sum(line.discount_minor or 0 for line in lines)
 
 
 @transaction.atomic
@@ -125,9 +134,11 @@ def create_invoice(
     send_email: bool = True,
     due_at: datetime | None = None,
     stripe_invoice_id: str = "",
+    coupon_code: str = "",
 ) -> Invoice:
     """A draft invoice (or an issued one with `issue=True`). `source_key` makes it once:
-    calling again with the same key returns the first invoice."""
+    calling again with the same key returns the first invoice. `coupon_code` takes the
+    coupon's discount off the lines it applies to and records its use (under its lock)."""
     organization = client.organization
     if source_key:
         existing = Invoice.objects.for_org(organization).filter(source_key=source_key).first()
@@ -136,6 +147,12 @@ def create_invoice(
     currency = subscription.currency if subscription else organization.currency
     lines = _with_business_defaults(lines, organization)
     _check_lines(lines, currency)
+    coupon, undiscounted = None, lines
+    if (coupon_code or "").strip():
+        coupon = coupons.validate_coupon(
+            organization=organization, code=coupon_code, client=client, plans=[line.plan for line in lines], lock=True
+        )
+        lines = coupons.discount_lines(coupon, lines)
     if len(memo or "") > 500:
         raise BillingError(_("The note is at most 500 characters."), field="memo")
     invoice = Invoice(
@@ -160,7 +177,15 @@ def create_invoice(
             return Invoice.objects.for_org(organization).get(source_key=source_key)
         raise
     _write_lines(invoice, lines)
-    invoice.save(update_fields=["subtotal_minor", "tax_minor", "total_minor"])
+    invoice.save(update_fields=["subtotal_minor", "tax_minor", "total_minor", "discount_minor"])
+    if coupon is not None:
+        coupons.redeem_coupon(
+            coupon=coupon,
+            client=client,
+            invoice=invoice,
+            amount_off_minor=coupons.gross_discount(undiscounted, lines),
+            actor=actor,
+        )
     if issue:
         invoice = issue_invoice(invoice=invoice, actor=actor, send_email=send_email, due_at=due_at)
     return invoice
@@ -228,6 +253,7 @@ def void_invoice(*, invoice: Invoice, actor=None) -> Invoice:
     invoice.status = Invoice.Status.VOID
     invoice.voided_at = timezone.now()
     invoice.save(update_fields=["status", "voided_at", "updated_at"])
+    coupons.release_invoice_redemptions(invoice)
     emit(
         invoice.organization,
         "invoice.voided",
@@ -240,7 +266,14 @@ def void_invoice(*, invoice: Invoice, actor=None) -> Invoice:
 
 @transaction.atomic
 def sell_plan(
-    *, client: Client, plan: Plan, actor=None, quantity: int = 1, send_email: bool = True, issue: bool = True
+    *,
+    client: Client,
+    plan: Plan,
+    actor=None,
+    quantity: int = 1,
+    send_email: bool = True,
+    issue: bool = True,
+    coupon_code: str = "",
 ) -> Invoice:
     """Invoice a client for a package or service (paid by hand or through a payment link);
     `issue=False` keeps a draft to check before it is issued and emailed."""
@@ -253,5 +286,10 @@ def sell_plan(
     if not isinstance(quantity, int) or not (1 <= quantity <= 100):
         raise BillingError(_("Quantities are whole numbers from 1 to 100."), field="quantity")
     return create_invoice(
-        client=client, lines=[plan_line(plan, quantity)], actor=actor, issue=issue, send_email=send_email
+        client=client,
+        lines=[plan_line(plan, quantity)],
+        actor=actor,
+        issue=issue,
+        send_email=send_email,
+        coupon_code=coupon_code,
     )

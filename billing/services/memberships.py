@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from mecto.localization import format_date
 from .. import periods
 from ..errors import BillingError
 from ..models import Invoice, Plan, Subscription
+from . import coupons
 from ._common import _actor
 from .invoices import LineInput, create_invoice
 from .refunds import period_credit_source
@@ -55,12 +57,12 @@ def grant_period_credits(subscription: Subscription, start: datetime, end: datet
     )
 
 
-def _period_line(subscription: Subscription, start: datetime, end: datetime) -> LineInput:
+def _period_line(subscription: Subscription, start: datetime, end: datetime, label: str = "") -> LineInput:
     tz = subscription.organization.time_zone
     first = start.astimezone(periods.zone(tz)).date()
     last = (end.astimezone(periods.zone(tz)) - timedelta(seconds=1)).date()
     return LineInput(
-        description=f"{subscription.plan.name} ({format_date(first)} – {format_date(last)})",
+        description=f"{label or subscription.plan.name} ({format_date(first)} – {format_date(last)})",
         unit_price_minor=subscription.price_minor,
         tax_rate=subscription.tax_rate,
         tax_inclusive=subscription.price_includes_tax,
@@ -68,11 +70,28 @@ def _period_line(subscription: Subscription, start: datetime, end: datetime) -> 
     )
 
 
-def _invoice_period(subscription: Subscription, index: int, start: datetime, end: datetime, actor=None) -> Invoice:
-    """The renewal invoice of one period of a membership paid by hand, once per period."""
+def _trial_line(subscription: Subscription, start: datetime, end: datetime) -> LineInput:
+    label = _("%(plan)s, trial") % {"plan": subscription.plan.name}
+    return replace(_period_line(subscription, start, end, label), unit_price_minor=subscription.trial_price_minor)
+
+
+def _invoice_period(
+    subscription: Subscription, index: int, start: datetime, end: datetime, actor=None
+) -> Invoice | None:
+    """The renewal invoice of one period of a membership paid by hand, once per period (-1: a
+    paid trial). A live coupon takes its discount off; a period it makes free is not invoiced."""
+    if index < 0:
+        lines = [_trial_line(subscription, start, end)]
+    else:
+        lines = [_period_line(subscription, start, end)]
+        redemption = coupons.membership_redemption(subscription, index)
+        if redemption is not None:
+            lines = coupons.discount_lines(redemption.coupon, lines)
+    if all(line.unit_price_minor * line.quantity - line.discount_minor <= 0 for line in lines):
+        return None
     return create_invoice(
         client=subscription.client,
-        lines=[_period_line(subscription, start, end)],
+        lines=lines,
         subscription=subscription,
         period=(start, end),
         source_key=f"renewal:{subscription.public_id}:{index}",
@@ -110,6 +129,7 @@ def new_subscription(
         sessions_per_period=plan.sessions,
         started_at=started_at,
         trial_ends_at=trial_ends_at,
+        trial_price_minor=plan.trial_price_minor if trial_ends_at else 0,
         anchor_at=anchor,
         period_index=-1 if trial_ends_at else 0,
         current_period_start=started_at if trial_ends_at else first_start,
@@ -135,9 +155,10 @@ def new_subscription(
 
 
 @transaction.atomic
-def start_membership(*, client: Client, plan: Plan, actor=None, start_date=None) -> Subscription:
-    """Start a membership paid by hand: the first period is invoiced (after any trial) and its
-    sessions granted at once; beat renews it at each period start."""
+def start_membership(*, client: Client, plan: Plan, actor=None, start_date=None, coupon_code: str = "") -> Subscription:
+    """Start a membership paid by hand: the first period is invoiced (after any trial; a paid
+    trial is invoiced at once) and its sessions granted at once; beat renews it at each period
+    start. `coupon_code` discounts its periods for as long as the coupon lasts."""
     if plan.organization_id != client.organization_id:
         raise BillingError(_("Choose one of your plans."), field="plan")
     if not plan.is_recurring:
@@ -158,13 +179,33 @@ def start_membership(*, client: Client, plan: Plan, actor=None, start_date=None)
         .exists()
     ):
         raise BillingError(_("%(name)s already has this membership.") % {"name": client.full_name}, field="plan")
+    coupon = None
+    if (coupon_code or "").strip():
+        coupon = coupons.validate_coupon(
+            organization=client.organization, code=coupon_code, client=client, plans=[plan], lock=True
+        )
     started_at = periods.local_midnight(start_date, tz)
     subscription = new_subscription(
         client=client, plan=plan, collection=Subscription.Collection.MANUAL, started_at=started_at, actor=actor
     )
+    redemption = None
+    if coupon is not None:
+        line = _period_line(subscription, subscription.current_period_start, subscription.current_period_end)
+        redemption = coupons.redeem_coupon(
+            coupon=coupon,
+            client=client,
+            subscription=subscription,
+            amount_off_minor=coupons.gross_discount([line], coupons.discount_lines(coupon, [line])),
+            actor=actor,
+        )
     grant_period_credits(subscription, subscription.current_period_start, subscription.current_period_end, actor)
-    if subscription.status == Subscription.Status.ACTIVE:
-        _invoice_period(subscription, 0, subscription.current_period_start, subscription.current_period_end, actor)
+    first_index = 0 if subscription.status == Subscription.Status.ACTIVE else -1
+    if first_index == 0 or subscription.trial_price_minor:
+        invoice = _invoice_period(
+            subscription, first_index, subscription.current_period_start, subscription.current_period_end, actor
+        )
+        if redemption is not None and invoice is not None and first_index == 0:
+            type(redemption).objects.filter(pk=redemption.pk).update(invoice=invoice)
     # A backdated start may already have crossed a period boundary.
     renew_membership(subscription=subscription)
     return subscription
@@ -242,7 +283,8 @@ def earliest_cancel_at(subscription: Subscription) -> datetime:
     """When a membership may end by the rules: the end of the current period, and never
     before the minimum term."""
     candidates = [subscription.current_period_end]
-    if subscription.minimum_term_ends_at:
+    # During a trial the client has not committed yet: it ends with the trial, nothing billed.
+    if subscription.minimum_term_ends_at and subscription.status != Subscription.Status.TRIALING:
         candidates.append(subscription.minimum_term_ends_at)
     return max(candidates)
 

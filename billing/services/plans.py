@@ -28,6 +28,7 @@ PLAN_FIELDS = {
     "validity_days",
     "interval",
     "trial_days",
+    "trial_price_minor",
     "minimum_term_periods",
     "sold_online",
     "is_active",
@@ -53,6 +54,7 @@ def _check_plan(plan: Plan) -> None:
     else:
         plan.interval = ""
         plan.trial_days = 0
+        plan.trial_price_minor = 0
         plan.minimum_term_periods = 0
         if plan.kind == Plan.Kind.PACKAGE and not plan.sessions:
             raise BillingError(_("A package includes at least one session."), field="sessions")
@@ -60,6 +62,12 @@ def _check_plan(plan: Plan) -> None:
             plan.sessions = 0
     if plan.trial_days and plan.trial_days > 365:
         raise BillingError(_("A trial lasts at most 365 days."), field="trial_days")
+    if plan.trial_price_minor is None or plan.trial_price_minor < 0:
+        plan.trial_price_minor = 0
+    if plan.trial_price_minor and not plan.trial_days:
+        raise BillingError(_("A paid trial needs a trial length in days."), field="trial_price_minor")
+    if plan.trial_price_minor > MAX_UNIT_MINOR:
+        raise BillingError(_("That price is too high."), field="trial_price_minor")
     if plan.minimum_term_periods and plan.minimum_term_periods > 60:
         raise BillingError(_("A minimum term is at most 60 periods."), field="minimum_term_periods")
     if plan.validity_days is not None and not (1 <= plan.validity_days <= 3660):

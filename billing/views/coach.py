@@ -27,6 +27,7 @@ from mecto.permissions import MemberRequiredMixin
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..forms import (
     BillingSettingsForm,
+    CouponForm,
     InvoiceForm,
     InvoiceLinkForm,
     MembershipForm,
@@ -36,7 +37,7 @@ from ..forms import (
     RefundForm,
     SellPlanForm,
 )
-from ..models import CreditNote, Invoice, Payment, PaymentLink, Plan, Subscription
+from ..models import Coupon, CreditNote, Invoice, Payment, PaymentLink, Plan, Subscription
 from ..money import from_minor
 from ._common import _local_date, _pdf_response
 
@@ -264,6 +265,64 @@ class PlanArchiveView(MemberRequiredMixin, View):
         return redirect("billing:plans")
 
 
+# --- Coupons --------------------------------------------------------------------------------------------
+class CouponListView(MemberRequiredMixin, View):
+    required_capability = "billing.view"
+
+    def get(self, request):
+        org = _org(request)
+        coupons = selectors.coupon_list(organization=org)
+        page = Paginator(coupons, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "billing/coupons.html", {"page": page, "tab": "coupons"})
+
+
+class CouponFormView(MemberRequiredMixin, ServiceFormView):
+    required_capability = "billing.manage"
+    template_name = "billing/coupon_form.html"
+    form_class = CouponForm
+
+    def get_object(self):
+        pk = self.kwargs.get("pk")
+        return get_object_or_404(Coupon.objects.for_org(_org(self.request)), pk=pk) if pk else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": _org(self.request), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        redemptions = []
+        if self.object is not None:
+            redemptions = selectors.coupon_redemptions(coupon=self.object)[:50]
+        return super().get_context_data(coupon=self.object, redemptions=redemptions, tab="coupons", **kwargs)
+
+    def perform(self, form):
+        fields = form.service_fields()
+        if self.object is None:
+            return services.create_coupon(organization=_org(self.request), actor=self.request.user, **fields)
+        return services.update_coupon(coupon=self.object, actor=self.request.user, **fields)
+
+    def get_success_message(self, result):
+        if self.object is None:
+            return _("The code %(code)s was created.") % {"code": result.code}
+        return _("The code %(code)s was saved.") % {"code": result.code}
+
+    def get_success_url(self, result):
+        return reverse("billing:coupons")
+
+
+class CouponArchiveView(MemberRequiredMixin, View):
+    required_capability = "billing.manage"
+
+    def post(self, request, pk):
+        coupon = get_object_or_404(Coupon.objects.for_org(_org(request)), pk=pk)
+        if request.POST.get("action") == "restore":
+            services.update_coupon(coupon=coupon, actor=request.user, is_active=True)
+            messages.success(request, _("The code %(code)s can be used again.") % {"code": coupon.code})
+        else:
+            services.archive_coupon(coupon=coupon, actor=request.user)
+            messages.success(request, _("The code %(code)s was archived.") % {"code": coupon.code})
+        return redirect("billing:coupons")
+
+
 # --- Invoices ---------------------------------------------------------------------------------------------
 class InvoiceListView(MemberRequiredMixin, View):
     required_capability = "billing.view"
@@ -340,6 +399,7 @@ class InvoiceCreateView(MemberRequiredMixin, ServiceFormView):
                 initial={
                     "client": data.get("client", ""),
                     "memo": data.get("memo", ""),
+                    "coupon_code": data.get("coupon_code", ""),
                     "tax_inclusive": bool(data.get("tax_inclusive")),
                     "issue_now": bool(data.get("issue_now")),
                 },
@@ -354,6 +414,7 @@ class InvoiceCreateView(MemberRequiredMixin, ServiceFormView):
             memo=form.cleaned_data["memo"],
             actor=self.request.user,
             issue=form.cleaned_data["issue_now"],
+            coupon_code=form.cleaned_data["coupon_code"],
         )
 
     def get_success_message(self, result):
@@ -386,6 +447,7 @@ class SellPlanView(MemberRequiredMixin, ServiceFormView):
             quantity=form.cleaned_data["quantity"],
             actor=self.request.user,
             issue=form.cleaned_data["issue_now"],
+            coupon_code=form.cleaned_data["coupon_code"],
         )
 
     def get_success_message(self, result):
@@ -628,6 +690,7 @@ class MembershipCreateView(MemberRequiredMixin, ServiceFormView):
             plan=form.cleaned_data["plan"],
             start_date=form.cleaned_data["start_date"],
             actor=self.request.user,
+            coupon_code=form.cleaned_data["coupon_code"],
         )
 
     def get_success_message(self, result):

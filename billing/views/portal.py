@@ -51,44 +51,44 @@ def billing_portal_card(request):
     )
 
 
+def _portal_context(request, **extra) -> dict:
+    from booking.selectors import credit_balance, grants_with_remaining
+
+    client = request.tenant.client
+    row = services.billing_settings(client.organization)
+    invoices = selectors.client_invoices(client=client)
+    grants = [g for g in grants_with_remaining(client=client) if g.remaining > 0]
+    plan_requests = list(
+        PlanRequest.objects.for_org(client.organization).filter(client=client).select_related("plan", "invoice")[:10]
+    )
+    memberships = selectors.client_subscriptions(client=client)
+    return {
+        "client": client,
+        "balance": credit_balance(client=client),
+        "grants": grants,
+        "memberships": memberships,
+        "purchases": selectors.client_purchases(client=client)[:20],
+        "invoices": invoices[:50],
+        "plans": selectors.plans_on_sale(organization=client.organization),
+        "takes_card_payments": row.takes_card_payments,
+        "has_stripe_customer": client.stripe_customers.filter(account_id=row.stripe_account_id).exists()
+        if row.stripe_account_id
+        else False,
+        "checkout": request.GET.get("checkout", ""),
+        "plan_requests": plan_requests,
+        "requested_plan_ids": {r.plan_id for r in plan_requests if r.is_pending},
+        "member_plan_ids": {s.plan_id for s in memberships if s.is_live},
+        "request_form": PlanRequestForm(),
+        "bank": services.payment_instructions(client.organization, row=row),
+        **extra,
+    }
+
+
 class PortalBillingView(ClientRequiredMixin, View):
     feature = "billing"
 
     def get(self, request):
-        from booking.selectors import credit_balance, grants_with_remaining
-
-        client = request.tenant.client
-        row = services.billing_settings(client.organization)
-        invoices = selectors.client_invoices(client=client)
-        grants = [g for g in grants_with_remaining(client=client) if g.remaining > 0]
-        plan_requests = list(
-            PlanRequest.objects.for_org(client.organization)
-            .filter(client=client)
-            .select_related("plan", "invoice")[:10]
-        )
-        return render(
-            request,
-            "billing/portal.html",
-            {
-                "client": client,
-                "balance": credit_balance(client=client),
-                "grants": grants,
-                "memberships": selectors.client_subscriptions(client=client),
-                "purchases": selectors.client_purchases(client=client)[:20],
-                "invoices": invoices[:50],
-                "plans": selectors.plans_on_sale(organization=client.organization),
-                "takes_card_payments": row.takes_card_payments,
-                "has_stripe_customer": client.stripe_customers.filter(account_id=row.stripe_account_id).exists()
-                if row.stripe_account_id
-                else False,
-                "checkout": request.GET.get("checkout", ""),
-                "plan_requests": plan_requests,
-                "requested_plan_ids": {r.plan_id for r in plan_requests if r.is_pending},
-                "member_plan_ids": {s.plan_id for s in selectors.client_subscriptions(client=client) if s.is_live},
-                "request_form": PlanRequestForm(),
-                "bank": services.payment_instructions(client.organization, row=row),
-            },
-        )
+        return render(request, "billing/portal.html", _portal_context(request))
 
 
 def _portal_return(request, state: str) -> str:
@@ -96,19 +96,32 @@ def _portal_return(request, state: str) -> str:
 
 
 class PortalBuyView(ClientRequiredMixin, View):
+    """Buy or sign up: with a coupon code, "Check the code" shows the discounted price first; a
+    code that cannot be used comes back beside the field and nothing is started."""
+
     feature = "billing"
 
     def post(self, request, public_id):
         client = request.tenant.client
         plan = get_object_or_404(selectors.plans_on_sale(organization=client.organization), public_id=public_id)
+        code = request.POST.get("coupon_code", "").strip()[:40]
         try:
+            if "check_code" in request.POST:
+                quote = services.quote_coupon(organization=client.organization, code=code, client=client, plan=plan)
+                return render(
+                    request, "billing/portal.html", _portal_context(request, quote=quote, quote_plan=plan, code=code)
+                )
             url = stripe_services.checkout_for_plan(
                 client=client,
                 plan=plan,
                 success_url=_portal_return(request, "success"),
                 cancel_url=_portal_return(request, "cancelled"),
+                coupon_code=code,
             )
         except DomainError as exc:
+            if exc.field == "coupon_code":
+                context = _portal_context(request, code_error=exc.message, quote_plan=plan, code=code)
+                return render(request, "billing/portal.html", context, status=400)
             messages.error(request, exc.message)
             return redirect("billing:portal")
         return redirect(url)

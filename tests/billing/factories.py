@@ -5,6 +5,8 @@ import factory
 from django.utils import timezone
 
 from billing.models import (
+    Coupon,
+    CouponRedemption,
     CreditNote,
     Invoice,
     InvoiceLine,
@@ -168,3 +170,29 @@ class PlanRequestFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
     message = "Can I start next week?"
+
+
+@register
+class CouponFactory(factory.django.DjangoModelFactory):
+    """20 % off once, for every plan."""
+
+    class Meta:
+        model = Coupon
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    code = factory.Sequence(lambda n: f"CODE{n:04d}")
+    percent_off = Decimal("20")
+    currency = factory.SelfAttribute("organization.currency")
+    duration = Coupon.Duration.ONCE
+
+
+@register
+class CouponRedemptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CouponRedemption
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    coupon = factory.SubFactory(CouponFactory, organization=factory.SelfAttribute("..organization"))
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    amount_off_minor = 1000
+    currency = factory.SelfAttribute("organization.currency")

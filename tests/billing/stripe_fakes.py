@@ -50,13 +50,18 @@ def checkout_session(
     subscription: str | None = None,
     payment_status: str = "paid",
     session_id: str | None = None,
+    amount_discount: int = 0,
+    promotion_code: str | None = None,
 ) -> dict:
+    """`amount_total` is what was charged; `amount_discount` what a promotion code took off."""
     session_id = session_id or new_id("cs_test")
     return {
         "id": session_id,
         "object": "checkout.session",
-        "amount_subtotal": amount_total,
+        "amount_subtotal": amount_total + amount_discount,
         "amount_total": amount_total,
+        "discounts": [{"coupon": None, "promotion_code": promotion_code}] if promotion_code else [],
+        "total_details": {"amount_discount": amount_discount, "amount_shipping": 0, "amount_tax": 0},
         "client_reference_id": (metadata or {}).get("client_id"),
         "created": int(time.time()),
         "currency": currency,
@@ -149,8 +154,12 @@ def invoice(
     price_id: str = "price_TEST",
     description: str = "1 × Monthly membership",
     include_payments: bool = True,
+    discount: int = 0,
 ) -> dict:
+    """`amount` is the line's price; `discount` what a coupon took off it (the invoice's
+    total and what was paid are the price less the discount)."""
     invoice_id = invoice_id or new_id("in")
+    line_amount, amount = amount, amount - discount
     payments = []
     if paid and payment_intent:
         payments.append(
@@ -186,9 +195,10 @@ def invoice(
                 {
                     "id": new_id("il"),
                     "object": "line_item",
-                    "amount": amount,
+                    "amount": line_amount,
                     "currency": "gbp",
                     "description": description,
+                    "discount_amounts": [{"amount": discount, "discount": "di_TEST"}] if discount else [],
                     "period": {"start": period_start, "end": period_end},
                     "pricing": {"type": "price_details", "price_details": {"price": price_id, "product": "prod_TEST"}},
                     "quantity": 1,
@@ -208,8 +218,9 @@ def invoice(
         "period_start": period_start,
         "status": "paid" if paid else "open",
         "status_transitions": {"finalized_at": period_start, "paid_at": period_start if paid else None},
-        "subtotal": amount,
+        "subtotal": line_amount,
         "total": amount,
+        "total_discount_amounts": [{"amount": discount, "discount": "di_TEST"}] if discount else [],
     }
     if include_payments:
         body["payments"] = {"object": "list", "data": payments, "has_more": False}
@@ -339,6 +350,24 @@ class StripeApi:
 
     def price_updated(self, price_id: str):
         self.add("POST", f"/v1/prices/{price_id}", {"id": price_id, "object": "price", "active": False})
+
+    def coupon_created(self, coupon_id: str = "coupon_TEST", **fields):
+        body = {"id": coupon_id, "object": "coupon", "valid": True, "duration": "once", **fields}
+        self.add("POST", "/v1/coupons", body)
+
+    def promotion_code_created(self, promotion_id: str = "promo_TEST", code: str = "WELCOME20"):
+        body = {
+            "id": promotion_id,
+            "object": "promotion_code",
+            "active": True,
+            "code": code,
+            "promotion": {"type": "coupon", "coupon": "coupon_TEST"},
+            "times_redeemed": 0,
+        }
+        self.add("POST", "/v1/promotion_codes", body)
+
+    def promotion_code_updated(self, promotion_id: str = "promo_TEST"):
+        self.add("POST", f"/v1/promotion_codes/{promotion_id}", {"id": promotion_id, "object": "promotion_code"})
 
     def customer_created(self, customer_id: str = "cus_TEST"):
         self.add("POST", "/v1/customers", {"id": customer_id, "object": "customer", "email": "client@example.com"})

@@ -4,6 +4,7 @@ The `demo` fixture is the first run (shared by the tests that look at the demo b
 each test runs the command once more and proves it adds nothing."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from freezegun import freeze_time
 
 from accounts.models import User
 from billing import selectors
-from billing.models import Invoice, Payment, Plan, Subscription
+from billing.models import Coupon, Invoice, Payment, Plan, Subscription
 from booking.selectors import credit_balance
 from clients.models import Client
 from tests.shared_data import DEMO_NOW
@@ -31,6 +32,7 @@ def test_seed_demo_fills_the_revenue_overview_once(client, demo):
         ("Monthly club", "membership"),
         ("Nutrition plan", "service"),
         ("Premium coaching", "membership"),
+        ("Starter membership", "membership"),
     ]
     invoices = Invoice.objects.for_org(org)
     assert dict(invoices.values_list("number", "issued_at")) == first  # nothing added or moved
@@ -40,6 +42,13 @@ def test_seed_demo_fills_the_revenue_overview_once(client, demo):
     assert Payment.objects.for_org(org).count() == 38
     assert Subscription.objects.for_org(org).filter(status=Subscription.Status.ACTIVE).count() == 4
     assert Subscription.objects.for_org(org).filter(status=Subscription.Status.CANCELLED).count() == 4
+    # WELCOME20 and Sam's hand-paid membership in its free trial, once each (a trial bills nothing).
+    assert list(Coupon.objects.for_org(org).values_list("code", "percent_off", "duration")) == [
+        ("WELCOME20", Decimal("20.00"), "once")
+    ]
+    [trial] = Subscription.objects.for_org(org).filter(status=Subscription.Status.TRIALING)
+    assert trial.client.email == "sam.lead@demo.mecto.test" and trial.collection == Subscription.Collection.MANUAL
+    assert not trial.invoices.exists()
 
     summary = selectors.revenue_summary(organization=org)
     # Chloe and Tara's club (120 each), Nina back on the club, Maya on Premium (220).

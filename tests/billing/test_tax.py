@@ -53,6 +53,76 @@ def test_lines_totals_summary_and_credits_reconcile_to_the_minor_unit(lines, inc
     assert sum(r.net for r in credit) == amount - tax
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    lines=st.lists(LINE, min_size=1, max_size=8),
+    inclusive=st.booleans(),
+    percent=st.decimals(min_value="0.01", max_value="100", places=2),
+    fixed=st.integers(1, 10_000_000),
+    use_percent=st.booleans(),
+)
+def test_a_coupon_discount_keeps_lines_totals_and_summary_exact(lines, inclusive, percent, fixed, use_percent):
+    """A coupon comes off each line before tax (tax on the discounted net, the same rounding
+    rule), never below zero, and the summary still adds up to the minor unit."""
+    from types import SimpleNamespace
+
+    coupon = SimpleNamespace(
+        percent_off=percent if use_percent else None,
+        amount_off_minor=None if use_percent else fixed,
+        plans=SimpleNamespace(all=lambda: []),
+    )
+    inputs = [
+        LineInput(description="x", unit_price_minor=u, quantity=q, tax_rate=r, tax_inclusive=inclusive)
+        for u, q, r in lines
+    ]
+    discounted = services.discount_lines(coupon, inputs)
+    rows = []
+    for line in discounted:
+        base = line.unit_price_minor * line.quantity
+        assert 0 <= line.discount_minor <= base
+        amounts = line_amounts(
+            unit_minor=line.unit_price_minor,
+            quantity=line.quantity,
+            tax_rate=line.tax_rate,
+            tax_inclusive=inclusive,
+            discount_minor=line.discount_minor,
+        )
+        # Tax is worked out on the discounted price exactly as on an undiscounted line of that price.
+        assert amounts == line_amounts(
+            unit_minor=base - line.discount_minor, quantity=1, tax_rate=line.tax_rate, tax_inclusive=inclusive
+        )
+        rows.append(_Line(line.tax_rate, amounts))
+    if not use_percent:
+        assert sum(line.discount_minor for line in discounted) == min(fixed, sum(u * q for u, q, _r in lines))
+    summary = tax_summary(rows)
+    assert sum(r.net for r in summary) == sum(row.net_minor for row in rows)
+    assert sum(r.tax for r in summary) == sum(row.tax_minor for row in rows)
+    assert sum(r.total for r in summary) == sum(row.total_minor for row in rows)
+    assert all(r.net + r.tax == r.total for r in summary)
+
+
+@pytest.mark.django_db
+def test_a_discounted_invoice_reconciles_lines_totals_and_tax_summary(client_record):
+    org = client_record.organization
+    services.create_coupon(organization=org, code="TENOFF", amount_off_minor=1001)
+    invoice = services.create_invoice(
+        client=client_record,
+        lines=[
+            LineInput(description="PT", unit_price_minor=3333, quantity=3, tax_rate="20", tax_inclusive=True),
+            LineInput(description="Plan", unit_price_minor=1999, tax_rate="5", tax_inclusive=False),
+            LineInput(description="Gym", unit_price_minor=500, tax_rate="0", tax_inclusive=True),
+        ],
+        coupon_code="tenoff",
+    )
+    lines = list(invoice.lines.all())
+    assert sum(line.discount_minor for line in lines) == invoice.discount_minor == 1001
+    assert invoice.subtotal_minor == sum(line.net_minor for line in lines)
+    assert invoice.tax_minor == sum(line.tax_minor for line in lines)
+    assert invoice.total_minor == invoice.subtotal_minor + invoice.tax_minor
+    summary = invoice.tax_summary
+    assert sum(r.total for r in summary) == invoice.total_minor and sum(r.tax for r in summary) == invoice.tax_minor
+
+
 @pytest.mark.django_db
 def test_business_defaults_price_lines_inclusive_or_exclusive(client_record):
     org = client_record.organization
