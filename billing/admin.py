@@ -566,3 +566,6 @@ class StripeCustomerAdmin(admin.ModelAdmin):
     list_filter = ["organization"]
     list_select_related = ["client", "organization"]
     readonly_fields = ["client", "account_id", "customer_id"]
+
+
+from . import admin_access  # noqa: E402, F401  (what plans grant and the access ledger)

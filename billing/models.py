@@ -700,3 +700,7 @@ class StripeCustomer(OrgOwned):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+# What plans grant besides session credits, and the ledger of grants (billing/models_access.py).
+from .models_access import AccessGrant, AccessKind, PlanAccess, PlanGrant  # noqa: E402, F401

@@ -49,3 +49,8 @@ def sync_all_plans(organization_id: int) -> int:
             continue
         count += 1
     return count
+
+
+@shared_task(name="billing.apply_access_withdrawals")
+def apply_access_withdrawals() -> int:
+    return services.apply_due_withdrawals()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coach, portal, public
+from .views import access, coach, portal, public
 
 app_name = "billing"
 
@@ -13,6 +13,8 @@ urlpatterns = [
     path("billing/plans/new/", coach.PlanFormView.as_view(), name="plan_create"),
     path("billing/plans/<int:pk>/", coach.PlanFormView.as_view(), name="plan_edit"),
     path("billing/plans/<int:pk>/archive/", coach.PlanArchiveView.as_view(), name="plan_archive"),
+    path("billing/plans/<int:pk>/grants/", access.PlanAccessView.as_view(), name="plan_access"),
+    path("billing/clients/<int:pk>/access/", access.ClientAccessView.as_view(), name="client_access"),
     path("billing/invoices/", coach.InvoiceListView.as_view(), name="invoices"),
     path("billing/invoices/new/", coach.InvoiceCreateView.as_view(), name="invoice_create"),
     path("billing/invoices/sell/", coach.SellPlanView.as_view(), name="sell_plan"),
@@ -43,6 +45,7 @@ urlpatterns = [
     ),
     path("portal/billing/invoices/<uuid:public_id>/pay/", portal.PortalPayInvoiceView.as_view(), name="portal_pay"),
     path("portal/billing/card/", portal.PortalCardView.as_view(), name="portal_card"),
+    path("portal/billing/access/", access.PortalAccessView.as_view(), name="portal_access"),
     path(
         "portal/billing/memberships/<uuid:public_id>/cancel/",
         portal.PortalCancelMembershipView.as_view(),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import access, views
 
 router = SimpleRouter()
 router.register("billing/plans", views.PlanViewSet, basename="billing-plan")
@@ -10,6 +10,8 @@ router.register("billing/payments", views.PaymentViewSet, basename="billing-paym
 router.register("billing/credit-notes", views.CreditNoteViewSet, basename="billing-credit-note")
 router.register("billing/memberships", views.SubscriptionViewSet, basename="billing-membership")
 router.register("billing/payment-links", views.PaymentLinkViewSet, basename="billing-payment-link")
+router.register("billing/access-grants", access.AccessGrantViewSet, basename="billing-access-grant")
+router.register("me/access", access.MyAccessViewSet, basename="billing-my-access")
 router.register("me/invoices", views.MyInvoiceViewSet, basename="billing-my-invoice")
 router.register("me/memberships", views.MyMembershipViewSet, basename="billing-my-membership")
 router.register("me/packages", views.MyPackageViewSet, basename="billing-my-package")

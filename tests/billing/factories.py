@@ -5,6 +5,7 @@ import factory
 from django.utils import timezone
 
 from billing.models import CreditNote, Invoice, InvoiceLine, Payment, PaymentLink, Plan, Purchase, Subscription
+from billing.models_access import AccessGrant, AccessKind, PlanGrant
 from tests.factories import ClientFactory, register
 
 
@@ -145,3 +146,34 @@ class PurchaseFactory(factory.django.DjangoModelFactory):
     )
     sessions = 10
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=90))
+
+
+@register
+class PlanGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanGrant
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
+    kind = AccessKind.SECTION
+    target_id = "nutrition"
+    label = "Nutrition"
+
+
+@register
+class AccessGrantFactory(factory.django.DjangoModelFactory):
+    """A live grant of a portal section to a client (as a purchase gives it)."""
+
+    class Meta:
+        model = AccessGrant
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
+    source = AccessGrant.Source.PURCHASE
+    source_key = factory.Sequence(lambda n: f"purchase:test-{n}")
+    kind = AccessKind.SECTION
+    target_id = "nutrition"
+    label = "Nutrition"
+    granted_at = factory.LazyFunction(timezone.now)
+    grant_reason = AccessGrant.Reason.PURCHASE_PAID
