@@ -84,7 +84,9 @@ def test_a_part_payment_grants_nothing_until_paid_in_full(client_record, package
     invoice = services.sell_plan(client=client_record, plan=package, send_email=False)
     services.record_payment(invoice=invoice, amount_minor=100, method="cash", idempotency_key="p1")
     assert not AccessGrant.objects.exists()
-    services.record_payment(invoice=invoice, amount_minor=invoice.total_minor - 100, method="cash", idempotency_key="p2")
+    services.record_payment(
+        invoice=invoice, amount_minor=invoice.total_minor - 100, method="cash", idempotency_key="p2"
+    )
     assert AccessGrant.objects.count() == 6
 
 
