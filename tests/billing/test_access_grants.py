@@ -19,7 +19,8 @@ from tests.training.factories import ProgramFactory
 from training.models import Program, ScheduledWorkout
 
 from . import stripe_fakes as fake
-from .access_fixtures import club, grants_of, library, package, pay_package  # noqa: F401
+from .access_fixtures import *  # noqa: F403  (the fixtures)
+from .access_fixtures import grants_of, pay_package
 from .conftest import ACCOUNT
 from .factories import PlanFactory
 

@@ -21,7 +21,8 @@ from tests.training.factories import WorkoutLogFactory
 from training.models import Program, ScheduledWorkout
 from training.services import assign_program
 
-from .access_fixtures import club, grants_of, library, package, pay_package  # noqa: F401
+from .access_fixtures import *  # noqa: F403  (the fixtures)
+from .access_fixtures import grants_of, pay_package
 from .factories import MembershipPlanFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
