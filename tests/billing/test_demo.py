@@ -30,6 +30,7 @@ def test_seed_demo_fills_the_revenue_overview_once(client, demo):
         ("10 PT sessions", "package"),
         ("Monthly club", "membership"),
         ("Nutrition plan", "service"),
+        ("Online coaching", "membership"),
     ]
     invoices = Invoice.objects.for_org(org)
     assert dict(invoices.values_list("number", "issued_at")) == first  # nothing added or moved
