@@ -155,7 +155,7 @@ ACCESS_PLAN = {
     "description": "Your own training program and the members' group thread, adjusted every month.",
 }
 ACCESS_GROUP = "Online coaching members"
-ACCESS_PROGRAM = "Strength base"  # the training demo's template
+ACCESS_PROGRAM = "Strength base"  # the training demo's template (in the library)
 
 
 @demo_seeder(order=45)
@@ -167,7 +167,9 @@ def seed_demo_access(*, organization, owner, **context) -> int:
     from clients.services import create_group
     from training.models import Program
 
-    program = Program.objects.for_org(organization).library().filter(name=ACCESS_PROGRAM).order_by("pk").first()
+    program = (
+        Program.objects.for_org(organization).library().templates().filter(name=ACCESS_PROGRAM).order_by("pk").first()
+    )
     if program is None:
         return 0
     group = Group.objects.for_org(organization).filter(name=ACCESS_GROUP).first()

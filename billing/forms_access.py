@@ -22,7 +22,9 @@ def _multiple(label, help_text=""):
 class PlanAccessForm(IdPrefixMixin, forms.Form):
     id_prefix = "access"
 
-    programs = _multiple(_("Training programs"), _("Each client gets their own copy, scheduled from the start day."))
+    programs = _multiple(
+        _("Training programs"), _("Templates of your library. Each client gets their own copy from the start day.")
+    )
     program_start = forms.ChoiceField(
         label=_("Programs start"), choices=PlanAccess.ProgramStart.choices, widget=forms.RadioSelect
     )

@@ -66,7 +66,7 @@ def _targets(organization, kind: str):
     if kind == AccessKind.PROGRAM:
         from training.models import Program
 
-        qs = Program.objects.for_org(organization).library().order_by("name", "pk")
+        qs = Program.objects.for_org(organization).library().templates().order_by("name", "pk")
         return [(str(p.pk), p.name) for p in qs.only("pk", "name")]
     if kind == AccessKind.MEAL_PLAN:
         from nutrition.models import MealPlan

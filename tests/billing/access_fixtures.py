@@ -15,7 +15,7 @@ from .factories import MembershipPlanFactory, PlanFactory
 @pytest.fixture
 def library(org):
     """One of each thing a plan can grant, in `org`."""
-    workout = WorkoutFactory(organization=org, name="Day 1")
+    workout = WorkoutFactory(organization=org, name="Day 1", week__program__is_template=True)
     WorkoutFactory(organization=org, week=workout.week, name="Day 3", day=3)
     return {
         "program": workout.program,

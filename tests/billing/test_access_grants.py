@@ -172,7 +172,7 @@ def test_a_stripe_membership_grants_once_whatever_the_order_of_its_events(client
 def test_a_program_or_group_of_another_business_is_refused_and_nothing_changes(org, owner, library):
     plan = PlanFactory(organization=org)
     other = OrganizationFactory()
-    foreign = ProgramFactory(organization=other)
+    foreign = ProgramFactory(organization=other, is_template=True)
     with pytest.raises(BillingError) as exc:
         services.set_plan_access(plan=plan, actor=owner, grants={"program": [str(foreign.pk)]})
     assert exc.value.field == "programs"

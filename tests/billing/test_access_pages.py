@@ -35,7 +35,7 @@ def as_client(client, client_record):
 # --- The plan's page --------------------------------------------------------------------------------------
 def test_the_plan_page_offers_only_the_businesss_own_library(as_owner, org, library):
     plan = PlanFactory(organization=org)
-    foreign = ProgramFactory(organization=OrganizationFactory(), name="Someone else's program")
+    foreign = ProgramFactory(organization=OrganizationFactory(), name="Someone else's program", is_template=True)
     page = as_owner.get(reverse("billing:plan_edit", args=[plan.pk])).content.decode()
     assert "What it grants" in page
     assert library["program"].name in page and "Spring cohort" in page
@@ -80,7 +80,7 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(as_owner, org,
 
 def test_a_program_of_another_business_is_refused_on_the_page(as_owner, org, library):
     plan = PlanFactory(organization=org)
-    foreign = ProgramFactory(organization=OrganizationFactory())
+    foreign = ProgramFactory(organization=OrganizationFactory(), is_template=True)
     response = as_owner.post(
         reverse("billing:plan_access", args=[plan.pk]),
         {"programs": [foreign.pk], "program_start": "on_purchase", "withdrawal": "immediately", "grace_days": "0"},
@@ -172,7 +172,7 @@ def test_plan_grants_read_and_replace_through_the_api(owner_api, org, library):
 
 def test_the_api_refuses_another_businesss_program_naming_the_field(owner_api, org):
     plan = PlanFactory(organization=org)
-    foreign = ProgramFactory(organization=OrganizationFactory())
+    foreign = ProgramFactory(organization=OrganizationFactory(), is_template=True)
     response = owner_api.put(
         f"/api/v1/billing/plans/{plan.pk}/grants/",
         {"grants": [{"kind": "program", "target_id": str(foreign.pk)}]},
