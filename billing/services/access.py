@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -272,28 +272,33 @@ def _grant(
         if (item.kind, item.target_id) in live:
             continue
         try:
+            # The thing and its ledger row together: the row's unique key is the last guard
+            # against a parallel run, and then neither is kept.
             with transaction.atomic():
                 object_id = _give(item, client, rule, now)
+                grant = AccessGrant.objects.create(
+                    organization=plan.organization,
+                    client=client,
+                    plan=plan,
+                    source=source,
+                    subscription=subscription,
+                    purchase=purchase,
+                    invoice=invoice,
+                    source_key=source_key,
+                    kind=item.kind,
+                    target_id=item.target_id,
+                    label=item.label,
+                    granted_object_id=object_id,
+                    granted_at=now,
+                    grant_reason=reason,
+                )
+        except IntegrityError:
+            logger.info("%s %s of %s was granted by a parallel run", item.kind, item.target_id, source_key)
+            continue
         except (DomainError, ObjectDoesNotExist, ValueError) as exc:
             # The program was deleted, the group archived...: the rest is still given.
             logger.warning("Could not grant %s %s of plan %s: %s", item.kind, item.target_id, plan.pk, exc)
             continue
-        grant = AccessGrant.objects.create(
-            organization=plan.organization,
-            client=client,
-            plan=plan,
-            source=source,
-            subscription=subscription,
-            purchase=purchase,
-            invoice=invoice,
-            source_key=source_key,
-            kind=item.kind,
-            target_id=item.target_id,
-            label=item.label,
-            granted_object_id=object_id,
-            granted_at=now,
-            grant_reason=reason,
-        )
         emit(
             plan.organization,
             "access.granted",
