@@ -714,3 +714,6 @@ class CouponRedemptionAdmin(BooksAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in CouponRedemption._meta.fields]
+
+
+from . import admin_access  # noqa: E402, F401  (what plans grant and the access ledger)

@@ -48,6 +48,14 @@ class BillingConfig(AppConfig):
             "billing-expiring-packages", "billing.remind_expiring_packages", crontab(minute=35, hour="*/6")
         )
         add_periodic_task("billing-retry-stripe-events", "billing.retry_stripe_events", 300.0)
+        add_periodic_task("billing-access-withdrawals", "billing.apply_access_withdrawals", crontab(minute=50))
+        from mecto import portal_access
+
+        from .selectors_access import section_access
+        from .views.access import access_portal_card
+
+        portal_access.register_provider(section_access)
+        dashboard.register_portal_card(access_portal_card)
         from mecto import privacy as data_rights
 
         from . import privacy as billing_privacy

@@ -171,6 +171,50 @@ def _coupon_and_trial(organization, owner, plans: dict[str, Plan], client) -> No
         services.start_membership(client=client, plan=plans["starter"], actor=owner)
 
 
+ACCESS_PLAN = {
+    "name": "Online coaching",
+    "kind": Plan.Kind.MEMBERSHIP,
+    "price_minor": 6000,
+    "interval": Plan.Interval.MONTH,
+    "sessions": 0,
+    "description": "Your own training program and the members' group thread, adjusted every month.",
+}
+ACCESS_GROUP = "Online coaching members"
+ACCESS_PROGRAM = "Strength base"  # the training demo's template (in the library)
+
+
+@demo_seeder(order=45)
+@transaction.atomic
+def seed_demo_access(*, organization, owner, **context) -> int:
+    """A membership that grants a program and a group thread, so "What it grants" and the
+    access ledger have something to show. Safe to run again. Returns the plans made now."""
+    from clients.models import Group
+    from clients.services import create_group
+    from training.models import Program
+
+    program = (
+        Program.objects.for_org(organization).library().templates().filter(name=ACCESS_PROGRAM).order_by("pk").first()
+    )
+    if program is None:
+        return 0
+    group = Group.objects.for_org(organization).filter(name=ACCESS_GROUP).first()
+    if group is None:
+        group = create_group(organization=organization, name=ACCESS_GROUP, actor=owner)
+    plan = Plan.objects.for_org(organization).filter(name=ACCESS_PLAN["name"], kind=ACCESS_PLAN["kind"]).first()
+    made = plan is None
+    if made:
+        plan = services.create_plan(organization=organization, actor=owner, **ACCESS_PLAN)
+    services.set_plan_access(
+        plan=plan,
+        actor=owner,
+        grants={"program": [str(program.pk)], "group": [str(group.pk)]},
+        withdrawal="grace",
+        grace_days=7,
+        program_start="next_monday",
+    )
+    return int(made)
+
+
 def remove_demo_books(*, organization, client_ids) -> int:
     """The demo clients' invoices, payments and credit notes: the books keep a real client's
     (anonymised) when they go, but sample figures would only muddle the real ones."""

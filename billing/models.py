@@ -735,5 +735,7 @@ class StripeCustomer(OrgOwned):
         return self.customer_id
 
 
+# What plans grant besides session credits, and the ledger of grants (billing/models_access.py).
+from .models_access import AccessGrant, AccessKind, PlanAccess, PlanGrant  # noqa: E402, F401
 from .models_coupons import Coupon, CouponRedemption  # noqa: E402, F401  (one app, two modules)
 from .models_requests import InvoiceReminder, PlanRequest  # noqa: E402, F401  (models of their own module)

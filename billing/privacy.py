@@ -5,7 +5,7 @@ Erasure keeps invoices, their lines, payments and credit notes: tax and accounti
 the business to keep them for years. Their copies of the client's identity are replaced
 (`bill_to_name` becomes "Erased client #<reference>", the billing email is cleared) and the
 link to the client goes (the foreign keys are SET_NULL). Memberships, purchases, payment
-links and Stripe customer links are deleted with the client.
+links, Stripe customer links and the access ledger are deleted with the client.
 """
 
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from mecto.privacy import Export, delete_rows, section
 
 
 def export_client(client) -> Export:
-    from .models import CreditNote, Invoice, InvoiceLine, Payment, Purchase, Subscription
+    from .models import AccessGrant, CreditNote, Invoice, InvoiceLine, Payment, Purchase, Subscription
 
     export = Export()
     section(export, "memberships", Subscription.objects.filter(client=client).order_by("id"))
@@ -23,11 +23,12 @@ def export_client(client) -> Export:
     section(export, "payments", Payment.objects.filter(client=client).order_by("id"))
     section(export, "credit_notes", CreditNote.objects.filter(client=client).order_by("id"))
     section(export, "purchases", Purchase.objects.filter(client=client).order_by("id"))
+    section(export, "access_grants", AccessGrant.objects.filter(client=client).order_by("id"))
     return export
 
 
 def erase_client(client, *, request=None) -> dict[str, int]:
-    from .models import CreditNote, Invoice, Payment, PaymentLink, Purchase, StripeCustomer, Subscription
+    from .models import AccessGrant, CreditNote, Invoice, Payment, PaymentLink, Purchase, StripeCustomer, Subscription
 
     reference = getattr(request, "client_reference", "") or str(client.pk)
     summary: dict[str, int] = {}
@@ -43,6 +44,7 @@ def erase_client(client, *, request=None) -> dict[str, int]:
             summary[f"{model._meta.label} (kept)"] = count
     return delete_rows(
         summary,
+        AccessGrant.objects.filter(client=client),
         PaymentLink.objects.filter(client=client),
         Purchase.objects.filter(client=client),
         StripeCustomer.objects.filter(client=client),

@@ -67,3 +67,8 @@ def deactivate_coupon_on_stripe(coupon_id: int) -> None:
         stripe_services.deactivate_promotion_code(coupon=coupon)
     except services.BillingError:  # logged by the gateway; the code is refused here anyway
         pass
+
+
+@shared_task(name="billing.apply_access_withdrawals")
+def apply_access_withdrawals() -> int:
+    return services.apply_due_withdrawals()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import coach, portal, public, requests
+from .views import access, coach, portal, public, requests
 
 app_name = "billing"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("billing/coupons/new/", coach.CouponFormView.as_view(), name="coupon_create"),
     path("billing/coupons/<int:pk>/", coach.CouponFormView.as_view(), name="coupon_edit"),
     path("billing/coupons/<int:pk>/archive/", coach.CouponArchiveView.as_view(), name="coupon_archive"),
+    path("billing/plans/<int:pk>/grants/", access.PlanAccessView.as_view(), name="plan_access"),
+    path("billing/clients/<int:pk>/access/", access.ClientAccessView.as_view(), name="client_access"),
     path("billing/invoices/", coach.InvoiceListView.as_view(), name="invoices"),
     path("billing/invoices/new/", coach.InvoiceCreateView.as_view(), name="invoice_create"),
     path("billing/invoices/sell/", coach.SellPlanView.as_view(), name="sell_plan"),
@@ -49,6 +51,7 @@ urlpatterns = [
     ),
     path("portal/billing/invoices/<uuid:public_id>/pay/", portal.PortalPayInvoiceView.as_view(), name="portal_pay"),
     path("portal/billing/card/", portal.PortalCardView.as_view(), name="portal_card"),
+    path("portal/billing/access/", access.PortalAccessView.as_view(), name="portal_access"),
     path(
         "portal/billing/plans/<uuid:public_id>/request/",
         requests.PortalRequestPlanView.as_view(),

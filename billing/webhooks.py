@@ -26,6 +26,7 @@ from clients.models import Client
 from . import services
 from . import stripe_gateway as gateway
 from .models import BillingSettings, Invoice, Payment, PaymentLink, Plan, StripeCustomer, StripeEvent, Subscription
+from .models_access import AccessGrant
 from .services import LineInput
 
 logger = logging.getLogger(__name__)
@@ -368,6 +369,8 @@ def _checkout_completed(event: StripeEvent) -> str:
         if subscription is not None:
             _record_checkout_coupon(organization, session, client, subscription=subscription)
         _mark_link_completed(organization, metadata)
+        if subscription is not None:
+            services.grant_subscription_access(subscription=subscription)
         return "membership linked" if subscription else "ignored: unknown plan"
     if session.get("payment_status") != "paid":
         return "waiting: not paid yet"
@@ -586,6 +589,7 @@ def _invoice_paid(event: StripeEvent) -> str:
         if start and end and end > subscription.current_period_end:
             subscription.current_period_start, subscription.current_period_end = start, end
         subscription.save()
+        services.grant_subscription_access(subscription=subscription, reason=AccessGrant.Reason.MEMBERSHIP_PAID)
     return f"membership period paid {number}".strip()
 
 

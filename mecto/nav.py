@@ -37,6 +37,7 @@ def items_for(tenant, path: str = "", request=None) -> list[dict]:
         return []
     from mecto.branding import brand_for
     from mecto.page_brand import request_brand
+    from mecto.portal_access import request_access
 
     brand = request_brand(request) if request is not None else brand_for(tenant.organization)
     visible = []
@@ -44,6 +45,8 @@ def items_for(tenant, path: str = "", request=None) -> list[dict]:
         if item.audience != audience:
             continue
         if item.feature and not brand.shows(item.feature):
+            continue
+        if item.feature and request is not None and not request_access(request).allows(item.feature):
             continue
         if item.capability and not tenant.can(item.capability):
             continue

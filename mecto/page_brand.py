@@ -47,5 +47,8 @@ def request_brand(request) -> Brand:
 
 
 def shows(request, feature: str | None) -> bool:
-    """Whether the request's client may see a portal section (`None`: always on)."""
-    return feature is None or request_brand(request).shows(feature)
+    """Whether the request's client may see a portal section (`None`: always on): the business
+    shows it, and, when a product grants it, the client holds a live grant (`mecto.portal_access`)."""
+    from mecto.portal_access import request_access
+
+    return feature is None or (request_brand(request).shows(feature) and request_access(request).allows(feature))

@@ -5,6 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from mecto import portal_access
 from mecto.api_base import ErrorSerializer, OrgGenericViewSet, TenantAPIView
 from mecto.branding import brand_for
 from mecto.language import activate_for_request
@@ -34,8 +35,17 @@ class MeViewSet(TenantAPIView):
             "capabilities": sorted(ROLE_CAPABILITIES.get(tenant.role, ())) if tenant.is_member else [],
             "organizations": tenant.memberships,
             # Through the platform's registry: the branding app sits above accounts.
-            "brand": brand_for(tenant.organization).as_dict(),
+            "brand": self._brand(tenant),
         }
+
+    @staticmethod
+    def _brand(tenant) -> dict:
+        """The brand, its sections narrowed to those the client's products grant them."""
+        brand = brand_for(tenant.organization).as_dict()
+        if tenant.is_client:
+            access = portal_access.access_for(tenant.organization, tenant.client)
+            brand["features"] = [f for f in brand["features"] if access.allows(f)]
+        return brand
 
     @extend_schema(summary="Who am I", responses={200: MeSerializer, 403: ErrorSerializer})
     def retrieve(self, request):

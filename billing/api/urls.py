@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import requests, views
+from . import access, requests, views
 
 router = SimpleRouter()
 router.register("billing/plans", views.PlanViewSet, basename="billing-plan")
@@ -13,6 +13,8 @@ router.register("billing/memberships", views.SubscriptionViewSet, basename="bill
 router.register("billing/payment-links", views.PaymentLinkViewSet, basename="billing-payment-link")
 router.register("billing/plan-requests", requests.PlanRequestViewSet, basename="billing-plan-request")
 router.register("me/plan-requests", requests.MyPlanRequestViewSet, basename="billing-my-plan-request")
+router.register("billing/access-grants", access.AccessGrantViewSet, basename="billing-access-grant")
+router.register("me/access", access.MyAccessViewSet, basename="billing-my-access")
 router.register("me/invoices", views.MyInvoiceViewSet, basename="billing-my-invoice")
 router.register("me/memberships", views.MyMembershipViewSet, basename="billing-my-membership")
 router.register("me/packages", views.MyPackageViewSet, basename="billing-my-package")

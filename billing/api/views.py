@@ -23,6 +23,7 @@ from mecto.permissions import HasCapability, IsClient, IsOrgMember
 
 from .. import pdf, selectors, services, stripe_gateway, stripe_services
 from ..models import Coupon, CouponRedemption, CreditNote, Invoice, Payment, PaymentLink, Plan, Purchase, Subscription
+from .access import PlanGrantsMixin
 from .serializers import (
     BillingSettingsSerializer,
     CatalogPlanSerializer,
@@ -76,7 +77,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
         summary="Stop selling a plan (archived; what clients bought stays)", responses={204: None, **ERRORS}
     ),
 )
-class PlanViewSet(OrgViewSet):
+class PlanViewSet(PlanGrantsMixin, OrgViewSet):
     queryset = Plan.objects.all()
     serializer_class = PlanSerializer
     required_capability = "billing.view"

@@ -14,7 +14,8 @@ from mecto.events import emit, register_event_type
 
 from .. import notifications, periods
 from ..errors import BillingError
-from ..models import Invoice, Purchase, Subscription
+from ..models import AccessGrant, Invoice, Purchase, Subscription
+from . import access
 
 __all__ = ["DUNNING_DAYS", "run_dunning", "send_payment_reminder", "EXPIRY_NOTICE_DAYS", "remind_expiring_packages"]
 
@@ -63,6 +64,7 @@ def _mark_past_due(invoice: Invoice, now: datetime) -> int:
             subscription.status = Subscription.Status.PAST_DUE
             subscription.past_due_since = now
             subscription.save(update_fields=["status", "past_due_since", "updated_at"])
+            access.withdraw_subscription_access(subscription=subscription, reason=AccessGrant.Reason.PAST_DUE, now=now)
             emit(
                 invoice.organization,
                 "subscription.past_due",

@@ -17,8 +17,8 @@ from mecto.localization import format_date
 
 from .. import periods
 from ..errors import BillingError
-from ..models import Invoice, Plan, Subscription
-from . import coupons
+from ..models import AccessGrant, Invoice, Plan, Subscription
+from . import access, coupons
 from ._common import _actor
 from .invoices import LineInput, create_invoice
 from .refunds import period_credit_source
@@ -199,6 +199,7 @@ def start_membership(*, client: Client, plan: Plan, actor=None, start_date=None,
             actor=actor,
         )
     grant_period_credits(subscription, subscription.current_period_start, subscription.current_period_end, actor)
+    access.grant_subscription_access(subscription=subscription, actor=actor)
     first_index = 0 if subscription.status == Subscription.Status.ACTIVE else -1
     if first_index == 0 or subscription.trial_price_minor:
         invoice = _invoice_period(
@@ -267,9 +268,14 @@ def renew_due_memberships(now: datetime | None = None) -> int:
 def end_subscription(subscription: Subscription, *, at: datetime, actor=None) -> None:
     if subscription.status == Subscription.Status.CANCELLED:
         return
+    ended = subscription.cancel_at is not None and at >= subscription.cancel_at
     subscription.status = Subscription.Status.CANCELLED
     subscription.cancelled_at = at
     subscription.save()
+    access.withdraw_subscription_access(
+        subscription=subscription,
+        reason=AccessGrant.Reason.MEMBERSHIP_ENDED if ended else AccessGrant.Reason.MEMBERSHIP_CANCELLED,
+    )
     emit(
         subscription.organization,
         "subscription.cancelled",

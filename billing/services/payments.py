@@ -13,7 +13,8 @@ from mecto.events import emit, register_event_type
 
 from .. import notifications
 from ..errors import BillingError
-from ..models import Invoice, Payment, Purchase
+from ..models import AccessGrant, Invoice, Payment, Purchase
+from . import access
 from ._common import _actor
 
 __all__ = ["record_payment", "record_failed_payment", "fulfil_invoice"]
@@ -199,6 +200,11 @@ def fulfil_invoice(*, invoice: Invoice, actor=None) -> list[Purchase]:
             )
         if created:
             made.append(purchase)
+        access.grant_purchase_access(purchase=purchase, actor=actor)
+    if invoice.subscription_id is not None:
+        access.grant_subscription_access(
+            subscription=invoice.subscription, reason=AccessGrant.Reason.MEMBERSHIP_PAID, actor=actor
+        )
     if invoice.fulfilled_at is None:
         Invoice.objects.filter(pk=invoice.pk).update(fulfilled_at=timezone.now())
     return made

@@ -17,6 +17,7 @@ from ..errors import BillingError
 from ..models import CreditNote, Invoice, Payment, Subscription
 from ..money import tax_share
 from ._common import _actor, _take_number
+from .access import withdraw_refunded_access
 
 __all__ = [
     "issue_credit_note",
@@ -75,6 +76,8 @@ def issue_credit_note(
     revoke_refunded_credits(
         invoice=invoice, refunded_minor=invoice.amount_refunded_minor + amount_minor, credit_note=note, actor=actor
     )
+    if invoice.amount_refunded_minor + amount_minor >= invoice.total_minor:
+        withdraw_refunded_access(invoice=invoice)
     emit(
         payment.organization,
         "payment.refunded",

@@ -39,6 +39,7 @@ from ..forms import (
 )
 from ..models import Coupon, CreditNote, Invoice, Payment, PaymentLink, Plan, Subscription
 from ..money import from_minor
+from . import access
 from ._common import _local_date, _pdf_response
 
 PAGE_SIZE = 25
@@ -233,7 +234,8 @@ class PlanFormView(MemberRequiredMixin, ServiceFormView):
         return {**super().get_form_kwargs(), "organization": _org(self.request), "instance": self.object}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.object, tab="plans", **kwargs)
+        access_form = access.access_form_for(self.object) if self.object is not None else None
+        return super().get_context_data(plan=self.object, tab="plans", access_form=access_form, **kwargs)
 
     def perform(self, form):
         fields = dict(form.cleaned_data)
@@ -369,6 +371,7 @@ class InvoiceListView(MemberRequiredMixin, View):
                 ],
                 "has_any": Invoice.objects.for_org(org).exists(),
                 "tab": "invoices",
+                **(access.client_ledger_context(client) if client else {}),
             },
         )
 

@@ -19,6 +19,8 @@ __all__ = [
     "update_group",
     "add_group_members",
     "remove_group_member",
+    "join_group",
+    "leave_group",
     "set_member_muted",
     "post_to_group",
     "remove_group_post",
@@ -102,6 +104,30 @@ def add_group_members(*, group: Group, clients, actor) -> int:
 def remove_group_member(*, group: Group, client: Client, actor) -> None:
     _check_coach(actor, group.organization)
     GroupMember.objects.filter(group=group, client=client).delete()
+
+
+@transaction.atomic
+def join_group(*, group: Group, client: Client) -> bool:
+    """Put a client in a group on the business's behalf (a product they bought grants it):
+    True when they joined now, False when they were already a member."""
+    _check_clients(group.organization, [client])
+    if group.is_archived:
+        raise GroupError(_("This group is archived."), field="group")
+    try:
+        with transaction.atomic():
+            _member, created = GroupMember.objects.get_or_create(
+                group=group, client=client, defaults={"organization": group.organization}
+            )
+    except IntegrityError:
+        return False
+    return created
+
+
+@transaction.atomic
+def leave_group(*, group: Group, client: Client) -> bool:
+    """Take a client out of a group on the business's behalf; True when they were in it."""
+    deleted, _rows = GroupMember.objects.filter(group=group, client=client).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

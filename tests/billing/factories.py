@@ -17,6 +17,7 @@ from billing.models import (
     Purchase,
     Subscription,
 )
+from billing.models_access import AccessGrant, AccessKind, PlanGrant
 from tests.factories import ClientFactory, register
 
 
@@ -196,3 +197,34 @@ class CouponRedemptionFactory(factory.django.DjangoModelFactory):
     client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
     amount_off_minor = 1000
     currency = factory.SelfAttribute("organization.currency")
+
+
+@register
+class PlanGrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanGrant
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
+    kind = AccessKind.SECTION
+    target_id = "nutrition"
+    label = "Nutrition"
+
+
+@register
+class AccessGrantFactory(factory.django.DjangoModelFactory):
+    """A live grant of a portal section to a client (as a purchase gives it)."""
+
+    class Meta:
+        model = AccessGrant
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    plan = factory.SubFactory(PlanFactory, organization=factory.SelfAttribute("..organization"))
+    source = AccessGrant.Source.PURCHASE
+    source_key = factory.Sequence(lambda n: f"purchase:test-{n}")
+    kind = AccessKind.SECTION
+    target_id = "nutrition"
+    label = "Nutrition"
+    granted_at = factory.LazyFunction(timezone.now)
+    grant_reason = AccessGrant.Reason.PURCHASE_PAID

@@ -31,6 +31,7 @@ def test_seed_demo_fills_the_revenue_overview_once(client, demo):
         ("10 PT sessions", "package"),
         ("Monthly club", "membership"),
         ("Nutrition plan", "service"),
+        ("Online coaching", "membership"),
         ("Premium coaching", "membership"),
         ("Starter membership", "membership"),
     ]

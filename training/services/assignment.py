@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mecto.events import emit, register_event_type
+from mecto.localization import zone
 
 from ..models import PrescribedExercise, Program, ProgramWeek, ScheduledWorkout, Workout
 from ._common import TrainingError, _actor, local_day_start, schedule_dates
 from .programs import _copy_workout
 
-__all__ = ["save_as_template", "copy_program", "assign_program"]
+__all__ = ["save_as_template", "copy_program", "assign_program", "end_program"]
 
 register_event_type("program.assigned", gettext_lazy("A program was assigned to a client"))
+register_event_type("program.ended", gettext_lazy("A client's program was ended"))
 
 
 def _copy_program(program: Program, *, actor=None, **overrides) -> Program:
@@ -109,3 +112,26 @@ def assign_program(*, program: Program, clients, start_date: date, actor=None) -
         )
         copies.append(copy)
     return copies
+
+
+@transaction.atomic
+def end_program(*, program: Program, actor=None, reason: str = "") -> int:
+    """End a client's program from today (their calendar): the workouts still to come are taken
+    off it; past ones and everything logged stay. Returns the workouts removed."""
+    if program.client_id is None:
+        raise TrainingError(_("Only a client's own program can be ended."))
+    client = program.client
+    today = timezone.now().astimezone(zone(client.time_zone)).date()
+    upcoming = ScheduledWorkout.objects.filter(program=program, date__gte=today).filter(
+        logs__isnull=True, sessions__isnull=True
+    )
+    removed, _rows = upcoming.delete()
+    removed = _rows.get(ScheduledWorkout._meta.label, 0)
+    emit(
+        program.organization,
+        "program.ended",
+        {"program_id": program.pk, "client_id": client.pk, "removed_workouts": removed, "reason": reason},
+        actor=_actor(actor),
+        client=client,
+    )
+    return removed
