@@ -372,13 +372,15 @@ def _checkout_completed(event: StripeEvent) -> str:
         if subscription is not None:
             services.grant_subscription_access(subscription=subscription)
         return "membership linked" if subscription else "ignored: unknown plan"
-    if session.get("payment_status") != "paid":
+    # A promotion code that takes off the whole price: Stripe charges nothing and says so.
+    free = session.get("payment_status") == "no_payment_required" and metadata.get("kind") == "plan"
+    if session.get("payment_status") != "paid" and not free:
         return "waiting: not paid yet"
     key = f"checkout:{session['id']}"
     amount = int(session.get("amount_total") or 0)
     intent = _id(session.get("payment_intent"))
     kind = metadata.get("kind")
-    if amount <= 0:
+    if amount <= 0 and not (free and amount == 0):
         return "ignored: nothing charged"
     if kind == "plan":
         plan = _plan_for(organization, metadata)
@@ -390,6 +392,8 @@ def _checkout_completed(event: StripeEvent) -> str:
         subtotal = int(session.get("amount_subtotal") or 0)
         if discount <= 0 or subtotal != amount + discount:
             subtotal, discount = amount, 0
+        if subtotal <= 0:
+            return "ignored: nothing charged"
         invoice = services.create_invoice(
             client=client,
             lines=[
@@ -409,7 +413,8 @@ def _checkout_completed(event: StripeEvent) -> str:
         )
         if discount:
             _record_checkout_coupon(organization, session, client, invoice=invoice)
-        _pay(invoice, amount, key, intent, event.created)
+        if amount > 0:
+            _pay(invoice, amount, key, intent, event.created)  # a free one was settled when issued
         _mark_link_completed(organization, metadata)
         return f"package paid: {invoice.number}"
     if kind == "invoice":

@@ -201,7 +201,10 @@ def issue_invoice(*, invoice: Invoice, actor=None, send_email: bool = True, due_
         raise BillingError(_("This invoice was already issued."))
     if not invoice.lines.exists():
         raise BillingError(_("Add at least one line."), field="lines")
-    if invoice.total_minor <= 0:
+    # A coupon that takes off the whole price makes a free invoice: issued and settled at once
+    # (numbered, in the books at zero, and what it bought is given), so a free code still works.
+    free = invoice.total_minor == 0 and invoice.discount_minor > 0
+    if invoice.total_minor <= 0 and not free:
         raise BillingError(_("There is nothing to bill: the total is zero."), field="lines")
     if invoice.client is None:
         raise BillingError(_("The client of this draft was deleted; void it."))
@@ -225,9 +228,28 @@ def issue_invoice(*, invoice: Invoice, actor=None, send_email: bool = True, due_
         actor=_actor(actor),
         client=invoice.client,
     )
+    if free:
+        _settle_free_invoice(invoice, actor=actor)
     if send_email:
         notifications.queue_invoice_email(invoice)
     return invoice
+
+
+def _settle_free_invoice(invoice: Invoice, *, actor=None) -> None:
+    """Paid in full by its discount: no payment row, the invoice is paid and fulfilled."""
+    from .payments import fulfil_invoice
+
+    invoice.status = Invoice.Status.PAID
+    invoice.paid_at = invoice.issued_at
+    invoice.save(update_fields=["status", "paid_at", "updated_at"])
+    emit(
+        invoice.organization,
+        "invoice.paid",
+        {"invoice_id": str(invoice.public_id), "number": invoice.number, "total_minor": 0},
+        actor=_actor(actor),
+        client=invoice.client,
+    )
+    fulfil_invoice(invoice=invoice, actor=actor)
 
 
 @transaction.atomic

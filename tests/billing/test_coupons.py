@@ -294,3 +294,16 @@ def test_mrr_query_count_does_not_grow_with_memberships(org, monthly, django_ass
     add(12)
     with django_assert_max_num_queries(8):
         assert selectors.mrr_minor(organization=org) == 15 * 9600
+
+
+def test_a_code_that_takes_off_the_whole_price_gives_a_paid_invoice_and_what_it_bought(org, client_record):
+    from booking.selectors import credit_balance
+
+    package = PlanFactory(organization=org, price_minor=50000, sessions=8, tax_rate=Decimal("20"))
+    coupon(org, code="FREEPACK", percent_off="100")
+    invoice = services.sell_plan(client=client_record, plan=package, coupon_code="FREEPACK")
+    assert invoice.number and invoice.status == Invoice.Status.PAID and invoice.paid_at is not None
+    assert (invoice.total_minor, invoice.discount_minor, invoice.amount_paid_minor) == (0, 50000, 0)
+    assert credit_balance(client=client_record) == 8  # the package's sessions, as if paid
+    assert Event.objects.filter(name="invoice.paid").count() == 1
+    assert CouponRedemption.objects.get().amount_off_minor == 50000

@@ -207,3 +207,28 @@ def test_the_portal_shows_the_discounted_price_and_a_bad_code_beside_the_field(
     assert bad.status_code == 400
     assert "There is no code NOPE" in bad.content.decode() and 'aria-invalid="true"' in bad.content.decode()
     assert not stripe_api.mock.calls
+
+
+def test_a_free_code_at_checkout_gives_the_package_though_stripe_charged_nothing(
+    client, connected, client_record, package
+):
+    from booking.selectors import credit_balance
+
+    package.sessions = 10
+    package.save()
+    coupon = services.create_coupon(organization=client_record.organization, code="ONUS", percent_off="100")
+    session = fake.checkout_session(
+        amount_total=0,
+        amount_discount=50000,
+        promotion_code="promo_F",
+        payment_status="no_payment_required",
+        metadata=_meta(client_record, package, coupon),
+    )
+    data = fake.event("checkout.session.completed", session, account_id=ACCOUNT)
+    assert fake.post_event(client, data).status_code == 200
+    invoice = Invoice.objects.get()
+    assert invoice.status == Invoice.Status.PAID and invoice.total_minor == 0 and invoice.discount_minor == 50000
+    assert not Payment.objects.exists()  # nothing was charged, so no payment is recorded
+    assert credit_balance(client=client_record) == 10
+    assert fake.post_event(client, data).status_code == 200  # a replay gives nothing more
+    assert Invoice.objects.count() == 1 and credit_balance(client=client_record) == 10
