@@ -412,8 +412,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "mecto.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "mecto.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mecto.throttling.AnonRateThrottle",  # DRF's scopes, one counter per caller (mecto/throttling.py)
+        "mecto.throttling.UserRateThrottle",
         "integrations.authentication.ApiTokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
