@@ -249,7 +249,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag; the cookie stays same-site
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read through the cache: an app request's session token
+# is one cache read, not a query (ending a session deletes both; docs/performance.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
