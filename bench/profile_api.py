@@ -107,6 +107,7 @@ def main() -> None:
     # As gunicorn.conf.py does before forking: the loaded project out of the collector's way.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
     started = time.perf_counter()
     profile = cProfile.Profile()
     profile.enable()
