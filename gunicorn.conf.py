@@ -14,7 +14,7 @@ import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Threaded workers: a request spends a third to a half of its time waiting on PostgreSQL and
-# Redis, and a second thread uses that time; 2 processes x 4 threads served 1.3-2.3x the
+# Redis, and a second thread uses that time; 2 processes x 4 threads served 1.3-2.9x the
 # requests of 2 (or 4) sync workers at 20 connections on the bench, with less CPU per request and
 # the memory of two processes (docs/performance.md, "Server settings").
 worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
