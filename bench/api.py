@@ -117,7 +117,7 @@ def prepare(args, env) -> None:
 
 
 class Server:
-    def __init__(self, name, app, env, port, extra=()):
+    def __init__(self, name, app, env, port, extra=(), workers=2):
         self.name, self.port = name, port
         cmd = [
             str(Path(PY).parent / "gunicorn"),
@@ -127,7 +127,7 @@ class Server:
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--access-logfile",
             "/dev/null",
             *extra,
@@ -236,6 +236,9 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=2000)
     parser.add_argument("--only", default="", help="comma-separated labels (substrings) to run")
     parser.add_argument("--fresh", action="store_true", help="drop and rebuild the bench database")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of Mecto")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class of Mecto (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per Mecto worker (gthread)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -243,8 +246,9 @@ def main() -> None:
     prepare(args, env)
     subprocess.run(["redis-cli", "-u", args.redis, "flushdb"], capture_output=True)
     bare_env = dict(env, DJANGO_SETTINGS_MODULE="bare.settings", PYTHONPATH=str(ROOT / "bench"))
-    mecto = Server("mecto", "mecto.wsgi:application", env, free_port())
-    bare = Server("bare", "bare.wsgi:application", bare_env, free_port())
+    mecto_workers = ["--worker-class", args.worker_class, "--threads", str(args.threads)]
+    mecto = Server("mecto", "mecto.wsgi:application", env, free_port(), mecto_workers, workers=args.workers)
+    bare = Server("bare", "bare.wsgi:application", bare_env, free_port(), ["--worker-class", "sync", "--threads", "1"])
     try:
         mecto.wait("/healthz")
         bare.wait("/exercises/")
@@ -276,7 +280,8 @@ def main() -> None:
         figures: dict[tuple[str, str], list[dict]] = {}
         print(
             f"wrk -t2 -c{args.connections} -d{args.duration}s, {args.rounds} rounds, interleaved; "
-            f"2 sync gunicorn workers each; CPU = workers + PostgreSQL + Redis per request"
+            f"Mecto: {args.workers} {args.worker_class} gunicorn workers × {args.threads} threads, "
+            f"bare: 2 sync workers; CPU = workers + PostgreSQL + Redis per request"
         )
         for n in range(args.rounds):
             for label, path, bare_path, who in chosen:

@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE each query of the request")
     args = parser.parse_args()
     import api as bench
 
@@ -71,9 +72,42 @@ def main() -> None:
 
     with connection.execute_wrapper(record):
         web.get(args.path, **headers)
+    # Without the profiler first: wall time per request and the part of it spent in the database.
+    spent = []
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with connection.execute_wrapper(timed):
+        for _ in range(args.repeat):
+            web.get(args.path, **headers)
+    wall = (time.perf_counter() - started) * 1000 / args.repeat
+    db = sum(spent) * 1000 / args.repeat
+    print(f"{args.path}: {wall:.1f} ms per request in-process, of which {db:.1f} ms waiting on the database")
+    if args.explain:
+        explained = []
+
+        def explain(execute, sql, params, many, context):
+            if sql.lstrip().upper().startswith("SELECT"):
+                with context["connection"].connection.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                    explained.append((sql, [row[0] for row in cursor.fetchall()]))
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(explain):
+            web.get(args.path, **headers)
+        for sql, plan in explained:
+            print(sql[:300])
+            print("\n".join("    " + line for line in plan))
     # As gunicorn.conf.py does before forking: the loaded project out of the collector's way.
     gc.collect()
     gc.freeze()
+    gc.set_threshold(20_000, 50, 100)
     started = time.perf_counter()
     profile = cProfile.Profile()
     profile.enable()

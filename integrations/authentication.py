@@ -16,6 +16,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.throttling import SimpleRateThrottle
 
 from mecto.tenancy import Tenant
+from mecto.throttling import CountingRateThrottle
 
 from .models_tokens import RESOURCES, ApiToken
 
@@ -76,7 +77,7 @@ class ApiTokenAuthentication(BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class ApiTokenRateThrottle(SimpleRateThrottle):
+class ApiTokenRateThrottle(CountingRateThrottle, SimpleRateThrottle):
     """Requests per token (each token has its own budget, apart from its owner's)."""
 
     scope = "api_token"

@@ -12,9 +12,12 @@ class MectoConfig(AppConfig):
     def ready(self):
         from . import (
             language,  # noqa: F401  (registers its system check)
+            serializer_fields,
             support,
         )
         from .comms import checks  # noqa: F401  (registers the system checks)
+
+        serializer_fields.install()  # model serializers build their fields once per class
 
         support.register_client_section(support.messages_section)
         # The filesystem broker (embedded default) needs its folders before the first task.

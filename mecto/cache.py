@@ -3,6 +3,8 @@
 Django's backend builds a new `redis.Redis` object (over the same pool) for every cache call;
 the API's throttles, sessions and catalogue versions make several such calls per request.
 Here each process thread keeps one client per server, made on first use.
+
+`count_in_window` is the rate limits' counter (`mecto.throttling`): one round trip a request.
 """
 
 from __future__ import annotations
@@ -28,3 +30,14 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def count_in_window(self, key, timeout: int, version=None) -> tuple[int, int]:
+        """Add one to a counter that lives `timeout` seconds from its first count (the API's rate
+        limits, `mecto.throttling`), in one atomic round trip; returns (count, seconds left)."""
+        key = self.make_and_validate_key(key, version=version)
+        pipe = self._cache.get_client(key, write=True).pipeline(transaction=True)
+        pipe.set(key, 0, ex=timeout, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _created, count, left = pipe.execute()
+        return count, left

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from mecto import views
+from mecto.routing import indexed_path
 
 # Under /api/ an unknown URL or a server error answers in the API's error shape.
 handler404 = "mecto.api_errors.not_found"
@@ -12,6 +13,9 @@ admin.site.site_header = "Mecto back office"
 admin.site.site_title = "Mecto"
 
 urlpatterns = [
+    # First, and through the per-segment index: the API is what the app calls all day, and no
+    # page route starts with api/ (docs/performance.md).
+    indexed_path("api/v1/", "mecto.api"),
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/checklist/dismiss/", views.onboarding_checklist, {"action": "dismiss"}, name="checklist_dismiss"),
@@ -38,7 +42,6 @@ urlpatterns = [
     path("", include("automation.urls")),
     path("", include("mecto.comms.urls")),
     path("", include("branding.urls_domains")),  # settings/domains/ and the TLS proxy's _domains/check
-    path("api/v1/", include("mecto.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
 ]

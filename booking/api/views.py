@@ -79,6 +79,8 @@ SLOT_PARAMS = [
     OpenApiParameter("tz", str, description="IANA time zone of the days (the business's by default)."),
 ]
 BOOKING_SELECT = ("client", "session", "session__service", "session__coach")
+# What a list of BookingSerializer prints: the client and coach by id, so no client or user rows.
+BOOKING_LIST_SELECT = ("session__service",)
 
 
 def _slots_response(request, service: ServiceType, default_tz: str) -> Response:
@@ -377,7 +379,8 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     filterset_fields = ["client", "status", "attendance", "payment_status", "session"]
 
     def get_queryset(self):
-        qs = super().get_queryset().select_related(*BOOKING_SELECT).order_by("-created_at", "-id")
+        related = BOOKING_LIST_SELECT if self.action == "list" else BOOKING_SELECT
+        qs = super().get_queryset().select_related(*related).order_by("-created_at", "-id")
         if self.action == "list":  # one booking opens whatever the scope
             qs = client_scope(self.request).filter(qs, *selectors.BOOKING_OWNERS)
         return qs
@@ -644,7 +647,8 @@ class MyBookingsViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins
     filterset_fields = ["status"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related(*BOOKING_SELECT).order_by("-session__start_at")
+        related = BOOKING_LIST_SELECT if self.action == "list" else BOOKING_SELECT
+        return super().get_queryset().select_related(*related).order_by("-session__start_at")
 
     def get_serializer_class(self):
         return ClientBookingCreateSerializer if self.action == "create" else BookingSerializer

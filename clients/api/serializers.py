@@ -1,3 +1,5 @@
+from functools import cached_property
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -124,7 +126,12 @@ class ClientSerializer(OrgModelSerializer):
     def get_figures(self, obj):
         if not hasattr(obj, "adherence"):
             return None
-        return ClientFiguresSerializer(obj).data
+        return self._figures.to_representation(obj)
+
+    @cached_property
+    def _figures(self) -> ClientFiguresSerializer:
+        # One for the whole list: a serializer per row rebuilt its nine fields for every client.
+        return ClientFiguresSerializer()
 
     def _without_health(self) -> bool:
         tenant = getattr(self.context.get("request"), "tenant", None)

@@ -249,7 +249,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the meta tag; the cookie stays same-site
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database and are read through the cache: an app request's session token
+# is one cache read, not a query (ending a session deletes both; docs/performance.md).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -412,8 +414,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "mecto.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "mecto.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "mecto.throttling.AnonRateThrottle",  # DRF's scopes, one counter per caller (mecto/throttling.py)
+        "mecto.throttling.UserRateThrottle",
         "integrations.authentication.ApiTokenRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
