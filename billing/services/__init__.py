@@ -16,3 +16,4 @@ from .payments import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .refunds import *  # noqa: F403
 from .settings import *  # noqa: F403
+from .commission import *  # noqa: F403
