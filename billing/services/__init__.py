@@ -8,6 +8,7 @@ One module per part of the domain; import from here.
 """
 
 from ._common import *  # noqa: F403
+from .commission import *  # noqa: F403
 from .dunning import *  # noqa: F403
 from .invoices import *  # noqa: F403
 from .links import *  # noqa: F403
@@ -16,4 +17,3 @@ from .payments import *  # noqa: F403
 from .plans import *  # noqa: F403
 from .refunds import *  # noqa: F403
 from .settings import *  # noqa: F403
-from .commission import *  # noqa: F403
