@@ -107,6 +107,18 @@ def local_range(*, start: date, end: date, time_zone: str) -> tuple[datetime, da
     return periods.local_midnight(start, time_zone), periods.local_midnight(end + timedelta(days=1), time_zone)
 
 
+def check_range(*, start: date, end: date) -> None:
+    """A report's range: the end on or after the start, at most five years (a BillingError on `to`)."""
+    from django.utils.translation import gettext
+
+    from .errors import BillingError
+
+    if end < start:
+        raise BillingError(gettext("The end date is before the start date."), field="to")
+    if (end - start).days > MAX_RANGE_DAYS:
+        raise BillingError(gettext("Choose a range of at most five years."), field="to")
+
+
 def default_range(*, organization, now: datetime | None = None) -> tuple[date, date]:
     """The last 12 local months, this one included."""
     tz = organization.time_zone
