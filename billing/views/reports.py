@@ -111,7 +111,12 @@ class ReportsView(MemberRequiredMixin, View):
         as_units = lambda amount: float(from_minor(amount, org.currency))  # noqa: E731
         by = {
             group: [
-                {"label": r.label, "invoiced": money(r.invoiced_minor), "credited": money(r.credited_minor), "net": money(r.net_minor)}
+                {
+                    "label": r.label,
+                    "invoiced": money(r.invoiced_minor),
+                    "credited": money(r.credited_minor),
+                    "net": money(r.net_minor),
+                }
                 for r in reports.revenue_by(organization=org, group=group, start=start, end=end)
             ]
             for group in reports.GROUPS
@@ -140,9 +145,7 @@ class ReportsView(MemberRequiredMixin, View):
                 },
             ],
         }
-        cash_rows = [
-            {**r, **{k[:-6]: money(v) for k, v in r.items() if k.endswith("_minor")}} for r in cash["months"]
-        ]
+        cash_rows = [{**r, **{k[:-6]: money(v) for k, v in r.items() if k.endswith("_minor")}} for r in cash["months"]]
         last = metrics.last_month
         query = request.GET.urlencode()
         return render(
@@ -254,7 +257,17 @@ class ReportCsvView(MemberRequiredMixin, View):
                 )
         elif report == "cash-accrual":
             writer.writerow(
-                ["month", "currency", "received", "refunded", "cash", "invoiced_net", "credited_net", "accrual_net", "tax"]
+                [
+                    "month",
+                    "currency",
+                    "received",
+                    "refunded",
+                    "cash",
+                    "invoiced_net",
+                    "credited_net",
+                    "accrual_net",
+                    "tax",
+                ]
             )
             for r in reports.cash_accrual(organization=org, start=start, end=end)["months"]:
                 writer.writerow(
@@ -352,7 +365,7 @@ class CommissionView(MemberRequiredMixin, View):
                 "totals": totals,
                 "is_owner": is_owner,
                 "query": request.GET.urlencode(),
-                "formula": dict((str(k), v) for k, v in reports.FORMULAS)[str(_("Commission"))],
+                "formula": {str(k): v for k, v in reports.FORMULAS}[str(_("Commission"))],
                 "tab": "reports",
             },
             status=status,
@@ -375,10 +388,14 @@ class CommissionView(MemberRequiredMixin, View):
             )
         coach = get_user_model().objects.filter(pk=form.cleaned_data["coach"]).first()
         try:
-            services.set_commission_rate(organization=org, coach=coach, rate=form.cleaned_data["rate"], actor=request.user)
+            services.set_commission_rate(
+                organization=org, coach=coach, rate=form.cleaned_data["rate"], actor=request.user
+            )
         except DomainError as error:
             return self._render(
-                request, errors={coach_key: {"message": error.message, "value": request.POST.get("rate", "")}}, status=400
+                request,
+                errors={coach_key: {"message": error.message, "value": request.POST.get("rate", "")}},
+                status=400,
             )
         from django.contrib import messages
 
@@ -432,4 +449,3 @@ class CommissionCsvView(CommissionView):
 
     def post(self, request):
         raise Http404
-

@@ -43,6 +43,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import rest_framework.throttling  # noqa: F401  (before any frozen time: DRF keeps time.time)
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -105,7 +106,10 @@ def monthly(subscription, months_and_totals):
 
 
 def build_worked_example(org):
-    c = {name: ClientFactory(organization=org, first_name=name) for name in "Ann Ben Cat Dan Eve Fay Gus".split()}
+    c = {
+        name: ClientFactory(organization=org, first_name=name)
+        for name in ["Ann", "Ben", "Cat", "Dan", "Eve", "Fay", "Gus"]
+    }
     monthly(membership(org, c["Ann"]), [(1, 10000), (2, 10000), (3, 10000), (4, 15000), (5, 15000), (6, 15000)])
     monthly(membership(org, c["Ben"], price=8000), [(1, 8000), (2, 8000), (3, 6000), (4, 6000), (5, 6000)])
     monthly(membership(org, c["Cat"], price=5000), [(1, 5000), (2, 5000)])
@@ -334,7 +338,7 @@ def test_csv_exports(org, owner, report):
         )
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert len(rows) >= 2
+    assert rows[0] and len(rows) >= (1 if report == "revenue-by-service" else 2)  # no session paid at booking
     if report == "mrr":
         assert rows[0][:3] == ["month", "currency", "opening"]
         assert rows[-1][:3] == ["2026-06", "GBP", "583.33"] and rows[-1][8] == "568.33"

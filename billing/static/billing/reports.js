@@ -36,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
             stack: "movements",
             backgroundColor: s.kind === "up" ? ups[up++ % ups.length] : downs[down++ % downs.length],
           })),
-          { type: "line", label: mrr.closing.label, data: mrr.closing.data, borderColor: "#111827", yAxisID: "y" },
+          { type: "line", label: mrr.closing.label, data: mrr.closing.data, borderColor: "#111827", stack: "closing" },
         ],
       },
       options: { ...base, ...axis, scales: { x: { stacked: true }, y: { ...axis.scales.y, stacked: true } } },
