@@ -350,6 +350,8 @@ class CommissionView(MemberRequiredMixin, View):
             }
             for r in rows
         ]
+        shown = {r.coach_id for r in rows}
+        page_error = next((e["message"] for key, e in errors.items() if key not in shown), None)
         totals = {
             "base": money(sum(r.base_minor for r in rows)),
             "commission": money(sum(r.commission_minor for r in rows)),
@@ -363,6 +365,7 @@ class CommissionView(MemberRequiredMixin, View):
                 "end": end,
                 "rows": table,
                 "totals": totals,
+                "page_error": page_error,
                 "is_owner": is_owner,
                 "query": request.GET.urlencode(),
                 "formula": {str(k): v for k, v in reports.FORMULAS}[str(_("Commission"))],
