@@ -16,13 +16,12 @@ last instant of the local month, and the current month's at the moment of the re
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, F, IntegerField, Min, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +50,8 @@ FORMULAS = [
     (
         _("Movements"),
         _(
-            "Per client, from the end of last month to the end of this one: new (0 → more, never paid before), "
-            "reactivated (0 → more, paid before), expansion (up), contraction (down), churned (more → 0). "
+            "Per client, from the end of last month to the end of this one: new (0 → more, first paid period), "
+            "reactivated (0 → more, paid a period before), expansion (up), contraction (down), churned (more → 0). "
             "Opening + new + expansion − contraction − churned + reactivated = closing."
         ),
     ),
@@ -165,38 +164,29 @@ class MrrMonth:
         return round_minor(Decimal(self.closing_minor) / self.customers_closing)
 
 
-def _mrr_points(*, organization, months: int, now: datetime) -> tuple[list[date], list[datetime], int]:
-    """Measuring instants from the first membership invoice to now: the last instant of each
-    local month, and `now` for the current month. Returns (month starts, instants, index of the
-    first reported month's opening instant)."""
+def _mrr_points(*, organization, months: int, now: datetime) -> tuple[list[date], list[datetime]]:
+    """Measuring instants: the last instant of the month before the first reported one (the
+    opening), of each reported month, and `now` for the current month; with the months' first
+    days (local)."""
     tz = organization.time_zone
     current = periods.month_start(now, tz)
-    first_reported = periods.shift_months(current, -(months - 1), tz)
-    earliest = (
-        Invoice.objects.for_org(organization)
-        .filter(subscription__isnull=False, status__in=BILLED, period_start__isnull=False)
-        .order_by("period_start")
-        .values_list("period_start", flat=True)
-        .first()
-    )
-    start = first_reported
-    if earliest is not None and earliest < start:
-        start = periods.month_start(earliest, tz)
-    # One extra month before the first: its end is the first reported month's opening.
-    start = periods.shift_months(start, -1, tz)
-    month_starts: list[datetime] = []
-    cursor = start
-    while cursor <= current:
-        month_starts.append(cursor)
-        cursor = periods.shift_months(cursor, 1, tz)
+    month_starts = [periods.shift_months(current, -k, tz) for k in range(months, -1, -1)]
     instants = [periods.shift_months(m, 1, tz) - ONE_TICK for m in month_starts[:-1]] + [now]
     local = zone(tz)
-    opening_index = month_starts.index(first_reported) - 1
-    return [m.astimezone(local).date() for m in month_starts], instants, opening_index
+    return [m.astimezone(local).date() for m in month_starts], instants
 
 
-def mrr_by_client(*, organization, instants: list[datetime]) -> list[dict[int, int]]:
-    """For each instant (sorted), each client's MRR (minor units). One query."""
+def mrr_by_client(*, organization, instants: list[datetime]) -> tuple[list[dict[int, int]], dict[int, datetime]]:
+    """Each client's MRR (minor units) at each instant, and when each client's first paid
+    membership period began. One query: the database adds up, per client and billing interval,
+    the invoices covering each instant; normalising a sum is normalising its parts."""
+    covering = {
+        f"at_{i}": Sum(
+            Case(When(period_start__lte=t, period_end__gt=t, then=F("total_minor")), default=Value(0)),
+            output_field=IntegerField(),
+        )
+        for i, t in enumerate(instants)
+    }
     rows = (
         Invoice.objects.for_org(organization)
         .filter(
@@ -206,31 +196,31 @@ def mrr_by_client(*, organization, instants: list[datetime]) -> list[dict[int, i
             period_start__isnull=False,
             period_end__isnull=False,
             period_start__lte=instants[-1],
-            period_end__gt=instants[0],
         )
-        .values_list("subscription__client_id", "subscription__interval", "total_minor", "period_start", "period_end")
+        .values("subscription__client_id", "subscription__interval")
+        .annotate(first_paid=Min("period_start", filter=Q(total_minor__gt=0)), **covering)
+        .order_by()
+        .values_list("subscription__client_id", "subscription__interval", "first_paid", *covering)
     )
-    exact: list[dict[int, Decimal]] = [defaultdict(Decimal) for _ in instants]
-    for client_id, interval, total, period_start, period_end in rows.iterator(chunk_size=5000):
-        # Instants t with period_start <= t < period_end.
-        i = bisect.bisect_left(instants, period_start)
-        monthly = monthly_equivalent(total, interval)
-        while i < len(instants) and instants[i] < period_end:
-            exact[i][client_id] += monthly
-            i += 1
-    return [{c: round_minor(v) for c, v in point.items() if round_minor(v) > 0} for point in exact]
+    exact: list[dict[int, Decimal]] = [defaultdict(Decimal) for _i in instants]
+    first_paid: dict[int, datetime] = {}
+    for client_id, interval, first, *totals in rows:
+        if first is not None and (client_id not in first_paid or first < first_paid[client_id]):
+            first_paid[client_id] = first
+        for point, total in zip(exact, totals, strict=True):
+            if total:
+                point[client_id] += monthly_equivalent(total, interval)
+    points = [{c: round_minor(v) for c, v in point.items()} for point in exact]
+    return [{c: v for c, v in point.items() if v > 0} for point in points], first_paid
 
 
 def mrr_history(*, organization, months: int = 12, now: datetime | None = None) -> list[MrrMonth]:
     """The last `months` local months, oldest first, with their MRR movements."""
     now = now or timezone.now()
-    month_dates, instants, opening_index = _mrr_points(organization=organization, months=months, now=now)
-    points = mrr_by_client(organization=organization, instants=instants)
-    seen: set[int] = set()
-    for point in points[: opening_index + 1]:
-        seen.update(point)
+    month_dates, instants = _mrr_points(organization=organization, months=months, now=now)
+    points, first_paid = mrr_by_client(organization=organization, instants=instants)
     result = []
-    for k in range(opening_index + 1, len(points)):
+    for k in range(1, len(points)):
         before, after = points[k - 1], points[k]
         row = MrrMonth(month=month_dates[k], is_complete=k < len(points) - 1)
         row.opening_minor = sum(before.values())
@@ -242,7 +232,8 @@ def mrr_history(*, organization, months: int = 12, now: datetime | None = None) 
                 row.churned_minor += was
                 row.customers_churned += 1
             elif now_ and not was:
-                if client_id in seen:
+                # Back after paying before: a paid period began before last month's end.
+                if first_paid.get(client_id, instants[k]) <= instants[k - 1]:
                     row.reactivated_minor += now_
                     row.customers_reactivated += 1
                 else:
@@ -252,7 +243,6 @@ def mrr_history(*, organization, months: int = 12, now: datetime | None = None) 
                 row.expansion_minor += now_ - was
             elif now_ < was:
                 row.contraction_minor += was - now_
-        seen.update(after)
         result.append(row)
     return result
 
@@ -420,74 +410,91 @@ def _coach_names(organization, coach_ids) -> dict[int, str]:
     return {u.pk: (u.full_name or u.email) for u in users}
 
 
-def _range_documents(organization, start: date, end: date):
-    tz = organization.time_zone
-    lower, upper = local_range(start=start, end=end, time_zone=tz)
-    invoices = (
-        Invoice.objects.for_org(organization)
-        .filter(currency=organization.currency, status__in=BILLED, issued_at__gte=lower, issued_at__lt=upper)
-        .values_list("id", "subtotal_minor", "client__coach_id", "subscription_id")
+def _range_invoices(organization, start: date, end: date):
+    lower, upper = local_range(start=start, end=end, time_zone=organization.time_zone)
+    return Invoice.objects.for_org(organization).filter(
+        currency=organization.currency, status__in=BILLED, issued_at__gte=lower, issued_at__lt=upper
     )
-    notes = (
+
+
+def _range_notes(organization, start: date, end: date) -> list[tuple]:
+    lower, upper = local_range(start=start, end=end, time_zone=organization.time_zone)
+    return list(
         CreditNote.objects.for_org(organization)
         .filter(currency=organization.currency, issued_at__gte=lower, issued_at__lt=upper)
         .values_list("invoice_id", "amount_minor", "tax_minor", "invoice__client__coach_id", "invoice__subscription_id")
     )
-    return list(invoices), list(notes)
+
+
+def _range_documents(organization, start: date, end: date):
+    invoices = _range_invoices(organization, start, end).values_list(
+        "id", "subtotal_minor", "client__coach_id", "subscription_id"
+    )
+    return list(invoices), _range_notes(organization, start, end)
+
+
+def _revenue_by_plan(organization, start: date, end: date, row) -> None:
+    """Invoice lines added up by plan in the database; a credit note shared among its invoice's
+    lines in proportion to their net, largest remainder first."""
+    no_plan = _("No plan (one-off lines)")
+    invoiced = (
+        InvoiceLine.objects.for_org(organization)
+        .filter(invoice__in=_range_invoices(organization, start, end))
+        .values_list("plan_id", "plan__name")
+        .annotate(net=Sum("net_minor"))
+        .order_by()
+    )
+    for plan_id, plan_name, net in invoiced:
+        row(plan_id or "none", plan_name or no_plan).invoiced_minor += net or 0
+    notes = _range_notes(organization, start, end)
+    lines = defaultdict(list)
+    for invoice_id, plan_id, plan_name, net in (
+        InvoiceLine.objects.for_org(organization)
+        .filter(invoice_id__in={n[0] for n in notes})
+        .order_by("invoice_id", "position", "id")
+        .values_list("invoice_id", "plan_id", "plan__name", "net_minor")
+    ):
+        lines[invoice_id].append((plan_id or "none", plan_name or no_plan, net))
+    for invoice_id, amount, tax, *_rest in notes:
+        parts = lines[invoice_id] or [("none", no_plan, 1)]
+        shares = _allocate(amount - tax, [max(p[2], 0) for p in parts])
+        for (key, label, _net), share in zip(parts, shares, strict=True):
+            row(key, label).credited_minor += share
 
 
 def revenue_by(*, organization, group: str, start: date, end: date) -> list[RevenueRow]:
     """Net revenue (accrual, net of tax) of the range by plan, by coach or by service, largest first."""
     if group not in GROUPS:
         raise ValueError(group)
-    invoices, notes = _range_documents(organization, start, end)
     rows: dict[str, RevenueRow] = {}
 
     def row(key, label) -> RevenueRow:
         return rows.setdefault(str(key), RevenueRow(key=str(key), label=str(label)))
 
     if group == "plan":
-        invoice_ids = {i[0] for i in invoices} | {n[0] for n in notes}
-        lines = defaultdict(list)
-        for invoice_id, plan_id, plan_name, net in (
-            InvoiceLine.objects.for_org(organization)
-            .filter(invoice_id__in=invoice_ids)
-            .order_by("invoice_id", "position", "id")
-            .values_list("invoice_id", "plan_id", "plan__name", "net_minor")
-        ):
-            lines[invoice_id].append((plan_id or "none", plan_name or _("No plan (one-off lines)"), net))
-        for invoice_id, *_rest in invoices:
-            for key, label, net in lines[invoice_id]:
-                row(key, label).invoiced_minor += net
-        for invoice_id, amount, tax, *_rest in notes:
-            parts = lines[invoice_id] or [("none", _("No plan (one-off lines)"), 1)]
-            for (key, label, _net), share in zip(
-                parts, _allocate(amount - tax, [max(p[2], 0) for p in parts]), strict=True
-            ):
-                row(key, label).credited_minor += share
+        _revenue_by_plan(organization, start, end, row)
+        return sorted(rows.values(), key=lambda r: (-r.net_minor, r.label))
+    invoices, notes = _range_documents(organization, start, end)
+    booked = _booking_invoices(organization=organization, invoice_ids=None)
+    if group == "coach":
+        coach_ids = {i[2] for i in invoices} | {n[3] for n in notes} | {b["coach_id"] for b in booked.values()}
+        names = _coach_names(organization, coach_ids)
+
+        def key_of(invoice_id, client_coach):
+            coach = booked[invoice_id]["coach_id"] if invoice_id in booked else client_coach
+            return (coach or "none", names.get(coach) or _("No coach"))
+
+        for invoice_id, net, coach, _sub in invoices:
+            row(*key_of(invoice_id, coach)).invoiced_minor += net
+        for invoice_id, amount, tax, coach, _sub in notes:
+            row(*key_of(invoice_id, coach)).credited_minor += amount - tax
     else:
-        booked = _booking_invoices(organization=organization, invoice_ids=None)
-        if group == "coach":
-            names = _coach_names(
-                organization,
-                {i[2] for i in invoices} | {n[3] for n in notes} | {b["coach_id"] for b in booked.values()},
-            )
-
-            def key_of(invoice_id, client_coach):
-                coach = booked[invoice_id]["coach_id"] if invoice_id in booked else client_coach
-                return (coach or "none", names.get(coach) or _("No coach"))
-
-            for invoice_id, net, coach, _sub in invoices:
-                row(*key_of(invoice_id, coach)).invoiced_minor += net
-            for invoice_id, amount, tax, coach, _sub in notes:
-                row(*key_of(invoice_id, coach)).credited_minor += amount - tax
-        else:
-            for invoice_id, net, _coach, _sub in invoices:
-                if invoice_id in booked:
-                    row(booked[invoice_id]["service_id"], booked[invoice_id]["service"]).invoiced_minor += net
-            for invoice_id, amount, tax, _coach, _sub in notes:
-                if invoice_id in booked:
-                    row(booked[invoice_id]["service_id"], booked[invoice_id]["service"]).credited_minor += amount - tax
+        for invoice_id, net, _coach, _sub in invoices:
+            if invoice_id in booked:
+                row(booked[invoice_id]["service_id"], booked[invoice_id]["service"]).invoiced_minor += net
+        for invoice_id, amount, tax, _coach, _sub in notes:
+            if invoice_id in booked:
+                row(booked[invoice_id]["service_id"], booked[invoice_id]["service"]).credited_minor += amount - tax
     return sorted(rows.values(), key=lambda r: (-r.net_minor, r.label))
 
 
