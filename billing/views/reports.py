@@ -47,6 +47,12 @@ class ReportRangeForm(forms.Form):
     end = forms.DateField(label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, data, *, organization, **kwargs):
+        # What is left out is the default, shown in the fields.
+        first, last = reports.default_range(organization=organization)
+        data = data.copy()
+        for key, value in (("months", "12"), ("from", first.isoformat()), ("to", last.isoformat())):
+            if not data.get(key):
+                data[key] = value
         super().__init__(data, **kwargs)
         self.organization = organization
 
