@@ -16,7 +16,7 @@ from ..models import CoachCommission
 
 __all__ = ["checked_commission_rate", "set_commission_rate"]
 
-register_event_type("billing.commission_rate_set", gettext_lazy("A coach's commission rate was set"))
+register_event_type("commission_rate.changed", gettext_lazy("A coach's commission rate was set"))
 
 
 def checked_commission_rate(value) -> Decimal:
@@ -55,7 +55,7 @@ def set_commission_rate(*, organization, coach, rate, actor) -> CoachCommission:
             row.save(update_fields=["rate", "updated_by", "updated_at"])
         emit(
             organization,
-            "billing.commission_rate_set",
+            "commission_rate.changed",
             {
                 "coach_id": coach.pk,
                 "rate": str(value),

@@ -136,11 +136,11 @@ def test_owner_sets_a_rate_on_the_page_and_an_event_is_recorded(org, team):
     response = page.post(reverse("billing:commission"), {"coach": team["leo"].pk, "rate": "7.25"})
     assert response.status_code == 302
     assert CoachCommission.objects.get(organization=org, coach=team["leo"]).rate == Decimal("7.25")
-    event = Event.objects.get(name="billing.commission_rate_set")
+    event = Event.objects.get(name="commission_rate.changed")
     assert event.payload == {"coach_id": team["leo"].pk, "rate": "7.25", "previous_rate": None}
     page.post(reverse("billing:commission"), {"coach": team["leo"].pk, "rate": "8"})
     assert CoachCommission.objects.get(coach=team["leo"]).rate == Decimal("8.00")
-    assert Event.objects.filter(name="billing.commission_rate_set").count() == 2
+    assert Event.objects.filter(name="commission_rate.changed").count() == 2
 
 
 @pytest.mark.parametrize(
@@ -157,7 +157,7 @@ def test_a_bad_rate_is_shown_beside_the_field_and_nothing_changes(org, team, rat
     assert response.status_code == 400
     text = response.content.decode()
     assert message in text and f'id="rate-{team["mia"].pk}-error"' in text
-    assert not CoachCommission.objects.exists() and not Event.objects.filter(name__startswith="billing.").exists()
+    assert not CoachCommission.objects.exists() and not Event.objects.filter(name="commission_rate.changed").exists()
 
 
 def test_a_rate_for_someone_outside_the_team_is_refused(org, team):
