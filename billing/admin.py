@@ -24,6 +24,7 @@ from . import notifications, pdf, services, stripe_services, webhooks
 from .errors import BillingError
 from .models import (
     BillingSettings,
+    CoachCommission,
     Coupon,
     CouponRedemption,
     CreditNote,
@@ -714,6 +715,23 @@ class CouponRedemptionAdmin(BooksAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in CouponRedemption._meta.fields]
+
+
+@admin.register(CoachCommission)
+class CoachCommissionAdmin(admin.ModelAdmin):
+    """Rates are set by the business's owners on the commission report (one service, one
+    event); the back office reads them."""
+
+    list_display = ["coach", "organization", "rate", "updated_by", "updated_at"]
+    list_filter = ["organization"]
+    search_fields = ["coach__email", "coach__full_name", "organization__name"]
+    list_select_related = ["coach", "organization", "updated_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in CoachCommission._meta.fields]
 
 
 from . import admin_access  # noqa: E402, F401  (what plans grant and the access ledger)

@@ -735,6 +735,37 @@ class StripeCustomer(OrgOwned):
         return self.customer_id
 
 
+class CoachCommission(OrgOwned):
+    """The share of their revenue a coach earns, set by the business's owners."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="commission_rates", verbose_name=_("coach")
+    )
+    rate = models.DecimalField(
+        _("commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("coach commission rate")
+        verbose_name_plural = _("coach commission rates")
+        ordering = ["organization", "coach"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "coach"], name="coach_commission_once"),
+            models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lte=100), name="coach_commission_rate_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach}: {self.rate}%"
+
+
 # What plans grant besides session credits, and the ledger of grants (billing/models_access.py).
 from .models_access import AccessGrant, AccessKind, PlanAccess, PlanGrant  # noqa: E402, F401
 from .models_coupons import Coupon, CouponRedemption  # noqa: E402, F401  (one app, two modules)

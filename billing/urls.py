@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import access, coach, portal, public, requests
+from .views import access, coach, portal, public, reports, requests
 
 app_name = "billing"
 
@@ -9,6 +9,10 @@ urlpatterns = [
     # Coaches
     path("billing/", coach.OverviewView.as_view(), name="overview"),
     path("billing/revenue.csv", coach.RevenueCsvView.as_view(), name="revenue_csv"),
+    path("billing/reports/", reports.ReportsView.as_view(), name="reports"),
+    path("billing/reports/commission/", reports.CommissionView.as_view(), name="commission"),
+    path("billing/reports/commission.csv", reports.CommissionCsvView.as_view(), name="commission_csv"),
+    path("billing/reports/<slug:report>.csv", reports.ReportCsvView.as_view(), name="report_csv"),
     path("billing/plans/", coach.PlanListView.as_view(), name="plans"),
     path("billing/plans/new/", coach.PlanFormView.as_view(), name="plan_create"),
     path("billing/plans/<int:pk>/", coach.PlanFormView.as_view(), name="plan_edit"),

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import access, requests, views
+from . import access, reports, requests, views
 
 router = SimpleRouter()
 router.register("billing/plans", views.PlanViewSet, basename="billing-plan")
@@ -22,6 +22,23 @@ router.register("me/credit-grants", views.MyCreditGrantViewSet, basename="billin
 
 urlpatterns = [
     path("billing/revenue/", views.RevenueView.as_view({"get": "retrieve"}), name="billing-revenue"),
+    path("billing/reports/mrr/", reports.MrrHistoryView.as_view({"get": "retrieve"}), name="billing-report-mrr"),
+    path("billing/reports/metrics/", reports.MetricsView.as_view({"get": "retrieve"}), name="billing-report-metrics"),
+    path(
+        "billing/reports/revenue-by/",
+        reports.RevenueByView.as_view({"get": "retrieve"}),
+        name="billing-report-revenue-by",
+    ),
+    path(
+        "billing/reports/cash-accrual/",
+        reports.CashAccrualView.as_view({"get": "retrieve"}),
+        name="billing-report-cash-accrual",
+    ),
+    path(
+        "billing/reports/commission/",
+        reports.CommissionView.as_view({"get": "retrieve"}),
+        name="billing-report-commission",
+    ),
     path(
         "billing/settings/",
         views.BillingSettingsView.as_view({"get": "retrieve", "patch": "partial_update"}),

@@ -9,6 +9,7 @@ One module per part of the domain; import from here.
 
 from ._common import *  # noqa: F403
 from .access import *  # noqa: F403
+from .commission import *  # noqa: F403
 from .coupons import *  # noqa: F403
 from .dunning import *  # noqa: F403
 from .invoices import *  # noqa: F403
