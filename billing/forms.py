@@ -185,6 +185,7 @@ class PlanRequestForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    coupon_code = forms.CharField(label=_("Coupon code (optional)"), required=False, max_length=60)
 
 
 class DeclineRequestForm(forms.Form):

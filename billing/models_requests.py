@@ -33,6 +33,7 @@ class PlanRequest(OrgOwned):
     )
     plan = models.ForeignKey("billing.Plan", on_delete=models.PROTECT, related_name="requests", verbose_name=_("plan"))
     message = models.CharField(_("message from the client"), max_length=500, blank=True)
+    coupon_code = models.CharField(_("coupon code"), max_length=40, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     invoice = models.ForeignKey(

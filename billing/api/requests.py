@@ -38,6 +38,7 @@ class PlanRequestSerializer(serializers.ModelSerializer):
             "plan",
             "plan_name",
             "message",
+            "coupon_code",
             "status",
             "decline_reason",
             "invoice",
@@ -59,6 +60,13 @@ class PlanRequestCreateSerializer(serializers.Serializer):
     plan = serializers.UUIDField(help_text="public_id of a plan from /me/plans/.")
     message = serializers.CharField(
         required=False, allow_blank=True, max_length=services.MESSAGE_MAX, help_text="Optional note to the coach."
+    )
+    coupon_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=60,
+        help_text="Optional coupon code (any case): checked now (400 with the reason under coupon_code), "
+        "applied when the coach approves.",
     )
 
 
@@ -147,7 +155,11 @@ class MyPlanRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             selectors.plans_on_sale(organization=client.organization), public_id=serializer.validated_data["plan"]
         )
         plan_request = services.request_plan(
-            client=client, plan=plan, message=serializer.validated_data.get("message", ""), actor=request.user
+            client=client,
+            plan=plan,
+            message=serializer.validated_data.get("message", ""),
+            coupon_code=serializer.validated_data.get("coupon_code", ""),
+            actor=request.user,
         )
         return Response(
             MyPlanRequestSerializer(self.get_queryset().get(pk=plan_request.pk)).data, status=status.HTTP_201_CREATED

@@ -108,6 +108,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("public_id", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
                 ("message", models.CharField(blank=True, max_length=500, verbose_name="message from the client")),
+                ("coupon_code", models.CharField(blank=True, max_length=40, verbose_name="coupon code")),
                 (
                     "status",
                     models.CharField(

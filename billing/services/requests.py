@@ -22,6 +22,7 @@ from .. import notifications
 from ..errors import BillingError
 from ..models import Invoice, Plan, PlanRequest, Subscription
 from ._common import _actor
+from .coupons import validate_coupon
 from .invoices import sell_plan
 from .memberships import start_membership
 from .reminders import payment_instructions
@@ -56,9 +57,10 @@ def _payload(plan_request: PlanRequest, **extra) -> dict:
 
 
 @transaction.atomic
-def request_plan(*, client: Client, plan: Plan, message: str = "", actor=None) -> PlanRequest:
+def request_plan(*, client: Client, plan: Plan, message: str = "", coupon_code: str = "", actor=None) -> PlanRequest:
     """The client asks for a plan on sale. One open request per client and plan; only when
-    the business takes no card payments (otherwise they buy it at once)."""
+    the business takes no card payments (otherwise they buy it at once). A coupon code is
+    checked now (the reason comes back beside the field) and applied when the coach approves."""
     if plan.organization_id != client.organization_id or not (plan.is_active and plan.sold_online):
         raise BillingError(_("This plan is not on sale."), field="plan")
     if billing_settings(client.organization).takes_card_payments:
@@ -66,6 +68,12 @@ def request_plan(*, client: Client, plan: Plan, message: str = "", actor=None) -
     message = (message or "").strip()
     if len(message) > MESSAGE_MAX:
         raise BillingError(_("The message is at most %(n)s characters.") % {"n": MESSAGE_MAX}, field="message")
+    if (coupon_code or "").strip():
+        coupon_code = validate_coupon(
+            organization=client.organization, code=coupon_code, client=client, plans=[plan]
+        ).code
+    else:
+        coupon_code = ""
     # Lock the client: two quick taps must not make two requests.
     client = Client.objects.select_for_update().get(pk=client.pk)
     if PlanRequest.objects.for_org(client.organization).pending().filter(client=client, plan=plan).exists():
@@ -80,7 +88,7 @@ def request_plan(*, client: Client, plan: Plan, message: str = "", actor=None) -
     try:
         with transaction.atomic():
             plan_request = PlanRequest.objects.create(
-                organization=client.organization, client=client, plan=plan, message=message
+                organization=client.organization, client=client, plan=plan, message=message, coupon_code=coupon_code
             )
     except IntegrityError:
         raise BillingError(
@@ -108,14 +116,23 @@ def approve_plan_request(*, plan_request: PlanRequest, actor=None) -> PlanReques
     if not plan_request.is_pending:
         raise BillingError(_("This request was already answered."))
     client, plan = plan_request.client, plan_request.plan
+    # The client's code, if it still applies; one that expired or ran out since is left off and
+    # the coach is told why (`coupon_dropped`), rather than the request being stuck.
+    code = plan_request.coupon_code
+    plan_request.coupon_dropped = ""
+    if code:
+        try:
+            validate_coupon(organization=client.organization, code=code, client=client, plans=[plan])
+        except BillingError as exc:
+            plan_request.coupon_dropped, code = exc.message, ""
     if plan.is_recurring:
-        subscription = start_membership(client=client, plan=plan, actor=actor)
+        subscription = start_membership(client=client, plan=plan, actor=actor, coupon_code=code)
         plan_request.subscription = subscription
         plan_request.invoice = (
             Invoice.objects.for_org(client.organization).filter(subscription=subscription).order_by("id").first()
         )
     else:
-        plan_request.invoice = sell_plan(client=client, plan=plan, actor=actor)
+        plan_request.invoice = sell_plan(client=client, plan=plan, actor=actor, coupon_code=code)
     plan_request.status = PlanRequest.Status.APPROVED
     plan_request.decided_by = _actor(actor)
     plan_request.decided_at = timezone.now()

@@ -66,6 +66,12 @@ class PlanRequestActionView(MemberRequiredMixin, View):
         try:
             if action == "approve":
                 plan_request = services.approve_plan_request(plan_request=plan_request, actor=request.user)
+                if plan_request.coupon_dropped:
+                    messages.warning(
+                        request,
+                        _("The client's code %(code)s no longer applies (%(why)s): invoiced without it.")
+                        % {"code": plan_request.coupon_code, "why": plan_request.coupon_dropped},
+                    )
                 if plan_request.invoice:
                     messages.success(
                         request,
@@ -115,10 +121,16 @@ class PortalRequestPlanView(ClientRequiredMixin, View):
         plan = get_object_or_404(selectors.plans_on_sale(organization=client.organization), public_id=public_id)
         form = PlanRequestForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Your message is at most 500 characters."))
+            messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
             return redirect("billing:portal")
         try:
-            services.request_plan(client=client, plan=plan, message=form.cleaned_data["message"], actor=request.user)
+            services.request_plan(
+                client=client,
+                plan=plan,
+                message=form.cleaned_data["message"],
+                coupon_code=form.cleaned_data["coupon_code"],
+                actor=request.user,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:

@@ -292,3 +292,35 @@ def test_concurrent_asks_and_approvals_make_one_request_and_one_invoice(settings
     assert Invoice.objects.filter(organization=org).count() == 1
     plan_request.refresh_from_db()
     assert plan_request.status == "approved" and plan_request.invoice is not None
+
+
+def test_a_coupon_code_is_checked_on_asking_and_taken_off_when_the_coach_approves(
+    org, hand_paid, client_record, package
+):
+    services.create_coupon(organization=org, code="WELCOME20", percent_off="20")
+    api = api_as(client_record.user)
+    bad = api.post("/api/v1/me/plan-requests/", {"plan": str(package.public_id), "coupon_code": "nope"})
+    assert bad.status_code == 400 and "coupon_code" in bad.json()["errors"]
+    assert not PlanRequest.objects.exists()
+    asked = api.post("/api/v1/me/plan-requests/", {"plan": str(package.public_id), "coupon_code": "welcome20"})
+    assert asked.status_code == 201 and asked.json()["coupon_code"] == "WELCOME20"
+    plan_request = PlanRequest.objects.get()
+    approved = services.approve_plan_request(plan_request=plan_request)
+    assert approved.coupon_dropped == ""
+    assert (approved.invoice.discount_minor, approved.invoice.total_minor) == (10000, 40000)
+
+
+def test_a_code_that_ran_out_before_approval_is_left_off_and_the_coach_is_told(
+    client, org, hand_paid, client_record, package, coach
+):
+    coupon = services.create_coupon(organization=org, code="ONCEONLY", percent_off="50", max_redemptions=1)
+    plan_request = services.request_plan(client=client_record, plan=package, coupon_code="onceonly")
+    other = ClientFactory(organization=org)
+    services.sell_plan(client=other, plan=package, coupon_code="ONCEONLY", send_email=False)  # the last use
+    coupon.refresh_from_db()
+    assert coupon.times_redeemed == 1
+    client.force_login(coach)
+    response = client.post(f"/billing/requests/{plan_request.pk}/", {"action": "approve"}, follow=True)
+    assert "no longer applies" in response.content.decode()
+    plan_request.refresh_from_db()
+    assert plan_request.status == PlanRequest.Status.APPROVED and plan_request.invoice.total_minor == 50000
