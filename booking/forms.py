@@ -242,6 +242,7 @@ class PolicyForm(forms.ModelForm):
             "remind_by_email",
             "remind_by_sms",
             "payment_hold_minutes",
+            "waitlist_hold_minutes",
         ]
         widgets = {"booking_page_intro": forms.Textarea(attrs={"rows": 3})}
 
@@ -257,6 +258,7 @@ class PolicyForm(forms.ModelForm):
         "remind_by_email",
         "remind_by_sms",
         "payment_hold_minutes",
+        "waitlist_hold_minutes",
     ]
 
     def __init__(self, *args, currency: str, **kwargs):

@@ -54,12 +54,19 @@ class GroupClassForm(forms.ModelForm):
             self.initial.setdefault("weekdays", sorted({d for d, _t in times}))
             self.initial.setdefault("start_time", times[0][1])
 
+    def _weekly_times(self) -> list[dict]:
+        start, days = self.cleaned_data.get("start_time"), self.cleaned_data.get("weekdays") or []
+        return [{"weekday": d, "start_time": start.strftime("%H:%M")} for d in sorted(days)] if start else []
+
+    def clean(self):
+        cleaned = super().clean()
+        # The model's own checks run on the instance: give it the weekly times the page chose.
+        self.instance.weekly_times = self._weekly_times() or [{"weekday": 0, "start_time": "00:00"}]
+        return cleaned
+
     def class_fields(self) -> dict:
         data = {name: self.cleaned_data.get(name) for name in self.Meta.fields}
-        data["weekly_times"] = [
-            {"weekday": d, "start_time": self.cleaned_data["start_time"].strftime("%H:%M")}
-            for d in self.cleaned_data["weekdays"]
-        ]
+        data["weekly_times"] = self._weekly_times()
         for name in ("title", "address", "room"):
             data[name] = data[name] or ""
         return data

@@ -59,14 +59,16 @@ def class_sessions(
             service__is_public=True,
             group_class__is_active=True,
         )
-    return with_places(qs.select_related("service", "coach", "group_class")).order_by("start_at", "id")
+    return with_places(qs.select_related("service", "coach", "group_class", "group_class__service")).order_by(
+        "start_at", "id"
+    )
 
 
 def roster(*, session: Session) -> Session:
     """One occurrence with its active bookings (by place) and its queue (by arrival)."""
     return (
         with_places(Session.objects.filter(pk=session.pk))
-        .select_related("service", "coach", "group_class")
+        .select_related("service", "coach", "group_class", "group_class__service")
         .prefetch_related(
             Prefetch(
                 "bookings",
