@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -312,11 +312,21 @@ def generate_all_class_sessions(*, now: datetime | None = None) -> int:
 
 
 # --- Places, under the session's row lock -----------------------------------------------------------
+# Key space of the advisory locks that queue a class's bookings (pg_advisory_xact_lock(int, int)).
+CLASS_LOCK_SPACE = 0x636C  # "cl"
+
+
 def _lock_session(session: Session) -> Session:
     # Lock the class occurrence's row: bookings, offers and leavers of one class run one
-    # after the other, so places are counted once and the queue keeps arrival order.
+    # after the other, so places are counted once. On PostgreSQL a transaction-scoped
+    # advisory lock is taken first: row locks are not granted strictly first come, first
+    # served (a newcomer arriving as one holder commits can overtake those queued), while
+    # the lock manager queues advisory locks in order, so the waitlist keeps arrival order.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CLASS_LOCK_SPACE, session.pk % 2**31])
     return (
-        Session.objects.select_for_update()
+        Session.objects.select_for_update(of=("self",))  # the session row only, not its joined ones
         .select_related("service", "coach", "organization", "group_class")
         .get(pk=session.pk)
     )
