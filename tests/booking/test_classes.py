@@ -247,7 +247,6 @@ def test_cancelling_a_class_tells_everyone_booked_and_waiting(studio, run_on_com
     people = clients(studio, 4)
     for client in people:
         run_on_commit(services.book_class, session=session, client=client, join_waitlist=True)
-    services.leave_waitlist
     run_on_commit(services.cancel_session, session=session, actor=studio.coach, reason="Roof leak")
     session.refresh_from_db()
     assert session.status == "cancelled"
