@@ -19,9 +19,11 @@ from .models import (
     CoachProfile,
     CreditEntry,
     CreditGrant,
+    GroupClass,
     RecurringSeries,
     ServiceType,
     Session,
+    WaitlistEntry,
 )
 
 
@@ -265,3 +267,57 @@ class BookingPaymentAdmin(ServiceOwnedAdmin):
     search_fields = ["reference", "booking__public_id", "booking__client__email"]
     list_select_related = ["booking__client", "booking__session__service", "organization"]
     readonly_fields = ["booking", "amount_minor", "reference", "created_at"]
+
+
+@admin.register(GroupClass)
+class GroupClassAdmin(ServiceOwnedAdmin):
+    """The timetable is written by its service (which generates and moves occurrences)."""
+
+    list_display = ["__str__", "service", "coach", "schedule_label", "places", "starts_on", "ends_on", "is_active"]
+    list_filter = ["is_active", "location_type", "organization"]
+    search_fields = ["title", "room", "service__name", "coach__email", "coach__full_name"]
+    list_select_related = ["service", "coach", "organization"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+    actions = ["generate_occurrences", "archive_classes"]
+
+    @admin.action(description=_("Generate the selected classes' occurrences for the next weeks"))
+    def generate_occurrences(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset.filter(is_active=True),
+            lambda group_class: services.generate_class_sessions(group_class=group_class, actor=request.user),
+            done=lambda n: (
+                ngettext("%(n)s class brought up to date.", "%(n)s classes brought up to date.", n) % {"n": n}
+            ),
+        )
+
+    @admin.action(description=_("Take the selected classes off the timetable (upcoming ones cancelled, all told)"))
+    def archive_classes(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset.filter(is_active=True),
+            lambda group_class: services.archive_group_class(group_class=group_class, actor=request.user),
+            done=lambda n: ngettext("%(n)s class archived.", "%(n)s classes archived.", n) % {"n": n},
+        )
+
+
+@admin.register(WaitlistEntry)
+class WaitlistEntryAdmin(ServiceOwnedAdmin):
+    list_display = ["client", "session", "sequence", "status", "offer_expires_at", "offers_made", "created_at"]
+    list_filter = ["status", "organization"]
+    search_fields = ["client__first_name", "client__last_name", "client__email"]
+    list_select_related = ["client", "session", "session__service", "organization"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+    actions = ["remove_from_waitlist"]
+
+    @admin.action(description=_("Take the selected clients off the waitlist (an offer passes to the next)"))
+    def remove_from_waitlist(self, request, queryset):
+        run_each(
+            self,
+            request,
+            queryset.filter(status__in=WaitlistEntry.IN_LINE),
+            lambda entry: services.leave_waitlist(entry=entry, actor=request.user),
+            done=lambda n: ngettext("%(n)s client taken off.", "%(n)s clients taken off.", n) % {"n": n},
+        )

@@ -30,11 +30,18 @@ class BookingConfig(AppConfig):
                 "my_bookings", _("Bookings"), "booking:portal_bookings", audience="client", order=20, feature="booking"
             )
         )
+        nav.register(
+            nav.NavItem(
+                "my_classes", _("Classes"), "booking:portal_classes", audience="client", order=21, feature="booking"
+            )
+        )
         register_card(upcoming_sessions_card)
         support.register_client_section(bookings_section)
         portal_home.register("next_session", feature="booking", today=home.next_session, history=home.history)
         add_periodic_task("booking-reminders", "booking.send_reminders", 300.0)
         add_periodic_task("booking-release-unpaid", "booking.release_unpaid", 60.0)
+        add_periodic_task("booking-generate-classes", "booking.generate_class_sessions", 6 * 3600.0)
+        add_periodic_task("booking-expire-waitlist-offers", "booking.expire_waitlist_offers", 60.0)
         from mecto import privacy as data_rights
 
         from . import privacy as booking_privacy

@@ -11,7 +11,7 @@ from django.utils import timezone
 from mecto.demo import demo_seeder
 
 from . import services
-from .models import Booking, ServiceType, Session
+from .models import Booking, GroupClass, ServiceType, Session
 
 HOURS = [(day, time(7), time(12)) for day in range(5)] + [(day, time(16), time(20)) for day in range(5)]
 HOURS += [(5, time(8), time(12))]
@@ -102,3 +102,48 @@ def seed_demo_calendar(*, organization, coach, owner, clients: dict, **context) 
             if start < now - timedelta(hours=1) and made % 3:
                 services.mark_attendance(booking=booking, attendance=Booking.Attendance.ATTENDED, actor=coach)
     return made
+
+
+CLASS_TITLE = "Early circuit"
+
+
+@demo_seeder(order=35)
+def seed_demo_classes(*, organization, coach, owner, clients: dict, **context) -> int:
+    """A weekly class on the timetable (the owner's, Fridays 07:00) with two places: the next
+    one is full and has a waitlist. Returns the places and waitlist spots taken (none when
+    the class is already there)."""
+    if GroupClass.objects.for_org(organization).filter(title=CLASS_TITLE).exists():
+        return 0
+    service = ServiceType.objects.for_org(organization).filter(name=SERVICES[2]["name"]).first()
+    if service is None:
+        return 0
+    if not service.coaches.filter(pk=owner.pk).exists():
+        services.save_service_type(
+            organization=organization, actor=owner, service=service, coaches=[*service.coaches.all(), owner]
+        )
+    group_class = services.save_group_class(
+        organization=organization,
+        actor=owner,
+        service=service,
+        coach=owner,
+        title=CLASS_TITLE,
+        capacity=2,
+        room="Studio 1",
+        weekly_times=[{"weekday": 4, "start_time": "07:00"}],
+        starts_on=timezone.now().date(),
+    )
+    upcoming = (
+        Session.objects.for_org(organization)
+        .filter(group_class=group_class, status=Session.Status.SCHEDULED, start_at__gt=timezone.now())
+        .order_by("start_at")
+        .first()
+    )
+    if upcoming is None:
+        return 0
+    taken = 0
+    for email in ("client@demo.mecto.test", "tara.trial@demo.mecto.test", "sam.lead@demo.mecto.test"):
+        services.book_class(
+            session=upcoming, client=clients[email], actor=owner, source=Booking.Source.COACH, join_waitlist=True
+        )
+        taken += 1
+    return taken

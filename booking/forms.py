@@ -242,6 +242,7 @@ class PolicyForm(forms.ModelForm):
             "remind_by_email",
             "remind_by_sms",
             "payment_hold_minutes",
+            "waitlist_hold_minutes",
         ]
         widgets = {"booking_page_intro": forms.Textarea(attrs={"rows": 3})}
 
@@ -257,6 +258,7 @@ class PolicyForm(forms.ModelForm):
         "remind_by_email",
         "remind_by_sms",
         "payment_hold_minutes",
+        "waitlist_hold_minutes",
     ]
 
     def __init__(self, *args, currency: str, **kwargs):
@@ -266,6 +268,8 @@ class PolicyForm(forms.ModelForm):
         offsets = self.instance.reminder_offsets_minutes or []
         self.fields["reminders"].initial = ", ".join(f"{o / 60:g}" for o in sorted(offsets, reverse=True))
         self.fields["late_cancel_fee"].initial = from_minor(self.instance.late_cancel_fee_minor, currency)
+        # Left empty (or not sent by an older page), the class waitlist hold stays as it is.
+        self.fields["waitlist_hold_minutes"].required = False
 
     def clean_reminders(self):
         out = []
@@ -284,6 +288,8 @@ class PolicyForm(forms.ModelForm):
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
         data["reminder_offsets_minutes"] = self.cleaned_data["reminders"]
         data["late_cancel_fee_minor"] = to_minor(self.cleaned_data.get("late_cancel_fee"), self.currency)
+        if data.get("waitlist_hold_minutes") is None:
+            data["waitlist_hold_minutes"] = self.instance.waitlist_hold_minutes or 120
         return data
 
 

@@ -87,6 +87,12 @@ class BookingPolicy(OrgOwned):
     payment_hold_minutes = models.PositiveSmallIntegerField(
         _("hold unpaid bookings for (minutes)"), default=30, validators=[MinValueValidator(5), MaxValueValidator(1440)]
     )
+    waitlist_hold_minutes = models.PositiveSmallIntegerField(
+        _("hold a freed class place for (minutes)"),
+        default=120,
+        validators=[MinValueValidator(5), MaxValueValidator(7 * 24 * 60)],
+        help_text=_("How long the first on a class's waitlist has to take a freed place (never past the start)."),
+    )
     public_booking_enabled = models.BooleanField(_("public booking page on"), default=True)
     booking_page_intro = LimitedTextField(_("booking page introduction"), blank=True, max_length=2000)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -353,6 +359,17 @@ class Session(OrgOwned):
     )
     series_index = models.PositiveSmallIntegerField(null=True, blank=True)
     is_modified = models.BooleanField(_("changed from the series"), default=False)
+    group_class = models.ForeignKey(
+        "booking.GroupClass",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        verbose_name=_("class on the timetable"),
+    )
+    # The timetable's local wall-clock start ("2026-03-29T07:00"): one session per class and
+    # occurrence, so generating again never makes a second one.
+    class_occurrence = models.CharField(max_length=16, blank=True, editable=False)
     notes = LimitedTextField(_("session notes"), blank=True, max_length=5000)
     sequence = models.PositiveIntegerField(default=0, help_text=_("iCalendar revision, raised on every change"))
     created_by = models.ForeignKey(
@@ -375,6 +392,11 @@ class Session(OrgOwned):
             ),
             models.CheckConstraint(condition=Q(end_at__gt=models.F("start_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.UniqueConstraint(
+                fields=["group_class", "class_occurrence"],
+                condition=Q(group_class__isnull=False),
+                name="session_one_per_class_occurrence",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "coach", "start_at"], name="session_calendar")]
 
@@ -600,3 +622,6 @@ class CreditEntry(OrgOwned):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.delta:+d}"
+
+
+from .models_classes import GroupClass, WaitlistEntry  # noqa: E402,F401  (group classes live beside)

@@ -77,3 +77,25 @@ def opt_out_url(client, channel: str) -> str:
     return site_url_for(client.organization_id) + reverse(
         "booking:reminder_opt_out", args=[opt_out_token(client, channel)]
     )
+
+
+OFFER_SALT = "booking.class-offer"
+
+
+def offer_token(entry) -> str:
+    """The secret of a waitlist offer's confirm link; the offer's own hold decides how long it works."""
+    return signing.Signer(salt=OFFER_SALT).sign_object({"w": str(entry.public_id)})
+
+
+def check_offer_token(public_id, token: str) -> bool:
+    try:
+        data = signing.Signer(salt=OFFER_SALT).unsign_object(token or "")
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return isinstance(data, dict) and data.get("w") == str(public_id)
+
+
+def offer_url(entry) -> str:
+    return site_url_for(entry.organization_id) + reverse(
+        "booking:class_offer", args=[entry.public_id, offer_token(entry)]
+    )

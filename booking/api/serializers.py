@@ -345,6 +345,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "remind_by_email",
             "remind_by_sms",
             "payment_hold_minutes",
+            "waitlist_hold_minutes",
             "public_booking_enabled",
             "booking_page_intro",
         ]

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import classes, views
 
 router = SimpleRouter()
 router.register("booking/services", views.ServiceTypeViewSet, basename="booking-service")
@@ -13,6 +13,10 @@ router.register("booking/bookings", views.BookingViewSet, basename="booking-book
 router.register("booking/recurring", views.RecurringSeriesViewSet, basename="booking-recurring")
 router.register("booking/credit-grants", views.CreditGrantViewSet, basename="booking-credit-grant")
 router.register("booking/credit-entries", views.CreditEntryViewSet, basename="booking-credit-entry")
+router.register("booking/classes", classes.GroupClassViewSet, basename="booking-class")
+router.register("booking/class-sessions", classes.ClassSessionViewSet, basename="booking-class-session")
+router.register("me/classes", classes.MyClassesView, basename="me-class")
+router.register("me/class-waitlist", classes.MyWaitlistViewSet, basename="me-class-waitlist")
 router.register("me/booking/services", views.MyServicesView, basename="me-booking-service")
 router.register("me/bookings", views.MyBookingsViewSet, basename="me-booking")
 router.register("me/credits", views.MyCreditsViewSet, basename="me-credit")

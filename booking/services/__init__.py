@@ -6,6 +6,7 @@ One module per part of the domain; import from here."""
 from ._common import *  # noqa: F403
 from .availability import *  # noqa: F403
 from .bookings import *  # noqa: F403
+from .classes import *  # noqa: F403
 from .credits import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .reminders import *  # noqa: F403

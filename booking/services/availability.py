@@ -135,6 +135,7 @@ POLICY_FIELDS = {
     "remind_by_email",
     "remind_by_sms",
     "payment_hold_minutes",
+    "waitlist_hold_minutes",
     "public_booking_enabled",
     "booking_page_intro",
 }

@@ -139,7 +139,13 @@ def _take_place(
         )
         if not any(slot.start == start_at for slot in slots):
             raise BookingError(taken_msg, field="start_at", code="slot_taken")
-    session = Session.objects.for_org(organization).scheduled().filter(coach=coach, start_at=start_at).first()
+    session = (
+        Session.objects.for_org(organization)
+        .scheduled()
+        .filter(coach=coach, start_at=start_at)
+        .select_for_update()  # a class's places are counted under its row lock (services.classes)
+        .first()
+    )
     if session is not None and session.pk != exclude_session_id:
         if session.service_id != service.pk or not service.is_group:
             raise BookingError(
@@ -154,7 +160,8 @@ def _take_place(
             )
         used = set(active.values_list("seat", flat=True))
         free = [n for n in range(1, session.capacity + 1) if n not in used]
-        if not free:
+        held = session.waitlist_entries.filter(status="offered").count()  # places offered to the waitlist
+        if len(free) <= held:
             raise BookingError(_("This class is full."), field="start_at", code="full")
         return session, free[0]
     if not check_availability and selectors.conflicting_sessions(
@@ -358,6 +365,8 @@ def book_from_public_page(
 
 
 def _cancel_session_if_empty(session: Session, actor=None) -> bool:
+    if session.group_class_id:
+        return False  # a class on the timetable runs whoever is booked; the coach cancels it
     if session.status == Session.Status.SCHEDULED and not session.bookings.active().exists():
         session.status = Session.Status.CANCELLED
         session.sequence += 1
@@ -436,7 +445,7 @@ def _move_session(session: Session, start_at: datetime) -> None:
     duration = session.end_at - session.start_at
     session.start_at, session.end_at = start_at, start_at + duration
     session.sequence += 1
-    if session.series_id:
+    if session.series_id or session.group_class_id:
         session.is_modified = True
     try:
         with transaction.atomic():
@@ -504,6 +513,10 @@ def cancel_booking(
         booking.attendance = Booking.Attendance.LATE_CANCEL
     booking.save()
     _cancel_session_if_empty(booking.session, actor=actor)
+    if booking.session.group_class_id:
+        from .classes import _lock_session, offer_free_places
+
+        offer_free_places(session=_lock_session(booking.session), now=now)  # the freed place goes to the waitlist
     emit(
         booking.organization,
         "booking.cancelled",
@@ -658,6 +671,10 @@ def _check_move_rules(session: Session, start_at: datetime, profile: CoachProfil
 @transaction.atomic
 def cancel_session(*, session: Session, actor=None, reason: str = "") -> Session:
     """The coach cancels a session: every client's booking is cancelled, credits come back."""
+    if session.group_class_id:
+        from .classes import cancel_class_session
+
+        return cancel_class_session(session=session, actor=actor, reason=reason)
     session = Session.objects.select_for_update().get(pk=session.pk)
     for booking in session.bookings.active():
         cancel_booking(booking=booking, actor=actor, by=Booking.CancelledBy.COACH, reason=reason, late=False)

@@ -179,6 +179,8 @@ class CoachCancelBookingView(CoachPageMixin, View):
             messages.success(request, _("Booking cancelled; %(name)s was told.") % {"name": booking.client.full_name})
         except DomainError as exc:
             messages.error(request, exc.message)
+        if _is_local(request.POST.get("next")):
+            return redirect(request.POST["next"])
         return redirect("booking:session", pk=booking.session_id)
 
 

@@ -75,7 +75,15 @@ def public_org_page(request, org_slug):
     return render(
         request,
         "booking/public/org.html",
-        _public_context(request, org, services=services_list, coaches=selectors.public_coaches(organization=org)),
+        _public_context(
+            request,
+            org,
+            services=services_list,
+            coaches=selectors.public_coaches(organization=org),
+            has_classes=Session.objects.for_org(org)
+            .filter(group_class__is_active=True, status=Session.Status.SCHEDULED, start_at__gt=timezone.now())
+            .exists(),
+        ),
     )
 
 

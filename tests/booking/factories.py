@@ -11,9 +11,11 @@ from booking.models import (
     CoachProfile,
     CreditEntry,
     CreditGrant,
+    GroupClass,
     RecurringSeries,
     ServiceType,
     Session,
+    WaitlistEntry,
 )
 from tests.factories import ClientFactory, MembershipFactory, register
 
@@ -163,3 +165,32 @@ class CreditEntryFactory(factory.django.DjangoModelFactory):
     delta = -1
     reference = factory.Sequence(lambda n: f"booking:{n}")
     idempotency_key = factory.LazyAttribute(lambda o: f"consume:{o.reference}")
+
+
+@register
+class GroupClassFactory(factory.django.DjangoModelFactory):
+    """A weekly class (Tuesdays 07:00) of a 10-place group service; no occurrences (the service
+    `save_group_class` makes them)."""
+
+    class Meta:
+        model = GroupClass
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    coach = factory.LazyAttribute(lambda o: _member(o.organization))
+    service = factory.LazyAttribute(
+        lambda o: ServiceTypeFactory(organization=o.organization, capacity=10, coaches=[o.coach])
+    )
+    title = factory.Sequence(lambda n: f"Class {n}")
+    weekly_times = factory.LazyFunction(lambda: [{"weekday": 1, "start_time": "07:00"}])
+    starts_on = factory.LazyFunction(lambda: timezone.localdate())
+
+
+@register
+class WaitlistEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WaitlistEntry
+
+    organization = factory.SubFactory("tests.factories.OrganizationFactory")
+    client = factory.SubFactory(ClientFactory, organization=factory.SelfAttribute("..organization"))
+    session = factory.LazyAttribute(lambda o: SessionFactory(organization=o.organization))
+    sequence = factory.Sequence(lambda n: n + 1)
