@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -57,6 +57,17 @@ from .serializers import (
 )
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class CouponRedemptionPageSerializer(serializers.Serializer):
+    """A page of a coupon's uses (the API's usual page)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = CouponRedemptionSerializer(many=True)
+
+
 PDF = OpenApiResponse(OpenApiTypes.BINARY, description="The PDF (application/pdf).")
 
 
@@ -287,7 +298,7 @@ class CouponViewSet(OrgViewSet):
 
     @extend_schema(
         summary="Each use of a coupon: client, invoice or membership, amount off",
-        responses={200: CouponRedemptionSerializer(many=True), 404: ErrorSerializer},
+        responses={200: CouponRedemptionPageSerializer, 404: ErrorSerializer},
     )
     @action(detail=True, methods=["get"])
     def redemptions(self, request, pk=None):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from clients.models import Client
 from clients.services import ensure_waivers_signed
@@ -639,7 +639,12 @@ def set_class_capacity(*, session: Session, capacity: int, actor=None) -> Sessio
         raise BookingError(_("A class has 1 to 500 places."), field="capacity")
     if capacity < booked + held:
         raise BookingError(
-            _("%(n)s places are booked or held; the class cannot have fewer.") % {"n": booked + held},
+            ngettext(
+                "%(n)s place is booked or held; the class cannot have fewer.",
+                "%(n)s places are booked or held; the class cannot have fewer.",
+                booked + held,
+            )
+            % {"n": booked + held},
             field="capacity",
         )
     if capacity != session.capacity:

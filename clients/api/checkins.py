@@ -32,6 +32,18 @@ ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 # --- Serializers -----------------------------------------------------------------------------------
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class CheckInQuestionSerializer(OrgModelSerializer):
     class Meta:
         model = CheckInQuestion
@@ -365,6 +377,10 @@ class MyCheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
                 raise DomainError(_("Send the answers as a JSON object of question keys."), field="answers")
         if not isinstance(answers, dict):
             raise DomainError(_("Send the answers as a JSON object of question keys."), field="answers")
+        submission_key = str(request.data.get("submission_id") or "")[:64]
+        for field, value in (("answers", answers), ("submission_id", submission_key)):
+            if _has_nul(value):  # PostgreSQL stores no NUL character in text or JSON
+                raise DomainError(_("Remove the NUL control character from this field."), field=field)
         photos = {
             name.removeprefix("photo_"): upload for name, upload in request.FILES.items() if name.startswith("photo_")
         }
@@ -373,7 +389,7 @@ class MyCheckInViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientV
             answers=answers,
             photos=photos,
             actor=request.user,
-            submission_key=str(request.data.get("submission_id") or "")[:64],
+            submission_key=submission_key,
         )
         checkin = self.get_queryset().get(pk=checkin.pk)
         return Response(MyCheckInSerializer(checkin, context={"request": request}).data)

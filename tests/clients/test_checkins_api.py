@@ -146,3 +146,14 @@ def test_coach_lists_do_not_grow_queries(owner_api, org, path, django_assert_max
     with django_assert_max_num_queries(len(ten.captured_queries)):
         response = owner_api.get(path + "?scope=all&page_size=100")
     assert response.status_code == 200
+
+
+def test_a_nul_character_in_answers_or_the_submission_id_is_refused_not_a_server_error(org, me):
+    checkin = _due_checkin(org, me)
+    url = f"/api/v1/me/checkins/{checkin.public_id}/submit/"
+    api = api_as(me.user)
+    for body in ({"answers": {"energy\x00": 8}}, {"answers": {"energy": 8}, "submission_id": "a\x00b"}):
+        response = api.post(url, body, format="json")
+        assert response.status_code == 400, response.content
+    checkin.refresh_from_db()
+    assert checkin.submitted_at is None

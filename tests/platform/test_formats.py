@@ -213,7 +213,10 @@ def _email_templates() -> list[str]:
     names = {
         p.name.removesuffix(".txt")
         for p in _templates()
-        if p.parent.name == "emails" and p.suffix == ".txt" and not p.name.endswith("_subject.txt")
+        if p.parent.name == "emails"
+        and p.suffix == ".txt"
+        and not p.name.endswith("_subject.txt")
+        and not p.name.startswith("_")  # a part included by the emails above, checked through them
     }
     return sorted(names)
 

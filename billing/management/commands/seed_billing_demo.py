@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Membership, Organization
-from billing.demo import seed_demo_billing
+from billing.demo import seed_demo_access, seed_demo_billing
 from clients.models import Client
 
 DEMO_SLUG = "northside-strength"
@@ -33,6 +33,7 @@ class Command(BaseCommand):
             .first()
         )
         made = seed_demo_billing(organization=org, owner=owner.user if owner else None, clients=clients)
+        made += seed_demo_access(organization=org, owner=owner.user if owner else None)
         if not made:
             self.stdout.write("The demo business already has its billing demo (or lacks its clients); nothing to do.")
             return
