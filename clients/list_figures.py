@@ -95,3 +95,172 @@ def with_figures(queryset, *, now: datetime.datetime, user):
         overdue_checkins=count_of(overdue_checkins),
         **figures,
     )
+
+
+# --- The figures of one page -------------------------------------------------------------------------
+# A list that neither filters nor sorts by a figure pages the plain, indexed client query and
+# reads the figures of that page's clients only, in one query. That query's SQL depends only on
+# the number of clients asked for (and the figures registered), not on who, when or which
+# business: it is built and compiled once per process and shape and run again with new
+# parameters. Each parameter of the compiled SQL is told apart by building it twice with two
+# sets of stand-in values: a position that follows the stand-ins is one of the slots below, a
+# position that stays the same is a constant; a build that cannot be told apart this way is not
+# kept (the figures are then read through the ORM each time).
+NAMES = ("last_active_at", "unread_messages", "overdue_checkins", *(k for k in REGISTERED if k != "last_workout_at"))
+
+_plans: dict[tuple, object] = {}
+_PLANS_KEPT = 32
+
+
+def _figures_queryset(ids, *, organization, now, user):
+    from .models import Client
+
+    return with_figures(
+        Client.objects.for_org(organization).filter(pk__in=list(ids)).order_by(), now=now, user=user
+    ).values("pk", *NAMES)
+
+
+def _slots(now, user_id, org_id, ids, connection) -> list[tuple[object, object]]:
+    """(slot, value as compiled) for each value that changes from one request to the next."""
+    start = now - datetime.timedelta(days=ADHERENCE_DAYS)
+    slots = []
+    for name, moment in (("now", now), ("start", start)):
+        slots.append((name, moment))
+        slots.append((("adapted", name), connection.ops.adapt_datetimefield_value(moment)))
+    slots += [("user", user_id), ("org", org_id)]
+    slots += [(("id", i), pk) for i, pk in enumerate(ids)]
+    return slots
+
+
+def _slot_value(slot, now, user_id, org_id, ids, connection):
+    if isinstance(slot, tuple) and slot[0] == "id":
+        return ids[slot[1]]
+    if slot == "user":
+        return user_id
+    if slot == "org":
+        return org_id
+    name = slot[1] if isinstance(slot, tuple) else slot
+    moment = now if name == "now" else now - datetime.timedelta(days=ADHERENCE_DAYS)
+    return connection.ops.adapt_datetimefield_value(moment) if isinstance(slot, tuple) else moment
+
+
+def _stand_ins(n: int, seed: int):
+    from accounts.models import Organization, User
+
+    base = 9_100_000_000_000 + seed * 1_000_000
+    now = datetime.datetime(2001 + seed, 2, 3, 4, 5, 6, 7 + seed, tzinfo=datetime.UTC)
+    user, org = User(pk=base + 1), Organization(pk=base + 2)
+    return now, user, org, [base + 1000 + i for i in range(n)]
+
+
+def _match(value, slots):
+    for slot, candidate in slots:
+        if type(value) is type(candidate) and value == candidate:
+            return slot
+    return None
+
+
+def _build_plan(n: int, connection):
+    """(sql, [slot or ("const", value)], names, converters), or None when not tellable apart."""
+    compiled = []
+    for seed in (0, 1):
+        now, user, org, ids = _stand_ins(n, seed)
+        query = _figures_queryset(ids, organization=org, now=now, user=user).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        compiled.append((compiler, sql, params, _slots(now, user.pk, org.pk, ids, connection)))
+    (compiler, sql, params, slots), (_c, sql_b, params_b, slots_b) = compiled
+    if sql != sql_b or len(params) != len(params_b):
+        return None
+    plan = []
+    for value, value_b in zip(params, params_b, strict=True):
+        slot = _match(value, slots)
+        if slot is None:
+            if _match(value_b, slots_b) is not None or type(value) is not type(value_b) or value != value_b:
+                return None
+            plan.append(("const", value))
+        elif _match(value_b, slots_b) != slot:
+            return None
+        else:
+            plan.append(("slot", slot))
+    query = compiler.query
+    names = [*query.extra_select, *query.values_select, *query.annotation_select]
+    converters = compiler.get_converters([column[0] for column in compiler.select])
+    return sql, plan, names, converters
+
+
+def _run(connection, sql: str, params: list) -> list[tuple]:
+    """Run the kept SQL. On PostgreSQL it is a prepared statement of the connection (bound on
+    the server): planned once per connection rather than on every request, which was most of
+    the query's cost; elsewhere, or with `DATABASE_PREPARED_STATEMENTS` off (a pooler that
+    cannot keep them), through Django's cursor."""
+    from django.conf import settings
+
+    if connection.vendor != "postgresql" or not getattr(settings, "DATABASE_PREPARED_STATEMENTS", True):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import time
+
+    import psycopg
+
+    connection.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(sql, params, prepare=True)
+        rows = cursor.fetchall()
+    if connection.queries_logged:  # counted and shown like any other query (debug, tests)
+        shown = sql % tuple(repr(p) for p in params)
+        connection.queries_log.append({"sql": shown, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
+
+
+def figures_for(ids, *, organization, now: datetime.datetime, user) -> dict[int, dict]:
+    """The figures of the clients `ids` of `organization`, by client id, as `with_figures`
+    computes them for the viewing `user` at `now`: one query, whatever the page size."""
+    from django.db import connections, router
+
+    from .models import Client
+
+    ids = list(dict.fromkeys(ids))
+    if not ids or organization is None:
+        return {}
+    connection = connections[router.db_for_read(Client)]
+    key = (connection.alias, connection.vendor, len(ids), tuple((k, id(b)) for k, b in sorted(_figures.items())))
+    if key not in _plans:
+        if len(_plans) >= _PLANS_KEPT:
+            _plans.pop(next(iter(_plans)))
+        _plans[key] = _build_plan(len(ids), connection)
+    plan = _plans[key]
+    if plan is None:
+        rows = _figures_queryset(ids, organization=organization, now=now, user=user)
+        return {row.pop("pk"): row for row in rows}
+    sql, slots, names, converters = plan
+    user_id = getattr(user, "pk", user)
+    params = [
+        value if kind == "const" else _slot_value(value, now, user_id, organization.pk, ids, connection)
+        for kind, value in slots
+    ]
+    rows = _run(connection, sql, params)
+    figures = {}
+    for row in rows:
+        row = list(row)
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, connection)
+            row[position] = value
+        values = dict(zip(names, row, strict=True))
+        figures[values.pop("pk")] = values
+    return figures
+
+
+def attach_figures(clients, *, organization, now: datetime.datetime, user) -> list:
+    """Set the figures on each of `clients` (as the annotated list carries them)."""
+    clients = list(clients)
+    figures = figures_for([c.pk for c in clients], organization=organization, now=now, user=user)
+    empty = dict.fromkeys(NAMES)
+    for client in clients:
+        for name, value in figures.get(client.pk, empty).items():
+            setattr(client, name, value)
+    return clients

@@ -131,6 +131,24 @@ def client_list(
     return qs.order_by(*(FIGURE_SORTS.get(sort) or SORTS.get(sort, SORTS["name"])))
 
 
+FIGURE_FILTERS = (
+    "inactive_days",
+    "program_ends_within",
+    "adherence_below",
+    "credits_at_most",
+    "unread",
+    "overdue_checkin",
+    "overdue_invoice",
+)
+
+
+def needs_figures_in_query(*, sort: str = "", **filters) -> bool:
+    """Whether `client_list` with these keywords filters or sorts by a figure (the figures must
+    then be in the list's query); otherwise a page's figures can be read for its rows alone
+    (`list_figures.attach_figures`) and the list is the same."""
+    return sort in FIGURE_SORTS or any(filters.get(name) not in (None, False) for name in FIGURE_FILTERS)
+
+
 def client_language(client_id: int) -> str | None:
     """The language a client is written to in: their portal account's choice, else their business's."""
     row = Client.objects.filter(pk=client_id).values_list("user__language", "organization__language").first()

@@ -109,9 +109,24 @@ class ClientViewSet(OrgViewSet):
         form = ClientListForm(data)
         if not form.is_valid():
             raise ValidationError({name: [str(e) for e in errors] for name, errors in form.errors.items()})
+        kwargs = form.selector_kwargs()
+        # Without a filter or sort by a figure, the page is found on the plain, indexed query
+        # and only its clients' figures are computed (`paginate_queryset`).
+        self.figures_after_paging = self.paginator is not None and not selectors.needs_figures_in_query(**kwargs)
+        viewer = None if self.figures_after_paging else self.request.user
         return selectors.client_list(
-            organization=self.organization, coach_id=coach_id, viewer=self.request.user, **form.selector_kwargs()
+            organization=self.organization, coach_id=coach_id, viewer=viewer, **kwargs
         ).select_related(None)  # the API prints the coach's id only (coach_id, no join)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and getattr(self, "figures_after_paging", False):
+            from django.utils import timezone
+
+            from ..list_figures import attach_figures
+
+            page = attach_figures(page, organization=self.organization, now=timezone.now(), user=self.request.user)
+        return page
 
     def perform_create(self, serializer):
         serializer.instance = services.create_client(

@@ -147,6 +147,10 @@ else:
         # sorted by a figure: 6 s of compiling for 0.2 s of work). DATABASE_JIT=true keeps it.
         options = DATABASES["default"].setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+# Hot queries built once per process (the clients list's figures) run as prepared statements
+# on PostgreSQL; off behind a connection pooler that cannot keep them (PgBouncer < 1.21 in
+# transaction mode).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, throttles) ---------------------------------------------------
