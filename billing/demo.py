@@ -94,7 +94,14 @@ def seed_demo_billing(*, organization, owner, clients: dict, now: datetime | Non
         services.update_billing_settings(
             organization=organization,
             invoice_prefix="NSL",
-            invoice_footer="Pay by transfer to Northside Strength Ltd, sort code 12-34-56, account 12345678.",
+            invoice_footer="Thank you for training with us.",
+        )
+    if not row.bank_account_number:
+        services.update_billing_settings(
+            organization=organization,
+            bank_account_holder="Northside Strength Ltd",
+            bank_account_number="12345678",
+            bank_code="12-34-56",
         )
     plans = _plans(organization, owner)
     made = Invoice.objects.for_org(organization).count()
