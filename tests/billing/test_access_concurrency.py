@@ -1,11 +1,9 @@
 """Grants and withdrawals under concurrency: parallel deliveries of the same trigger grant once,
 parallel beat runs withdraw once (SQLite file or PostgreSQL)."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from billing import services
@@ -15,6 +13,7 @@ from mecto.comms.models import OutboundMessage
 from mecto.models import Event
 from tests.clients.factories import GroupFactory
 from tests.factories import ClientFactory, OrganizationFactory, UserFactory
+from tests.threads import in_threads
 
 from .factories import MembershipPlanFactory, SubscriptionFactory
 
@@ -23,24 +22,7 @@ WORKERS = 6
 
 
 def _in_threads(target, count=WORKERS):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            target(i)
-        except Exception as exc:  # reported below, so a failure in a thread fails the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
+    return in_threads(target, count)
 
 
 def _membership():

@@ -1,15 +1,14 @@
 """Invoice numbers under concurrency: parallel connections issue invoices at once and the
 numbers come out in sequence, without gaps or duplicates (SQLite file or PostgreSQL)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from billing import services
 from billing.models import CreditNote, Invoice
 from billing.services import LineInput
 from tests.factories import ClientFactory, OrganizationFactory
+from tests.threads import in_threads
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.engine, pytest.mark.xdist_group("races")]
 WORKERS = 8
@@ -17,24 +16,7 @@ EACH = 4
 
 
 def _in_threads(target, count=WORKERS):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            target(i)
-        except Exception as exc:  # reported below, so a failure in a thread fails the test
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
+    return in_threads(target, count)
 
 
 def test_concurrent_issues_take_consecutive_numbers():

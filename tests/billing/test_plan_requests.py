@@ -2,12 +2,10 @@
 the coach gets a task, approves (one invoice, however often) or declines with a reason, and
 the client is emailed either way, in their language."""
 
-import threading
 import uuid
 
 import pytest
 from django.core import mail
-from django.db import connections
 
 from automation.models import CoachTask
 from billing import services
@@ -16,6 +14,7 @@ from mecto.comms.models import OutboundMessage
 from mecto.models import Event
 from tests.conftest import api_as
 from tests.factories import ClientFactory, MembershipFactory, OrganizationFactory, UserFactory
+from tests.threads import in_threads
 
 from .factories import MembershipPlanFactory, PlanFactory
 
@@ -250,25 +249,7 @@ def test_decline_from_the_page_without_a_reason_changes_nothing(client, org, han
 
 
 def _in_threads(target, count):
-    """Run `target(i)` in `count` threads released together; the exceptions they raised."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            target(i)
-        except Exception as exc:  # reported to the test, so a failure in a thread fails it
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return errors
+    return in_threads(target, count)
 
 
 @pytest.mark.django_db(transaction=True)
