@@ -14,7 +14,8 @@ What it does:
   (sessions, tenancy, permissions, templates, the compressed static manifest) --runs times and
   prints p50 / p95 and the number of SQL queries per request.
 
-Sections (`SECTIONS`): `revenue` (the revenue reports page and API). A section is a function
+Sections (`SECTIONS`): `revenue` (the revenue reports page and API) and `timetable` (the class
+timetable and availability, `bench/billing_classes.py` in its own process). A section is a function
 `(args, context) -> None` that builds what it needs once and prints its figures; add a new one
 to `SECTIONS` and `--only` picks it.
 """
@@ -473,8 +474,21 @@ def bench_revenue(args, context) -> None:
         timed(label, lambda path=path: web.get(path, secure=True), args.runs)
 
 
-# Another part adds itself here: name -> function(args, context).
-SECTIONS = {"revenue": bench_revenue}
+def bench_timetable(args, context) -> None:
+    """The class timetable: `bench/billing_classes.py` in its own process, on a throw-away
+    test database of the same server (it builds 20 weekly classes of 5 coaches, a month of
+    occurrences, and times generation and the timetable and availability reads)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    server = urlsplit(args.database)
+    env = {**os.environ, "DATABASE_URL": urlunsplit(server._replace(path="/bench_classes"))}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    print("class timetable · 20 weekly classes · 5 coaches · a month of occurrences")
+    subprocess.run([sys.executable, str(Path(__file__).with_name("billing_classes.py"))], env=env, check=True)
+
+
+# Each part adds itself here: name -> function(args, context).
+SECTIONS = {"revenue": bench_revenue, "timetable": bench_timetable}
 
 
 def main() -> None:
