@@ -16,7 +16,7 @@ from ..models import PlanRequest
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
-class PlanRequestSerializer(serializers.ModelSerializer):
+class PlanRequestRecordSerializer(serializers.ModelSerializer):
     client_name = serializers.CharField(source="client.full_name", read_only=True)
     plan = serializers.UUIDField(source="plan.public_id", read_only=True, help_text="public_id of the plan.")
     plan_name = serializers.CharField(source="plan.name", read_only=True)
@@ -50,9 +50,9 @@ class PlanRequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MyPlanRequestSerializer(PlanRequestSerializer):
-    class Meta(PlanRequestSerializer.Meta):
-        fields = [f for f in PlanRequestSerializer.Meta.fields if f not in ("id", "client", "client_name")]
+class MyPlanRequestRecordSerializer(PlanRequestRecordSerializer):
+    class Meta(PlanRequestRecordSerializer.Meta):
+        fields = [f for f in PlanRequestRecordSerializer.Meta.fields if f not in ("id", "client", "client_name")]
         read_only_fields = fields
 
 
@@ -84,11 +84,11 @@ def _pending_first(qs):
         summary="Plan requests from clients (pending first)",
         description="Clients ask for a plan when the business takes no card payments. Filter by `status`, `client`.",
     ),
-    retrieve=extend_schema(summary="A plan request", responses={200: PlanRequestSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(summary="A plan request", responses={200: PlanRequestRecordSerializer, 404: ErrorSerializer}),
 )
 class PlanRequestViewSet(OrgReadOnlyViewSet):
     queryset = PlanRequest.objects.all()
-    serializer_class = PlanRequestSerializer
+    serializer_class = PlanRequestRecordSerializer
     required_capability = "billing.view"
     write_capability = "billing.manage"
     filterset_fields = ["status", "client"]
@@ -98,13 +98,13 @@ class PlanRequestViewSet(OrgReadOnlyViewSet):
         return _pending_first(super().get_queryset().select_related("client", "plan", "invoice", "subscription"))
 
     def _fresh(self, plan_request):
-        return Response(PlanRequestSerializer(self.get_queryset().get(pk=plan_request.pk)).data)
+        return Response(PlanRequestRecordSerializer(self.get_queryset().get(pk=plan_request.pk)).data)
 
     @extend_schema(
         summary="Approve: issue the invoice (a membership starts, paid by hand); once only",
         description="Approving an approved request returns it unchanged: one invoice, however often it is called.",
         request=None,
-        responses={200: PlanRequestSerializer, **ERRORS},
+        responses={200: PlanRequestRecordSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
@@ -113,7 +113,7 @@ class PlanRequestViewSet(OrgReadOnlyViewSet):
     @extend_schema(
         summary="Decline with a reason (emailed to the client)",
         request=DeclineSerializer,
-        responses={200: PlanRequestSerializer, **ERRORS},
+        responses={200: PlanRequestRecordSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
@@ -130,12 +130,12 @@ class PlanRequestViewSet(OrgReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(summary="My plan requests"),
     retrieve=extend_schema(
-        summary="One of my plan requests", responses={200: MyPlanRequestSerializer, 404: ErrorSerializer}
+        summary="One of my plan requests", responses={200: MyPlanRequestRecordSerializer, 404: ErrorSerializer}
     ),
 )
 class MyPlanRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ClientViewSet):
     queryset = PlanRequest.objects.select_related("plan", "invoice", "subscription")
-    serializer_class = MyPlanRequestSerializer
+    serializer_class = MyPlanRequestRecordSerializer
     lookup_field = "public_id"
 
     def get_queryset(self):
@@ -145,7 +145,7 @@ class MyPlanRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
         summary="Ask for a plan (when the business takes no card payments)",
         description="One open request per plan. A plan that is not on sale at my business is a 404.",
         request=PlanRequestCreateSerializer,
-        responses={201: MyPlanRequestSerializer, **ERRORS},
+        responses={201: MyPlanRequestRecordSerializer, **ERRORS},
     )
     def create(self, request):
         serializer = PlanRequestCreateSerializer(data=request.data)
@@ -162,15 +162,15 @@ class MyPlanRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             actor=request.user,
         )
         return Response(
-            MyPlanRequestSerializer(self.get_queryset().get(pk=plan_request.pk)).data, status=status.HTTP_201_CREATED
+            MyPlanRequestRecordSerializer(self.get_queryset().get(pk=plan_request.pk)).data, status=status.HTTP_201_CREATED
         )
 
     @extend_schema(
         summary="Withdraw my request before the coach answers",
         request=None,
-        responses={200: MyPlanRequestSerializer, **ERRORS},
+        responses={200: MyPlanRequestRecordSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request, public_id=None):
         plan_request = services.cancel_plan_request(plan_request=self.get_object(), actor=request.user)
-        return Response(MyPlanRequestSerializer(self.get_queryset().get(pk=plan_request.pk)).data)
+        return Response(MyPlanRequestRecordSerializer(self.get_queryset().get(pk=plan_request.pk)).data)

@@ -99,7 +99,7 @@ def test_a_workout_logged_offline_is_kept_and_arrives_back_online(browser, live_
     assert {icon["sizes"] for icon in manifest["body"]["icons"]} == {"192x192", "512x512"}
 
     # The service worker registers at the root and controls the page.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     scope = page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)")
     assert scope == f"{live_server.url}/"
     # Chromium's own reading of the manifest: no errors, and nothing stops installing the app.
