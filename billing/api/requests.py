@@ -84,7 +84,9 @@ def _pending_first(qs):
         summary="Plan requests from clients (pending first)",
         description="Clients ask for a plan when the business takes no card payments. Filter by `status`, `client`.",
     ),
-    retrieve=extend_schema(summary="A plan request", responses={200: PlanRequestRecordSerializer, 404: ErrorSerializer}),
+    retrieve=extend_schema(
+        summary="A plan request", responses={200: PlanRequestRecordSerializer, 404: ErrorSerializer}
+    ),
 )
 class PlanRequestViewSet(OrgReadOnlyViewSet):
     queryset = PlanRequest.objects.all()
@@ -162,7 +164,8 @@ class MyPlanRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cli
             actor=request.user,
         )
         return Response(
-            MyPlanRequestRecordSerializer(self.get_queryset().get(pk=plan_request.pk)).data, status=status.HTTP_201_CREATED
+            MyPlanRequestRecordSerializer(self.get_queryset().get(pk=plan_request.pk)).data,
+            status=status.HTTP_201_CREATED,
         )
 
     @extend_schema(
